@@ -1,0 +1,106 @@
+package exposure
+
+import (
+	"math"
+	"testing"
+
+	"sysweight/seccomp"
+	"sysweight/syscalls"
+)
+
+func allow() seccomp.Verdict { return seccomp.Verdict{Action: seccomp.ActAllow} }
+
+// Docker's default profile allows personality only for 0x0, 0x8, 0x20000,
+// 0x20008 and 0xffffffff (moby/profiles seccomp/default.json).
+func dockerPersonality(t *testing.T) *seccomp.Filter {
+	t.Helper()
+	var rules []seccomp.Rule
+	for _, v := range []uint64{0, 8, 0x20000, 0x20008, 0xffffffff} {
+		rules = append(rules, seccomp.Rule{Syscall: "personality", Verdict: allow(),
+			Conds: []seccomp.Cond{{Arg: 0, Op: seccomp.OpEQ, Value: v}}})
+	}
+	rules = append(rules, seccomp.Rule{Syscall: "read", Verdict: allow()})
+	f, err := seccomp.NewFilter("default", syscalls.X86_64, seccomp.Verdict{Action: seccomp.ActErrno, Errno: 1}, rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestPersonalityDegree(t *testing.T) {
+	f := dockerPersonality(t)
+	c := NewCorpus(syscalls.X86_64, f)
+	// By hand: UAPI personalities {0, 8, 0x20000, 0x20008, 0x40000,
+	// 0x400000, 0x04100001, 0xffffffff} ∪ rule constants (all already
+	// there) ∪ boundaries {0, 1, 0x7fffffff, 0x80000000, 0xffffffff,
+	// 2^64-1} = 12 distinct values, of which the rules allow 5.
+	if got := len(c.Values("personality", 0)); got != 12 {
+		t.Fatalf("corpus personality arg0 has %d values, want 12: %#x", got, c.Values("personality", 0))
+	}
+	e, err := FromPolicy("t", &seccomp.Policy{Arch: syscalls.X86_64, Filters: []*seccomp.Filter{f}}, c, Provenance{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := e.Degree("personality"); math.Abs(d-5.0/12) > 1e-12 {
+		t.Errorf("degree(personality) = %v, want 5/12", d)
+	}
+	if d := e.Degree("read"); d != 1 {
+		t.Errorf("degree(read) = %v, want 1", d)
+	}
+	if d := e.Degree("write"); d != 0 {
+		t.Errorf("degree(write) = %v, want 0", d)
+	}
+	if e.Count() != 2 {
+		t.Errorf("count = %d, want 2", e.Count())
+	}
+	en, _ := e.Entry("personality")
+	if len(en.Conditions) != 5 {
+		t.Errorf("conditions = %q, want the 5 allowing rules", en.Conditions)
+	}
+}
+
+// Two processes (as gVisor's Sentry and Gofer): the host sees a syscall when
+// either lets it through.
+func TestUnionAcrossFilters(t *testing.T) {
+	a, _ := seccomp.NewFilter("sentry", syscalls.X86_64, seccomp.Verdict{Action: seccomp.ActKillProcess},
+		[]seccomp.Rule{{Syscall: "read", Verdict: allow()}})
+	b, _ := seccomp.NewFilter("gofer", syscalls.X86_64, seccomp.Verdict{Action: seccomp.ActKillProcess},
+		[]seccomp.Rule{{Syscall: "openat", Verdict: allow()}, {Syscall: "read", Verdict: allow()}})
+	p := &seccomp.Policy{Arch: syscalls.X86_64, Filters: []*seccomp.Filter{a, b}}
+	e, err := FromPolicy("g", p, NewCorpus(syscalls.X86_64, a, b), Provenance{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Count() != 2 || e.Degree("openat") != 1 || e.Degree("read") != 1 {
+		t.Fatalf("entries = %+v", e.Entries)
+	}
+	en, _ := e.Entry("read")
+	if len(en.Via) != 2 {
+		t.Errorf("read via %v, want both filters", en.Via)
+	}
+}
+
+// A masked rule: clone allowed unless any namespace flag is set, as Docker
+// writes it (value = CLONE_NEW* mask 0x7e020000, valueTwo = 0).
+func TestMaskedDegree(t *testing.T) {
+	f, _ := seccomp.NewFilter("d", syscalls.X86_64, seccomp.Verdict{Action: seccomp.ActErrno, Errno: 1},
+		[]seccomp.Rule{{Syscall: "clone", Verdict: allow(),
+			Conds: []seccomp.Cond{{Arg: 0, Op: seccomp.OpMaskedEQ, Value: 0x7e020000, ValueTwo: 0}}}})
+	c := NewCorpus(syscalls.X86_64, f)
+	// By hand: 29 UAPI clone values (26 single flags, fork, vfork,
+	// pthread_create) ∪ datum 0 ∪ mask 0x7e020000 ∪ datum^each mask bit
+	// (the 7 CLONE_NEW* flags, already present) ∪ boundaries {0, 1,
+	// 0x7fffffff, 0x80000000 (= CLONE_IO), 0xffffffff, 2^64-1}
+	// = 29 + 6 = 35 values. Refused (some mask bit set): the 7 namespace
+	// flags, the mask, 0x7fffffff, 0xffffffff, 2^64-1 = 11. Allowed 24.
+	if n := len(c.Values("clone", 0)); n != 35 {
+		t.Fatalf("corpus has %d clone values, want 35: %#x", n, c.Values("clone", 0))
+	}
+	e, err := FromPolicy("d", &seccomp.Policy{Arch: syscalls.X86_64, Filters: []*seccomp.Filter{f}}, c, Provenance{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := e.Degree("clone"); math.Abs(d-24.0/35) > 1e-12 {
+		t.Errorf("degree = %v, want 24/35", d)
+	}
+}
