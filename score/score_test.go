@@ -1,0 +1,105 @@
+package score
+
+import (
+	"math"
+	"testing"
+
+	"sysweight/exposure"
+	"sysweight/syscalls"
+)
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-12 }
+
+func testWeights(t *testing.T, o Options) *Weights {
+	t.Helper()
+	raw := Raw{Present: []Metric{CVEs}, Values: map[string]map[Metric]float64{
+		"read":   {CVEs: 3},
+		"keyctl": {CVEs: 7},
+	}}
+	w, err := NewWeights(syscalls.MustForArch(syscalls.X86_64), raw, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func TestLogWeightsAndScore(t *testing.T) {
+	w := testWeights(t, DefaultOptions())
+	// log(1+3)/log(1+7) = log 4 / log 8 = 2/3; keyctl is the max → 1.
+	if r, _ := w.Of("read"); !near(r.Value, 2.0/3) {
+		t.Errorf("w(read) = %v, want 2/3", r.Value)
+	}
+	if k, _ := w.Of("keyctl"); !near(k.Value, 1) {
+		t.Errorf("w(keyctl) = %v, want 1", k.Value)
+	}
+	if !near(w.Total, 5.0/3) {
+		t.Errorf("total = %v, want 5/3", w.Total)
+	}
+	if len(w.Missing) != 4 || len(w.Used) != 1 {
+		t.Errorf("used %v missing %v", w.Used, w.Missing)
+	}
+	e, err := exposure.New("r", syscalls.X86_64, exposure.Provenance{Source: exposure.Declared}, []exposure.Entry{
+		{Syscall: "read", Degree: 1}, {Syscall: "keyctl", Degree: 0.5}, {Syscall: "write", Degree: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Compute(e, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1·2/3 + 0.5·1 + 1·0 = 7/6; normalised (7/6)/(5/3) = 0.7.
+	if !near(s.Score, 7.0/6) || !near(s.Normalized, 0.7) || s.Exposed != 3 || s.Partial != 1 {
+		t.Errorf("score = %+v", s)
+	}
+}
+
+func TestLinearAndAlpha(t *testing.T) {
+	o := DefaultOptions()
+	o.Norm = NormLinear
+	if err := o.ParseAlpha("cves=2"); err != nil {
+		t.Fatal(err)
+	}
+	w := testWeights(t, o)
+	if r, _ := w.Of("read"); !near(r.Value, 2*3.0/7) {
+		t.Errorf("w(read) = %v, want 6/7", r.Value)
+	}
+	for _, bad := range []string{"cves", "cves=-1", "foo=1", "cves=x"} {
+		if err := o.ParseAlpha(bad); err == nil {
+			t.Errorf("ParseAlpha(%q) accepted", bad)
+		}
+	}
+}
+
+func TestCompareRatioAndDiff(t *testing.T) {
+	w := testWeights(t, DefaultOptions())
+	a, _ := exposure.FromSet("a", syscalls.X86_64, exposure.Provenance{}, []string{"read"})
+	b, _ := exposure.FromSet("b", syscalls.X86_64, exposure.Provenance{}, []string{"read", "keyctl"})
+	ss, err := Compare([]*exposure.Exposure{a, b}, w, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b/a = (2/3 + 1)/(2/3) = 2.5
+	if ss[0].Ratio == nil || !near(*ss[0].Ratio, 1) || !near(*ss[1].Ratio, 2.5) {
+		t.Errorf("ratios %+v %+v", ss[0], ss[1])
+	}
+	rows, _ := Diff(a, b, w)
+	if len(rows) != 1 || rows[0].Syscall != "keyctl" || !near(rows[0].Delta, 1) {
+		t.Errorf("diff = %+v", rows)
+	}
+	ss, _ = Compare([]*exposure.Exposure{a, b}, w, "missing")
+	if ss[0].Ratio != nil {
+		t.Errorf("ratio without baseline = %v", *ss[0].Ratio)
+	}
+}
+
+func TestRank(t *testing.T) {
+	o := DefaultOptions()
+	o.Norm = NormRank
+	w := testWeights(t, o)
+	// Sorted values: all-zero syscalls first, then 3 at index n-2, 7 at
+	// n-1; rank(3) = (n-2)/(n-1), rank(7) = 1.
+	n := float64(syscalls.MustForArch(syscalls.X86_64).Len())
+	if r, _ := w.Of("read"); !near(r.Value, (n-2)/(n-1)) {
+		t.Errorf("rank(read) = %v", r.Value)
+	}
+}

@@ -1,0 +1,240 @@
+package score
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"sysweight/syscalls"
+)
+
+// Metric names a per-syscall metric of DESIGN.md.
+type Metric string
+
+const (
+	CVEs       Metric = "cves"       // kernel CVEs attributed to the syscall
+	Severity   Metric = "severity"   // sum of their CVSS base scores
+	Exploits   Metric = "exploits"   // public exploits whose code invokes it
+	Complexity Metric = "complexity" // sum of cyclomatic complexity of reachable kernel functions
+	Reach      Metric = "reach"      // number of reachable kernel functions
+)
+
+// Metrics lists every metric in DESIGN.md order.
+var Metrics = []Metric{CVEs, Severity, Exploits, Complexity, Reach}
+
+// ParseMetric accepts a metric name.
+func ParseMetric(s string) (Metric, error) {
+	for _, m := range Metrics {
+		if string(m) == s {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("unknown metric %q (want one of cves, severity, exploits, complexity, reach)", s)
+}
+
+// Norm maps a raw metric value to [0,1] given the metric's maximum over the
+// table.
+type Norm string
+
+const (
+	NormLog    Norm = "log"    // log(1+x)/log(1+max): the default; damps the few syscalls with very many CVEs
+	NormLinear Norm = "linear" // x/max
+	NormRank   Norm = "rank"   // fraction of syscalls with a smaller value (ties share the rank)
+)
+
+// ParseNorm accepts a normalisation name.
+func ParseNorm(s string) (Norm, error) {
+	switch Norm(s) {
+	case NormLog, NormLinear, NormRank:
+		return Norm(s), nil
+	}
+	return "", fmt.Errorf("unknown normalisation %q (want log, linear or rank)", s)
+}
+
+// Options are the coefficients α_k and the normalisation.
+type Options struct {
+	Alpha map[Metric]float64
+	Norm  Norm
+}
+
+// DefaultOptions weights every metric equally (α = 1) and normalises with
+// log(1+x)/log(1+max). Metrics the DB does not have are left out of the sum
+// and reported in Weights.Missing.
+func DefaultOptions() Options {
+	a := map[Metric]float64{}
+	for _, m := range Metrics {
+		a[m] = 1
+	}
+	return Options{Alpha: a, Norm: NormLog}
+}
+
+// ParseAlpha reads "cves=1,severity=2" into o.Alpha, leaving unnamed metrics
+// as they are.
+func (o *Options) ParseAlpha(s string) error {
+	if s == "" {
+		return nil
+	}
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return fmt.Errorf("coefficient %q: want METRIC=NUMBER", kv)
+		}
+		m, err := ParseMetric(strings.TrimSpace(k))
+		if err != nil {
+			return err
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+			return fmt.Errorf("coefficient %q: want a non-negative number", kv)
+		}
+		o.Alpha[m] = f
+	}
+	return nil
+}
+
+// Weight is one syscall's metrics, their normalised values and the weight.
+type Weight struct {
+	Syscall    string             `json:"syscall"`
+	Nr         int                `json:"nr"`
+	Raw        map[Metric]float64 `json:"raw"`
+	Normalized map[Metric]float64 `json:"normalized"`
+	Value      float64            `json:"weight"`
+}
+
+// Weights are the weights of every syscall of one table.
+type Weights struct {
+	Arch    syscalls.Arch
+	Options Options
+	Used    []Metric // metrics present and with α > 0
+	Missing []Metric // metrics the source did not provide
+	Max     map[Metric]float64
+	List    []Weight // by syscall number
+	Total   float64  // Σ_s w(s): the score of a process with no filter
+	index   map[string]int
+}
+
+// ErrNoMetrics means no metric with a positive coefficient is available.
+var ErrNoMetrics = errors.New("no metric with a positive coefficient is available")
+
+// Raw is the input to NewWeights: per syscall, the raw metric values. present
+// names the metrics the source provides; a metric not in present is missing,
+// not zero.
+type Raw struct {
+	Values  map[string]map[Metric]float64
+	Present []Metric
+}
+
+// NewWeights normalises raw over table t and combines the metrics:
+// w(s) = Σ_k α_k · norm_k(s).
+func NewWeights(t *syscalls.Table, raw Raw, o Options) (*Weights, error) {
+	w := &Weights{Arch: t.Arch, Options: o, Max: map[Metric]float64{}, index: map[string]int{}}
+	present := map[Metric]bool{}
+	for _, m := range raw.Present {
+		present[m] = true
+	}
+	for _, m := range Metrics {
+		switch {
+		case !present[m]:
+			w.Missing = append(w.Missing, m)
+		case o.Alpha[m] > 0:
+			w.Used = append(w.Used, m)
+		}
+	}
+	if len(w.Used) == 0 {
+		return nil, ErrNoMetrics
+	}
+	for name := range raw.Values {
+		if _, ok := t.Number(name); !ok {
+			return nil, fmt.Errorf("weights: syscall %q is not in the %s table", name, t.Arch)
+		}
+	}
+	all := t.All()
+	for _, m := range w.Used {
+		for _, s := range all {
+			if v := raw.Values[s.Name][m]; v > w.Max[m] {
+				w.Max[m] = v
+			}
+		}
+	}
+	ranks := map[Metric]map[float64]float64{}
+	if o.Norm == NormRank {
+		for _, m := range w.Used {
+			ranks[m] = rankOf(all, raw.Values, m)
+		}
+	}
+	for _, s := range all {
+		wt := Weight{Syscall: s.Name, Nr: s.Nr, Raw: map[Metric]float64{}, Normalized: map[Metric]float64{}}
+		for _, m := range w.Used {
+			x := raw.Values[s.Name][m]
+			wt.Raw[m] = x
+			n := normalize(o.Norm, x, w.Max[m], ranks[m])
+			wt.Normalized[m] = n
+			wt.Value += o.Alpha[m] * n
+		}
+		w.index[s.Name] = len(w.List)
+		w.List = append(w.List, wt)
+		w.Total += wt.Value
+	}
+	return w, nil
+}
+
+func normalize(n Norm, x, max float64, rank map[float64]float64) float64 {
+	if max <= 0 || x <= 0 {
+		return 0
+	}
+	switch n {
+	case NormLinear:
+		return x / max
+	case NormRank:
+		return rank[x]
+	default:
+		return math.Log1p(x) / math.Log1p(max)
+	}
+}
+
+// rankOf maps each value to the fraction of syscalls whose value is smaller,
+// rescaled so the largest value maps to 1.
+func rankOf(all []syscalls.Syscall, vals map[string]map[Metric]float64, m Metric) map[float64]float64 {
+	xs := make([]float64, len(all))
+	for i, s := range all {
+		xs[i] = vals[s.Name][m]
+	}
+	sort.Float64s(xs)
+	out := map[float64]float64{}
+	top := 0
+	for i, x := range xs {
+		if i == 0 || x != xs[i-1] {
+			out[x] = float64(i)
+			top = i
+		}
+	}
+	for x, r := range out {
+		if top > 0 {
+			out[x] = r / float64(top)
+		}
+	}
+	return out
+}
+
+// Of returns the weight of syscall.
+func (w *Weights) Of(syscall string) (Weight, bool) {
+	i, ok := w.index[syscall]
+	if !ok {
+		return Weight{}, false
+	}
+	return w.List[i], true
+}
+
+// Top returns the n heaviest syscalls (all when n <= 0), heaviest first;
+// ties by number.
+func (w *Weights) Top(n int) []Weight {
+	out := append([]Weight(nil), w.List...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Value > out[j].Value })
+	if n > 0 && n < len(out) {
+		out = out[:n]
+	}
+	return out
+}
