@@ -1,0 +1,302 @@
+package db
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"sysweight/score"
+	"sysweight/syscalls"
+)
+
+// SchemaVersion is the one place the weight DB's schema version is written.
+// Bump it when a field changes meaning; Decode refuses other versions.
+const SchemaVersion = 1
+
+// Errors returned by Decode.
+var (
+	ErrSchema   = errors.New("unsupported weight DB schema")
+	ErrChecksum = errors.New("weight DB checksum mismatch")
+)
+
+// Source is one input of a build, with its version.
+type Source struct {
+	Name    string `json:"name"`              // feed or input name
+	Origin  string `json:"origin"`            // URL, repository or file
+	Version string `json:"version,omitempty"` // commit, tag or package version
+	Date    string `json:"date,omitempty"`    // date of that version
+	Records int    `json:"records"`           // records read from it
+	SHA256  string `json:"sha256,omitempty"`  // of the input file, when it was one file
+}
+
+// Meta describes a build.
+type Meta struct {
+	Built    string   `json:"built"` // RFC 3339, from the build's clock
+	Arch     string   `json:"arch"`
+	Table    string   `json:"table"`   // syscall table source and kernel
+	Metrics  []string `json:"metrics"` // metrics this DB provides
+	Methods  []string `json:"methods"` // attribution methods counted in cves/severity
+	Sources  []Source `json:"sources"`
+	Kernel   string   `json:"kernel,omitempty"`   // kernel image the complexity/reach metrics come from
+	Exploits string   `json:"exploits,omitempty"` // exploit corpus the exploits metric comes from
+	Notes    []string `json:"notes,omitempty"`
+	Checksum string   `json:"checksum"` // sha256 of the encoding with this field empty
+}
+
+// Link attributes a CVE to a syscall, with why.
+type Link struct {
+	Syscall  string `json:"syscall"`
+	Method   string `json:"method"`   // text, function, file
+	Evidence string `json:"evidence"` // the matched text, function path or file
+}
+
+// CVE is one attributed CVE.
+type CVE struct {
+	ID          string  `json:"id"`
+	Score       float64 `json:"score,omitempty"`
+	CVSSVersion string  `json:"cvss_version,omitempty"` // "3.1", "3.0", "2.0"; empty when unscored
+	Vector      string  `json:"vector,omitempty"`
+	Feed        string  `json:"feed"`
+	Links       []Link  `json:"links"`
+}
+
+// FuncCC is a kernel function with its cyclomatic complexity.
+type FuncCC struct {
+	Name string `json:"name"`
+	CC   int    `json:"cc"`
+}
+
+// Syscall holds one syscall's raw metrics.
+type Syscall struct {
+	Name     string  `json:"name"`
+	Nr       int     `json:"nr"`
+	CVEs     int     `json:"cves"`
+	Severity float64 `json:"severity"`
+	// How the severity sum was made: CVEs scored with CVSS v3.x, with v2
+	// only, and without any score (they count in cves, not in severity).
+	ScoredV3   int      `json:"scored_v3"`
+	ScoredV2   int      `json:"scored_v2"`
+	Unscored   int      `json:"unscored"`
+	Exploits   float64  `json:"exploits,omitempty"`
+	ExploitIDs []string `json:"exploit_ids,omitempty"`
+	TFIDF      float64  `json:"exploits_tfidf,omitempty"`
+	Complexity float64  `json:"complexity,omitempty"`
+	Reach      float64  `json:"reach,omitempty"`
+	TopFuncs   []FuncCC `json:"top_functions,omitempty"`
+	CVEIDs     []string `json:"cve_ids,omitempty"`
+}
+
+// DB is the weight database.
+type DB struct {
+	Schema   int       `json:"schema"`
+	Meta     Meta      `json:"meta"`
+	Syscalls []Syscall `json:"syscalls"`
+	CVEs     []CVE     `json:"cves"`
+
+	bySyscall map[string]int
+	byCVE     map[string]int
+}
+
+// Clock returns the build time; tests inject a fixed one.
+type Clock func() time.Time
+
+// Assemble fills per-syscall cves/severity from the attributed CVEs, orders
+// everything deterministically and seals the checksum. cves must already
+// carry their links; syscalls not linked by any CVE get zero counts. Fields
+// of extra (exploits, complexity, reach) are copied per syscall name.
+func Assemble(t *syscalls.Table, cves []CVE, meta Meta, extra map[string]Syscall, now Clock) (*DB, error) {
+	d := &DB{Schema: SchemaVersion, Meta: meta}
+	d.Meta.Arch = string(t.Arch)
+	d.Meta.Table = t.Source + ", Linux " + t.Kernel
+	d.Meta.Built = now().UTC().Format(time.RFC3339)
+	recs := map[string]*Syscall{}
+	for _, s := range t.All() {
+		r := Syscall{Name: s.Name, Nr: s.Nr}
+		if x, ok := extra[s.Name]; ok {
+			r.Exploits, r.ExploitIDs, r.TFIDF = x.Exploits, x.ExploitIDs, x.TFIDF
+			r.Complexity, r.Reach, r.TopFuncs = x.Complexity, x.Reach, x.TopFuncs
+		}
+		d.Syscalls = append(d.Syscalls, r)
+	}
+	for i := range d.Syscalls {
+		recs[d.Syscalls[i].Name] = &d.Syscalls[i]
+	}
+	for name := range extra {
+		if recs[name] == nil {
+			return nil, fmt.Errorf("assembling weight DB: metrics for %q, which is not in the %s table", name, t.Arch)
+		}
+	}
+	sort.Slice(cves, func(i, j int) bool { return cves[i].ID < cves[j].ID })
+	for ci := range cves {
+		c := &cves[ci]
+		sort.Slice(c.Links, func(i, j int) bool {
+			if c.Links[i].Syscall != c.Links[j].Syscall {
+				return c.Links[i].Syscall < c.Links[j].Syscall
+			}
+			return c.Links[i].Method < c.Links[j].Method
+		})
+		if len(c.Links) == 0 {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, l := range c.Links {
+			r := recs[l.Syscall]
+			if r == nil {
+				return nil, fmt.Errorf("assembling weight DB: %s links to %q, which is not in the %s table", c.ID, l.Syscall, t.Arch)
+			}
+			if seen[l.Syscall] {
+				continue
+			}
+			seen[l.Syscall] = true
+			r.CVEs++
+			r.CVEIDs = append(r.CVEIDs, c.ID)
+			switch {
+			case c.CVSSVersion == "":
+				r.Unscored++
+			case c.CVSSVersion[0] == '3':
+				r.ScoredV3++
+				r.Severity += c.Score
+			default:
+				r.ScoredV2++
+				r.Severity += c.Score
+			}
+		}
+		d.CVEs = append(d.CVEs, *c)
+	}
+	for i := range d.Syscalls {
+		// Round sums to a fixed precision so the encoding does not depend
+		// on floating-point summation order.
+		d.Syscalls[i].Severity = round(d.Syscalls[i].Severity)
+	}
+	if err := d.seal(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func round(x float64) float64 {
+	return float64(int64(x*1000+0.5)) / 1000
+}
+
+func (d *DB) seal() error {
+	d.Meta.Checksum = ""
+	b, err := d.encode()
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(b)
+	d.Meta.Checksum = "sha256:" + hex.EncodeToString(sum[:])
+	d.index()
+	return nil
+}
+
+func (d *DB) encode() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", " ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(d); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Encode writes the DB. The same DB always encodes to the same bytes.
+func (d *DB) Encode(w io.Writer) error {
+	b, err := d.encode()
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// Decode reads and verifies a DB: schema version, checksum, and that its
+// syscalls are in the table of its architecture.
+func Decode(r io.Reader) (*DB, error) {
+	var d DB
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("weight DB: invalid JSON at byte %d: %w", se.Offset, err)
+		}
+		return nil, fmt.Errorf("weight DB: %w", err)
+	}
+	if d.Schema != SchemaVersion {
+		return nil, fmt.Errorf("%w: file has schema %d, this sysweight reads %d", ErrSchema, d.Schema, SchemaVersion)
+	}
+	want := d.Meta.Checksum
+	if err := d.seal(); err != nil {
+		return nil, err
+	}
+	if d.Meta.Checksum != want {
+		return nil, fmt.Errorf("%w: recorded %q, contents hash to %q", ErrChecksum, want, d.Meta.Checksum)
+	}
+	arch, err := syscalls.ParseArch(d.Meta.Arch)
+	if err != nil {
+		return nil, fmt.Errorf("weight DB: meta.arch: %w", err)
+	}
+	t := syscalls.MustForArch(arch)
+	for _, s := range d.Syscalls {
+		if nr, ok := t.Number(s.Name); !ok || nr != s.Nr {
+			return nil, fmt.Errorf("weight DB: syscall %s (nr %d) is not in the %s table", s.Name, s.Nr, arch)
+		}
+	}
+	return &d, nil
+}
+
+func (d *DB) index() {
+	d.bySyscall = make(map[string]int, len(d.Syscalls))
+	for i, s := range d.Syscalls {
+		d.bySyscall[s.Name] = i
+	}
+	d.byCVE = make(map[string]int, len(d.CVEs))
+	for i, c := range d.CVEs {
+		d.byCVE[c.ID] = i
+	}
+}
+
+// Syscall returns the record of name.
+func (d *DB) Syscall(name string) (Syscall, bool) {
+	i, ok := d.bySyscall[name]
+	if !ok {
+		return Syscall{}, false
+	}
+	return d.Syscalls[i], true
+}
+
+// CVE returns the record of id.
+func (d *DB) CVE(id string) (CVE, bool) {
+	i, ok := d.byCVE[id]
+	if !ok {
+		return CVE{}, false
+	}
+	return d.CVEs[i], true
+}
+
+// Arch is the DB's architecture.
+func (d *DB) Arch() syscalls.Arch { return syscalls.Arch(d.Meta.Arch) }
+
+// Raw hands the metrics to package score. Metrics the DB does not provide
+// are absent, not zero.
+func (d *DB) Raw() score.Raw {
+	raw := score.Raw{Values: map[string]map[score.Metric]float64{}}
+	for _, m := range d.Meta.Metrics {
+		raw.Present = append(raw.Present, score.Metric(m))
+	}
+	for _, s := range d.Syscalls {
+		raw.Values[s.Name] = map[score.Metric]float64{
+			score.CVEs: float64(s.CVEs), score.Severity: s.Severity,
+			score.Exploits: s.Exploits, score.Complexity: s.Complexity, score.Reach: s.Reach,
+		}
+	}
+	return raw
+}

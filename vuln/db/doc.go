@@ -1,0 +1,10 @@
+// Package db owns the versioned weight database: per-syscall raw metrics
+// (cves, severity, exploits, complexity, reach) with the CVE links and
+// evidence behind them, metadata (schema version, build time, sources with
+// versions, checksum), deterministic encoding, verified decoding, and the
+// embedded default database.
+//
+// It does not parse feeds (packages vuln/kernelcna, vuln/kernelcves,
+// vuln/nvd), attribute CVEs (vuln/attrib) or compute weights (package
+// score): Raw hands the metrics to score.NewWeights.
+package db
