@@ -1,0 +1,425 @@
+package seccomp
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Format names a profile format this package decodes.
+type Format string
+
+const (
+	FormatMoby         Format = "moby"         // Docker/Moby seccomp profile JSON (also containers/common)
+	FormatLibcontainer Format = "libcontainer" // runc libcontainer configs.Seccomp JSON, Docker's first default.json (2016-02)
+	FormatOCI          Format = "oci"          // OCI runtime config.json, linux.seccomp
+	FormatFirecracker  Format = "firecracker"  // Firecracker seccompiler JSON
+)
+
+// Sentinel errors. Decoding errors are *DecodeError values wrapping one of
+// these (or ErrUnknownAction / ErrUnknownOp), so errors.Is works on them.
+var (
+	// ErrNoSeccomp means the input asks for no seccomp filter at all: an OCI
+	// config.json without linux.seccomp, or a Moby profile with neither
+	// defaultAction nor syscalls (moby's setupSeccomp returns nil for it).
+	// Callers must treat it as "unconfined", explicitly.
+	ErrNoSeccomp = errors.New("no seccomp filter configured")
+	// ErrUnknownFormat is returned by Decode when the input is none of the
+	// formats it knows.
+	ErrUnknownFormat = errors.New("unknown seccomp profile format")
+	// ErrInvalidProfile covers malformed input: bad JSON, wrong JSON types,
+	// missing or contradictory fields.
+	ErrInvalidProfile = errors.New("invalid seccomp profile")
+	// ErrUnknownArchName is a profile architecture spelling that neither
+	// libseccomp nor moby knows.
+	ErrUnknownArchName = errors.New("unknown architecture name")
+	// ErrInvalidKernelVersion is a minKernel that is not "MAJOR.MINOR".
+	ErrInvalidKernelVersion = errors.New("invalid kernel version")
+	// ErrArgIndex is a syscall argument index outside 0..5.
+	ErrArgIndex = errors.New("syscall argument index out of range")
+	// ErrIncompleteTarget is returned by Resolve when the profile depends on
+	// a part of the Target that was left unset (the kernel version).
+	ErrIncompleteTarget = errors.New("target lacks information the profile needs")
+)
+
+// maxInput bounds what the decoders read; real profiles are under 100 KiB.
+const maxInput = 16 << 20
+
+// DecodeError is a decoding error with its place in the input.
+type DecodeError struct {
+	Input  string // the name given to the decoder, usually a file name
+	Format Format
+	Line   int    // 1-based; 0 when unknown
+	Col    int    // 1-based, in bytes
+	Path   string // JSON path, e.g. syscalls[3].args[0].op; "" for the document
+	Err    error
+}
+
+func (e *DecodeError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "decoding %s profile %s", e.Format, e.Input)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
+	}
+	b.WriteString(": ")
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// doc is an input document being decoded; it turns paths and offsets into
+// DecodeErrors with line and column.
+type doc struct {
+	name   string
+	format Format
+	data   []byte
+	values []jsonValue // lazily filled by index()
+}
+
+func readInput(r io.Reader, name string, f Format) (*doc, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s profile %s: %w", f, name, err)
+	}
+	d := &doc{name: name, format: f, data: data}
+	if len(data) > maxInput {
+		return nil, d.errAt(maxInput, "", fmt.Errorf("%w: larger than %d bytes", ErrInvalidProfile, maxInput))
+	}
+	return d, nil
+}
+
+// errorf makes an error at path; the position is that of the value at
+// path, or of its nearest enclosing value when path is absent (a missing
+// field is reported at the object that lacks it).
+func (d *doc) errorf(path string, err error) *DecodeError {
+	e := &DecodeError{Input: d.name, Format: d.format, Path: path, Err: err}
+	for p := path; ; p = parentPath(p) {
+		if off, ok := d.offsetOf(p); ok {
+			e.Line, e.Col = lineCol(d.data, off)
+			break
+		}
+		if p == "" {
+			break
+		}
+	}
+	return e
+}
+
+// errAt makes an error at a byte offset; path, if empty, is filled with the
+// innermost value that starts before off.
+func (d *doc) errAt(off int64, path string, err error) *DecodeError {
+	e := &DecodeError{Input: d.name, Format: d.format, Path: path, Err: err}
+	e.Line, e.Col = lineCol(d.data, off)
+	if path == "" {
+		e.Path = d.pathAt(off)
+	}
+	return e
+}
+
+// jsonErr converts an encoding/json error into a DecodeError with the
+// place it names. prefix is the path of the value that was unmarshalled.
+func (d *doc) jsonErr(err error, base int64) *DecodeError {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return d.errAt(base+se.Offset, "", fmt.Errorf("%w: invalid JSON: %v", ErrInvalidProfile, se))
+	case errors.As(err, &te):
+		off := base + te.Offset
+		path := d.pathAt(off)
+		e := d.errAt(off, path, fmt.Errorf("%w: got JSON %s, want %s", ErrInvalidProfile, te.Value, goTypeName(te.Type.String())))
+		if v, ok := d.valueAt(path); ok {
+			e.Line, e.Col = lineCol(d.data, v)
+		}
+		return e
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return d.errAt(int64(len(d.data)), "", fmt.Errorf("%w: invalid JSON: unexpected end of input", ErrInvalidProfile))
+	}
+	return &DecodeError{Input: d.name, Format: d.format, Err: fmt.Errorf("%w: %v", ErrInvalidProfile, err)}
+}
+
+func goTypeName(t string) string {
+	switch t {
+	case "uint", "uint8", "uint16", "uint32", "uint64":
+		return "an unsigned integer"
+	case "int", "int64":
+		return "an integer"
+	case "string", "seccomp.LinuxSeccompAction", "specs.LinuxSeccompAction", "specs.LinuxSeccompOperator", "specs.Arch", "specs.LinuxSeccompFlag":
+		return "a string"
+	}
+	if strings.HasPrefix(t, "[]") {
+		return "an array"
+	}
+	if strings.HasPrefix(t, "map[") || strings.Contains(t, ".") {
+		return "an object"
+	}
+	return t
+}
+
+// unmarshal decodes the whole document into v, reporting errors with place.
+func (d *doc) unmarshal(v any) error {
+	if err := json.Unmarshal(d.data, v); err != nil {
+		return d.jsonErr(err, 0)
+	}
+	return nil
+}
+
+// jsonValue is one JSON value of a document: its path and start offset.
+type jsonValue struct {
+	path string
+	off  int64
+}
+
+func (d *doc) index() []jsonValue {
+	if d.values == nil {
+		d.values = walkJSON(d.data)
+	}
+	return d.values
+}
+
+// offsetOf returns the start of the value at path. With duplicate keys the
+// last one counts, as encoding/json keeps the last.
+func (d *doc) offsetOf(path string) (int64, bool) {
+	vs := d.index()
+	for i := len(vs) - 1; i >= 0; i-- {
+		if vs[i].path == path {
+			return vs[i].off, true
+		}
+	}
+	return 0, false
+}
+
+func (d *doc) valueAt(path string) (int64, bool) { return d.offsetOf(path) }
+
+// pathAt returns the path of the last value that starts before off.
+func (d *doc) pathAt(off int64) string {
+	vs := d.index()
+	i := sort.Search(len(vs), func(i int) bool { return vs[i].off >= off })
+	if i == 0 {
+		return ""
+	}
+	return vs[i-1].path
+}
+
+// walkJSON lists every value of data with its path, in document order, up
+// to the first syntax error.
+func walkJSON(data []byte) []jsonValue {
+	type frame struct {
+		array bool
+		idx   int
+		key   string
+		inKey bool // object frame expects a key next
+	}
+	var (
+		out   []jsonValue
+		stack []frame
+	)
+	pathOf := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			if f.array {
+				fmt.Fprintf(&b, "[%d]", f.idx)
+			} else {
+				b.WriteString(keySegment(f.key, b.Len() == 0))
+			}
+		}
+		return b.String()
+	}
+	advance := func() {
+		if n := len(stack); n > 0 {
+			if stack[n-1].array {
+				stack[n-1].idx++
+			} else {
+				stack[n-1].inKey = true
+			}
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		off := skipSpace(data, dec.InputOffset())
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		if n := len(stack); n > 0 && !stack[n-1].array && stack[n-1].inKey {
+			if tok == json.Delim('}') {
+				stack = stack[:n-1]
+				advance()
+				continue
+			}
+			stack[n-1].key, _ = tok.(string)
+			stack[n-1].inKey = false
+			continue
+		}
+		if tok == json.Delim(']') {
+			stack = stack[:len(stack)-1]
+			advance()
+			continue
+		}
+		out = append(out, jsonValue{path: pathOf(), off: off})
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, frame{inKey: true})
+		case json.Delim('['):
+			stack = append(stack, frame{array: true})
+		default:
+			advance()
+		}
+	}
+}
+
+func skipSpace(data []byte, off int64) int64 {
+	for off < int64(len(data)) {
+		switch data[off] {
+		case ' ', '\t', '\r', '\n', ',', ':':
+			off++
+			continue
+		}
+		break
+	}
+	return off
+}
+
+func keySegment(k string, first bool) string {
+	plain := k != ""
+	for _, c := range k {
+		if !(c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			plain = false
+			break
+		}
+	}
+	if !plain {
+		return fmt.Sprintf("[%q]", k)
+	}
+	if first {
+		return k
+	}
+	return "." + k
+}
+
+// parentPath drops the last segment of a path built by walkJSON.
+func parentPath(p string) string {
+	if strings.HasSuffix(p, "]") {
+		if i := strings.LastIndexByte(p, '['); i >= 0 {
+			return p[:i]
+		}
+	}
+	if i := strings.LastIndexAny(p, ".["); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+// lineCol converts a byte offset into a 1-based line and byte column.
+func lineCol(data []byte, off int64) (line, col int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	if off < 0 {
+		off = 0
+	}
+	before := data[:off]
+	line = bytes.Count(before, []byte{'\n'}) + 1
+	col = int(off) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
+}
+
+// Decode reads a seccomp profile of any format this package knows, telling
+// them apart by their top-level keys, and resolves it for t:
+//   - OCI runtime config.json: ociVersion or linux at the top;
+//   - Docker/Moby profile: defaultAction or syscalls at the top
+//     (default_action for the 2016 libcontainer form);
+//   - Firecracker seccompiler file: an object of thread objects that have
+//     default_action.
+//
+// An OCI config without linux.seccomp returns an error wrapping
+// ErrNoSeccomp; check it with errors.Is.
+func Decode(r io.Reader, name string, t Target) (*Policy, error) {
+	d, err := readInput(r, name, "seccomp")
+	if err != nil {
+		return nil, err
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(d.data, &top); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, d.errAt(0, "", fmt.Errorf("%w: top level is JSON %s; tried Docker/Moby, OCI config.json and Firecracker, all of which want an object", ErrUnknownFormat, te.Value))
+		}
+		return nil, d.jsonErr(err, 0)
+	}
+	has := func(k string) bool {
+		for key := range top {
+			if strings.EqualFold(key, k) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("ociVersion") || has("linux"):
+		p, err := decodeOCIDoc(d)
+		if err != nil {
+			return nil, err
+		}
+		return p.policy(t)
+	case has("defaultAction") || has("syscalls") || has("default_action"):
+		p, err := decodeMobyDoc(d)
+		if err != nil {
+			return nil, err
+		}
+		return p.policy(t)
+	case len(top) > 0 && allThreadObjects(top):
+		return decodeFirecrackerDoc(d, t.Arch)
+	}
+	return nil, d.errAt(0, "", fmt.Errorf("%w: tried Docker/Moby (wants defaultAction and syscalls), OCI config.json (wants ociVersion or linux) and Firecracker (wants an object of thread objects with default_action)", ErrUnknownFormat))
+}
+
+func allThreadObjects(top map[string]json.RawMessage) bool {
+	for _, raw := range top {
+		var th map[string]json.RawMessage
+		if json.Unmarshal(raw, &th) != nil {
+			return false
+		}
+		if _, ok := th["default_action"]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// DecodeFile is Decode for a file.
+func DecodeFile(path string, t Target) (*Policy, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Decode(f, path, t)
+}
+
+// policy resolves p into a one-filter Policy.
+func (p *MobyProfile) policy(t Target) (*Policy, error) {
+	f, err := p.Resolve(t)
+	if err != nil {
+		return nil, err
+	}
+	return &Policy{Name: p.Name, Arch: t.Arch, Filters: []*Filter{f}}, nil
+}
+
+// checkArgIndex mirrors libseccomp's limit of six syscall arguments.
+func checkArgIndex(i uint64) error {
+	if i > 5 {
+		return fmt.Errorf("%w: %d (want 0..5)", ErrArgIndex, i)
+	}
+	return nil
+}
