@@ -1,0 +1,59 @@
+// Command gvisor-rules extracts gVisor's own host seccomp rules, for the
+// Sentry and the Gofer, from the gVisor module pinned in go.mod, and writes
+// one JSON file per runsc configuration (see Variants) for
+// sysweight/seccomp.DecodeGVisor.
+//
+// It lives in its own module so that the main module never imports gVisor.
+// Regenerate with
+//
+//	cd tools/gvisor-rules && go generate
+//
+// which runs `go run . -out ../../runtimes/data/gvisor`. The output is
+// deterministic: no clock, no host values (runtime variables such as the
+// Sentry's PID are widened and listed under "approximations").
+package main
+
+//go:generate go run . -out ../../runtimes/data/gvisor
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+func main() {
+	out := flag.String("out", "", "directory to write <variant>.json files into")
+	flag.Parse()
+	if *out == "" || flag.NArg() != 0 {
+		fmt.Fprintln(os.Stderr, "usage: gvisor-rules -out DIR")
+		os.Exit(2)
+	}
+	if err := run(*out, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "gvisor-rules:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir string, log io.Writer) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, v := range Variants {
+		f, err := Generate(v)
+		if err != nil {
+			return err
+		}
+		b, err := Marshal(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", v.Name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, v.Name+".json"), b, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(log, "%s: sentry %d allowed syscalls, gofer %d, %d approximations\n",
+			v.Name, f.Filters[0].NumAllow, f.Filters[1].NumAllow, len(f.Approx))
+	}
+	return nil
+}
