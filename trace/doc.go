@@ -1,0 +1,31 @@
+// Package trace records which host syscalls a process tree makes, and how
+// often, while it runs: the "observed" source of DESIGN.md.
+//
+// Two backends share one API (Run):
+//
+//   - ebpf: tracepoint programs, assembled in Go with cilium/ebpf's asm
+//     package, count sys_enter per syscall number in a per-CPU array inside
+//     the kernel and follow forks through sched_process_fork. Nothing is
+//     copied to user space per event, so nothing can be dropped; the only
+//     possible loss is a program the kernel skipped for recursion, which is
+//     read back from the program's statistics and reported in Result.Lost.
+//   - tracefs: a private tracefs instance (instances/sysweight-PID-RAND)
+//     with event-fork and set_event_pid, read through trace_pipe_raw. Its
+//     ring buffer can overflow under load; the kernel's overrun and dropped
+//     counters are reported in Result.Lost, never hidden.
+//
+// Both restore host state on every exit path: links, programs and maps are
+// file descriptors that close with the tracer (even on SIGKILL), the
+// tracefs instance is removed, and tracefs is unmounted again when the
+// tracer had to mount it.
+//
+// Tracked tasks are keyed by thread id (the kernel's task pid), because
+// sched_process_fork reports thread ids and fires for threads too: a thread
+// of a tracked thread is tracked, and so is a forked process. Commands
+// started by Run are followed from their execve on; the few syscalls Go's
+// fork child makes before execve are not the workload's and are not counted.
+//
+// The package does not name syscalls by itself beyond Result helpers, weight
+// them or score them (packages syscalls, score), and it does not build
+// exposures from other sources (package exposure).
+package trace

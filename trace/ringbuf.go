@@ -1,0 +1,130 @@
+package trace
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// ErrPage is wrapped by errors about a malformed ring buffer page.
+var ErrPage = errors.New("bad ring buffer page")
+
+// Ring buffer event types, from include/linux/ring_buffer.h.
+const (
+	rbTypeDataMax  = 28 // 1..28: data of type_len*4 bytes follows the header
+	rbTypePadding  = 29
+	rbTypeExtend   = 30 // time delta too large for 27 bits
+	rbTypeStamp    = 31 // absolute time stamp
+	rbMissedEvents = 1 << 31
+	rbMissedStored = 1 << 30
+	rbTSShift      = 27
+)
+
+// pageLayout is the buffer_data_page header described by
+// events/header_page: u64 timestamp; local_t commit; char data[].
+type pageLayout struct {
+	commitOff, commitSize, dataOff int
+}
+
+// defaultPage is the 64-bit layout; headerPage checks it against the host.
+var defaultPage = pageLayout{commitOff: 8, commitSize: 8, dataOff: 16}
+
+// headerPage reads events/header_page.
+func headerPage(b []byte) (pageLayout, error) {
+	f, err := parseFormatBytes(b)
+	if err != nil {
+		return pageLayout{}, fmt.Errorf("header_page: %w", err)
+	}
+	ts, ok1 := f.Field("timestamp")
+	c, ok2 := f.Field("commit")
+	d, ok3 := f.Field("data")
+	if !ok1 || !ok2 || !ok3 || ts.Offset != 0 || ts.Size != 8 || (c.Size != 4 && c.Size != 8) || d.Offset < c.Offset+c.Size {
+		return pageLayout{}, fmt.Errorf("%w: header_page: want timestamp (u64 at 0), commit (4 or 8 bytes) and data after it", ErrFormat)
+	}
+	return pageLayout{commitOff: c.Offset, commitSize: c.Size, dataOff: d.Offset}, nil
+}
+
+// pageInfo is what one page says besides its events.
+type pageInfo struct {
+	missed      bool   // the kernel flagged lost events before this page
+	missedCount uint64 // their number, when the kernel could store it
+}
+
+// parsePage walks the events of one page read from trace_pipe_raw and
+// calls fn with each data event's time stamp and record. It checks every
+// length against the page, so a truncated or corrupt page yields an error,
+// never a read out of bounds.
+func parsePage(page []byte, pl pageLayout, fn func(ts uint64, rec []byte)) (pageInfo, error) {
+	var info pageInfo
+	if len(page) < pl.dataOff {
+		return info, fmt.Errorf("%w: %d bytes, want at least the %d-byte header", ErrPage, len(page), pl.dataOff)
+	}
+	le := binary.LittleEndian
+	ts := le.Uint64(page)
+	var commit uint64
+	if pl.commitSize == 8 {
+		commit = le.Uint64(page[pl.commitOff:])
+	} else {
+		commit = uint64(le.Uint32(page[pl.commitOff:]))
+	}
+	info.missed = commit&rbMissedEvents != 0
+	size := int(commit &^ (rbMissedEvents | rbMissedStored) & 0xffffffff)
+	data := page[pl.dataOff:]
+	if size > len(data) {
+		return info, fmt.Errorf("%w: commit says %d data bytes, page holds %d", ErrPage, size, len(data))
+	}
+	if commit&rbMissedStored != 0 && size+8 <= len(data) {
+		info.missedCount = le.Uint64(data[size:])
+	}
+	data = data[:size]
+	for off := 0; off < len(data); {
+		if len(data)-off < 4 {
+			return info, fmt.Errorf("%w: offset %d: event header truncated", ErrPage, pl.dataOff+off)
+		}
+		hdr := le.Uint32(data[off:])
+		typ, delta := hdr&0x1f, uint64(hdr>>5)
+		var array0 uint32
+		if typ == 0 || typ >= rbTypePadding {
+			if len(data)-off < 8 {
+				return info, fmt.Errorf("%w: offset %d: type %d event truncated", ErrPage, pl.dataOff+off, typ)
+			}
+			array0 = le.Uint32(data[off+4:])
+		}
+		switch {
+		case typ == rbTypePadding:
+			if delta == 0 {
+				return info, nil // the rest of the page is empty
+			}
+			ts += delta
+			n := 4 + int(array0)
+			if array0 > uint32(len(data)) || n > len(data)-off || n < 8 {
+				return info, fmt.Errorf("%w: offset %d: padding of %d bytes overruns the page", ErrPage, pl.dataOff+off, array0)
+			}
+			off += n
+		case typ == rbTypeExtend:
+			ts += uint64(array0)<<rbTSShift | delta
+			off += 8
+		case typ == rbTypeStamp:
+			// absolute stamps carry the low 59 bits; the page stamp the rest
+			ts = (uint64(array0)<<rbTSShift | delta) | ts&^(1<<59-1)
+			off += 8
+		case typ == 0:
+			// array[0] counts itself and the data; the data starts after it
+			if array0 < 4 || array0 > uint32(len(data)) || int(array0)+4 > len(data)-off {
+				return info, fmt.Errorf("%w: offset %d: event length %d overruns the page", ErrPage, pl.dataOff+off, array0)
+			}
+			ts += delta
+			fn(ts, data[off+8:off+4+int(array0)])
+			off += 4 + int(array0)
+		default: // 1..28
+			n := int(typ) * 4
+			if n > len(data)-off-4 {
+				return info, fmt.Errorf("%w: offset %d: event of %d bytes overruns the page", ErrPage, pl.dataOff+off, n)
+			}
+			ts += delta
+			fn(ts, data[off+4:off+4+n])
+			off += 4 + n
+		}
+	}
+	return info, nil
+}
