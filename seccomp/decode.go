@@ -133,7 +133,13 @@ func (d *doc) jsonErr(err error, base int64) *DecodeError {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		return d.errAt(base+se.Offset, "", fmt.Errorf("%w: invalid JSON: %v", ErrInvalidProfile, se))
+		// Offset counts the offending byte; point at it, or at the end for
+		// truncated input.
+		off := base + se.Offset
+		if off > 0 && off <= int64(len(d.data)) && !strings.Contains(se.Error(), "unexpected end") {
+			off--
+		}
+		return d.errAt(off, d.within(off), fmt.Errorf("%w: invalid JSON: %v", ErrInvalidProfile, se))
 	case errors.As(err, &te):
 		off := base + te.Offset
 		path := d.pathAt(off)
@@ -174,10 +180,12 @@ func (d *doc) unmarshal(v any) error {
 	return nil
 }
 
-// jsonValue is one JSON value of a document: its path and start offset.
+// jsonValue is one JSON value of a document: its path, start offset and
+// end offset (exclusive; past the input for a container left open).
 type jsonValue struct {
 	path string
 	off  int64
+	end  int64
 }
 
 func (d *doc) index() []jsonValue {
@@ -211,10 +219,22 @@ func (d *doc) pathAt(off int64) string {
 	return vs[i-1].path
 }
 
+// within returns the path of the innermost value that contains off.
+func (d *doc) within(off int64) string {
+	path := ""
+	for _, v := range d.index() {
+		if v.off <= off && off < v.end {
+			path = v.path
+		}
+	}
+	return path
+}
+
 // walkJSON lists every value of data with its path, in document order, up
 // to the first syntax error.
 func walkJSON(data []byte) []jsonValue {
 	type frame struct {
+		value int // index in out of this container
 		array bool
 		idx   int
 		key   string
@@ -244,6 +264,7 @@ func walkJSON(data []byte) []jsonValue {
 			}
 		}
 	}
+	open := int64(len(data)) + 1
 	dec := json.NewDecoder(bytes.NewReader(data))
 	for {
 		off := skipSpace(data, dec.InputOffset())
@@ -253,6 +274,7 @@ func walkJSON(data []byte) []jsonValue {
 		}
 		if n := len(stack); n > 0 && !stack[n-1].array && stack[n-1].inKey {
 			if tok == json.Delim('}') {
+				out[stack[n-1].value].end = dec.InputOffset()
 				stack = stack[:n-1]
 				advance()
 				continue
@@ -262,16 +284,19 @@ func walkJSON(data []byte) []jsonValue {
 			continue
 		}
 		if tok == json.Delim(']') {
+			out[stack[len(stack)-1].value].end = dec.InputOffset()
 			stack = stack[:len(stack)-1]
 			advance()
 			continue
 		}
-		out = append(out, jsonValue{path: pathOf(), off: off})
+		out = append(out, jsonValue{path: pathOf(), off: off, end: dec.InputOffset()})
 		switch tok {
 		case json.Delim('{'):
-			stack = append(stack, frame{inKey: true})
+			out[len(out)-1].end = open
+			stack = append(stack, frame{value: len(out) - 1, inKey: true})
 		case json.Delim('['):
-			stack = append(stack, frame{array: true})
+			out[len(out)-1].end = open
+			stack = append(stack, frame{value: len(out) - 1, array: true})
 		default:
 			advance()
 		}
