@@ -13,7 +13,7 @@ import (
 // Errors of DumpFilters and DumpProcess.
 var (
 	ErrNotSupportedOnOS = errors.New("dumping seccomp filters needs Linux")
-	ErrExited           = errors.New("process exited")
+	ErrExited           = errors.New("process not found or exited")
 	ErrNoFilter         = errors.New("no seccomp filter")
 	ErrPermission       = errors.New("permission denied")
 	ErrKernel           = errors.New("kernel cannot report seccomp filters")
@@ -34,7 +34,8 @@ type Filter struct {
 }
 
 // Thread is one thread's filter stack: indexes into Dump.Filters, 0 the most
-// recently installed (PTRACE_SECCOMP_GET_FILTER's order).
+// recently installed, the order the kernel runs them in (the reverse of
+// PTRACE_SECCOMP_GET_FILTER's numbering).
 type Thread struct {
 	TID   int
 	Stack []int

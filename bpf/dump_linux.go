@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -185,6 +186,11 @@ func (dm dumper) thread(pid, tid int) (stack [][]Instruction, err error) {
 			if i == 0 {
 				return nil, fmt.Errorf("process %d has %w (thread %d)", pid, ErrNoFilter, tid)
 			}
+			// The kernel numbers filters oldest first
+			// (kernel/seccomp.c: get_nth_filter counts back from
+			// the newest by len-index), although ptrace(2) says
+			// index 0 is the newest; TestDumpProcess shows which.
+			slices.Reverse(stack)
 			return stack, nil
 		case unix.EINVAL:
 			if i == 0 {

@@ -1,0 +1,5 @@
+package bpf
+
+// auditArchHost is AUDIT_ARCH_X86_64, what the kernel puts in
+// seccomp_data.arch for this test binary's syscalls.
+const auditArchHost = 0xc000003e
