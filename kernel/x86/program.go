@@ -1,0 +1,470 @@
+package x86
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// ErrNoFunctions is returned when no function lies inside the text.
+var ErrNoFunctions = errors.New("no function inside the text")
+
+// Func is one function symbol: the input of Analyze. It can come from an ELF
+// .symtab, System.map or a recovered kallsyms table.
+type Func struct {
+	Name string
+	Addr uint64
+	// Size in bytes; 0 means unknown, and Analyze uses the distance to the
+	// next symbol at a higher address (or to the end of the text).
+	Size uint64
+}
+
+// Options tunes Analyze. The zero value is the documented default.
+type Options struct {
+	// Workers is the number of goroutines; 0 means GOMAXPROCS.
+	Workers int
+	// Reference decodes every instruction with x86asm instead of the fast
+	// length decoder. The result must be identical; it exists to check that.
+	Reference bool
+	// NoReturn lists functions that never return, in addition to
+	// DefaultNoReturn and to the ones Analyze derives. nil means none extra.
+	NoReturn []string
+}
+
+// DefaultNoReturn is objtool's global_noreturns list of Linux v6.1
+// (tools/objtool/check.c, dead_end_function). Analyze adds every function
+// that provably cannot return; see the package documentation.
+var DefaultNoReturn = []string{
+	"__invalid_creds", "__module_put_and_kthread_exit", "__reiserfs_panic",
+	"__stack_chk_fail", "__ubsan_handle_builtin_unreachable", "cpu_bringup_and_idle",
+	"cpu_startup_entry", "do_exit", "do_group_exit", "do_task_dead", "ex_handler_msr_mce",
+	"fortify_panic", "kthread_complete_and_exit", "kthread_exit", "kunit_try_catch_throw",
+	"lbug_with_loc", "machine_real_restart", "make_task_dead", "panic",
+	"rewind_stack_and_make_dead", "sev_es_terminate", "snp_abort", "stop_this_cpu",
+	"usercopy_abort", "xen_cpu_bringup_again", "xen_start_kernel",
+	// later objtool lists (include/linux/objtool.h noreturns.h, v6.2+)
+	"__fortify_panic", "__ubsan_handle_builtin_unreachable", "hlt_play_dead",
+	"nmi_panic_self_stop", "panic_smp_self_stop", "x86_64_start_kernel",
+	"x86_64_start_reservations", "start_kernel", "rest_init",
+}
+
+// ReturnThunks are the functions a `jmp` to which is a return: the
+// -mfunction-return=thunk-extern target and its run-time alternatives.
+var ReturnThunks = []string{
+	"__x86_return_thunk", "zen_untrain_ret", "srso_return_thunk", "srso_alias_return_thunk",
+	"retbleed_return_thunk", "__x86_return_skl", "srso_untrain_ret", "entry_untrain_ret",
+}
+
+// IndirectThunkPrefixes name the retpoline thunks: `call` to one is an
+// indirect call, `jmp` to one an indirect jump (-mindirect-branch=thunk-extern).
+var IndirectThunkPrefixes = []string{
+	"__x86_indirect_thunk_", "__x86_indirect_call_thunk_", "__x86_indirect_jump_thunk_",
+	"__x86_indirect_its_thunk_",
+}
+
+// IgnoredCallees are hooks whose call sites the kernel patches into NOPs at
+// boot (ftrace). Calls to them make no call-graph edge.
+var IgnoredCallees = []string{"__fentry__", "mcount", "__mcount"}
+
+// FuncInfo is the analysis of one function.
+type FuncInfo struct {
+	Name    string
+	Aliases []string // other symbols at the same address
+	Addr    uint64
+	Size    uint64 // as analysed: the symbol size, or derived
+	Insns   int    // instructions decoded
+	// Blocks, Edges and Exits describe the control-flow graph: basic blocks
+	// without padding, edges between them, and edges to the virtual exit
+	// node (ret, traps, tail calls, indirect jumps, noreturn calls).
+	Blocks, Edges, Exits int
+	// CC is McCabe's cyclomatic complexity E − N + 2 of that graph with the
+	// exit node included: (Edges+Exits) − (Blocks+1) + 2. 0 for an empty
+	// function.
+	CC int
+	// Calls are the callees (indexes into Program.Functions), sorted,
+	// from direct calls and tail calls (jumps, conditional too, that leave
+	// the function).
+	Calls         []int
+	IndirectCalls int // call *r/m and calls of retpoline thunks
+	IndirectJumps int // jmp *r/m and jumps to retpoline thunks
+	// Unresolved counts direct calls and jumps out of the function to
+	// addresses in no known function.
+	Unresolved int
+	Undecoded  int  // bytes no decoder understood, skipped one at a time
+	NoReturn   bool // listed, or derived: no path returns
+}
+
+// Program is the analysis of a kernel's text.
+type Program struct {
+	Base      uint64
+	Functions []FuncInfo // by address
+	byName    map[string]int
+}
+
+// Lookup finds a function by any of its names.
+func (p *Program) Lookup(name string) (int, bool) {
+	i, ok := p.byName[name]
+	return i, ok
+}
+
+// event is a control-flow relevant instruction: every instruction that is
+// not Other, plus nothing else. Offsets are from the function start.
+type event struct {
+	off  uint32
+	toff uint32 // internal target offset
+	len  uint32
+	kind Kind
+	tgt  uint8 // tgtNone, tgtIn, tgtMid, tgtOut
+	fcls uint8 // class of the callee for tgtOut
+	to   int32 // callee function for tgtOut, -1 when unresolved
+}
+
+const (
+	tgtNone = iota
+	tgtIn   // an instruction start inside the function
+	tgtMid  // inside the function but not an instruction start
+	tgtOut  // outside the function
+)
+
+// function classes
+const (
+	clsNormal = iota
+	clsReturnThunk
+	clsIndirectThunk
+	clsIgnored
+)
+
+type funcWork struct {
+	events     []event
+	cls        uint8
+	noReturn   int8 // -1 unknown, 0 returns, 1 noreturn
+	returns    bool // has a ret-like exit
+	tailTo     []int32
+	insns, bad int
+}
+
+// Analyze decodes every function of text (mapped at base), builds its
+// control-flow graph and the call graph. Functions outside text are dropped;
+// a function reaching past the end of text is cut there.
+func Analyze(text []byte, base uint64, funcs []Func, opt Options) (*Program, error) {
+	p, fs, err := layout(text, base, funcs)
+	if err != nil {
+		return nil, err
+	}
+	n := len(p.Functions)
+	work := make([]funcWork, n)
+	starts := make([]uint64, n)
+	for i := range p.Functions {
+		starts[i] = p.Functions[i].Addr
+		work[i].cls = classify(fs[i])
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	parallel(n, workers, func(lo, hi int) {
+		var s sweeper
+		for i := lo; i < hi; i++ {
+			s.sweep(p, i, text, starts, work, opt.Reference)
+		}
+	})
+	markNoReturn(p, work, opt.NoReturn)
+	parallel(n, workers, func(lo, hi int) {
+		var g cfgBuilder
+		for i := lo; i < hi; i++ {
+			g.build(&p.Functions[i], work, i)
+		}
+	})
+	return p, nil
+}
+
+// layout sorts and deduplicates funcs, derives missing sizes and cuts them
+// to the text. fs[i] lists every name of Functions[i].
+func layout(text []byte, base uint64, funcs []Func) (*Program, [][]string, error) {
+	end := base + uint64(len(text))
+	in := make([]Func, 0, len(funcs))
+	for _, f := range funcs {
+		if f.Addr >= base && f.Addr < end {
+			in = append(in, f)
+		}
+	}
+	if len(in) == 0 {
+		return nil, nil, fmt.Errorf("%w [%#x, %#x)", ErrNoFunctions, base, end)
+	}
+	// At one address, keep the largest size; the first name by sort order
+	// becomes the function's name, so that output is deterministic.
+	slices.SortFunc(in, func(a, b Func) int {
+		switch {
+		case a.Addr != b.Addr:
+			return cmpU64(a.Addr, b.Addr)
+		case a.Size != b.Size:
+			return -cmpU64(a.Size, b.Size)
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	p := &Program{Base: base, byName: make(map[string]int, len(in))}
+	var names [][]string
+	for _, f := range in {
+		if k := len(p.Functions) - 1; k >= 0 && p.Functions[k].Addr == f.Addr {
+			if f.Name != p.Functions[k].Name {
+				p.Functions[k].Aliases = append(p.Functions[k].Aliases, f.Name)
+				names[k] = append(names[k], f.Name)
+			}
+			if _, dup := p.byName[f.Name]; !dup {
+				p.byName[f.Name] = k
+			}
+			continue
+		}
+		if _, dup := p.byName[f.Name]; !dup {
+			p.byName[f.Name] = len(p.Functions)
+		}
+		p.Functions = append(p.Functions, FuncInfo{Name: f.Name, Addr: f.Addr, Size: f.Size})
+		names = append(names, []string{f.Name})
+	}
+	for i := range p.Functions {
+		f := &p.Functions[i]
+		next := end
+		if i+1 < len(p.Functions) {
+			next = p.Functions[i+1].Addr
+		}
+		if f.Size == 0 {
+			f.Size = next - f.Addr
+		}
+		if f.Addr+f.Size > end || f.Addr+f.Size < f.Addr {
+			f.Size = end - f.Addr
+		}
+		if f.Size > 1<<31 {
+			f.Size = 1 << 31
+		}
+	}
+	return p, names, nil
+}
+
+func cmpU64(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func classify(names []string) uint8 {
+	for _, n := range names {
+		if slices.Contains(ReturnThunks, n) {
+			return clsReturnThunk
+		}
+		for _, p := range IndirectThunkPrefixes {
+			if strings.HasPrefix(n, p) {
+				return clsIndirectThunk
+			}
+		}
+		if slices.Contains(IgnoredCallees, n) {
+			return clsIgnored
+		}
+	}
+	return clsNormal
+}
+
+// parallel runs fn over [0,n) in chunks small enough to balance the load.
+func parallel(n, workers int, fn func(lo, hi int)) {
+	const chunk = 256
+	var (
+		mu   sync.Mutex
+		next int
+		wg   sync.WaitGroup
+	)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				lo := next
+				next += chunk
+				mu.Unlock()
+				if lo >= n {
+					return
+				}
+				fn(lo, min(lo+chunk, n))
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// sweeper decodes functions linearly, keeping its buffers between calls.
+type sweeper struct {
+	starts []uint64 // instruction-start bitmap of the current function
+	arena  []event
+}
+
+func (s *sweeper) sweep(p *Program, i int, text []byte, fstarts []uint64, work []funcWork, ref bool) {
+	f := &p.Functions[i]
+	w := &work[i]
+	off0 := f.Addr - p.Base
+	code := text[off0 : off0+f.Size]
+	words := (len(code) + 63) / 64
+	if cap(s.starts) < words {
+		s.starts = make([]uint64, words)
+	}
+	bits := s.starts[:words]
+	clear(bits)
+	if cap(s.arena)-len(s.arena) < 1024 {
+		s.arena = make([]event, 0, 1<<16)
+	}
+	evs := s.arena[len(s.arena):len(s.arena)]
+	for off := 0; off < len(code); {
+		var in Insn
+		if code[off] == 0xcc {
+			// A run of int3 is inter-function fill (up to megabytes where
+			// the linker aligns a section) or SLS padding: one trap event.
+			n := 1
+			for off+n < len(code) && code[off+n] == 0xcc {
+				n++
+			}
+			in = Insn{Len: n, Kind: Int3}
+		} else {
+			in = decode(code[off:], ref)
+		}
+		bits[off>>6] |= 1 << (off & 63)
+		w.insns++
+		if in.Kind == Bad {
+			w.bad++
+		}
+		if in.Kind != Other && in.Kind != Bad {
+			e := event{off: uint32(off), len: uint32(in.Len), kind: in.Kind, to: -1}
+			if in.Kind == Cond || in.Kind == Jmp || in.Kind == Call {
+				t := int64(off) + int64(in.Len) + in.Rel
+				if t >= 0 && t < int64(len(code)) {
+					e.tgt, e.toff = tgtIn, uint32(t)
+				} else {
+					e.tgt = tgtOut
+					e.to = int32(containing(p, fstarts, f.Addr+uint64(t)))
+					if e.to >= 0 {
+						e.fcls = work[e.to].cls
+					}
+				}
+			}
+			evs = append(evs, e)
+		}
+		off += in.Len
+	}
+	for k := range evs {
+		if e := &evs[k]; e.tgt == tgtIn && bits[e.toff>>6]&(1<<(e.toff&63)) == 0 {
+			e.tgt = tgtMid
+		}
+	}
+	w.events = evs[:len(evs):len(evs)]
+	if len(s.arena)+len(evs) <= cap(s.arena) {
+		s.arena = s.arena[:len(s.arena)+len(evs)]
+	} // else append moved evs to an array of its own
+
+	f.Insns, f.Undecoded = w.insns, w.bad
+}
+
+// containing returns the function whose [Addr, Addr+Size) holds a, or -1.
+func containing(p *Program, starts []uint64, a uint64) int {
+	k, found := slices.BinarySearch(starts, a)
+	if !found {
+		k--
+	}
+	if k < 0 || a >= starts[k]+p.Functions[k].Size {
+		return -1
+	}
+	return k
+}
+
+// markNoReturn sets NoReturn: listed functions, and functions with no
+// ret-like exit whose every tail call goes to a noreturn function (objtool's
+// dead_end_function rule, applied transitively; a cycle counts as returning).
+func markNoReturn(p *Program, work []funcWork, extra []string) {
+	for i := range work {
+		w := &work[i]
+		w.noReturn = -1
+		for _, e := range w.events {
+			switch {
+			case e.kind == Ret, e.kind == JmpInd:
+				w.returns = true
+			case (e.kind == Jmp || e.kind == Cond) && e.tgt == tgtOut:
+				if e.to < 0 || e.fcls == clsReturnThunk || e.fcls == clsIndirectThunk {
+					w.returns = true
+				} else if int(e.to) != i {
+					w.tailTo = append(w.tailTo, e.to)
+				}
+			case (e.kind == Jmp || e.kind == Cond) && e.tgt == tgtMid:
+				w.returns = true
+			}
+		}
+		// How the code ends, trailing padding aside: a terminator, or a
+		// call that must itself be noreturn, or plain code that runs into
+		// whatever follows.
+		end, k := uint32(p.Functions[i].Size), len(w.events)-1
+		for ; k >= 0; k-- {
+			e := w.events[k]
+			if e.off+e.len != end || (e.kind != Nop && e.kind != Int3) {
+				break
+			}
+			end = e.off
+		}
+		switch {
+		case end == 0 || k < 0 || w.events[k].off+w.events[k].len != end:
+			w.returns = true
+		case w.events[k].kind == Call && w.events[k].tgt == tgtOut && w.events[k].to >= 0:
+			w.tailTo = append(w.tailTo, w.events[k].to)
+		case !terminates(w.events[k].kind):
+			w.returns = true
+		}
+	}
+	for _, list := range [][]string{DefaultNoReturn, extra} {
+		for _, n := range list {
+			if i, ok := p.byName[n]; ok {
+				work[i].noReturn = 1
+			}
+		}
+	}
+	var visit func(i int) bool
+	visit = func(i int) bool {
+		w := &work[i]
+		switch w.noReturn {
+		case 0:
+			return false
+		case 1:
+			return true
+		case 2: // on the stack: a cycle
+			return false
+		}
+		if w.returns {
+			w.noReturn = 0
+			return false
+		}
+		w.noReturn = 2
+		nr := true
+		for _, t := range w.tailTo {
+			if !visit(int(t)) {
+				nr = false
+				break
+			}
+		}
+		w.noReturn = 0
+		if nr {
+			w.noReturn = 1
+		}
+		return nr
+	}
+	for i := range work {
+		p.Functions[i].NoReturn = visit(i)
+	}
+}
+
+func terminates(k Kind) bool {
+	switch k {
+	case Jmp, JmpInd, Ret, Trap, Int3:
+		return true
+	}
+	return false
+}

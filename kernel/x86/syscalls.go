@@ -1,0 +1,189 @@
+package x86
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"sysweight/syscalls"
+)
+
+// Entry-point symbol prefixes of the x86 syscall wrappers
+// (arch/x86/include/asm/syscall_wrapper.h), by ABI.
+var entryPrefixes = []struct{ prefix, abi string }{
+	{"__x64_sys_", "x64"},
+	{"__ia32_compat_sys_", "ia32-compat"},
+	{"__ia32_sys_", "ia32"},
+	{"__x64_compat_sys_", "x32-compat"},
+	{"__x32_compat_sys_", "x32-compat"},
+}
+
+// entryRenames maps x86_64 syscall names to the SYSCALL_DEFINE name of their
+// entry where the two differ (arch/x86/entry/syscalls/syscall_64.tbl, v6.1:
+// "4 common stat sys_newstat" and so on).
+var entryRenames = map[string]string{
+	"stat":     "newstat",
+	"fstat":    "newfstat",
+	"lstat":    "newlstat",
+	"uname":    "newuname",
+	"umount2":  "umount",
+	"sendfile": "sendfile64",
+}
+
+// EntrySymbol is the x86-64 entry point of the syscall name:
+// __x64_sys_ plus the name, or its SYSCALL_DEFINE name where that differs.
+func EntrySymbol(name string) string {
+	if r, ok := entryRenames[name]; ok {
+		name = r
+	}
+	return "__x64_sys_" + name
+}
+
+// ParseEntry maps an entry-point symbol of any x86 ABI (__x64_sys_newstat,
+// __ia32_sys_bpf, __ia32_compat_sys_ioctl, __x64_compat_sys_readv) to the
+// x86_64 syscall name it implements and its ABI. The ia32 and compat
+// entries are named by their SYSCALL_DEFINE name with entryRenames undone,
+// which is the x86_64 name of the same operation; their own numbers differ.
+func ParseEntry(sym string) (name, abi string, ok bool) {
+	for _, e := range entryPrefixes {
+		if rest, found := strings.CutPrefix(sym, e.prefix); found && rest != "" {
+			for k, v := range entryRenames {
+				if v == rest {
+					rest = k
+					break
+				}
+			}
+			return rest, e.abi, true
+		}
+	}
+	return "", "", false
+}
+
+// ReachOptions tunes SyscallMetrics.
+type ReachOptions struct {
+	// HubFraction: a function reached from more than this fraction of the
+	// syscall entries is a hub. 0 means DefaultHubFraction; 1 or more means
+	// no hubs.
+	HubFraction float64
+	// Top is how many of the most complex reached functions to list; 0
+	// means 10.
+	Top int
+}
+
+// DefaultHubFraction is the share of syscalls above which a function counts
+// as shared infrastructure rather than a syscall's own code.
+const DefaultHubFraction = 0.5
+
+// FuncCC names a function and its cyclomatic complexity.
+type FuncCC struct {
+	Name string
+	CC   int
+}
+
+// Metrics are the complexity and reach metrics of one syscall.
+type Metrics struct {
+	Syscall string
+	Entry   string // entry-point symbol
+	// NotImplemented: the entry is an alias of __x64_sys_ni_syscall
+	// (cond_syscall for a feature configured out).
+	NotImplemented bool
+	// Reach and Complexity leave hubs out; the *All variants keep them.
+	Reach, Complexity       int
+	ReachAll, ComplexityAll int
+	Shared                  int // hubs reached
+	// IndirectCalls are the indirect call sites in the reached functions
+	// (hubs excluded); the walk cannot follow them, so they mark where
+	// Reach is a lower bound.
+	IndirectCalls int
+	Top           []FuncCC // most complex reached functions, hubs excluded
+}
+
+// SyscallReport holds the metrics of every syscall of a table.
+type SyscallReport struct {
+	HubFraction float64
+	Hubs        []int // function indexes, by address
+	Metrics     map[string]Metrics
+	// NotImplemented counts the Metrics with NotImplemented set.
+	NotImplemented int
+	// Missing are the table's syscalls without an entry symbol: newer than
+	// the kernel, or not in this architecture's table.
+	Missing []string
+}
+
+// SyscallMetrics computes reach and complexity for every syscall of table
+// that has an entry point in p.
+func SyscallMetrics(p *Program, table *syscalls.Table, opt ReachOptions) (*SyscallReport, error) {
+	if table == nil {
+		return nil, fmt.Errorf("syscall metrics: nil table")
+	}
+	frac := opt.HubFraction
+	if frac == 0 {
+		frac = DefaultHubFraction
+	}
+	top := opt.Top
+	if top == 0 {
+		top = 10
+	}
+	rep := &SyscallReport{HubFraction: frac, Metrics: make(map[string]Metrics)}
+	ni := -1
+	if i, ok := p.Lookup("__x64_sys_ni_syscall"); ok {
+		ni = i
+	}
+	type found struct {
+		name, sym string
+		fn        int
+	}
+	var list []found
+	var entries []int
+	for _, name := range table.Names() {
+		sym := EntrySymbol(name)
+		i, ok := p.Lookup(sym)
+		if !ok {
+			rep.Missing = append(rep.Missing, name)
+			continue
+		}
+		list = append(list, found{name, sym, i})
+		if i != ni {
+			entries = append(entries, i)
+		}
+	}
+	hub, _ := p.Hubs(entries, frac)
+	for i, h := range hub {
+		if h {
+			rep.Hubs = append(rep.Hubs, i)
+		}
+	}
+	for _, s := range list {
+		r := p.Reach(s.fn, hub)
+		m := Metrics{
+			Syscall: s.name, Entry: s.sym, NotImplemented: s.fn == ni,
+			Reach: len(r.Functions), Complexity: r.Complexity,
+			ReachAll: len(r.Functions) + len(r.Shared), ComplexityAll: r.ComplexityAll,
+			Shared: len(r.Shared),
+		}
+		for _, f := range r.Functions {
+			m.IndirectCalls += p.Functions[f].IndirectCalls
+		}
+		m.Top = topCC(p, r.Functions, top)
+		if m.NotImplemented {
+			rep.NotImplemented++
+		}
+		rep.Metrics[s.name] = m
+	}
+	return rep, nil
+}
+
+func topCC(p *Program, fns []int, n int) []FuncCC {
+	out := make([]FuncCC, 0, len(fns))
+	for _, f := range fns {
+		out = append(out, FuncCC{p.Functions[f].Name, p.Functions[f].CC})
+	}
+	slices.SortFunc(out, func(a, b FuncCC) int {
+		if c := cmp.Compare(b.CC, a.CC); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out[:min(n, len(out))]
+}
