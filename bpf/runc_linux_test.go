@@ -7,9 +7,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -17,6 +19,7 @@ import (
 
 	mobyseccomp "github.com/moby/profiles/seccomp"
 
+	"sysweight/seccomp"
 	"sysweight/syscalls"
 )
 
@@ -31,7 +34,7 @@ var dockerDefaultCaps = []string{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", 
 // runcContainer starts busybox sleep under runc with Docker's default
 // seccomp profile and Docker's default capabilities, and returns the
 // container's init pid. Everything is removed in t.Cleanup.
-func runcContainer(t *testing.T) int {
+func runcContainer(t *testing.T) (int, *specs.LinuxSeccomp) {
 	t.Helper()
 	requireRoot(t)
 	runc, err := exec.LookPath("runc")
@@ -69,7 +72,8 @@ func runcContainer(t *testing.T) int {
 	spec.Process.Terminal = false
 	spec.Process.Args = []string{"/bin/sleep", "600"}
 	spec.Process.Capabilities = &specs.LinuxCapabilities{Bounding: dockerDefaultCaps, Effective: dockerDefaultCaps, Permitted: dockerDefaultCaps}
-	spec.Linux.Seccomp, err = mobyseccomp.GetDefaultProfile(&spec)
+	profile, err := mobyseccomp.GetDefaultProfile(&spec)
+	spec.Linux.Seccomp = profile
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +115,7 @@ func runcContainer(t *testing.T) int {
 	if err := json.Unmarshal(out, &st); err != nil || st.Pid <= 0 {
 		t.Fatalf("runc state: pid not found in %s (%v)", out, err)
 	}
-	return st.Pid
+	return st.Pid, profile
 }
 
 func requireRoot(t *testing.T) {
@@ -158,8 +162,52 @@ func staticBusybox(t *testing.T) string {
 	return ""
 }
 
+// declaredFilter turns the OCI profile runc was given into a
+// seccomp.Filter, a second reading of the same rules.
+func declaredFilter(t *testing.T, p *specs.LinuxSeccomp) *seccomp.Filter {
+	t.Helper()
+	verdict := func(action specs.LinuxSeccompAction, ret *uint) seccomp.Verdict {
+		a, err := seccomp.ParseAction(string(action))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := seccomp.Verdict{Action: a}
+		if a == seccomp.ActErrno {
+			v.Errno = 1 // EPERM, libseccomp's and runc's default
+			if ret != nil {
+				v.Errno = uint32(*ret)
+			} else if p.DefaultErrnoRet != nil {
+				v.Errno = uint32(*p.DefaultErrnoRet)
+			}
+		}
+		return v
+	}
+	var rules []seccomp.Rule
+	for _, sc := range p.Syscalls {
+		var conds []seccomp.Cond
+		for _, a := range sc.Args {
+			op, err := seccomp.ParseOp(string(a.Op))
+			if err != nil {
+				t.Fatal(err)
+			}
+			conds = append(conds, seccomp.Cond{Arg: uint8(a.Index), Op: op, Value: a.Value, ValueTwo: a.ValueTwo})
+		}
+		for _, name := range sc.Names {
+			rules = append(rules, seccomp.Rule{Syscall: name, Conds: conds, Verdict: verdict(sc.Action, sc.ErrnoRet)})
+		}
+	}
+	f, err := seccomp.NewFilter("docker-default", syscalls.X86_64, verdict(p.DefaultAction, p.DefaultErrnoRet), rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 func TestRuncDockerDefault(t *testing.T) {
-	pid := runcContainer(t)
+	if runtime.GOARCH != "amd64" {
+		t.Skip("the expectations below are for x86_64")
+	}
+	pid, profile := runcContainer(t)
 	d, err := DumpProcess(pid)
 	if err != nil {
 		t.Fatal(err)
@@ -167,14 +215,112 @@ func TestRuncDockerDefault(t *testing.T) {
 	if len(d.Threads) != 1 || len(d.Filters) != 1 {
 		t.Fatalf("busybox sleep under runc: %d threads, %d filters; want 1 and 1", len(d.Threads), len(d.Filters))
 	}
-	prog := d.Filters[0].Insns
-	t.Logf("runc container pid %d: 1 filter of %d instructions", pid, len(prog))
+	waitState(t, pid, pid, "S")
+	insns := d.Filters[0].Insns
+	t.Logf("runc container pid %d: 1 filter of %d instructions", pid, len(insns))
 	if *update {
-		if err := os.WriteFile("testdata/docker-default-x86_64.bpf", Encode(prog, binary.LittleEndian), 0o644); err != nil {
+		if err := os.WriteFile("testdata/docker-default-x86_64.bpf", Encode(insns, binary.LittleEndian), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile("testdata/docker-default-x86_64.txt", []byte(strings.Join(Disassemble(prog, syscalls.MustForArch(syscalls.X86_64)), "\n")+"\n"), 0o644); err != nil {
+		if err := os.WriteFile("testdata/docker-default-x86_64.txt", []byte(strings.Join(Disassemble(insns, syscalls.MustForArch(syscalls.X86_64)), "\n")+"\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+	prog, err := Compile(insns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The committed testdata is what this runc and libseccomp produce.
+	if committed := dockerFilter(t); !equalProgs(committed.insns, insns) {
+		t.Errorf("testdata/docker-default-x86_64.bpf (%d instructions) differs from this dump (%d): run with -update if runc or libseccomp changed", committed.Len(), len(insns))
+	}
+
+	table := syscalls.MustForArch(syscalls.X86_64)
+	x86 := syscalls.X86_64.AuditArch()
+	verdict := func(name string, args ...uint64) seccomp.Verdict {
+		nr, ok := table.Number(name)
+		if !ok {
+			t.Fatalf("no syscall %s", name)
+		}
+		d := SeccompData{Nr: int32(nr), Arch: x86}
+		copy(d.Args[:], args)
+		return prog.Verdict(&d)
+	}
+	eperm, enosys := seccomp.Verdict{Action: seccomp.ActErrno, Errno: 1}, seccomp.Verdict{Action: seccomp.ActErrno, Errno: 38}
+	allowed := seccomp.Verdict{Action: seccomp.ActAllow}
+	// Facts of the profile (moby/profiles/seccomp v0.3.0 default.json)
+	// with Docker's default capabilities.
+	for _, c := range []struct {
+		name string
+		args []uint64
+		want seccomp.Verdict
+	}{
+		{"read", nil, allowed},
+		{"kexec_load", nil, eperm},             // not listed: defaultAction ERRNO, defaultErrnoRet 1
+		{"clone", []uint64{0x11}, allowed},     // (flags & 0x7E020000) == 0
+		{"clone", []uint64{0x10000000}, eperm}, // CLONE_NEWUSER
+		{"clone3", nil, enosys},                // errnoRet 38 without CAP_SYS_ADMIN
+		{"socket", []uint64{2}, allowed},       // AF_INET < 3
+		{"socket", []uint64{16}, allowed},      // AF_NETLINK listed
+		{"socket", []uint64{40}, eperm},        // AF_VSOCK not listed
+		{"personality", []uint64{0xffffffff}, allowed},
+		{"personality", []uint64{1}, eperm},
+		{"chroot", nil, allowed}, // CAP_SYS_CHROOT is a Docker default
+		{"reboot", nil, eperm},   // needs CAP_SYS_BOOT
+		{"ptrace", nil, allowed}, // minKernel 4.8
+	} {
+		if got := verdict(c.name, c.args...); got != c.want {
+			t.Errorf("%s%#x: %v, want %v", c.name, c.args, got, c.want)
+		}
+	}
+	// runc's stub (libcontainer/seccomp/patchbpf) answers ENOSYS above
+	// the newest syscall number the filter knows; libseccomp's bad-arch
+	// action is KILL_THREAD (seccomp_init(3)); i386 is in the profile's
+	// x86_64 archMap.
+	if got := prog.Verdict(&SeccompData{Nr: 1000, Arch: x86}); got != enosys {
+		t.Errorf("syscall 1000: %v, want errno(38)", got)
+	}
+	if got := prog.Verdict(&SeccompData{Nr: 0, Arch: 0xc00000b7}); got.Action != seccomp.ActKillThread {
+		t.Errorf("aarch64 read: %v, want kill", got)
+	}
+	if got := prog.Verdict(&SeccompData{Nr: 3, Arch: 0x40000003}); got != allowed {
+		t.Errorf("i386 read (3): %v, want allow", got)
+	}
+
+	// Installed against declared, for every syscall: they differ only
+	// where runc's libseccomp does not know a syscall the profile names,
+	// which scmp_sys_resolver (same libseccomp) confirms, or above the
+	// stub's limit.
+	resolver, rerr := exec.LookPath("scmp_sys_resolver")
+	known := func(name string) bool {
+		out, err := exec.Command(resolver, "-a", "x86_64", name).Output()
+		if err != nil {
+			t.Fatalf("scmp_sys_resolver %s: %v", name, err)
+		}
+		return !strings.HasPrefix(strings.TrimSpace(string(out)), "-")
+	}
+	want := declaredFilter(t, profile)
+	var differ []string
+	for _, s := range table.All() {
+		args := [6]uint64{}
+		got := prog.Verdict(&SeccompData{Nr: int32(s.Nr), Arch: x86})
+		exp := want.Evaluate(s.Name, &args)
+		if got == exp {
+			continue
+		}
+		differ = append(differ, fmt.Sprintf("%s(%d): installed %v, declared %v", s.Name, s.Nr, got, exp))
+		switch {
+		case s.Nr > 0x1c8: // the stub's limit in this filter, pc 5 and 9
+			if got != enosys {
+				t.Errorf("%s(%d): %v, want ENOSYS from runc's stub", s.Name, s.Nr, got)
+			}
+		case rerr != nil:
+			t.Logf("scmp_sys_resolver missing: cannot explain %s", s.Name)
+		case known(s.Name):
+			t.Errorf("%s(%d): installed %v, declared %v, though libseccomp knows it", s.Name, s.Nr, got, exp)
+		case got != eperm:
+			t.Errorf("%s(%d): unknown to libseccomp, so it should fall to the default EPERM; got %v", s.Name, s.Nr, got)
+		}
+	}
+	t.Logf("%d of %d x86_64 syscalls differ between installed and declared (zero arguments):\n%s", len(differ), table.Len(), strings.Join(differ, "\n"))
 }
