@@ -72,24 +72,60 @@ func syscallName(nr int64) (string, error) {
 	return s.Name, nil
 }
 
-// filterRules translates one process's (allow, deny) rule pair.
-func filterRules(name, process string, allow, deny seccomp.SyscallRules, vars runtimeVars) (Filter, []Approx, error) {
-	ta := &translator{filter: name, action: "allow", vars: vars, name: syscallName}
-	rules, err := ta.rules(allow)
+// ruleInput is one process's rule pair as gVisor computes it.
+type ruleInput struct {
+	name, process string
+	allow, deny   seccomp.SyscallRules
+	vars          runtimeVars
+}
+
+type ruleHalf struct {
+	action string
+	rules  seccomp.SyscallRules
+}
+
+// halves lists deny before allow, gVisor's RuleSet order.
+func (in ruleInput) halves() []ruleHalf {
+	return []ruleHalf{{defaultAction, in.deny}, {"allow", in.allow}}
+}
+
+// inputs computes gVisor's rules for v: the Sentry's, then the Gofer's.
+func (v Variant) inputs() ([]ruleInput, error) {
+	sopt, svars, err := v.sentryOptions()
 	if err != nil {
+		return nil, fmt.Errorf("%s: %w", v.Name, err)
+	}
+	sallow, sdeny := sentrycfg.Rules(sopt)
+	gopt, gvars := v.goferOptions()
+	gallow, gdeny := gofercfg.Rules(gopt)
+	return []ruleInput{
+		{"sentry", "runsc boot (the Sentry)", sallow, sdeny, svars},
+		{"gofer", "runsc gofer", gallow, gdeny, gvars},
+	}, nil
+}
+
+// filterRules translates one process's rule pair.
+func filterRules(in ruleInput, pids map[string]map[int]bool) (Filter, []Approx, error) {
+	f := Filter{Name: in.name, Process: in.process, Default: defaultAction, BadArch: defaultAction}
+	var approx []Approx
+	for _, h := range in.halves() {
+		t := &translator{filter: in.name, action: h.action, vars: in.vars, name: syscallName, pidSites: pids[in.name+"/"+h.action]}
+		rules, err := t.rules(h.rules)
+		if err != nil {
+			return Filter{}, nil, err
+		}
+		if h.action == "allow" {
+			f.Rules = rules
+		} else {
+			f.Deny = rules
+		}
+		approx = append(approx, t.approx...)
+	}
+	f.NumAllow = len(f.Rules)
+	if err := checkNoStandIns(f, in.vars); err != nil {
 		return Filter{}, nil, err
 	}
-	td := &translator{filter: name, action: defaultAction, vars: vars, name: syscallName}
-	denied, err := td.rules(deny)
-	if err != nil {
-		return Filter{}, nil, err
-	}
-	f := Filter{Name: name, Process: process, Default: defaultAction, BadArch: defaultAction,
-		Deny: denied, Rules: rules, NumAllow: len(rules)}
-	if err := checkNoStandIns(f, vars); err != nil {
-		return Filter{}, nil, err
-	}
-	return f, append(td.approx, ta.approx...), nil
+	return f, approx, nil
 }
 
 // checkNoStandIns fails when a stand-in value survived translation, e.g.
@@ -104,9 +140,6 @@ func checkNoStandIns(f Filter, vars runtimeVars) error {
 					}
 					v := mustHex(s)
 					for sv, name := range vars {
-						if name == "self_pid" {
-							continue // a real PID may equal a small constant; see generator test
-						}
 						if v == sv || v == sv&0xffffffff || v == sv>>32 && sv>>32 != 0 {
 							return fmt.Errorf("%s: syscall %s: value %s is the stand-in for runtime variable %s", f.Name, r.Syscall, s, name)
 						}
@@ -118,7 +151,8 @@ func checkNoStandIns(f Filter, vars runtimeVars) error {
 	return nil
 }
 
-// Generate computes one variant's file.
+// Generate computes one variant's file. It runs this binary once more to
+// find PID comparisons (pid.go).
 func Generate(v Variant) (*File, error) {
 	if runtime.GOARCH != "amd64" {
 		// gVisor selects its rules by build tags (config_amd64.go ...).
@@ -128,21 +162,29 @@ func Generate(v Variant) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	sopt, svars, err := v.sentryOptions()
+	pids, err := pidSites(v)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", v.Name, err)
+		return nil, err
 	}
-	sallow, sdeny := sentrycfg.Rules(sopt)
-	sentry, sapprox, err := filterRules("sentry", "runsc boot (the Sentry)", sallow, sdeny, svars)
+	ins, err := v.inputs()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", v.Name, err)
+		return nil, err
 	}
-	gopt, gvars := v.goferOptions()
-	gallow, gdeny := gofercfg.Rules(gopt)
-	gofer, gapprox, err := filterRules("gofer", "runsc gofer", gallow, gdeny, gvars)
+	var filters []Filter
+	var approx []Approx
+	for _, in := range ins {
+		f, a, err := filterRules(in, pids)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", v.Name, err)
+		}
+		filters = append(filters, f)
+		approx = append(approx, a...)
+	}
+	sopt, _, err := v.sentryOptions()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", v.Name, err)
+		return nil, err
 	}
+	gopt, _ := v.goferOptions()
 	return &File{
 		Schema:      schemaVersion,
 		GVisor:      src,
@@ -152,8 +194,8 @@ func Generate(v Variant) (*File, error) {
 		RunscFlags:  v.Flags,
 		Options:     Options{Sentry: sentryOptionsJSON(sopt), Gofer: goferOptionsJSON(gopt)},
 		Arch:        "x86_64",
-		Filters:     []Filter{sentry, gofer},
-		Approx:      slices.Concat(sapprox, gapprox),
+		Filters:     filters,
+		Approx:      approx,
 		Notes: []string{
 			"Rules come from runsc/boot/filter/config.Rules (sentry) and runsc/fsgofer/filter/config.Rules (gofer) before gVisor's rule optimizer; the optimizer does not change which syscalls have rules.",
 			"gVisor checks deny before rules and returns the first match; deny actions are kill_process, so 'most restrictive match wins' gives the same verdicts.",

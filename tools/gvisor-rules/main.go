@@ -24,6 +24,9 @@ import (
 )
 
 func main() {
+	if probeMain() {
+		return
+	}
 	out := flag.String("out", "", "directory to write <variant>.json files into")
 	flag.Parse()
 	if *out == "" || flag.NArg() != 0 {

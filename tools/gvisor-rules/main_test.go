@@ -14,9 +14,15 @@ import (
 	"gvisor.dev/gvisor/pkg/abi/linux"
 	"gvisor.dev/gvisor/pkg/bpf"
 	"gvisor.dev/gvisor/pkg/seccomp"
-	sentrycfg "gvisor.dev/gvisor/runsc/boot/filter/config"
-	gofercfg "gvisor.dev/gvisor/runsc/fsgofer/filter/config"
 )
+
+func TestMain(m *testing.M) {
+	// Generate re-executes this binary to find PID comparisons (pid.go).
+	if probeMain() {
+		return
+	}
+	os.Exit(m.Run())
+}
 
 // committedDir is where `go generate` writes; relative to this package.
 const committedDir = "../../runtimes/data/gvisor"
@@ -25,14 +31,11 @@ const committedDir = "../../runtimes/data/gvisor"
 // options the generator passes.
 func gvisorRules(t *testing.T, v Variant) (sentryAllow, sentryDeny, goferAllow, goferDeny seccomp.SyscallRules) {
 	t.Helper()
-	sopt, _, err := v.sentryOptions()
+	ins, err := v.inputs()
 	if err != nil {
 		t.Fatal(err)
 	}
-	gopt, _ := v.goferOptions()
-	sa, sd := sentrycfg.Rules(sopt)
-	ga, gd := gofercfg.Rules(gopt)
-	return sa, sd, ga, gd
+	return ins[0].allow, ins[0].deny, ins[1].allow, ins[1].deny
 }
 
 // keysByHas lists sr's syscall numbers through the exported API only:
@@ -328,6 +331,38 @@ func TestDeterministic(t *testing.T) {
 		var back File
 		if err := json.Unmarshal(ba, &back); err != nil {
 			t.Fatalf("%s: output does not read back: %v", v.Name, err)
+		}
+	}
+}
+
+// TestRuntimeValuesWidened checks where runtime values were found against
+// the gVisor source: tgkill(self_pid) in both processes (selfPIDFilters),
+// accept4/listen on the controller fd (controlServerFilters),
+// rt_tgsigqueueinfo(os.Getpid()) in the systrap and ptrace platforms and
+// setpriority(..., sysmsg priority) in systrap.
+func TestRuntimeValuesWidened(t *testing.T) {
+	common := []string{"sentry listen arg0 == controller_fd", "sentry tgkill arg0 == self_pid", "sentry accept4 arg0 == controller_fd"}
+	want := map[string][]string{
+		"gvisor-systrap":            append(slices.Clone(common), "sentry setpriority arg2 == systrap_sysmsg_thread_priority", "sentry rt_tgsigqueueinfo arg0 == self_pid"),
+		"gvisor-kvm":                slices.Clone(common),
+		"gvisor-ptrace":             append(slices.Clone(common), "sentry rt_tgsigqueueinfo arg0 == self_pid"),
+		"gvisor-systrap-hostnet":    append(slices.Clone(common), "sentry setpriority arg2 == systrap_sysmsg_thread_priority", "sentry rt_tgsigqueueinfo arg0 == self_pid"),
+		"gvisor-systrap-nodirectfs": append(slices.Clone(common), "sentry setpriority arg2 == systrap_sysmsg_thread_priority", "sentry rt_tgsigqueueinfo arg0 == self_pid"),
+	}
+	for _, v := range Variants {
+		f, err := Generate(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, a := range f.Approx {
+			got = append(got, strings.Join([]string{a.Filter, a.Syscall, a.Operand, a.Matcher}, " "))
+		}
+		w := append(want[v.Name], "gofer tgkill arg0 == self_pid")
+		slices.Sort(got)
+		slices.Sort(w)
+		if !slices.Equal(got, w) {
+			t.Errorf("%s: approximations\n%q\nwant\n%q", v.Name, got, w)
 		}
 	}
 }

@@ -55,6 +55,14 @@ type translator struct {
 	vars   runtimeVars
 	name   func(nr int64) (string, error)
 	approx []Approx
+
+	// Every matcher other than AnyValue gets an ordinal, in the
+	// deterministic order of the walk (syscall number, then rule tree).
+	// reprs[i] is gVisor's Repr of matcher i; pidSites holds the ordinals
+	// that compare with this process's PID (see pidSites in pid.go).
+	ordinal  int
+	reprs    []string
+	pidSites map[int]bool
 }
 
 func (t *translator) rules(sr seccomp.SyscallRules) ([]Rule, error) {
@@ -155,6 +163,9 @@ func (t *translator) matcher(i int, m seccomp.ValueMatcher, name string, nr int6
 	if _, any := m.(seccomp.AnyValue); any {
 		return Cond{}, false, nil
 	}
+	ord := t.ordinal
+	t.ordinal++
+	t.reprs = append(t.reprs, m.Repr())
 	c, repr, err := translateMatcher(m)
 	if err != nil {
 		return Cond{}, false, err
@@ -171,6 +182,9 @@ func (t *translator) matcher(i int, m seccomp.ValueMatcher, name string, nr int6
 	widen := func(matcher, reason string) (Cond, bool, error) {
 		t.approx = append(t.approx, Approx{Filter: t.filter, Syscall: name, Nr: nr, Operand: operand, Matcher: matcher, Reason: reason})
 		return Cond{}, false, nil
+	}
+	if t.pidSites[ord] {
+		return widen("== self_pid", "compares with the runtime value self_pid (the process's own PID), known only in a running sandbox; widened to any value")
 	}
 	if v, isVar := t.vars[mustHex(c.Value)]; isVar && c.ValueTwo == "" {
 		return widen(fmt.Sprintf("%s %s", opSymbol[c.Op], v),

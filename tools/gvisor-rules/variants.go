@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"sort"
 
 	"gvisor.dev/gvisor/pkg/seccomp/precompiledseccomp"
@@ -40,9 +39,11 @@ var Variants = []Variant{
 	{"gvisor-systrap-nodirectfs", "directfs off: the Sentry reaches files only through the gofer (LisaFS), otherwise runsc defaults", []string{"--platform=systrap", "--network=sandbox", "--directfs=false"}, "systrap", false, false},
 }
 
-// Stand-ins for runtime variables. They lie above pid_max (2^22) and above
-// any constant in gVisor's rules, so a comparison against one is known to be
-// a runtime value.
+// Stand-ins for runtime variables that gVisor takes from Options or from the
+// platform. They lie above pid_max (2^22) and above any constant in gVisor's
+// rules, so a comparison against one is known to be a runtime value. The PID
+// cannot be replaced this way (gVisor calls os.Getpid itself); pid.go finds
+// it by comparing two processes.
 const (
 	controllerFDSentinel  = 0x5e5e0001
 	platformVar32Sentinel = 0x5e5e1000
@@ -102,7 +103,6 @@ func (v Variant) sentryOptions() (sentrycfg.Options, runtimeVars, error) {
 		return sentrycfg.Options{}, nil, err
 	}
 	vars[controllerFDSentinel] = "controller_fd"
-	vars[uint64(os.Getpid())] = "self_pid"
 	return sentrycfg.Options{
 		Platform:       info,
 		HostNetwork:    v.HostNetwork,
@@ -120,7 +120,7 @@ func (v Variant) goferOptions() (gofercfg.Options, runtimeVars) {
 		// (runsc/cmd/gofer.go lisafsNeededForDirectFSSuppression).
 		LisafsNeeded: false,
 		CgoEnabled:   false,
-	}, runtimeVars{uint64(os.Getpid()): "self_pid"}
+	}, runtimeVars{}
 }
 
 func sentryOptionsJSON(o sentrycfg.Options) map[string]any {
