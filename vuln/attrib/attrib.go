@@ -263,10 +263,20 @@ func (sc *scanner) prefixed(a, b int) bool {
 			name, ok = resolve(sc.t, r)
 		}
 	}
-	if ok {
+	if ok && !unreliableFrame(s, a) {
 		sc.add(name, explicit, tok)
 	}
 	return ok
+}
+
+// unreliableFrame reports a call-trace line "? ksys_write+0xf3/0x1c0": the
+// unwinder found a stale return address on the stack, not a caller.
+func unreliableFrame(s string, a int) bool {
+	k := a
+	for k > 0 && s[k-1] == ' ' {
+		k--
+	}
+	return k > 0 && s[k-1] == '?' && (k == 1 || s[k-2] == ' ' || s[k-2] == '\t' || s[k-2] == '\n' || s[k-2] == ']')
 }
 
 // indexSys finds "sys_" in any case (SyS_, SYS_ in older kernels and glibc).

@@ -55,6 +55,7 @@ func TestTextRules(t *testing.T) {
 		{"__NR and SYS_", "syscall(__NR_pidfd_getfd, ...) or syscall(SYS_kcmp, ...)", []string{"kcmp", "pidfd_getfd"}},
 		{"tracepoint", "the sys_enter_openat tracepoint and sys_exit_group", []string{"exit_group", "openat"}},
 		{"alias", "sys_newstat, ksys_mmap_pgoff and sys_umount", []string{"mmap", "stat", "umount2"}},
+		{"unreliable frame", " ? ksys_write+0xf3/0x1c0\n[  1.2] ? __x64_sys_read+0x1/0x2\n __x64_sys_ioctl+0x138/0x1c0", []string{"ioctl"}},
 		{"shared helpers", "do_sys_open, do_sys_poll, ___sys_sendmsg and ____sys_recvmsg", nil},
 		{"capabilities", "requires CAP_SYS_PTRACE or SYS_ADMIN in the container", nil},
 
