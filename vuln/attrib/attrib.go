@@ -253,6 +253,9 @@ func (sc *scanner) prefixed(a, b int) bool {
 	if k < 0 || !syscallPrefixes[tok[:k]] {
 		return false
 	}
+	if sharedBodies[tok] {
+		return true
+	}
 	rest := tok[k+4:]
 	name, ok := resolve(sc.t, rest)
 	if !ok && k == 0 {

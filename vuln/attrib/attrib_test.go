@@ -57,6 +57,7 @@ func TestTextRules(t *testing.T) {
 		{"alias", "sys_newstat, ksys_mmap_pgoff and sys_umount", []string{"mmap", "stat", "umount2"}},
 		{"unreliable frame", " ? ksys_write+0xf3/0x1c0\n[  1.2] ? __x64_sys_read+0x1/0x2\n __x64_sys_ioctl+0x138/0x1c0", []string{"ioctl"}},
 		{"shared helpers", "do_sys_open, do_sys_poll, ___sys_sendmsg and ____sys_recvmsg", nil},
+		{"shared bodies", "__sys_accept4+0x1/0x2 and ksys_semtimedop+0x3/0x4 under __x64_sys_accept", []string{"accept"}},
 		{"capabilities", "requires CAP_SYS_PTRACE or SYS_ADMIN in the container", nil},
 
 		// Call forms.

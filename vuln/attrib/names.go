@@ -144,3 +144,8 @@ var syscallPrefixes = map[string]bool{
 	"__powerpc_": true, "__powerpc64_": true, "__powerpc_compat_": true,
 	"__se_": true, "__se_compat_": true, "__do_": true, "__do_compat_": true,
 }
+
+// sharedBodies are symbols that look like one syscall's body but serve two:
+// accept(2) calls __sys_accept4, semop(2) calls ksys_semtimedop. A trace
+// that passes through them names the real entry (__x64_sys_accept) too.
+var sharedBodies = map[string]bool{"__sys_accept4": true, "ksys_semtimedop": true}
