@@ -216,20 +216,6 @@ func arithmeticProgram(r *rand.Rand) []Instruction {
 	return append(append(prefix, body...), epilogue...)
 }
 
-var argPool = []uint64{0, 1, 2, 3, 31, 32, 33, 0xfff, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000, 0xffffffff00000000, 0xffffffffffffffff}
-
-func randVector(r *rand.Rand) [6]uint64 {
-	var v [6]uint64
-	for i := range v {
-		if r.IntN(3) == 0 {
-			v[i] = r.Uint64()
-		} else {
-			v[i] = argPool[r.IntN(len(argPool))]
-		}
-	}
-	return v
-}
-
 // TestRunMatchesKernel is the interpreter's differential test against the
 // running kernel: random arithmetic and jumps over the arguments, the
 // result read back as the errno of a real syscall.
