@@ -268,9 +268,30 @@ func (f *Filter) Conditional(syscall string) bool {
 // rules match with different verdicts the most restrictive wins, as the
 // kernel does across stacked filters; with none, the default applies.
 func (f *Filter) Evaluate(syscall string, args *[6]uint64) Verdict {
-	best, found := f.Default, false
-	for _, j := range f.byName[syscall] {
-		r := &f.Rules[j]
+	return f.For(syscall).Evaluate(args)
+}
+
+// SyscallRules are one syscall's rules in a filter, looked up once to
+// evaluate many argument tuples.
+type SyscallRules struct {
+	def   Verdict
+	rules []*Rule
+}
+
+// For returns the rules of syscall.
+func (f *Filter) For(syscall string) SyscallRules {
+	idx := f.byName[syscall]
+	s := SyscallRules{def: f.Default, rules: make([]*Rule, len(idx))}
+	for i, j := range idx {
+		s.rules[i] = &f.Rules[j]
+	}
+	return s
+}
+
+// Evaluate is Filter.Evaluate for these rules.
+func (s SyscallRules) Evaluate(args *[6]uint64) Verdict {
+	best, found := s.def, false
+	for _, r := range s.rules {
 		if !matchAll(r.Conds, args) {
 			continue
 		}
