@@ -3,6 +3,7 @@ package exposure
 import (
 	"fmt"
 	"sort"
+	"sync"
 
 	"sysweight/seccomp"
 	"sysweight/syscalls"
@@ -37,6 +38,9 @@ var boundaryValues = []uint64{0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0xffffff
 type Corpus struct {
 	arch   syscalls.Arch
 	values map[string]map[uint8][]uint64
+
+	mu     sync.Mutex
+	tuples map[string][][6]uint64 // Tuples, computed once per syscall
 }
 
 // NewCorpus builds the corpus for arch from the UAPI tables and the rules of
@@ -156,8 +160,23 @@ func (c *Corpus) Values(syscall string, arg uint8) []uint64 {
 }
 
 // Tuples returns the argument tuples of syscall: the product of its argument
-// sets, or the single all-zero tuple when no argument is varied.
+// sets, or the single all-zero tuple when no argument is varied. The slice
+// is shared: callers must not modify it. Safe for concurrent use.
 func (c *Corpus) Tuples(syscall string) [][6]uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.tuples[syscall]; ok {
+		return t
+	}
+	if c.tuples == nil {
+		c.tuples = map[string][][6]uint64{}
+	}
+	t := c.product6(syscall)
+	c.tuples[syscall] = t
+	return t
+}
+
+func (c *Corpus) product6(syscall string) [][6]uint64 {
 	args := c.Args(syscall)
 	out := [][6]uint64{{}}
 	for _, a := range args {

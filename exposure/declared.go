@@ -48,11 +48,15 @@ func evalSyscall(sys string, p *seccomp.Policy, c *Corpus) (Entry, error) {
 		tuples = c.Tuples(sys)
 	}
 	via := make([]bool, len(p.Filters))
+	rules := make([]seccomp.SyscallRules, len(p.Filters))
+	for fi, f := range p.Filters {
+		rules[fi] = f.For(sys)
+	}
 	allowed := 0
 	for i := range tuples {
 		reached := false
 		for fi, f := range p.Filters {
-			v := f.Evaluate(sys, &tuples[i])
+			v := rules[fi].Evaluate(&tuples[i])
 			if v.Action == seccomp.ActUnknown {
 				return en, fmt.Errorf("filter %s: verdict for %s is unknown", f.Name, sys)
 			}

@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// tamperedDB writes a copy of the embedded DB with one number changed and
+// the checksum left as it was.
+func tamperedDB(t *testing.T) string {
+	t.Helper()
+	var buf bytes.Buffer
+	code := Main(context.Background(), []string{"db", "info", "-o", "json"}, &buf, &buf)
+	if code != 0 {
+		t.Fatalf("db info: %s", buf.String())
+	}
+	path := filepath.Join(t.TempDir(), "tampered.json")
+	b, err := embeddedDBBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(b), `"cves": 0,`, `"cves": 1,`, 1)
+	if s == string(b) {
+		t.Fatal("nothing to tamper with")
+	}
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Every malformed input gives exit status 2, one line on stderr that names
+// the input and what is wrong, nothing on stdout, and no output file.
+func TestBadInput(t *testing.T) {
+	sad := filepath.Join("testdata", "sad")
+	out := filepath.Join(t.TempDir(), "out.json")
+	cases := []struct {
+		name string
+		args []string
+		want []string // fragments the one error line must hold
+	}{
+		{"truncated profile", []string{"score", filepath.Join(sad, "truncated.json")}, []string{"truncated.json", "unexpected end"}},
+		{"garbage profile", []string{"score", filepath.Join(sad, "garbage.json")}, []string{"garbage.json"}},
+		{"unknown action", []string{"score", filepath.Join(sad, "unknown-action.json")}, []string{"unknown-action.json", "SCMP_ACT_MAYBE"}},
+		{"unknown op", []string{"exposure", filepath.Join(sad, "unknown-op.json")}, []string{"unknown-op.json", "SCMP_CMP_ABOUT"}},
+		{"arg index", []string{"exposure", filepath.Join(sad, "bad-index.json")}, []string{"bad-index.json", "7"}},
+		{"bad arch", []string{"score", filepath.Join(sad, "bad-arch.json")}, []string{"bad-arch.json", "SCMP_ARCH_PDP11"}},
+		{"bad minKernel", []string{"score", filepath.Join(sad, "bad-minkernel.json")}, []string{"bad-minkernel.json", "four.eight"}},
+		{"firecracker op", []string{"score", filepath.Join(sad, "firecracker-bad-op.json")}, []string{"firecracker-bad-op.json", "roughly"}},
+		{"oci action type", []string{"score", filepath.Join(sad, "oci-bad.json")}, []string{"oci-bad.json"}},
+		{"unknown runtime", []string{"score", "runc-dockr"}, []string{"unknown runtime", "runc-dockr", "runc-docker"}},
+		{"unknown runtime in compare", []string{"compare", "runc-docker", "kata-qemu-imaginary"}, []string{"kata-qemu-imaginary"}},
+		{"unknown syscall", []string{"explain", "frobnicate"}, []string{"frobnicate", "x86_64"}},
+		{"bad format", []string{"compare", "-o", "yaml"}, []string{"yaml", "table, json, csv or markdown"}},
+		{"bad norm", []string{"weights", "--norm", "cubic"}, []string{"--norm", "cubic"}},
+		{"bad alpha", []string{"weights", "--alpha", "cves=lots"}, []string{"--alpha", "cves=lots"}},
+		{"bad alpha metric", []string{"weights", "--alpha", "karma=1"}, []string{"karma"}},
+		{"bad kernel", []string{"score", filepath.Join(sad, "truncated.json"), "--kernel", "six"}, []string{"--kernel", "six"}},
+		{"negative top", []string{"weights", "--top", "-3"}, []string{"--top"}},
+		{"bad DB checksum", []string{"weights", "--db", tamperedDB(t)}, []string{"tampered.json", "checksum mismatch"}},
+		{"missing DB", []string{"weights", "--db", "/nonexistent/w.json"}, []string{"/nonexistent/w.json"}},
+		{"corrupt tar.xz", []string{"db", "build", "--kernel-cna", filepath.Join(sad, "corrupt.tar.xz"), "--out", out, "--kernel-cna-date", "2026-01-01"}, []string{"corrupt.tar.xz"}},
+		{"bad CVE record", []string{"db", "build", "--kernel-cna", filepath.Join(sad, "badcna"), "--out", out, "--kernel-cna-date", "2026-01-01"}, []string{"CVE-2024-0001.json"}},
+		{"db build without out", []string{"db", "build", "--kernel-cna", filepath.Join(sad, "badcna")}, []string{"--out"}},
+		{"bad built time", []string{"db", "build", "--kernel-cna", filepath.Join(sad, "badcna"), "--out", out, "--built", "yesterday"}, []string{"--built", "yesterday"}},
+		{"too many args", []string{"explain", "read", "write"}, []string{"accepts 1 arg"}},
+		{"unknown command", []string{"frob"}, []string{"unknown command"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, stderr := run(t, c.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2 (stderr %q)", code, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing", stdout)
+			}
+			lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "sysweight: ") {
+				t.Errorf("stderr %q, want one line starting with 'sysweight: '", stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q lacks %q", stderr, w)
+				}
+			}
+			if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+				t.Errorf("stack trace in %q", stderr)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("%s was written", out)
+			}
+		})
+	}
+}

@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"sysweight/report"
+	"sysweight/runtimes"
+	"sysweight/score"
+)
+
+type compareOptions struct {
+	profileOptions
+	baseline string
+}
+
+func newCompareCmd(g *globalOptions) *cobra.Command {
+	o := &compareOptions{}
+	cmd := &cobra.Command{
+		Use:   "compare [RUNTIME|PROFILE ...]",
+		Short: "Score runtimes side by side (default: every built-in)",
+		Long: `Score each runtime configuration: the raw score Σ e(s)·w(s), the score
+normalised by Σ w(s) (1.0 is a process with no filter at all), the plain count
+of syscalls that reach the host, and the ratio to the baseline.
+
+JSON output is a list of objects:
+  {"runtime", "source", "score", "normalized", "exposed", "partial",
+   "ratio" (null without a baseline), "baseline"}`,
+		Example: `  sysweight compare
+  sysweight compare runc-docker crun-podman gvisor-systrap
+  sysweight compare runc-docker ./custom.json -o markdown
+  sysweight compare -o json | jq '.[] | select(.normalized < 0.2) | .runtime'`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCompare(g, o, args, cmd.OutOrStdout())
+		},
+	}
+	o.profileOptions.addFlags(cmd)
+	cmd.Flags().StringVar(&o.baseline, "baseline", runtimes.Baseline, "runtime the ratio is taken against")
+	return cmd
+}
+
+func runCompare(g *globalOptions, o *compareOptions, args []string, w io.Writer) error {
+	format, err := g.outputFormat()
+	if err != nil {
+		return err
+	}
+	_, weights, err := g.loadWeights()
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		for _, r := range runtimes.Builtins() {
+			args = append(args, r.Name)
+		}
+	}
+	items, err := o.resolve(args)
+	if err != nil {
+		return err
+	}
+	baselineIn := false
+	for _, it := range items {
+		baselineIn = baselineIn || it.Name == o.baseline
+	}
+	if !baselineIn {
+		b, err := o.resolve([]string{o.baseline})
+		if err != nil {
+			return fmt.Errorf("--baseline: %w", err)
+		}
+		items = append(items, b...)
+	}
+	exps, err := runtimes.Evaluate(items)
+	if err != nil {
+		return err
+	}
+	scores, err := score.Compare(exps, weights, o.baseline)
+	if err != nil {
+		return err
+	}
+	if !baselineIn {
+		scores = scores[:len(scores)-1]
+	}
+	return presentCompare(w, format, scores, weights)
+}
+
+func presentCompare(w io.Writer, f report.Format, scores []score.Score, weights *score.Weights) error {
+	if f == report.JSON {
+		return report.WriteJSON(w, scores)
+	}
+	t := report.Table{Header: []string{"RUNTIME", "SOURCE", "SCORE", "NORMALIZED", "EXPOSED", "PARTIAL", "RATIO"}, Align: "llrrrrr"}
+	for _, s := range scores {
+		ratio := "-"
+		if s.Ratio != nil {
+			ratio = strconv.FormatFloat(*s.Ratio, 'f', 3, 64)
+		}
+		t.Rows = append(t.Rows, []string{s.Runtime, s.Source, fmtFloat(s.Score, 2), fmtFloat(s.Normalized, 3),
+			strconv.Itoa(s.Exposed), strconv.Itoa(s.Partial), ratio})
+	}
+	if err := t.Write(w, f); err != nil {
+		return err
+	}
+	if f == report.Text {
+		fmt.Fprintf(w, "\nweights: %s over %d syscalls; metrics used: %v", weights.Options.Norm, len(weights.List), weights.Used)
+		if len(weights.Missing) > 0 {
+			fmt.Fprintf(w, "; not in this DB: %v", weights.Missing)
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}

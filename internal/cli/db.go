@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"sysweight/report"
+	"sysweight/syscalls"
+	"sysweight/vuln/build"
+	"sysweight/vuln/db"
+)
+
+func newDBCmd(g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "db",
+		Short: "Build, update and inspect the weight database",
+		Long: `The weight database holds per-syscall metrics and the CVE records and
+evidence behind them. sysweight embeds a default DB; --db FILE uses another.`,
+	}
+	cmd.AddCommand(newDBBuildCmd(g), newDBInfoCmd(g), newDBUpdateCmd(g))
+	return cmd
+}
+
+type dbBuildOptions struct {
+	cna, cnaVersion, cnaDate    string
+	kcves, kcvesVersion, kcDate string
+	out                         string
+	built                       string
+	timing                      bool
+}
+
+func newDBBuildCmd(g *globalOptions) *cobra.Command {
+	o := &dbBuildOptions{}
+	cmd := &cobra.Command{
+		Use:   "build --kernel-cna PATH [--kernel-cves PATH] --out FILE",
+		Short: "Build a weight DB from feed data (deterministic)",
+		Long: `Build a weight DB from the kernel CNA records (a directory in the vulns
+repository layout, as 'db update' writes it, or a .tar.xz of that tree) and
+optionally linux_kernel_cves JSON (plain or .xz). The same inputs always give
+the same bytes: the recorded build time is --built, or the newest input date.
+The output is written to a temporary file and renamed.`,
+		Example: `  sysweight db build --kernel-cna ~/.cache/sysweight/kernel-cna --out weights.json
+  sysweight db build --kernel-cna ../shared/data/kernel-cna/kernel-cna-cves-2026-08-21.tar.xz \
+    --kernel-cna-version d9dda40c8f21 \
+    --kernel-cves ../shared/data/kernel-cves/linux_kernel_cves-2023-01-27.json.xz \
+    --kernel-cves-version 07180fb5 --out weights.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDBBuild(o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.cna, "kernel-cna", "", "kernel CNA records: directory or .tar.xz (required)")
+	f.StringVar(&o.cnaVersion, "kernel-cna-version", "", "commit of the kernel CNA vulns repository the input holds")
+	f.StringVar(&o.cnaDate, "kernel-cna-date", "", "date (YYYY-MM-DD) of that commit (default: from the file name or provenance.json)")
+	f.StringVar(&o.kcves, "kernel-cves", "", "linux_kernel_cves kernel_cves.json (optionally .xz)")
+	f.StringVar(&o.kcvesVersion, "kernel-cves-version", "", "commit of linux_kernel_cves the input holds")
+	f.StringVar(&o.kcDate, "kernel-cves-date", "", "date (YYYY-MM-DD) of that commit (default: from the file name)")
+	f.StringVar(&o.out, "out", "", "output file (required)")
+	f.StringVar(&o.built, "built", "", "build time to record, RFC 3339 (default: the newest input date)")
+	f.BoolVar(&o.timing, "timing", false, "print where the time went to stderr")
+	return cmd
+}
+
+func runDBBuild(o *dbBuildOptions, stdout, stderr io.Writer) error {
+	if o.cna == "" || o.out == "" {
+		return fmt.Errorf("db build needs --kernel-cna and --out")
+	}
+	in := build.Inputs{
+		KernelCNA:  build.Input{Path: o.cna, Version: o.cnaVersion, Date: o.cnaDate},
+		KernelCVEs: build.Input{Path: o.kcves, Version: o.kcvesVersion, Date: o.kcDate},
+	}
+	if o.built != "" {
+		t, err := time.Parse(time.RFC3339, o.built)
+		if err != nil {
+			return fmt.Errorf("--built %q: want RFC 3339, e.g. 2026-08-21T00:00:00Z", o.built)
+		}
+		in.Built = t
+	}
+	d, tm, err := build.Build(in, syscalls.MustForArch(syscalls.X86_64))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := d.Encode(&buf); err != nil {
+		return err
+	}
+	if err := writeAtomic(o.out, buf.Bytes()); err != nil {
+		return envError{err}
+	}
+	if o.timing {
+		fmt.Fprintf(stderr, "read %v (kernel CNA: %d records, %d rejected skipped; xz %v), attribute %v, assemble %v\n",
+			tm.Read.Round(time.Millisecond), tm.CNA.Records, tm.CNA.Rejected, tm.CNA.Decompress.Round(time.Millisecond),
+			tm.Attribute.Round(time.Millisecond), tm.Assemble.Round(time.Millisecond))
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d CVEs attributed, %s\n", o.out, len(d.CVEs), d.Meta.Checksum)
+	return nil
+}
+
+// writeAtomic writes data to a temporary file beside path and renames it,
+// so a reader never sees half a file.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func newDBInfoCmd(g *globalOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "info",
+		Short: "Show the weight DB's metadata: schema, sources with versions, checksum",
+		Long: `Show the weight DB's metadata.
+
+JSON output: {"schema", "meta": {"built", "arch", "table", "metrics",
+"methods", "sources": [{"name", "origin", "version", "date", "records",
+"sha256"}], "kernel", "exploits", "notes", "checksum"}, "cves", "syscalls_with_cves"}`,
+		Example: `  sysweight db info
+  sysweight db info --db weights.json -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := g.outputFormat()
+			if err != nil {
+				return err
+			}
+			d, err := g.loadDB()
+			if err != nil {
+				return err
+			}
+			return presentDBInfo(cmd.OutOrStdout(), format, d)
+		},
+	}
+}
+
+func presentDBInfo(w io.Writer, f report.Format, d *db.DB) error {
+	with := 0
+	for _, s := range d.Syscalls {
+		if s.CVEs > 0 {
+			with++
+		}
+	}
+	if f == report.JSON {
+		return report.WriteJSON(w, struct {
+			Schema   int     `json:"schema"`
+			Meta     db.Meta `json:"meta"`
+			CVEs     int     `json:"cves"`
+			WithCVEs int     `json:"syscalls_with_cves"`
+		}{d.Schema, d.Meta, len(d.CVEs), with})
+	}
+	if f == report.Text {
+		m := d.Meta
+		fmt.Fprintf(w, "schema %d, built %s, %s\ntable: %s\nmetrics: %v (attribution: %v)\n%d attributed CVEs; %d of %d syscalls have at least one\n",
+			d.Schema, m.Built, m.Checksum, m.Table, m.Metrics, m.Methods, len(d.CVEs), with, len(d.Syscalls))
+		if m.Kernel != "" {
+			fmt.Fprintf(w, "kernel: %s\n", m.Kernel)
+		}
+		if m.Exploits != "" {
+			fmt.Fprintf(w, "exploits: %s\n", m.Exploits)
+		}
+		for _, n := range m.Notes {
+			fmt.Fprintf(w, "note: %s\n", n)
+		}
+		fmt.Fprintln(w)
+	}
+	t := report.Table{Header: []string{"SOURCE", "VERSION", "DATE", "RECORDS", "ORIGIN"}, Align: "lllrl"}
+	for _, s := range d.Meta.Sources {
+		t.Rows = append(t.Rows, []string{s.Name, s.Version, s.Date, strconv.Itoa(s.Records), s.Origin})
+	}
+	return t.Write(w, f)
+}

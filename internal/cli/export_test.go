@@ -1,0 +1,5 @@
+package cli
+
+import "sysweight/vuln/db"
+
+func embeddedDBBytes() ([]byte, error) { return db.DefaultBytes(), nil }

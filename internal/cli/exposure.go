@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"sysweight/exposure"
+	"sysweight/report"
+	"sysweight/runtimes"
+)
+
+type exposureOptions struct {
+	profileOptions
+	all bool
+}
+
+func newExposureCmd(g *globalOptions) *cobra.Command {
+	o := &exposureOptions{}
+	cmd := &cobra.Command{
+		Use:   "exposure RUNTIME|PROFILE",
+		Short: "Print the degree of exposure of each syscall, with the rule conditions",
+		Long: `Print, per syscall that reaches the host, its degree of exposure: 1 when
+the rules let it through unconditionally, the fraction of the argument corpus
+they let through when they test arguments (with the conditions), 0 (not
+listed unless --all) when it never reaches the host.
+
+JSON output: {"name", "arch", "provenance", "entries": [{"syscall", "nr",
+"degree", "conditions", "via"}]}`,
+		Example: `  sysweight exposure runc-docker
+  sysweight exposure kata-firecracker -o csv
+  sysweight exposure ./profile.json --caps CAP_SYS_ADMIN`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExposure(g, o, args[0], cmd.OutOrStdout())
+		},
+	}
+	o.profileOptions.addFlags(cmd)
+	cmd.Flags().BoolVar(&o.all, "all", false, "list syscalls with degree 0 too")
+	return cmd
+}
+
+func runExposure(g *globalOptions, o *exposureOptions, arg string, w io.Writer) error {
+	format, err := g.outputFormat()
+	if err != nil {
+		return err
+	}
+	items, err := o.resolve([]string{arg})
+	if err != nil {
+		return err
+	}
+	exps, err := runtimes.Evaluate(items)
+	if err != nil {
+		return err
+	}
+	return presentExposure(w, format, exps[0], o.all)
+}
+
+func presentExposure(w io.Writer, f report.Format, e *exposure.Exposure, all bool) error {
+	if f == report.JSON {
+		return report.WriteJSON(w, e)
+	}
+	t := report.Table{Header: []string{"NR", "SYSCALL", "DEGREE", "VIA", "CONDITIONS"}, Align: "rlrll"}
+	row := func(en exposure.Entry) []string {
+		return []string{strconv.Itoa(en.Nr), en.Syscall, fmtFloat(en.Degree, 3), strings.Join(en.Via, ","), strings.Join(en.Conditions, "; ")}
+	}
+	if all {
+		for _, s := range mustTable(e).All() {
+			en, ok := e.Entry(s.Name)
+			if !ok {
+				en = exposure.Entry{Syscall: s.Name, Nr: s.Nr}
+			}
+			t.Rows = append(t.Rows, row(en))
+		}
+	} else {
+		for _, en := range e.Entries {
+			t.Rows = append(t.Rows, row(en))
+		}
+	}
+	if f == report.Text {
+		fmt.Fprintf(w, "%s: %d syscalls reach the host (%s; %s %s)\n\n", e.Name, e.Count(), e.Provenance.Source, e.Provenance.Origin, e.Provenance.Version)
+	}
+	return t.Write(w, f)
+}

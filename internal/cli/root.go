@@ -1,0 +1,158 @@
+// Package cli implements the sysweight commands: one file per command, each
+// with its options, a New…Cmd constructor, a run… function and a present…
+// function that writes to an io.Writer.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"sysweight/report"
+	"sysweight/score"
+	"sysweight/vuln/db"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the environment failed (network, permissions, a runtime)
+	exitInput   = 2 // bad input or usage
+)
+
+// envError marks failures of the environment rather than of the input.
+type envError struct{ err error }
+
+func (e envError) Error() string { return e.err.Error() }
+func (e envError) Unwrap() error { return e.err }
+
+// globalOptions are the flags every command shares.
+type globalOptions struct {
+	dbPath string
+	alpha  string
+	norm   string
+	format string
+}
+
+func (o *globalOptions) addFlags(cmd *cobra.Command) {
+	f := cmd.PersistentFlags()
+	f.StringVar(&o.dbPath, "db", "", "weight DB file (default: the embedded DB)")
+	f.StringVar(&o.alpha, "alpha", "", "metric coefficients, e.g. cves=1,severity=2 (default: 1 for every metric)")
+	f.StringVar(&o.norm, "norm", "log", "normalisation of each metric: log (log(1+x)/log(1+max)), linear (x/max) or rank")
+	f.StringVarP(&o.format, "format", "o", "table", "output format: table, json, csv or markdown")
+}
+
+func (o *globalOptions) outputFormat() (report.Format, error) {
+	return report.ParseFormat(o.format)
+}
+
+func (o *globalOptions) loadDB() (*db.DB, error) {
+	if o.dbPath == "" {
+		return db.Default()
+	}
+	f, err := os.Open(o.dbPath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	d, err := db.Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.dbPath, err)
+	}
+	return d, nil
+}
+
+func (o *globalOptions) scoreOptions() (score.Options, error) {
+	so := score.DefaultOptions()
+	n, err := score.ParseNorm(o.norm)
+	if err != nil {
+		return so, fmt.Errorf("--norm: %w", err)
+	}
+	so.Norm = n
+	if err := so.ParseAlpha(o.alpha); err != nil {
+		return so, fmt.Errorf("--alpha: %w", err)
+	}
+	return so, nil
+}
+
+// loadWeights loads the DB and computes the weights.
+func (o *globalOptions) loadWeights() (*db.DB, *score.Weights, error) {
+	d, err := o.loadDB()
+	if err != nil {
+		return nil, nil, err
+	}
+	so, err := o.scoreOptions()
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := tableOf(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := score.NewWeights(t, d.Raw(), so)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, w, nil
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	g := &globalOptions{}
+	root := &cobra.Command{
+		Use:   "sysweight",
+		Short: "Weigh the host-kernel attack surface a container runtime exposes",
+		Long: `sysweight weights each host syscall by evidence about its kernel code (kernel
+CVEs and their CVSS scores, public exploits, complexity of the code it reaches)
+and adds up the weights of the syscalls a runtime configuration lets reach the
+host kernel.
+
+Score(R) = Σ_s e_R(s)·w(s), where e_R(s) in [0,1] is the degree of exposure of
+syscall s under configuration R and w(s) = Σ_k α_k·norm_k(s).`,
+		Example: `  sysweight compare
+  sysweight compare runc-docker gvisor-systrap -o json
+  sysweight explain keyctl
+  sysweight exposure runc-docker
+  sysweight score ./my-profile.json --caps CAP_SYS_ADMIN`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	g.addFlags(root)
+	root.AddCommand(
+		newCompareCmd(g),
+		newScoreCmd(g),
+		newExposureCmd(g),
+		newDiffCmd(g),
+		newWeightsCmd(g),
+		newExplainCmd(g),
+		newRuntimesCmd(g),
+		newDBCmd(g),
+	)
+	return root
+}
+
+// Main runs sysweight with args and returns the exit status. Errors are one
+// line on stderr: status 2 for bad input or usage, 1 for failures of the
+// environment.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := NewRootCmd(stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	fmt.Fprintln(stderr, "sysweight: "+msg)
+	var ee envError
+	if errors.As(err, &ee) {
+		return exitFailure
+	}
+	return exitInput
+}

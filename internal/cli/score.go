@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"sysweight/report"
+	"sysweight/runtimes"
+	"sysweight/score"
+)
+
+type scoreOptions struct {
+	profileOptions
+	top int
+}
+
+func newScoreCmd(g *globalOptions) *cobra.Command {
+	o := &scoreOptions{}
+	cmd := &cobra.Command{
+		Use:   "score RUNTIME|PROFILE",
+		Short: "Score one runtime or seccomp profile and show what contributes most",
+		Long: `Score one built-in runtime, or a profile file (Docker/Moby JSON, OCI
+config.json, Firecracker seccompiler JSON, sysweight gVisor rule set), resolved
+for --caps and --kernel on x86_64.
+
+JSON output: {"runtime", "source", "score", "normalized", "exposed", "partial",
+"ratio", "baseline", "top": [{"syscall", "degree", "weight", "value"}]}`,
+		Example: `  sysweight score runc-docker
+  sysweight score ./seccomp.json --caps CAP_SYS_ADMIN,CAP_NET_ADMIN --kernel 5.10
+  sysweight score /run/containers/bundle/config.json -o json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScore(g, o, args[0], cmd.OutOrStdout())
+		},
+	}
+	o.profileOptions.addFlags(cmd)
+	cmd.Flags().IntVar(&o.top, "top", 15, "how many top contributors to list (0: all)")
+	return cmd
+}
+
+func runScore(g *globalOptions, o *scoreOptions, arg string, w io.Writer) error {
+	format, err := g.outputFormat()
+	if err != nil {
+		return err
+	}
+	_, weights, err := g.loadWeights()
+	if err != nil {
+		return err
+	}
+	items, err := o.resolve([]string{arg})
+	if err != nil {
+		return err
+	}
+	if arg != runtimes.Baseline {
+		b, err := o.resolve([]string{runtimes.Baseline})
+		if err != nil {
+			return err
+		}
+		items = append(items, b...)
+	}
+	exps, err := runtimes.Evaluate(items)
+	if err != nil {
+		return err
+	}
+	scores, err := score.Compare(exps, weights, runtimes.Baseline)
+	if err != nil {
+		return err
+	}
+	return presentScore(w, format, scores[0], o.top)
+}
+
+func presentScore(w io.Writer, f report.Format, s score.Score, top int) error {
+	contrib := s.Contributions
+	if top > 0 && len(contrib) > top {
+		contrib = contrib[:top]
+	}
+	if f == report.JSON {
+		return report.WriteJSON(w, struct {
+			score.Score
+			Top []score.Contribution `json:"top"`
+		}{s, contrib})
+	}
+	if f == report.Text {
+		ratio := "-"
+		if s.Ratio != nil {
+			ratio = fmt.Sprintf("%.3f × %s", *s.Ratio, s.Baseline)
+		}
+		fmt.Fprintf(w, "%s (%s)\nscore %.2f   normalized %.3f   exposed %d syscalls (%d argument-dependent)   ratio %s\n\n",
+			s.Runtime, s.Source, s.Score, s.Normalized, s.Exposed, s.Partial, ratio)
+	}
+	t := report.Table{Header: []string{"SYSCALL", "DEGREE", "WEIGHT", "CONTRIBUTION"}, Align: "lrrr"}
+	for _, c := range contrib {
+		t.Rows = append(t.Rows, []string{c.Syscall, fmtFloat(c.Degree, 3), fmtFloat(c.Weight, 3), fmtFloat(c.Value, 3)})
+	}
+	return t.Write(w, f)
+}
+
+var _ = strconv.Itoa

@@ -1,0 +1,13 @@
+// Package runtimes owns the built-in runtime configurations: runc with
+// Docker's default profile, unconfined runc, crun with Podman's default
+// profile, gVisor's Sentry and Gofer rules per platform and option, the
+// Firecracker VMM behind Kata, and Nabla's solo5 tender. Each carries its
+// provenance; the data under data/ is derived by go generate from pinned
+// inputs and embedded.
+//
+// It turns them into Exposures with one shared argument corpus, so degrees
+// are comparable. It does not score (package score) or measure (packages
+// trace, bpf).
+package runtimes
+
+//go:generate go run ./internal/genrules -shared ../../shared/data -out data

@@ -1,0 +1,275 @@
+package runtimes
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	mobyseccomp "github.com/moby/profiles/seccomp"
+
+	"sysweight/exposure"
+	"sysweight/seccomp"
+	"sysweight/syscalls"
+)
+
+//go:embed data
+var dataFS embed.FS
+
+// ErrUnknownRuntime is returned by Lookup.
+var ErrUnknownRuntime = errors.New("unknown runtime")
+
+// DockerDefaultCaps is the capability set Docker grants a container by
+// default (moby oci/caps/defaults.go DefaultCapabilities).
+var DockerDefaultCaps = []string{
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
+	"CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+	"CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+}
+
+// PodmanDefaultCaps is Podman's default set (containers/common
+// pkg/config/default.go DefaultCapabilities, since Podman 4.0 without
+// CAP_AUDIT_WRITE, CAP_MKNOD and CAP_NET_RAW).
+var PodmanDefaultCaps = []string{
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
+	"CAP_NET_BIND_SERVICE", "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP",
+	"CAP_SETUID", "CAP_SYS_CHROOT",
+}
+
+// DefaultKernel is the kernel release the built-ins are resolved for:
+// Debian 12's 6.1, the kernel the weight DB's code metrics come from.
+var DefaultKernel = seccomp.KernelVersion{Major: 6, Minor: 1}
+
+// Baseline is the runtime ratios are taken against.
+const Baseline = "runc-docker"
+
+// Runtime is one built-in configuration.
+type Runtime struct {
+	Name        string
+	Description string
+	Provenance  exposure.Provenance
+	// policy returns the declared policy; nil for configurations with no
+	// filter at all.
+	policy func() (*seccomp.Policy, error)
+}
+
+// Policy returns the runtime's declared policy, or nil when it installs no
+// filter.
+func (r *Runtime) Policy() (*seccomp.Policy, error) {
+	if r.policy == nil {
+		return nil, nil
+	}
+	p, err := r.policy()
+	if err != nil {
+		return nil, fmt.Errorf("runtime %s: %w", r.Name, err)
+	}
+	return p, nil
+}
+
+// Target makes a Target for x86_64, the given capabilities and the default
+// kernel.
+func Target(caps []string) seccomp.Target {
+	m := map[string]bool{}
+	for _, c := range caps {
+		m[c] = true
+	}
+	return seccomp.Target{Arch: syscalls.X86_64, Caps: m, Kernel: DefaultKernel}
+}
+
+func dockerPolicy() (*seccomp.Policy, error) {
+	b, err := json.Marshal(mobyseccomp.DefaultProfile())
+	if err != nil {
+		return nil, err
+	}
+	prof, err := seccomp.DecodeMoby(bytes.NewReader(b), "moby default profile")
+	if err != nil {
+		return nil, err
+	}
+	f, err := prof.Resolve(Target(DockerDefaultCaps))
+	if err != nil {
+		return nil, err
+	}
+	return &seccomp.Policy{Name: "runc-docker", Arch: syscalls.X86_64, Filters: []*seccomp.Filter{f}}, nil
+}
+
+// fromRuleSet decodes an embedded derived rule set once: its provenance
+// and its policy.
+func fromRuleSet(name, desc, file string) *Runtime {
+	r := &Runtime{Name: name, Description: desc}
+	b, err := dataFS.ReadFile(path.Join("data", file))
+	if err == nil {
+		var rs *ruleSet
+		var p *seccomp.Policy
+		if rs, p, err = decodeRuleSet(bytes.NewReader(b), file); err == nil {
+			r.Provenance = rs.Provenance
+			r.policy = func() (*seccomp.Policy, error) { return p, nil }
+			return r
+		}
+	}
+	r.Provenance = exposure.Provenance{Source: exposure.Declared, Origin: file}
+	r.policy = func() (*seccomp.Policy, error) { return nil, fmt.Errorf("embedded %s: %w", file, err) }
+	return r
+}
+
+// fromGVisor decodes an embedded gVisor rule set (tools/gvisor-rules
+// output) once.
+func fromGVisor(file string) *Runtime {
+	name := strings.TrimSuffix(file, ".json")
+	r := &Runtime{Name: name, Description: "gVisor runsc: Sentry and Gofer host seccomp rules"}
+	b, err := dataFS.ReadFile(path.Join("data", "gvisor", file))
+	if err == nil {
+		var rs *seccomp.GVisorRuleSet
+		if rs, err = seccomp.DecodeGVisorRuleSet(bytes.NewReader(b), file); err == nil {
+			r.Provenance = exposure.Provenance{Source: exposure.Declared, Origin: "gvisor.dev/gvisor runsc/boot/filter/config, runsc/fsgofer/filter/config (via tools/gvisor-rules)",
+				Version: rs.Version, Notes: []string{"runsc " + strings.Join(rs.RunscFlags, " ")}}
+			if d := pseudoVersionDate(rs.Version); d != "" {
+				r.Provenance.Date = d
+			}
+			for _, a := range rs.Approximations {
+				r.Provenance.Notes = append(r.Provenance.Notes, fmt.Sprintf("approximated: %s %s %s: %s", a.Filter, a.Syscall, a.Operand, a.Reason))
+			}
+			if rs.Description != "" {
+				r.Description = rs.Description
+			}
+			p := rs.Policy
+			r.policy = func() (*seccomp.Policy, error) { return p, nil }
+			return r
+		}
+	}
+	r.Provenance = exposure.Provenance{Source: exposure.Declared, Origin: file}
+	r.policy = func() (*seccomp.Policy, error) { return nil, fmt.Errorf("embedded %s: %w", file, err) }
+	return r
+}
+
+// pseudoVersionDate reads the date of a Go pseudo-version
+// (v0.0.0-20260905035102-160fafc42237 → 2026-09-05).
+func pseudoVersionDate(v string) string {
+	parts := strings.Split(v, "-")
+	if len(parts) < 3 || len(parts[len(parts)-2]) != 14 {
+		return ""
+	}
+	ts := parts[len(parts)-2]
+	return ts[0:4] + "-" + ts[4:6] + "-" + ts[6:8]
+}
+
+// Builtins returns every built-in configuration, in a stable order. The
+// list and each policy are decoded once per process.
+func Builtins() []*Runtime { return builtins() }
+
+var builtins = sync.OnceValue(func() []*Runtime {
+	mobyVersion := "v0.3.0" // go.mod pin of github.com/moby/profiles/seccomp
+	rs := []*Runtime{
+		{Name: "runc-docker", Description: "runc under Docker/containerd: Docker's default seccomp profile and capabilities",
+			Provenance: exposure.Provenance{Source: exposure.Declared, Origin: "github.com/moby/profiles/seccomp DefaultProfile()",
+				Version: mobyVersion, Date: "2026-10-12",
+				Notes: []string{"resolved for x86_64, Docker's 14 default capabilities, kernel 6.1"}},
+			policy: dockerPolicy},
+		{Name: "runc-unconfined", Description: "runc with no seccomp filter: --privileged, or a Kubernetes pod without seccompProfile: RuntimeDefault",
+			Provenance: exposure.Provenance{Source: exposure.Unfiltered, Origin: "no filter"}},
+		fromRuleSet("crun-podman", "crun under Podman/CRI-O: containers/common default seccomp profile and Podman's capabilities", "crun-podman.json"),
+		fromRuleSet("kata-firecracker", "Kata Containers with Firecracker v1.16.1: the VMM's seccompiler filters (vmm, api, vcpu threads)", "firecracker-v1.16.1.json"),
+		fromRuleSet("firecracker-v1.0.0", "Firecracker v1.0.0's seccompiler filters, for the trend across versions", "firecracker-v1.0.0.json"),
+		{Name: "nabla", Description: "Nabla containers: the solo5 spt tender's filter (one tap, one disk)",
+			Provenance: exposure.Provenance{Source: exposure.Declared, Origin: "github.com/Solo5/solo5 tenders/spt/spt_core.c, spt_module_net.c, spt_module_block.c",
+				Version: "00d4180f", Notes: []string{"tap at fd 3, disk at fd 4, 512-byte blocks, 1 GiB disk"}},
+			policy: nablaPolicy},
+	}
+	gv, _ := dataFS.ReadDir("data/gvisor")
+	var names []string
+	for _, e := range gv {
+		if strings.HasSuffix(e.Name(), ".json") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		rs = append(rs, fromGVisor(n))
+	}
+	for _, r := range rs {
+		if r.policy != nil {
+			r.policy = sync.OnceValues(r.policy)
+		}
+	}
+	return rs
+})
+
+// Lookup returns the built-in called name.
+func Lookup(name string) (*Runtime, error) {
+	var names []string
+	for _, r := range Builtins() {
+		if r.Name == name {
+			return r, nil
+		}
+		names = append(names, r.Name)
+	}
+	return nil, fmt.Errorf("%w %q (built-ins: %s)", ErrUnknownRuntime, name, strings.Join(names, ", "))
+}
+
+// Named is a policy to evaluate beside the built-ins, such as a profile the
+// user passed.
+type Named struct {
+	Name       string
+	Policy     *seccomp.Policy // nil: no filter
+	Provenance exposure.Provenance
+}
+
+// Exposures evaluates the runtimes and extra policies over one corpus built
+// from all their filters, so degrees are comparable.
+func Exposures(rs []*Runtime, extra ...Named) ([]*exposure.Exposure, error) {
+	items := make([]Named, 0, len(rs)+len(extra))
+	for _, r := range rs {
+		p, err := r.Policy()
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, Named{Name: r.Name, Policy: p, Provenance: r.Provenance})
+	}
+	items = append(items, extra...)
+	return Evaluate(items)
+}
+
+// Evaluate builds the shared corpus from every filter of every item, plus
+// all built-ins' filters (so a user's profile is measured on the same
+// corpus as the built-ins), and evaluates each item.
+func Evaluate(items []Named) ([]*exposure.Exposure, error) {
+	var filters []*seccomp.Filter
+	for _, r := range Builtins() {
+		p, err := r.Policy()
+		if err != nil {
+			return nil, err
+		}
+		if p != nil {
+			filters = append(filters, p.Filters...)
+		}
+	}
+	for _, it := range items {
+		if it.Policy != nil {
+			filters = append(filters, it.Policy.Filters...)
+		}
+	}
+	corpus := exposure.NewCorpus(syscalls.X86_64, filters...)
+	out := make([]*exposure.Exposure, len(items))
+	errs := make([]error, len(items))
+	var wg sync.WaitGroup
+	for i, it := range items {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if it.Policy == nil {
+				out[i], errs[i] = exposure.Unconfined(it.Name, syscalls.X86_64, it.Provenance)
+				return
+			}
+			out[i], errs[i] = exposure.FromPolicy(it.Name, it.Policy, corpus, it.Provenance)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

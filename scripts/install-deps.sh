@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the default test run uses beyond Go: libseccomp's resolver
+# (syscall table cross-check), strace (tracer comparison), runc and
+# busybox-static (live filter dump and pass-through tests), jq, binutils and
+# gcc. Idempotent; needs root and Debian's apt. Without it the tests that need
+# these tools skip with the reason.
+set -euo pipefail
+pkgs=(seccomp strace runc crun busybox-static jq binutils gcc xz-utils)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: not root; not installing ${missing[*]} (tests that need them will skip)" >&2
+  exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,225 @@
+// Package build assembles the weight DB from the feeds: it reads the kernel
+// CNA records and linux_kernel_cves (and NVD scores when cached), merges
+// them by CVE id, attributes each CVE to syscalls (package vuln/attrib),
+// joins the kernel-code and exploit metrics when given, and hands the
+// result to db.Assemble. It owns the wiring, not the parsing or the schema.
+package build
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"sysweight/syscalls"
+	"sysweight/vuln"
+	"sysweight/vuln/attrib"
+	"sysweight/vuln/db"
+	"sysweight/vuln/kernelcna"
+)
+
+// Input is one feed file or directory with its version.
+type Input struct {
+	Path    string
+	Version string // commit or tag; empty: unknown
+	Date    string // YYYY-MM-DD of that version; empty: taken from the file name or provenance.json
+}
+
+// Inputs name everything a build reads.
+type Inputs struct {
+	KernelCNA  Input // directory (vulns repo layout) or .tar.xz
+	KernelCVEs Input // kernel_cves.json, optionally .xz; Path may be empty
+	// Extra metrics per syscall (exploits, complexity, reach) with the
+	// names of their sources, from the kernel analysis and exploit table.
+	Extra        map[string]db.Syscall
+	ExtraMetrics []string
+	Kernel       string
+	Exploits     string
+	// Built is the build time recorded in the DB. Zero means the newest
+	// input date, which keeps builds from the same inputs byte-identical.
+	Built time.Time
+}
+
+// Timing reports where a build spent its time.
+type Timing struct {
+	Read, Attribute, Assemble time.Duration
+	CNA                       kernelcna.Stats
+}
+
+var dateRE = regexp.MustCompile(`(\d{4}-\d{2}-\d{2})`)
+
+// Build reads the inputs and assembles the DB for table t.
+func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
+	var tm Timing
+	start := time.Now()
+	var sources []db.Source
+	var feeds [][]vuln.Record
+
+	cna, stats, err := readCNA(in.KernelCNA.Path)
+	if err != nil {
+		return nil, tm, err
+	}
+	tm.CNA = stats
+	src, err := source("kernel-cna", "Linux kernel CNA vulns repository (cve/published/**)", in.KernelCNA, len(cna))
+	if err != nil {
+		return nil, tm, err
+	}
+	sources = append(sources, src)
+	feeds = append(feeds, cna)
+
+	if in.KernelCVEs.Path != "" {
+		recs, err := readKernelCVEs(in.KernelCVEs.Path)
+		if err != nil {
+			return nil, tm, err
+		}
+		src, err := source("linux_kernel_cves", "github.com/nluedtke/linux_kernel_cves data/kernel_cves.json", in.KernelCVEs, len(recs))
+		if err != nil {
+			return nil, tm, err
+		}
+		sources = append(sources, src)
+		feeds = append(feeds, recs)
+	}
+	merged := vuln.Merge(feeds...)
+	tm.Read = time.Since(start)
+
+	start = time.Now()
+	cves := attributeAll(merged, t)
+	tm.Attribute = time.Since(start)
+
+	start = time.Now()
+	built := in.Built
+	if built.IsZero() {
+		for _, s := range sources {
+			d, err := time.Parse("2006-01-02", s.Date)
+			if err == nil && d.After(built) {
+				built = d
+			}
+		}
+	}
+	meta := db.Meta{
+		Metrics:  append([]string{"cves", "severity"}, in.ExtraMetrics...),
+		Methods:  []string{string(attrib.MethodText)},
+		Sources:  sources,
+		Kernel:   in.Kernel,
+		Exploits: in.Exploits,
+		Notes: []string{
+			"severity sums the CVSS v3.x base score of each CVE where a feed gives one, else v2; per syscall the DB records how many of each",
+			fmt.Sprintf("%d CVE records read, %d attributed to at least one syscall", len(merged), countLinked(cves)),
+		},
+	}
+	d, err := db.Assemble(t, cves, meta, in.Extra, func() time.Time { return built })
+	tm.Assemble = time.Since(start)
+	return d, tm, err
+}
+
+func countLinked(cves []db.CVE) int {
+	n := 0
+	for _, c := range cves {
+		if len(c.Links) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// attributeAll runs the text attribution over every record on all cores.
+func attributeAll(recs []vuln.Record, t *syscalls.Table) []db.CVE {
+	out := make([]db.CVE, len(recs))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(recs); i += workers {
+				r := &recs[i]
+				c := db.CVE{ID: r.ID, Feed: r.Feed}
+				if best, ok := r.BestCVSS(); ok {
+					c.Score, c.CVSSVersion, c.Vector = best.Score, best.Version, best.Vector
+				}
+				for _, l := range attrib.Text(r.Description, t) {
+					c.Links = append(c.Links, db.Link{Syscall: l.Syscall, Method: string(l.Method), Evidence: l.Evidence})
+				}
+				out[i] = c
+			}
+		}(w)
+	}
+	wg.Wait()
+	return out
+}
+
+func readCNA(path string) ([]vuln.Record, kernelcna.Stats, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, kernelcna.Stats{}, fmt.Errorf("kernel CNA input: %w", err)
+	}
+	if st.IsDir() {
+		recs, stats, err := kernelcna.ReadDir(path)
+		if err != nil {
+			return nil, stats, fmt.Errorf("kernel CNA %s: %w", path, err)
+		}
+		return recs, stats, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, kernelcna.Stats{}, err
+	}
+	defer f.Close()
+	recs, stats, err := kernelcna.ReadTarXZ(f)
+	if err != nil {
+		return nil, stats, fmt.Errorf("kernel CNA %s: %w", path, err)
+	}
+	return recs, stats, nil
+}
+
+func readKernelCVEs(path string) ([]vuln.Record, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("linux_kernel_cves input: %w", err)
+	}
+	defer f.Close()
+	recs, err := parseKernelCVEs(io.Reader(f))
+	if err != nil {
+		return nil, fmt.Errorf("linux_kernel_cves %s: %w", path, err)
+	}
+	return recs, nil
+}
+
+// source describes an input. Its date comes from the Input, else from a
+// provenance.json beside a directory (written by db update), else from a
+// YYYY-MM-DD in the file name; its sha256 is of the file, for file inputs.
+func source(name, origin string, in Input, n int) (db.Source, error) {
+	s := db.Source{Name: name, Origin: origin, Version: in.Version, Date: in.Date, Records: n}
+	if st, err := os.Stat(in.Path); err == nil && st.IsDir() {
+		if p, err := vuln.ReadProvenance(in.Path); err == nil {
+			if s.Origin == "" || p.URL != "" {
+				s.Origin = p.URL
+			}
+			if s.Date == "" {
+				s.Date = p.FetchedAt.UTC().Format("2006-01-02")
+			}
+			s.SHA256 = p.SHA256
+		}
+	} else {
+		sum, err := fileSHA256(in.Path)
+		if err != nil {
+			return s, err
+		}
+		s.SHA256 = sum
+	}
+	if s.Date == "" {
+		if m := dateRE.FindString(filepath.Base(in.Path)); m != "" {
+			s.Date = m
+		}
+	}
+	if s.Date == "" {
+		return s, fmt.Errorf("%s: no date for input %s: pass it (the build records it, and uses the newest as build time)", name, in.Path)
+	}
+	s.Origin = strings.TrimSpace(s.Origin)
+	return s, nil
+}
