@@ -391,6 +391,8 @@ func Decode(r io.Reader, name string, t Target) (*Policy, error) {
 		return false
 	}
 	switch {
+	case has("generated_by") && has("filters") && has("gvisor"):
+		return DecodeGVisor(bytes.NewReader(d.data), name)
 	case has("ociVersion") || has("linux"):
 		p, err := decodeOCIDoc(d)
 		if err != nil {
@@ -406,7 +408,7 @@ func Decode(r io.Reader, name string, t Target) (*Policy, error) {
 	case len(top) > 0 && allThreadObjects(top):
 		return decodeFirecrackerDoc(d, t.Arch)
 	}
-	return nil, d.errAt(0, "", fmt.Errorf("%w: tried Docker/Moby (wants defaultAction and syscalls), OCI config.json (wants ociVersion or linux) and Firecracker (wants an object of thread objects with default_action)", ErrUnknownFormat))
+	return nil, d.errAt(0, "", fmt.Errorf("%w: tried Docker/Moby (wants defaultAction and syscalls), OCI config.json (wants ociVersion or linux), Firecracker (wants an object of thread objects with default_action) and sysweight's gVisor rule set (wants gvisor, generated_by and filters)", ErrUnknownFormat))
 }
 
 func allThreadObjects(top map[string]json.RawMessage) bool {

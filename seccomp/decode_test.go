@@ -101,7 +101,7 @@ func TestDecodeErrors(t *testing.T) {
 			`in.json:1:28: ["a b"].default_action: unknown seccomp action "nope"`},
 
 		{"unknown format", "", `{"rules": []}`, ErrUnknownFormat,
-			`decoding seccomp profile in.json:1:1: unknown seccomp profile format: tried Docker/Moby (wants defaultAction and syscalls), OCI config.json (wants ociVersion or linux) and Firecracker`},
+			`decoding seccomp profile in.json:1:1: unknown seccomp profile format: tried Docker/Moby (wants defaultAction and syscalls), OCI config.json (wants ociVersion or linux), Firecracker (wants an object of thread objects with default_action) and sysweight's gVisor rule set`},
 		{"top-level string", "", `"x"`, ErrUnknownFormat, `in.json:1:1: unknown seccomp profile format: top level is JSON string`},
 		{"empty input", "", ``, ErrInvalidProfile, `in.json:1:1: invalid seccomp profile: invalid JSON: unexpected end of JSON input`},
 		{"sniffed moby error", "", head + `{"names": ["read"], "action": "SCMP_ACT_NOPE"}]}`, ErrUnknownAction, `decoding moby profile in.json:4:31: syscalls[0].action`},

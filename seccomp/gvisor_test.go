@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"sysweight/syscalls"
 )
 
 // gvisorDataDir holds the generated rule files, relative to this package.
@@ -386,4 +388,25 @@ func FuzzDecodeGVisor(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Decode recognises the gVisor rule set and gives the same policy as
+// DecodeGVisor.
+func TestDecodeSniffsGVisor(t *testing.T) {
+	path := filepath.Join("..", "runtimes", "data", "gvisor", "gvisor-systrap.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Decode(bytes.NewReader(b), path, Target{Arch: syscalls.X86_64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := DecodeGVisor(bytes.NewReader(b), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Filters) != 2 || len(p.Filters[0].Rules) != len(q.Filters[0].Rules) || len(p.Filters[1].Rules) != len(q.Filters[1].Rules) {
+		t.Fatalf("Decode gave %d filters", len(p.Filters))
+	}
 }

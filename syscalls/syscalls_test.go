@@ -17,10 +17,7 @@ var libseccompUnknown = map[Arch]map[string]string{
 		"uretprobe": "x86_64-only syscall 335, added in Linux 6.11, after libseccomp's table",
 		"uprobe":    "x86_64-only syscall 336, added after uretprobe, after libseccomp's table",
 	}),
-	AArch64: merge(newerThanLibseccomp, map[string]string{
-		"arch_specific_syscall": "not a syscall: asm-generic/unistd.h __NR_arch_specific_syscall (244) marks where " +
-			"arch-specific numbers start; x/sys carries it as SYS_ARCH_SPECIFIC_SYSCALL and the generator kept it",
-	}),
+	AArch64: newerThanLibseccomp,
 }
 
 // newerThanLibseccomp are the generic-table syscalls numbered above 456

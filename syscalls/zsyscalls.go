@@ -640,7 +640,6 @@ var aarch64Table = []Syscall{
 	{"perf_event_open", 241},
 	{"accept4", 242},
 	{"recvmmsg", 243},
-	{"arch_specific_syscall", 244},
 	{"wait4", 260},
 	{"prlimit64", 261},
 	{"fanotify_init", 262},

@@ -115,6 +115,11 @@ func parse(path string, renames map[string]string) ([]entry, error) {
 			return nil, err
 		}
 		name := strings.ToLower(m[1])
+		if name == "arch_specific_syscall" {
+			// asm-generic/unistd.h: __NR_arch_specific_syscall marks where
+			// architecture-specific numbers start; it is not a syscall.
+			continue
+		}
 		if r, ok := renames[name]; ok {
 			name = r
 		}
