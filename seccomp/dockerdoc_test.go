@@ -1,10 +1,14 @@
 package seccomp
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"testing"
+
+	mobyseccomp "github.com/moby/profiles/seccomp"
 
 	"sysweight/syscalls"
 )
@@ -40,7 +44,33 @@ const (
 // every syscall of the Docker documentation's blocked table is blocked,
 // except the differences below. Each explanation is the profile's own rule
 // (or the syscall table), checked by hand against the profile text.
+//
+// It runs on two versions of the profile: the shared data set's copy
+// (moby/profiles commit cd3bed80, 2026-06-30) and the one sysweight's
+// built-in runc-docker uses, github.com/moby/profiles/seccomp v0.3.0's
+// DefaultProfile() (2026-10-12). Both give the same differences.
 func TestDockerDocumentationBlockedTable(t *testing.T) {
+	t.Run("shared-2026-06-30", func(t *testing.T) {
+		p, err := DecodeMoby(openShared(t, dockerDefault), "default.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkDockerDocTable(t, p)
+	})
+	t.Run("moby-profiles-v0.3.0", func(t *testing.T) {
+		b, err := json.Marshal(mobyseccomp.DefaultProfile())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := DecodeMoby(bytes.NewReader(b), "DefaultProfile()")
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkDockerDocTable(t, p)
+	})
+}
+
+func checkDockerDocTable(t *testing.T, p *MobyProfile) {
 	if n := len(dockerDocBlocked); n != 50 {
 		t.Fatalf("doc table has %d rows, want 50", n)
 	}
@@ -61,10 +91,6 @@ func TestDockerDocumentationBlockedTable(t *testing.T) {
 		"vm86old":           {diffAbsent, `i386 only`},
 	}
 
-	p, err := DecodeMoby(openShared(t, dockerDefault), "default.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	f, err := p.Resolve(runcDocker)
 	if err != nil {
 		t.Fatal(err)
