@@ -95,7 +95,8 @@ func parsePage(page []byte, pl pageLayout, fn func(ts uint64, rec []byte)) (page
 			if delta == 0 {
 				return info, nil // the rest of the page is empty
 			}
-			ts += delta
+			// a discarded event: its time_delta is only a flag, and the
+			// kernel's reader does not add it (rb_update_read_stamp)
 			n := 4 + int(array0)
 			if array0 > uint32(len(data)) || n > len(data)-off || n < 8 {
 				return info, fmt.Errorf("%w: offset %d: padding of %d bytes overruns the page", ErrPage, pl.dataOff+off, array0)

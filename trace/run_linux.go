@@ -85,7 +85,7 @@ func run(ctx context.Context, opts Options) (res *Result, err error) {
 		root, exitCode, err = runCmd(ctx, b, opts)
 	} else {
 		root = opts.PID
-		err = followPID(ctx, b, opts.PID)
+		err = followPID(ctx, b, opts.PID, opts.Started)
 	}
 	if err != nil {
 		return nil, err
@@ -141,6 +141,9 @@ func runCmd(ctx context.Context, b backend, opts Options) (pid, exitCode int, er
 	if err := <-started; err != nil {
 		return 0, -1, fmt.Errorf("starting %s: %w", opts.Cmd[0], err)
 	}
+	if opts.Started != nil {
+		opts.Started(cmd.Process.Pid)
+	}
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
 	select {
@@ -157,7 +160,7 @@ func runCmd(ctx context.Context, b backend, opts Options) (pid, exitCode int, er
 }
 
 // followPID tracks pid's tree and waits for pid to exit or ctx to end.
-func followPID(ctx context.Context, b backend, pid int) error {
+func followPID(ctx context.Context, b backend, pid int, started func(int)) error {
 	pidfd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
 		return fmt.Errorf("%w: %d: %v", ErrNoProcess, pid, err)
@@ -180,6 +183,9 @@ func followPID(ctx context.Context, b backend, pid int) error {
 		if round == 20 {
 			return fmt.Errorf("process %d keeps forking faster than it can be tracked", pid)
 		}
+	}
+	if started != nil {
+		started(pid)
 	}
 	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
 	for ctx.Err() == nil {

@@ -48,6 +48,9 @@ type Options struct {
 	Backend string
 	// Duration, when positive, stops tracing after that long.
 	Duration time.Duration
+	// Started, if set, is called once tracing is in place, with the root
+	// pid (the started command's, or PID), before Run waits for it.
+	Started func(root int)
 }
 
 func (o *Options) check() error {

@@ -66,6 +66,7 @@ func newTracefsTracer(fs *tracefs) (_ *tracefsTracer, err error) {
 			return nil, err
 		}
 	}
+	sweepInstances(fs)
 	var rnd [4]byte
 	_, _ = rand.Read(rnd[:])
 	t := &tracefsTracer{fs: fs, lay: lay, page: pl, pgsz: os.Getpagesize(), args: map[int][6]uint64{},
@@ -345,6 +346,36 @@ func parseStatsLost(b []byte) (uint64, error) {
 		lost += n
 	}
 	return lost, nil
+}
+
+// sweepInstances removes the instances of tracers that died without
+// cleaning up (SIGKILL): sysweight-PID-… whose PID no longer exists.
+func sweepInstances(fs *tracefs) {
+	ents, err := os.ReadDir(fs.path("instances"))
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		pid, ok := instancePID(e.Name())
+		if !ok || pid == os.Getpid() || !errors.Is(unix.Kill(pid, 0), unix.ESRCH) {
+			continue
+		}
+		_ = unix.Rmdir(fs.path("instances/" + e.Name()))
+	}
+}
+
+// instancePID parses "sysweight-PID-HEX".
+func instancePID(name string) (int, bool) {
+	rest, ok := strings.CutPrefix(name, "sysweight-")
+	if !ok {
+		return 0, false
+	}
+	p, _, ok := strings.Cut(rest, "-")
+	pid, err := strconv.Atoi(p)
+	if !ok || err != nil || pid <= 0 {
+		return 0, false
+	}
+	return pid, true
 }
 
 // close stops the reader, closes the buffers and removes the instance,
