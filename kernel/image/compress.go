@@ -139,7 +139,13 @@ func decodeStream(c Compression, p []byte, hint int) ([]byte, error) {
 		}
 		r = lr
 	case CompressionXZ:
-		if bcj := xzFilter(p); bcj != "" {
+		if bcj := xzFilter(p); bcj == "x86" {
+			b, err := parseXZBlock(p)
+			if err != nil {
+				return nil, err
+			}
+			return decodeXZBCJ(p, b, hint)
+		} else if bcj != "" {
 			return nil, fmt.Errorf("%w: xz with the %s BCJ filter", ErrUnsupportedCompression, bcj)
 		}
 		xr, err := xz.ReaderConfig{SingleStream: true}.NewReader(bytes.NewReader(p))
@@ -171,7 +177,7 @@ func decodeStream(c Compression, p []byte, hint int) ([]byte, error) {
 
 // xzFilter names the BCJ filter of the first xz block, "" for plain LZMA2.
 // The x86 kernel build uses "xz --x86" (scripts/xz_wrap.sh), which
-// github.com/ulikunitz/xz cannot decode.
+// github.com/ulikunitz/xz cannot decode; decodeXZBCJ does.
 func xzFilter(p []byte) string {
 	// Stream header (12 bytes), then the block header: size byte, flags
 	// byte (low 2 bits: filters-1), optional sizes, then filter IDs.

@@ -28,7 +28,7 @@ func TestUpdateFuzzCorpus(t *testing.T) {
 	if !*update {
 		t.Skip("run with -update to rewrite testdata/fuzz")
 	}
-	elf, _ := fakeKernel(t, 256)
+	elf, _ := fakeKernel(t, 256, 10)
 	for _, c := range []string{"gzip", "lz4", "zstd", "xz"} {
 		img := buildBzImage(bzImageHeader{setupSects: 1, version: 0x020f, payloadOffset: 0x10}, compressWith(t, c, elf))
 		writeSeed(t, "FuzzLoad", "bzimage-"+c, img)

@@ -251,3 +251,31 @@ func (v *Vmlinux) Symbols() ([]kallsyms.Symbol, SymbolSource, error) {
 	kallsyms.FillSizes(syms)
 	return syms, SourceKallsyms, nil
 }
+
+// Functions returns the kernel's functions sorted by address, with sizes:
+// the STT_FUNC symbols of .symtab when present; otherwise the text symbols
+// ('T', 't', 'W', 'w') recovered from kallsyms, sized up to the next symbol
+// (kallsyms.FillSizes). kallsyms has no symbol types beyond the nm letter, so
+// the second list also holds text labels such as _stext and
+// __entry_text_start, which .symtab marks NOTYPE.
+func (v *Vmlinux) Functions() ([]kallsyms.Symbol, SymbolSource, error) {
+	funcs, err := v.FuncSymbols()
+	if err == nil && len(funcs) > 0 {
+		kallsyms.SortByAddr(funcs)
+		return funcs, SourceSymtab, nil
+	}
+	if err != nil && !errors.Is(err, ErrNoSymtab) {
+		return nil, 0, err
+	}
+	all, src, err := v.Symbols()
+	if err != nil {
+		return nil, 0, err
+	}
+	out := all[:0:0]
+	for _, s := range all {
+		if s.IsText() {
+			out = append(out, s)
+		}
+	}
+	return out, src, nil
+}

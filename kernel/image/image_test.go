@@ -3,6 +3,7 @@ package image_test
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -27,8 +28,9 @@ const (
 
 // fakeKernel is a stripped vmlinux-like ELF: .text of textLen bytes of
 // compressible code-like bytes, and a .rodata that holds kallsyms tables
-// for syms. It returns the ELF and the symbols.
-func fakeKernel(t testing.TB, textLen int) ([]byte, []kallsyms.Symbol) {
+// for nfuncs functions and a few fixed symbols. It returns the ELF and the
+// symbols.
+func fakeKernel(t testing.TB, textLen, nfuncs int) ([]byte, []kallsyms.Symbol) {
 	t.Helper()
 	syms := []kallsyms.Symbol{
 		{Name: "fixed_percpu_data", Addr: 0, Type: 'A'},
@@ -36,11 +38,11 @@ func fakeKernel(t testing.TB, textLen int) ([]byte, []kallsyms.Symbol) {
 		{Name: "_text", Addr: textAddr, Type: 'T'},
 		{Name: "startup_64", Addr: textAddr, Type: 'T'},
 	}
-	for i := range 600 {
+	for i := range nfuncs {
 		typ := byte("Tt"[i%2])
 		syms = append(syms, kallsyms.Symbol{Name: fmt.Sprintf("func_%d_%s", i, strings.Repeat("x", i%40)), Addr: textAddr + 0x40 + uint64(i)*0x30, Type: typ})
 	}
-	syms = append(syms, kallsyms.Symbol{Name: "_etext", Addr: textAddr + 0x40 + 600*0x30, Type: 'T'})
+	syms = append(syms, kallsyms.Symbol{Name: "_etext", Addr: textAddr + 0x40 + uint64(nfuncs)*0x30, Type: 'T'})
 	tab, err := kallsymstest.Build(syms, rodataAddr+0x100, kallsymstest.Options{Layout: kallsymstest.Layout61, SeqsOfNames: true, AbsolutePercpu: true})
 	if err != nil {
 		t.Fatal(err)
@@ -48,10 +50,17 @@ func fakeKernel(t testing.TB, textLen int) ([]byte, []kallsyms.Symbol) {
 	rodata := append(make([]byte, 0x100), tab.Data...)
 	r := rand.New(rand.NewPCG(5, 6))
 	text := make([]byte, textLen)
-	for i := range text {
-		if r.IntN(8) == 0 {
+	for i := 0; i < len(text); i++ {
+		switch {
+		case r.IntN(16) == 0 && i+5 <= len(text):
+			// call rel32 to somewhere near: the operand's top byte is
+			// 00 or ff, the shape the x86 BCJ filter rewrites.
+			text[i] = 0xe8
+			binary.LittleEndian.PutUint32(text[i+1:], uint32(int32(r.IntN(1<<20)-1<<19)))
+			i += 4
+		case r.IntN(8) == 0:
 			text[i] = byte(r.Uint32())
-		} else {
+		default:
 			text[i] = 0x90
 		}
 	}
@@ -100,8 +109,8 @@ func compressWith(t testing.TB, c string, in []byte) []byte {
 }
 
 func TestDecompress(t *testing.T) {
-	elf, _ := fakeKernel(t, 64<<10)
-	big, _ := fakeKernel(t, 9<<20) // more than one 8 MiB lz4 legacy block
+	elf, _ := fakeKernel(t, 64<<10, 600)
+	big, _ := fakeKernel(t, 8<<20+4096, 600) // more than one 8 MiB lz4 legacy block
 	cases := []struct {
 		name string
 		want image.Compression
@@ -124,7 +133,7 @@ func TestDecompress(t *testing.T) {
 		{"xz --check=crc32 --lzma2", image.CompressionXZ, elf, func(t *testing.T, in []byte) []byte {
 			return sizeAppend(runTool(t, in, "xz", "--check=crc32", "--lzma2=dict=1MiB"), len(in))
 		}},
-		{"lz4 -l -9", image.CompressionLZ4, big, func(t *testing.T, in []byte) []byte {
+		{"lz4 -l -9", image.CompressionLZ4, elf, func(t *testing.T, in []byte) []byte {
 			return sizeAppend(runTool(t, in, "lz4", "-l", "-9", "-c"), len(in))
 		}},
 		{"zstd -19 (the kernel uses -22 --ultra)", image.CompressionZstd, elf, func(t *testing.T, in []byte) []byte {
@@ -151,7 +160,7 @@ func TestDecompress(t *testing.T) {
 // TestBzImageEndToEnd runs a stripped kernel through lz4, a bzImage, Load and
 // kallsyms recovery, and compares with the symbols it was built from.
 func TestBzImageEndToEnd(t *testing.T) {
-	elf, syms := fakeKernel(t, 64<<10)
+	elf, syms := fakeKernel(t, 64<<10, 600)
 	payload := compressWith(t, "lz4", elf)
 	hdr := bzImageHeader{setupSects: 0, version: 0x020f, payloadOffset: 0x2cc, prefAddress: 0x1000000, initSize: 0x3378000}
 	img := buildBzImage(hdr, payload)
@@ -195,6 +204,14 @@ func TestBzImageEndToEnd(t *testing.T) {
 	// Sizes are the gaps to the next symbol: the functions are 0x30 apart.
 	if s := byName["func_7_xxxxxxx"]; s.Size != 0x30 {
 		t.Errorf("func_7 size %#x, want 0x30", s.Size)
+	}
+	funcs, src, err := im.Vmlinux.Functions()
+	if err != nil || src != image.SourceKallsyms {
+		t.Fatalf("Functions: %v from %s", err, src)
+	}
+	// All but fixed_percpu_data ('A') are text symbols.
+	if len(funcs) != len(syms)-1 || funcs[0].Name == "fixed_percpu_data" {
+		t.Errorf("Functions: %d symbols starting with %s, want %d text symbols", len(funcs), funcs[0].Name, len(syms)-1)
 	}
 	text, err := im.Vmlinux.Text()
 	if err != nil {
@@ -244,6 +261,10 @@ func TestSymtab(t *testing.T) {
 	if fmt.Sprint(funcs) != fmt.Sprint(wantFuncs) {
 		t.Errorf("FuncSymbols = %v, want %v", funcs, wantFuncs)
 	}
+	sorted, src, err := v.Functions()
+	if err != nil || src != image.SourceSymtab || len(sorted) != 3 || sorted[0].Name != "do_sys_open" || sorted[2].Name != "arch_weak" {
+		t.Errorf("Functions = %v from %s, %v; want the 3 functions by address from symtab", sorted, src, err)
+	}
 	// The letters GNU nm prints for the same kinds of symbols.
 	all, src, err := v.Symbols()
 	if err != nil || src != image.SourceSymtab {
@@ -258,7 +279,7 @@ func TestSymtab(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	elf, _ := fakeKernel(t, 4096)
+	elf, _ := fakeKernel(t, 4096, 600)
 	good := buildBzImage(bzImageHeader{setupSects: 27, version: 0x020f, payloadOffset: 0x100}, compressWith(t, "gzip", elf))
 	unknown := buildBzImage(bzImageHeader{setupSects: 27, version: 0x020f, payloadOffset: 0x100}, []byte("PK\x03\x04not a kernel"))
 	lzo := buildBzImage(bzImageHeader{setupSects: 27, version: 0x020f, payloadOffset: 0x100}, []byte("\x89LZO\x00\r\n\x1a\n......"))
@@ -300,18 +321,29 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// TestXZWithBCJ decodes what scripts/xz_wrap.sh makes for x86 ("xz --x86"),
+// with the xz tool as the independent encoder; the fake .text is full of
+// E8/E9 bytes for the BCJ filter to rewrite.
 func TestXZWithBCJ(t *testing.T) {
-	elf, _ := fakeKernel(t, 4096)
-	// What scripts/xz_wrap.sh runs for x86.
+	elf, _ := fakeKernel(t, 256<<10, 600)
 	p := sizeAppend(runTool(t, elf, "xz", "--check=crc32", "--x86", "--lzma2=dict=1MiB"), len(elf))
-	_, _, err := image.Decompress(p)
-	if !errors.Is(err, image.ErrUnsupportedCompression) || !strings.Contains(err.Error(), "x86 BCJ") {
-		t.Errorf("err = %v, want ErrUnsupportedCompression naming the x86 BCJ filter", err)
+	out, c, err := image.Decompress(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c != image.CompressionXZ || !bytes.Equal(out, elf) {
+		t.Fatalf("%s: %d bytes, equal %v; want xz, the %d bytes put in", c, len(out), bytes.Equal(out, elf), len(elf))
+	}
+	// Another architecture's BCJ filter is named, not decoded.
+	p = sizeAppend(runTool(t, elf, "xz", "--check=crc32", "--powerpc", "--lzma2=dict=1MiB"), len(elf))
+	_, _, err = image.Decompress(p)
+	if !errors.Is(err, image.ErrUnsupportedCompression) || !strings.Contains(err.Error(), "powerpc BCJ") {
+		t.Errorf("err = %v, want ErrUnsupportedCompression naming the powerpc BCJ filter", err)
 	}
 }
 
 func FuzzLoad(f *testing.F) {
-	elf, _ := fakeKernel(f, 512)
+	elf, _ := fakeKernel(f, 512, 10)
 	f.Add(buildBzImage(bzImageHeader{setupSects: 1, version: 0x020f, payloadOffset: 0x10}, compressWith(f, "gzip", elf)))
 	f.Add(elf)
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -325,7 +357,7 @@ func FuzzLoad(f *testing.F) {
 }
 
 func FuzzOpenELF(f *testing.F) {
-	elf, _ := fakeKernel(f, 256)
+	elf, _ := fakeKernel(f, 256, 10)
 	f.Add(elf)
 	f.Add(elf[:200])
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -38,8 +38,8 @@ func TestUpdateFuzzCorpus(t *testing.T) {
 		n    int
 		o    kallsymstest.Options
 	}{
-		{"layout61-seqs-percpu", 300, kallsymstest.Options{Layout: kallsymstest.Layout61, SeqsOfNames: true, AbsolutePercpu: true}},
-		{"layout64", 100, kallsymstest.Options{Layout: kallsymstest.Layout64, SeqsOfNames: true, AbsolutePercpu: true}},
+		{"layout61-seqs-percpu", 40, kallsymstest.Options{Layout: kallsymstest.Layout61, SeqsOfNames: true, AbsolutePercpu: true}},
+		{"layout64", 20, kallsymstest.Options{Layout: kallsymstest.Layout64, SeqsOfNames: true, AbsolutePercpu: true}},
 	} {
 		syms := syntheticSymbols(c.n)
 		tab, err := kallsymstest.Build(syms, 0x1000, c.o)

@@ -60,15 +60,15 @@ var le = binary.LittleEndian
 func Recover(data []byte, base uint64) (*Table, error) {
 	var firstErr error
 	for q := firstAligned(base, 2); q+2*tokenIndexLen <= len(data); q += 2 {
-		idx, ok := tokenIndexAt(data, q)
+		var idx [tokenIndexLen]int
+		if !tokenIndexAt(data, q, &idx) {
+			continue
+		}
+		s, ok := tokenTableBefore(data, q, &idx)
 		if !ok {
 			continue
 		}
-		s, ok := tokenTableBefore(data, q, idx)
-		if !ok {
-			continue
-		}
-		t, err := recoverFrom(data, base, s, q, idx)
+		t, err := recoverFrom(data, base, s, q, &idx)
 		if err == nil {
 			return t, nil
 		}
@@ -91,21 +91,21 @@ func align(x, a uint64) uint64 { return (x + a - 1) &^ (a - 1) }
 
 // tokenIndexAt reads 256 u16 at q if they look like kallsyms_token_index:
 // starting at 0 and strictly increasing (every token has its NUL).
-func tokenIndexAt(data []byte, q int) (*[tokenIndexLen]int, bool) {
+func tokenIndexAt(data []byte, q int, idx *[tokenIndexLen]int) bool {
 	if le.Uint16(data[q:]) != 0 {
-		return nil, false
+		return false
 	}
 	if d := le.Uint16(data[q+2:]); d == 0 || d > maxTokenLen+1 {
-		return nil, false
+		return false
 	}
-	var idx [tokenIndexLen]int
+	idx[0] = 0
 	for i := 1; i < tokenIndexLen; i++ {
 		idx[i] = int(le.Uint16(data[q+2*i:]))
 		if d := idx[i] - idx[i-1]; d < 1 || d > maxTokenLen+1 {
-			return nil, false
+			return false
 		}
 	}
-	return &idx, true
+	return true
 }
 
 // tokenTableBefore finds the start s of a kallsyms_token_table that ends, with
