@@ -107,9 +107,10 @@ func equalProgs(a, b []Instruction) bool {
 type SeccompStatus struct {
 	Mode    int // 0 disabled, 1 strict, 2 filter; -1 when the field is absent (kernel without CONFIG_SECCOMP)
 	Filters int // Seccomp_filters (Linux 5.9+); -1 when absent
+	Tracer  int // TracerPid: the pid ptrace-attached to the thread, 0 for none
 }
 
-// ParseStatus reads the Seccomp and Seccomp_filters fields of a
+// ParseStatus reads the Seccomp, Seccomp_filters and TracerPid fields of a
 // /proc/PID/status file.
 func ParseStatus(r io.Reader) (SeccompStatus, error) {
 	st := SeccompStatus{Mode: -1, Filters: -1}
@@ -127,6 +128,8 @@ func ParseStatus(r io.Reader) (SeccompStatus, error) {
 			dst = &st.Mode
 		case "Seccomp_filters":
 			dst = &st.Filters
+		case "TracerPid":
+			dst = &st.Tracer
 		default:
 			continue
 		}

@@ -122,6 +122,17 @@ func checkStatus(pid, tid int) error {
 	return nil
 }
 
+// tracerOf is the TracerPid of a thread, 0 when unknown.
+func tracerOf(pid, tid int) int {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/task/%d/status", pid, tid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	st, _ := ParseStatus(f)
+	return st.Tracer
+}
+
 // filterBufWords is enough for any filter: the kernel copies the whole
 // program and takes no length, and refuses programs over BPF_MAXINSNS.
 const filterBufWords = MaxInstructions * InstructionSize
@@ -139,6 +150,8 @@ func (dm dumper) thread(pid, tid int) (stack [][]Instruction, err error) {
 		switch {
 		case errors.Is(err, unix.ESRCH):
 			return nil, fmt.Errorf("%s: %w", where, ErrExited)
+		case errors.Is(err, unix.EPERM) && tracerOf(pid, tid) > 0:
+			return nil, fmt.Errorf("%s: attaching with ptrace: %w: already traced by pid %d", where, ErrPermission, tracerOf(pid, tid))
 		case errors.Is(err, unix.EPERM):
 			return nil, fmt.Errorf("%s: attaching with ptrace: %w (needs CAP_SYS_PTRACE, or the same user and a permissive ptrace_scope)", where, ErrPermission)
 		}

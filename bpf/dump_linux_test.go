@@ -38,6 +38,15 @@ func TestMain(m *testing.M) {
 		os.Exit(m.Run())
 	case "filtered":
 		filteredHelper()
+	case "seize":
+		// Hold a ptrace attachment on the pid until killed.
+		pid, _ := strconv.Atoi(os.Getenv("SYSWEIGHT_BPF_PID"))
+		if err := unix.PtraceSeize(pid); err != nil {
+			fmt.Println(err)
+			os.Exit(1)
+		}
+		fmt.Println("seized")
+		time.Sleep(time.Hour)
 	case "dump":
 		pid, _ := strconv.Atoi(os.Getenv("SYSWEIGHT_BPF_PID"))
 		stack, err := DumpFilters(pid)
@@ -367,5 +376,38 @@ func TestDumpUnprivileged(t *testing.T) {
 	}
 	if e := nobodyTarget.call(t, 1001); e != 12 {
 		t.Errorf("target after the refused dump: syscall 1001 errno %d, want 12", e)
+	}
+}
+
+// TestDumpAlreadyTraced: a process under strace or gdb cannot be seized;
+// the error names the tracer.
+func TestDumpAlreadyTraced(t *testing.T) {
+	requireRoot(t)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := startHelper(t, exe, nil)
+	pid := h.cmd.Process.Pid
+	// Another process as tracer: a child of ours seizes the helper and
+	// waits.
+	tracer := exec.Command(exe)
+	tracer.Env = append(os.Environ(), helperEnv+"=seize", "SYSWEIGHT_BPF_PID="+strconv.Itoa(pid))
+	out, err := tracer.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tracer.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tracer.Process.Kill(); tracer.Wait() })
+	sc := bufio.NewScanner(out)
+	if !sc.Scan() || sc.Text() != "seized" {
+		t.Fatalf("tracer helper: %q", sc.Text())
+	}
+	_, err = DumpFilters(pid)
+	want := fmt.Sprintf("dumping seccomp filters of pid %d: attaching with ptrace: permission denied: already traced by pid %d", pid, tracer.Process.Pid)
+	if !errors.Is(err, ErrPermission) || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
 	}
 }

@@ -53,15 +53,15 @@ func FuzzParseStatus(f *testing.F) {
 	f.Add([]byte("Seccomp: x\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		st, err := ParseStatus(bytes.NewReader(b))
-		if err == nil && (st.Mode < -1 || st.Filters < -1) {
+		if err == nil && (st.Mode < -1 || st.Filters < -1 || st.Tracer < 0) {
 			t.Fatalf("negative field accepted: %+v", st)
 		}
 	})
 }
 
 func TestParseStatus(t *testing.T) {
-	st, err := ParseStatus(bytes.NewReader([]byte("Name:\tsleep\nSeccomp:\t2\nSeccomp_filters:\t3\nVmRSS: 1 kB\n")))
-	if err != nil || st != (SeccompStatus{Mode: 2, Filters: 3}) {
+	st, err := ParseStatus(bytes.NewReader([]byte("Name:\tsleep\nTracerPid:\t77\nSeccomp:\t2\nSeccomp_filters:\t3\nVmRSS: 1 kB\n")))
+	if err != nil || st != (SeccompStatus{Mode: 2, Filters: 3, Tracer: 77}) {
 		t.Errorf("got %+v, %v", st, err)
 	}
 	st, err = ParseStatus(bytes.NewReader([]byte("Name:\tsleep\n")))
