@@ -5,7 +5,7 @@
 //     System.map and /proc/kallsyms text, KASLR rebasing, and recovery of the
 //     kernel's own compressed symbol table (kallsyms) from a stripped image.
 //   - kernel/image: x86 bzImage parsing and payload decompression (gzip, xz,
-//     lzma, lz4 legacy, zstd, bzip2), and reading a vmlinux ELF: its .text
+//     lzma, lz4 legacy, zstd, bzip2; not lzo), and reading a vmlinux ELF: its .text
 //     bytes and its symbols, from .symtab or, when stripped, from kallsyms.
 //   - kernel/x86: disassembly, control-flow graphs and call graphs (owned
 //     separately; it consumes kallsyms.Symbol and image.Vmlinux.Text).
