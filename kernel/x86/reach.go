@@ -1,7 +1,9 @@
 package x86
 
 import (
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // ReachResult is the part of the call graph reachable from one entry.
@@ -54,31 +56,83 @@ func (p *Program) Reach(entry int, hub []bool) ReachResult {
 // returns, for each function, from how many entries it is reached. Duplicate
 // entries count once.
 func (p *Program) Hubs(entries []int, fraction float64) (hub []bool, count []int) {
-	count = make([]int, len(p.Functions))
-	stamp := make([]int32, len(p.Functions))
-	var stack []int
-	distinct := 0
-	for n, e := range slices.Compact(slices.Sorted(slices.Values(entries))) {
-		distinct++
-		mark := int32(n + 1)
-		stack = append(stack[:0], e)
-		stamp[e] = mark
-		for len(stack) > 0 {
-			i := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			count[i]++
-			for _, c := range p.Functions[i].Calls {
-				if stamp[c] != mark {
-					stamp[c] = mark
-					stack = append(stack, c)
+	hub, count, _ = p.hubs(entries, fraction)
+	return hub, count
+}
+
+// closure is the size and complexity of everything one entry reaches.
+type closure struct{ n, cc int }
+
+// hubs is Hubs, also returning each distinct entry's closure. The walks run
+// in parallel, each worker with its own marks and counts.
+func (p *Program) hubs(entries []int, fraction float64) ([]bool, []int, map[int]closure) {
+	uniq := slices.Compact(slices.Sorted(slices.Values(entries)))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(uniq)))
+	counts := make([][]int, workers)
+	sums := make([]closure, len(uniq))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			count := make([]int, len(p.Functions))
+			stamp := make([]int32, len(p.Functions))
+			var stack []int
+			for n := w; n < len(uniq); n += workers {
+				e, mark := uniq[n], int32(n+1)
+				stack = append(stack[:0], e)
+				stamp[e] = mark
+				var c closure
+				for len(stack) > 0 {
+					i := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					count[i]++
+					c.n++
+					c.cc += p.Functions[i].CC
+					for _, k := range p.Functions[i].Calls {
+						if stamp[k] != mark {
+							stamp[k] = mark
+							stack = append(stack, k)
+						}
+					}
 				}
+				sums[n] = c
 			}
+			counts[w] = count
+		}()
+	}
+	wg.Wait()
+	count := counts[0]
+	for _, c := range counts[1:] {
+		for i, v := range c {
+			count[i] += v
 		}
 	}
-	hub = make([]bool, len(p.Functions))
-	limit := fraction * float64(distinct)
+	hub := make([]bool, len(p.Functions))
+	limit := fraction * float64(len(uniq))
 	for i, c := range count {
 		hub[i] = float64(c) > limit
 	}
-	return hub, count
+	all := make(map[int]closure, len(uniq))
+	for n, e := range uniq {
+		all[e] = sums[n]
+	}
+	return hub, count, all
+}
+
+// reachOwn walks from entry without entering hubs; mark must be a fresh
+// value in stamp. Hub descendants are hubs (see Reach), so this finds
+// exactly Reach's Functions.
+func (p *Program) reachOwn(entry int, hub []bool, stamp []int32, mark int32, out []int) []int {
+	out = append(out[:0], entry)
+	stamp[entry] = mark
+	for k := 0; k < len(out); k++ {
+		for _, c := range p.Functions[out[k]].Calls {
+			if stamp[c] != mark && !hub[c] {
+				stamp[c] = mark
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }

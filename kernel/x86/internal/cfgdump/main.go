@@ -25,6 +25,7 @@ func main() {
 	ref := flag.Bool("ref", false, "decode with x86asm only")
 	list := flag.Bool("list", false, "print every function: name addr size blocks edges exits cc")
 	sample := flag.Int("sample", 0, "print N functions sampled with -seed (name addr size blocks edges exits cc)")
+	largest := flag.Int("largest", 0, "also print the N largest functions")
 	seed := flag.Uint64("seed", 1, "sampling seed")
 	noret := flag.String("noreturn", "", "write the names of noreturn functions (one per line) to this file")
 	sys := flag.Bool("syscalls", true, "compute per-syscall metrics")
@@ -95,6 +96,16 @@ func main() {
 		idx := r.Perm(len(p.Functions))[:min(*sample, len(p.Functions))]
 		sort.Ints(idx)
 		for _, i := range idx {
+			row(p.Functions[i])
+		}
+	}
+	if *largest > 0 {
+		idx := make([]int, len(p.Functions))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return p.Functions[idx[a]].Size > p.Functions[idx[b]].Size })
+		for _, i := range idx[:min(*largest, len(idx))] {
 			row(p.Functions[i])
 		}
 	}

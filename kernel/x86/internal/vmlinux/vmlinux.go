@@ -5,7 +5,9 @@
 package vmlinux
 
 import (
+	"bytes"
 	"debug/elf"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +20,20 @@ import (
 // ErrNoText is returned for an ELF without a .text section.
 var ErrNoText = errors.New("no .text section")
 
+// ErrNoSymbols is returned for an ELF without a symbol table.
+var ErrNoSymbols = errors.New("no symbol table")
+
+func cstring(b []byte, off uint32) string {
+	if int(off) >= len(b) {
+		return ""
+	}
+	b = b[off:]
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	return string(b)
+}
+
 // Image is what kernel/x86 needs from a vmlinux.
 type Image struct {
 	Text  []byte
@@ -26,7 +42,8 @@ type Image struct {
 	// Data holds the other allocated sections (.rodata, .data, ...), for
 	// reading pointer tables such as sys_call_table.
 	Data []Section
-	// Objects are the data symbols (STT_OBJECT), by name.
+	// Objects are the data symbols (STT_OBJECT), by name; read only
+	// withData.
 	Objects map[string]x86.Func
 }
 
@@ -80,26 +97,44 @@ func Read(r io.ReaderAt, withData bool) (*Image, error) {
 	if _, err := text.ReadAt(im.Text, 0); err != nil {
 		return nil, fmt.Errorf("reading .text: %w", err)
 	}
-	syms, err := f.Symbols()
-	if err != nil {
-		return nil, fmt.Errorf("reading symbols: %w", err)
+	symtab := f.SectionByType(elf.SHT_SYMTAB)
+	if symtab == nil || int(symtab.Link) >= len(f.Sections) {
+		return nil, ErrNoSymbols
 	}
-	var textIdx elf.SectionIndex
+	raw, err := symtab.Data()
+	if err != nil {
+		return nil, fmt.Errorf("reading .symtab: %w", err)
+	}
+	strs, err := f.Sections[symtab.Link].Data()
+	if err != nil {
+		return nil, fmt.Errorf("reading .strtab: %w", err)
+	}
+	var textIdx uint16
 	for i, s := range f.Sections {
 		if s == text {
-			textIdx = elf.SectionIndex(i)
+			textIdx = uint16(i)
 		}
 	}
 	var funcs, labels []x86.Func
 	im.Objects = make(map[string]x86.Func)
-	for _, s := range syms {
+	// Elf64_Sym: name u32, info u8, other u8, shndx u16, value u64, size u64.
+	// Decoded by hand: elf.File.Symbols makes a string of every one of the
+	// ~200k names, most of which (DWARF-era locals, data) are not needed.
+	le := binary.LittleEndian
+	for off := 24; off+24 <= len(raw); off += 24 {
+		e := raw[off : off+24]
+		typ, shndx := elf.ST_TYPE(e[4]), le.Uint16(e[6:])
+		value, size := le.Uint64(e[8:]), le.Uint64(e[16:])
 		switch {
-		case s.Section == textIdx && elf.ST_TYPE(s.Info) == elf.STT_FUNC:
-			funcs = append(funcs, x86.Func{Name: s.Name, Addr: s.Value, Size: s.Size})
-		case s.Section == textIdx && elf.ST_TYPE(s.Info) == elf.STT_NOTYPE && s.Name != "":
-			labels = append(labels, x86.Func{Name: s.Name, Addr: s.Value})
-		case elf.ST_TYPE(s.Info) == elf.STT_OBJECT:
-			im.Objects[s.Name] = x86.Func{Name: s.Name, Addr: s.Value, Size: s.Size}
+		case shndx == textIdx && typ == elf.STT_FUNC:
+			funcs = append(funcs, x86.Func{Name: cstring(strs, le.Uint32(e)), Addr: value, Size: size})
+		case shndx == textIdx && typ == elf.STT_NOTYPE:
+			if n := cstring(strs, le.Uint32(e)); n != "" {
+				labels = append(labels, x86.Func{Name: n, Addr: value})
+			}
+		case withData && typ == elf.STT_OBJECT:
+			n := cstring(strs, le.Uint32(e))
+			im.Objects[n] = x86.Func{Name: n, Addr: value, Size: size}
 		}
 	}
 	sort.Slice(funcs, func(i, j int) bool { return funcs[i].Addr < funcs[j].Addr })
