@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
+	"sync"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
@@ -46,9 +48,10 @@ type ebpfTracer struct {
 	enter, fork, exec, exit                *ebpf.Program
 	links                                  []link.Link
 	enterLink                              link.Link
+	method                                 string // how sys_enter is attached
 }
 
-func newEBPF(fs *tracefs) (_ *ebpfTracer, err error) {
+func newEBPF(fs *tracefs, perfTracepoint bool) (_ *ebpfTracer, err error) {
 	if os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: the ebpf backend needs root (CAP_BPF, CAP_PERFMON)", ErrUnavailable)
 	}
@@ -91,9 +94,6 @@ func newEBPF(fs *tracefs) (_ *ebpfTracer, err error) {
 		}
 		return p, nil
 	}
-	if t.enter, err = load("sw_sys_enter", enterProg(l, t.tracked.FD(), t.counts.FD(), t.args.FD())); err != nil {
-		return nil, err
-	}
 	if t.fork, err = load("sw_fork", forkProg(l, t.tracked.FD(), t.spawners.FD(), t.stats.FD())); err != nil {
 		return nil, err
 	}
@@ -105,23 +105,37 @@ func newEBPF(fs *tracefs) (_ *ebpfTracer, err error) {
 	}
 	// Follow forks before counting, so no child is born untracked.
 	for _, a := range []struct {
-		group, name string
-		p           *ebpf.Program
-	}{
-		{"sched", "sched_process_fork", t.fork},
-		{"sched", "sched_process_exec", t.exec},
-		{"sched", "sched_process_exit", t.exit},
-		{"raw_syscalls", "sys_enter", t.enter},
-	} {
-		lk, err := link.Tracepoint(a.group, a.name, a.p, nil)
+		name string
+		p    *ebpf.Program
+	}{{"sched_process_fork", t.fork}, {"sched_process_exec", t.exec}, {"sched_process_exit", t.exit}} {
+		lk, err := link.Tracepoint("sched", a.name, a.p, nil)
 		if err != nil {
-			return nil, fmt.Errorf("%w: attaching to tracepoint %s/%s: %v", ErrUnavailable, a.group, a.name, err)
+			return nil, fmt.Errorf("%w: attaching to tracepoint sched/%s: %v", ErrUnavailable, a.name, err)
 		}
 		t.links = append(t.links, lk)
-		if a.p == t.enter {
-			t.enterLink = lk
+	}
+	if runtime.GOARCH == "amd64" && !perfTracepoint {
+		p, err := ebpf.NewProgram(&ebpf.ProgramSpec{Name: "sw_sys_enter", Type: ebpf.RawTracepoint, License: "GPL",
+			Instructions: enterProg(l, true, t.tracked.FD(), t.counts.FD(), t.args.FD())})
+		if err == nil {
+			lk, lerr := link.AttachRawTracepoint(link.RawTracepointOptions{Name: "sys_enter", Program: p})
+			if lerr == nil {
+				t.enter, t.enterLink, t.method = p, lk, "raw_tracepoint"
+				t.links = append(t.links, lk)
+				return t, nil
+			}
+			p.Close()
 		}
 	}
+	if t.enter, err = load("sw_sys_enter", enterProg(l, false, t.tracked.FD(), t.counts.FD(), t.args.FD())); err != nil {
+		return nil, err
+	}
+	lk, err := link.Tracepoint("raw_syscalls", "sys_enter", t.enter, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: attaching to tracepoint raw_syscalls/sys_enter: %v", ErrUnavailable, err)
+	}
+	t.enterLink, t.method = lk, "tracepoint"
+	t.links = append(t.links, lk)
 	return t, nil
 }
 
@@ -160,22 +174,15 @@ func (t *ebpfTracer) add(tids []int) (int, error) {
 
 // finish stops counting and reads the maps.
 func (t *ebpfTracer) finish() (*Result, error) {
-	if t.enterLink != nil {
-		if err := t.enterLink.Close(); err != nil {
-			return nil, fmt.Errorf("detaching sys_enter: %w", err)
-		}
-		t.enterLink = nil
+	// The maps are read while the programs are still attached: closing a
+	// link waits for an RCU grace period, which close does for all links at
+	// once. Counts are those at the time of reading.
+	r := &Result{Backend: BackendEBPF, Method: t.method, Counts: map[int]uint64{}, FirstArgs: map[int][6]uint64{}}
+	sums, err := sumPerCPU(t.counts, nrSlots)
+	if err != nil {
+		return nil, fmt.Errorf("reading counts: %w", err)
 	}
-	r := &Result{Backend: BackendEBPF, Counts: map[int]uint64{}, FirstArgs: map[int][6]uint64{}}
-	var per []uint64
-	for nr := 0; nr < nrSlots; nr++ {
-		if err := t.counts.Lookup(uint32(nr), &per); err != nil {
-			return nil, fmt.Errorf("reading count of syscall %d: %w", nr, err)
-		}
-		var sum uint64
-		for _, v := range per {
-			sum += v
-		}
+	for nr, sum := range sums {
 		switch {
 		case sum == 0:
 		case nr == otherSlot:
@@ -195,6 +202,7 @@ func (t *ebpfTracer) finish() (*Result, error) {
 	if err := it.Err(); err != nil {
 		return nil, fmt.Errorf("reading first arguments: %w", err)
 	}
+	var per []uint64
 	if err := t.stats.Lookup(uint32(statUntrk), &per); err != nil {
 		return nil, fmt.Errorf("reading stats: %w", err)
 	}
@@ -214,13 +222,58 @@ func (t *ebpfTracer) finish() (*Result, error) {
 	return r, nil
 }
 
-func (t *ebpfTracer) close() error {
-	var errs []error
-	for _, lk := range t.links {
-		if err := lk.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
-			errs = append(errs, err)
+// sumPerCPU returns the per-CPU sums of the first n entries of a per-CPU
+// u64 array, in one batch lookup where the kernel has it: n single lookups
+// cost n system calls, which on a loaded host adds up to a visible delay.
+func sumPerCPU(m *ebpf.Map, n int) ([]uint64, error) {
+	sums := make([]uint64, n)
+	ncpu, err := ebpf.PossibleCPU()
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]uint32, n)
+	vals := make([]uint64, n*ncpu)
+	var cursor ebpf.MapBatchCursor
+	got, err := m.BatchLookup(&cursor, keys, vals, nil)
+	if err == nil || errors.Is(err, ebpf.ErrKeyNotExist) {
+		for i := 0; i < got; i++ {
+			if int(keys[i]) < n {
+				for _, v := range vals[i*ncpu : (i+1)*ncpu] {
+					sums[keys[i]] += v
+				}
+			}
+		}
+		if got == n {
+			return sums, nil
 		}
 	}
+	var per []uint64
+	for i := range sums {
+		if err := m.Lookup(uint32(i), &per); err != nil {
+			return nil, fmt.Errorf("entry %d: %w", i, err)
+		}
+		sums[i] = 0
+		for _, v := range per {
+			sums[i] += v
+		}
+	}
+	return sums, nil
+}
+
+func (t *ebpfTracer) close() error {
+	// Each detach waits for a grace period; in parallel they share one.
+	errs := make([]error, len(t.links))
+	var wg sync.WaitGroup
+	for i, lk := range t.links {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := lk.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
+				errs[i] = err
+			}
+		}()
+	}
+	wg.Wait()
 	t.links, t.enterLink = nil, nil
 	for _, p := range []*ebpf.Program{t.enter, t.fork, t.exec, t.exit} {
 		if p != nil {
@@ -251,17 +304,32 @@ func lookupTid(fd int) asm.Instructions {
 	}
 }
 
+// x86-64 struct pt_regs offsets of the six syscall argument registers
+// (di, si, dx, r10, r8, r9): arch/x86/include/asm/ptrace.h, the same layout
+// as user_regs_struct, which is ABI.
+var amd64ArgRegs = [6]int16{112, 104, 96, 56, 72, 64}
+
 // enterProg: if the current thread is tracked, count the syscall in the
 // per-CPU array and, the first time this CPU sees the number, offer its
 // arguments to the args map with BPF_NOEXIST (so the first writer wins and
 // the hash map is not touched on the hot path).
-func enterProg(l layout, tracked, counts, args int) asm.Instructions {
+//
+// With raw, the program is for the raw tracepoint, whose context is
+// (struct pt_regs *regs, long id): the kernel then builds no perf record for
+// every syscall on the host, and the arguments are read from regs only on
+// first sight. Otherwise it is for the perf tracepoint, whose record layout
+// comes from the format file.
+func enterProg(l layout, raw bool, tracked, counts, args int) asm.Instructions {
+	idOff := int16(l.idOff)
+	if raw {
+		idOff = 8
+	}
 	insns := asm.Instructions{asm.Mov.Reg(asm.R6, asm.R1)}
 	insns = append(insns, lookupTid(tracked)...)
 	insns = append(insns,
 		asm.JEq.Imm(asm.R0, 0, "exit"),
 		asm.LoadMem(asm.R7, asm.R0, 0, asm.Word),
-		asm.LoadMem(asm.R8, asm.R6, int16(l.idOff), asm.DWord),
+		asm.LoadMem(asm.R8, asm.R6, idOff, asm.DWord),
 		asm.JEq.Imm(asm.R7, stateActive, "count"),
 		asm.JEq.Imm(asm.R8, nrExecve, "count"),
 		asm.JEq.Imm(asm.R8, nrExecveat, "count"),
@@ -280,7 +348,21 @@ func enterProg(l layout, tracked, counts, args int) asm.Instructions {
 		asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord),
 		asm.JNE.Imm(asm.R1, 1, "exit"),
 	)
+	if raw {
+		insns = append(insns, asm.LoadMem(asm.R9, asm.R6, 0, asm.DWord))
+	}
 	for i := 0; i < 6; i++ {
+		if raw {
+			insns = append(insns,
+				asm.Mov.Reg(asm.R1, asm.RFP),
+				asm.Add.Imm(asm.R1, int32(-56+8*i)),
+				asm.Mov.Imm(asm.R2, 8),
+				asm.Mov.Reg(asm.R3, asm.R9),
+				asm.Add.Imm(asm.R3, int32(amd64ArgRegs[i])),
+				asm.FnProbeReadKernel.Call(),
+			)
+			continue
+		}
 		insns = append(insns,
 			asm.LoadMem(asm.R1, asm.R6, int16(l.argOff+8*i), asm.DWord),
 			asm.StoreMem(asm.RFP, int16(-56+8*i), asm.R1, asm.DWord),

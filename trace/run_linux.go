@@ -32,14 +32,14 @@ type backend interface {
 	close() error
 }
 
-func newBackend(fs *tracefs, name string) (backend, error) {
+func newBackend(fs *tracefs, name string, perfTracepoint bool) (backend, error) {
 	switch name {
 	case BackendEBPF:
-		return newEBPF(fs)
+		return newEBPF(fs, perfTracepoint)
 	case BackendTracefs:
 		return newTracefsTracer(fs)
 	}
-	b, err := newEBPF(fs)
+	b, err := newEBPF(fs, perfTracepoint)
 	if err == nil {
 		return b, nil
 	}
@@ -67,7 +67,7 @@ func run(ctx context.Context, opts Options) (res *Result, err error) {
 		return nil, err
 	}
 	defer func() { err = errors.Join(err, fs.close()) }()
-	b, err := newBackend(fs, opts.Backend)
+	b, err := newBackend(fs, opts.Backend, opts.perfTracepoint)
 	if err != nil {
 		return nil, err
 	}

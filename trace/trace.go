@@ -51,6 +51,8 @@ type Options struct {
 	// Started, if set, is called once tracing is in place, with the root
 	// pid (the started command's, or PID), before Run waits for it.
 	Started func(root int)
+
+	perfTracepoint bool // tests: attach sys_enter as a perf tracepoint even where a raw one works
 }
 
 func (o *Options) check() error {
@@ -73,8 +75,9 @@ func (o *Options) check() error {
 // Result is what one trace saw.
 type Result struct {
 	Backend string        `json:"backend"`
-	Arch    syscalls.Arch `json:"arch"` // the host's: syscall numbers are its
-	Root    int           `json:"root"` // pid of the traced (or started) process
+	Method  string        `json:"method"` // ebpf: "raw_tracepoint" or "tracepoint"; tracefs: "trace_pipe_raw"
+	Arch    syscalls.Arch `json:"arch"`   // the host's: syscall numbers are its
+	Root    int           `json:"root"`   // pid of the traced (or started) process
 	// Counts is the number of sys_enter events (syscalls that reached the
 	// kernel) per syscall number, over the whole traced tree.
 	Counts map[int]uint64 `json:"counts"`

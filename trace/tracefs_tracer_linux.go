@@ -291,7 +291,7 @@ func (t *tracefsTracer) finish() (*Result, error) {
 		}
 	}
 	t.pre = make([][]preEvent, len(t.fds))
-	r := &Result{Backend: BackendTracefs, Counts: map[int]uint64{}, FirstArgs: t.args}
+	r := &Result{Backend: BackendTracefs, Method: "trace_pipe_raw", Counts: map[int]uint64{}, FirstArgs: t.args}
 	for nr, n := range t.count {
 		switch {
 		case n == 0:

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -55,7 +56,7 @@ func needBackend(t *testing.T, name string) {
 		t.Skipf("tracefs unavailable: %v", err)
 	}
 	defer fs.close()
-	b, err := newBackend(fs, name)
+	b, err := newBackend(fs, name, false)
 	if err != nil {
 		t.Skipf("%s backend unavailable: %v", name, err)
 	}
@@ -179,12 +180,23 @@ func mustRun(t *testing.T, opts Options) (*Result, map[string]uint64) {
 func TestDDMatchesStrace(t *testing.T) {
 	const n = 20000
 	dd := []string{"dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=" + strconv.Itoa(n)}
-	for _, backend := range backends {
-		t.Run(backend, func(t *testing.T) {
+	for _, v := range []struct {
+		backend, method string
+		perf            bool
+	}{
+		{BackendEBPF, "raw_tracepoint", false},
+		{BackendEBPF, "tracepoint", true},
+		{BackendTracefs, "trace_pipe_raw", false},
+	} {
+		backend := v.backend
+		t.Run(v.method, func(t *testing.T) {
 			needBackend(t, backend)
-			res, got := mustRun(t, Options{Cmd: dd, Backend: backend})
-			if res.Backend != backend || res.Lost != 0 || res.Untracked != 0 || res.ExitCode != 0 {
-				t.Fatalf("backend %s lost %d untracked %d exit %d", res.Backend, res.Lost, res.Untracked, res.ExitCode)
+			if v.method == "raw_tracepoint" && runtime.GOARCH != "amd64" {
+				t.Skip("raw sys_enter is used on amd64 only")
+			}
+			res, got := mustRun(t, Options{Cmd: dd, Backend: backend, perfTracepoint: v.perf})
+			if res.Backend != backend || res.Method != v.method || res.Lost != 0 || res.Untracked != 0 || res.ExitCode != 0 {
+				t.Fatalf("backend %s method %s lost %d untracked %d exit %d", res.Backend, res.Method, res.Lost, res.Untracked, res.ExitCode)
 			}
 			for _, s := range []string{"read", "write"} {
 				if got[s] < n || got[s] > n+50 {
@@ -205,7 +217,12 @@ func TestDDMatchesStrace(t *testing.T) {
 			if got["exit_group"] != 1 || res.FirstArgs[231][0] != 0 {
 				t.Errorf("exit_group: %d calls, first status %d; want 1 call, status 0", got["exit_group"], res.FirstArgs[231][0])
 			}
-			t.Logf("%s: read %d write %d total %d in %v", backend, got["read"], got["write"], res.Total(), res.Duration)
+			// dd is single-threaded, so its first write is the first one
+			// recorded: write(1, buf, 1) to of=/dev/null, dup'ed to fd 1.
+			if a := res.FirstArgs[1]; a[0] != 1 || a[1] == 0 || a[2] != 1 {
+				t.Errorf("first write args %#x, want (1, buf, 1)", a)
+			}
+			t.Logf("%s: read %d write %d total %d in %v", v.method, got["read"], got["write"], res.Total(), res.Duration)
 			noLeftovers(t)
 		})
 	}

@@ -23,6 +23,7 @@ func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
 type output struct {
 	Backend   string            `json:"backend"`
+	Method    string            `json:"method"`
 	Counts    map[string]uint64 `json:"counts"`
 	Total     uint64            `json:"total"`
 	Lost      uint64            `json:"lost"`
@@ -59,7 +60,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	b, err := json.MarshalIndent(output{
-		Backend: res.Backend, Counts: names, Total: res.Total(), Lost: res.Lost, Other: res.Other,
+		Backend: res.Backend, Method: res.Method, Counts: names, Total: res.Total(), Lost: res.Lost, Other: res.Other,
 		Untracked: res.Untracked, Root: res.Root, ExitCode: res.ExitCode, Seconds: res.Duration.Seconds(),
 	}, "", "  ")
 	if err != nil {
