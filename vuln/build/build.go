@@ -21,6 +21,7 @@ import (
 	"sysweight/vuln/attrib"
 	"sysweight/vuln/db"
 	"sysweight/vuln/kernelcna"
+	"sysweight/vuln/kernelcves"
 )
 
 // Input is one feed file or directory with its version.
@@ -183,11 +184,11 @@ func readKernelCVEs(path string) ([]vuln.Record, error) {
 		return nil, fmt.Errorf("linux_kernel_cves input: %w", err)
 	}
 	defer f.Close()
-	recs, err := parseKernelCVEs(io.Reader(f))
+	kf, err := kernelcves.Parse(io.Reader(f))
 	if err != nil {
 		return nil, fmt.Errorf("linux_kernel_cves %s: %w", path, err)
 	}
-	return recs, nil
+	return kf.Records(), nil
 }
 
 // source describes an input. Its date comes from the Input, else from a

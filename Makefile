@@ -1,0 +1,41 @@
+# sysweight: see README.md. Every target runs from a plain clone with Go and
+# the package registries; targets marked (shared) read ../shared/data.
+
+SHARED ?= ../shared/data
+CNA    ?= $(SHARED)/kernel-cna/kernel-cna-cves-2026-08-21.tar.xz
+KCVES  ?= $(SHARED)/kernel-cves/linux_kernel_cves-2023-01-27.json.xz
+
+.PHONY: test test-tools deps generate weightdb bench fuzz check-kallsyms
+
+# The README's test command; .ci/run calls exactly this.
+test: deps
+	go test ./...
+	cd tools/gvisor-rules && go test ./...
+
+deps:
+	scripts/install-deps.sh
+
+# Regenerate every committed derived file from its pinned inputs. (shared)
+generate:
+	go generate ./syscalls
+	cd runtimes && go run ./internal/genrules -shared ../$(SHARED) -out data
+	cd tools/gvisor-rules && go generate
+
+# Rebuild the embedded weight DB from the pinned feed snapshots. (shared)
+weightdb:
+	go run ./cmd/sysweight db build \
+	  --kernel-cna $(CNA) --kernel-cna-version d9dda40c8f21126303839427ebc8652167302488 \
+	  --kernel-cves $(KCVES) --kernel-cves-version 07180fb5 \
+	  --out vuln/db/data/weights-x86_64.json --timing
+
+# Speed checks of the core (db build vs jq, compare wall time). (shared)
+bench:
+	scripts/bench-core.sh $(SHARED)
+
+# Kallsyms recovery check on Debian's 6.1.0-56 cloud kernel (downloads ~310 MB).
+check-kallsyms:
+	scripts/check-kallsyms.sh
+
+# 60 s of each fuzz target.
+fuzz:
+	scripts/fuzz-all.sh 60s
