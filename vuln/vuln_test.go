@@ -36,7 +36,7 @@ func TestMerge(t *testing.T) {
 	nvd := []Record{
 		{ID: "CVE-2024-10000", Description: "nvd text", Published: "2024-02-01T00:00:00.000", Feed: "nvd",
 			ProgramFiles: []string{"mm/gup.c", "mm/memory.c"},
-			CVSS: []CVSS{{Version: "3.1", Score: 5.5, Source: "nvd"}, {Version: "2.0", Score: 4.6, Source: "nvd"}}},
+			CVSS:         []CVSS{{Version: "3.1", Score: 5.5, Source: "nvd"}, {Version: "2.0", Score: 4.6, Source: "nvd"}}},
 		{ID: "CVE-2024-10000", Description: "dup", Feed: "nvd", CVSS: []CVSS{{Version: "3.1", Score: 1.0, Source: "nvd"}}},
 		{ID: "CVE-2023-0005", Description: "old", Feed: "nvd"},
 	}
@@ -46,7 +46,7 @@ func TestMerge(t *testing.T) {
 		{ID: "CVE-2024-9999", Description: "cna text", Feed: "kernel-cna"},
 		{ID: "CVE-2024-10000", Description: "nvd text", Published: "2024-02-01T00:00:00.000", Feed: "kernel-cna,nvd",
 			ProgramFiles: []string{"mm/gup.c", "mm/memory.c"},
-			CVSS: []CVSS{{Version: "3.1", Score: 7.8, Source: "kernel-cna"}, {Version: "3.1", Score: 5.5, Source: "nvd"}, {Version: "2.0", Score: 4.6, Source: "nvd"}}},
+			CVSS:         []CVSS{{Version: "3.1", Score: 7.8, Source: "kernel-cna"}, {Version: "3.1", Score: 5.5, Source: "nvd"}, {Version: "2.0", Score: 4.6, Source: "nvd"}}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Merge:\n got %+v\nwant %+v", got, want)

@@ -34,6 +34,9 @@ type Getter struct {
 	MaxRetries int          // retries after the first try; 0 means none
 	Backoff    time.Duration
 	UserAgent  string
+	// Before, if set, runs before every try (NVD's rate limiter waits here,
+	// so retries count against the rate too).
+	Before func(ctx context.Context) error
 }
 
 func (g *Getter) clock() vuln.Clock {
@@ -58,6 +61,11 @@ func (g *Getter) Get(ctx context.Context, url string, hdr http.Header) (*http.Re
 	}
 	wait := g.Backoff
 	for try := 0; ; try++ {
+		if g.Before != nil {
+			if err := g.Before(ctx); err != nil {
+				return nil, fmt.Errorf("fetching %s: %w", url, err)
+			}
+		}
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {
 			return nil, fmt.Errorf("fetching %s: %w", url, err)
