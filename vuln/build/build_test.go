@@ -1,0 +1,111 @@
+package build
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"sysweight/syscalls"
+)
+
+// writeTree writes a small kernel CNA tree in the vulns repository layout.
+// The descriptions are our own sentences.
+func writeTree(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	recs := map[string]string{
+		"2024/CVE-2024-11111": "A use-after-free in the keyctl() syscall lets a local user escalate privileges.",
+		"2024/CVE-2024-22222": "The read system call returns stale data; the write of a page is not affected.",
+		"2025/CVE-2025-33333": "A race in the network stack.",
+	}
+	for name, desc := range recs {
+		p := filepath.Join(dir, "cve", "published", name+".json")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		id := filepath.Base(name)
+		rec := `{"dataType":"CVE_RECORD","dataVersion":"5.1","cveMetadata":{"cveId":"` + id + `","state":"PUBLISHED","datePublished":"2024-05-01T00:00:00.000Z"},` +
+			`"containers":{"cna":{"descriptions":[{"lang":"en","value":"` + desc + `"}],"affected":[]}}}`
+		if err := os.WriteFile(p, []byte(rec), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// CNA CVSS file (org id, vector): AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H is 7.8 (FIRST calculator).
+	cvss := filepath.Join(dir, "cve", "published", "2024", "CVE-2024-11111.cvss")
+	if err := os.WriteFile(cvss, []byte("00000000-0000-0000-0000-000000000000 CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestBuildDeterministic(t *testing.T) {
+	dir := writeTree(t)
+	in := Inputs{KernelCNA: Input{Path: dir, Version: "test", Date: "2026-01-02"}}
+	tab := syscalls.MustForArch(syscalls.X86_64)
+	a, _, err := Build(in, tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := Build(in, tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ea, eb bytes.Buffer
+	a.Encode(&ea)
+	b.Encode(&eb)
+	if !bytes.Equal(ea.Bytes(), eb.Bytes()) {
+		t.Fatal("two builds from the same tree differ")
+	}
+	if a.Meta.Built != "2026-01-02T00:00:00Z" {
+		t.Errorf("built = %s, want the input date", a.Meta.Built)
+	}
+	k, _ := a.Syscall("keyctl")
+	if k.CVEs != 1 || k.Severity != 7.8 || k.ScoredV3 != 1 {
+		t.Errorf("keyctl = %+v, want one CVE scored 7.8 (v3.1)", k)
+	}
+	r, _ := a.Syscall("read")
+	if r.CVEs != 1 || r.Unscored != 1 {
+		t.Errorf("read = %+v, want one unscored CVE", r)
+	}
+	// "the write of a page" is the English word, not the syscall.
+	if w, _ := a.Syscall("write"); w.CVEs != 0 {
+		t.Errorf("write = %+v, want no CVE", w)
+	}
+	if len(a.CVEs) != 2 {
+		t.Errorf("%d CVEs attributed, want 2", len(a.CVEs))
+	}
+}
+
+// The committed default DB is what `make weightdb` builds from the pinned
+// shared snapshots: the build is deterministic and the file is current.
+func TestDefaultDBUpToDate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping the full build")
+	}
+	shared := filepath.Join("..", "..", "..", "shared", "data")
+	cna := filepath.Join(shared, "kernel-cna", "kernel-cna-cves-2026-08-21.tar.xz")
+	kc := filepath.Join(shared, "kernel-cves", "linux_kernel_cves-2023-01-27.json.xz")
+	if _, err := os.Stat(cna); err != nil {
+		t.Skipf("%s is absent (a plain clone has no shared data): cannot rebuild the default DB", cna)
+	}
+	in := Inputs{
+		KernelCNA:  Input{Path: cna, Version: "d9dda40c8f21126303839427ebc8652167302488"},
+		KernelCVEs: Input{Path: kc, Version: "07180fb5"},
+	}
+	d, _, err := Build(in, syscalls.MustForArch(syscalls.X86_64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := d.Encode(&got); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join("..", "db", "data", "weights-x86_64.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Fatalf("vuln/db/data/weights-x86_64.json differs from a fresh build (checksum %s): run make weightdb", d.Meta.Checksum)
+	}
+}
