@@ -292,8 +292,10 @@ func ack() bool {
 }
 
 // describeSandbox reports uname and whether this looks like gVisor: its
-// Sentry reports a fixed release, 4.4.0, and its syslog(2) buffer holds
-// made-up boot messages naming gVisor (pkg/sentry/syslog).
+// Sentry reports a fixed uname (4.19.0-gvisor today, 4.4.0 before, with
+// the version string "#1 SMP Sun Jan 10 15:06:54 PST 2016"), and its
+// syslog(2) buffer holds made-up boot messages naming gVisor
+// (pkg/sentry/kernel/syslog.go).
 func describeSandbox() (uname, bool, []string) {
 	var u unix.Utsname
 	var out uname
@@ -301,8 +303,11 @@ func describeSandbox() (uname, bool, []string) {
 		out = uname{cstr(u.Sysname[:]), cstr(u.Release[:]), cstr(u.Version[:]), cstr(u.Machine[:])}
 	}
 	var ev []string
-	if out.Release == "4.4.0" {
-		ev = append(ev, "uname release 4.4.0 (gVisor's fixed value)")
+	switch {
+	case strings.Contains(out.Release, "gvisor"):
+		ev = append(ev, "uname release "+out.Release)
+	case out.Release == "4.4.0" && strings.Contains(out.Version, "Sun Jan 10 15:06:54 PST 2016"):
+		ev = append(ev, "uname 4.4.0 with gVisor's fixed version string (older gVisor)")
 	}
 	buf := make([]byte, 1<<14)
 	if n, err := unix.Klogctl(3, buf); err == nil && bytes.Contains(buf[:n], []byte("gVisor")) {

@@ -22,10 +22,11 @@ func main() {
 	out := flag.String("out", ".", "output directory")
 	only := flag.String("syscalls", "", "comma-separated syscalls (default all)")
 	podman := flag.String("podman-profile", "", "Podman seccomp profile JSON")
+	work := flag.String("workdir", "", "directory for bundles and runtime state (default $TMPDIR)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opts := passthrough.Options{Runtime: *rt, Probe: *probe, PodmanProfile: *podman, Log: os.Stderr}
+	opts := passthrough.Options{Runtime: *rt, Probe: *probe, PodmanProfile: *podman, WorkDir: *work, Log: os.Stderr}
 	if *only != "" {
 		opts.Syscalls = strings.Split(*only, ",")
 	}
