@@ -29,12 +29,12 @@ type Page struct {
 }
 
 type pageJSON struct {
-	ResultsPerPage  *int    `json:"resultsPerPage"`
-	StartIndex      *int    `json:"startIndex"`
-	TotalResults    *int    `json:"totalResults"`
-	Format          string  `json:"format"`
-	Version         string  `json:"version"`
-	Timestamp       string  `json:"timestamp"`
+	ResultsPerPage  *int   `json:"resultsPerPage"`
+	StartIndex      *int   `json:"startIndex"`
+	TotalResults    *int   `json:"totalResults"`
+	Format          string `json:"format"`
+	Version         string `json:"version"`
+	Timestamp       string `json:"timestamp"`
 	Vulnerabilities *[]struct {
 		CVE *cveJSON `json:"cve"`
 	} `json:"vulnerabilities"`
