@@ -19,6 +19,9 @@ var (
 	ErrWrongTracer = errors.New("ftrace: not a function_graph trace")
 	// ErrLineTooLong is returned for a line longer than MaxLineBytes.
 	ErrLineTooLong = errors.New("ftrace: line too long")
+	// ErrTooDeep is returned in strict mode for calls nested deeper than
+	// any kernel stack allows.
+	ErrTooDeep = errors.New("ftrace: calls nested too deep")
 )
 
 // MaxLineBytes bounds one line of input. Function graph lines are short;
@@ -274,7 +277,7 @@ func (p *parser) line(n int, s string) error {
 	case kEntry:
 		if len(st.frames) > maxDepth {
 			if p.opts.Strict {
-				return fmt.Errorf("line %d: calls nested deeper than %d: %w", n, maxDepth, ErrSyntax)
+				return fmt.Errorf("line %d: call of %s nested deeper than %d calls: %w", n, l.fn, maxDepth, ErrTooDeep)
 			}
 			p.fp.Skipped++
 			p.fp.warnf("line %d: calls nested deeper than %d, call of %s not followed", n, maxDepth, l.fn)
@@ -454,8 +457,15 @@ func (p *parser) pop(st *stack, n int, tail string) {
 	if isIRQExit(f.fn) {
 		parent.irqOpen = false
 	}
-	if parent.disp && f.sys != "" && f.depth == 1 {
-		parent.lastSys = f.sys
+	if parent.disp {
+		switch {
+		case f.sys != "" && f.depth == 1:
+			parent.lastSys = f.sys
+		case f.disp && f.lastSys != "":
+			// x64_sys_call (6.9+) sits between do_syscall_64
+			// and the entry; the exit work is do_syscall_64's.
+			parent.lastSys = f.lastSys
+		}
 	}
 }
 

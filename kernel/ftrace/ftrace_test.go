@@ -1,7 +1,9 @@
 package ftrace
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -407,6 +409,28 @@ func TestRules(t *testing.T) {
 		sys:    map[string]want{"read": {functions: map[string]int{"__x64_sys_read": 1, "ksys_read": 1}, depth: 2, invocations: 1}},
 		counts: counters{unattributed: 2},
 	}, {
+		// ExitWork on the 6.9+ layout, where x64_sys_call sits between
+		// do_syscall_64 and the entry: syscall_exit_to_user_mode and
+		// task_work_run count for close (depths 1 and 2); do_syscall_64
+		// and x64_sys_call do not.
+		name: "exit work through x64_sys_call",
+		opts: Options{ExitWork: true},
+		in: ` 0)               |  do_syscall_64() {
+ 0)               |    x64_sys_call() {
+ 0)               |      __x64_sys_close() {
+ 0)   0.100 us    |        file_close_fd();
+ 0)   0.300 us    |      }
+ 0)   0.400 us    |    }
+ 0)               |    syscall_exit_to_user_mode() {
+ 0)   0.900 us    |      task_work_run();
+ 0)   1.000 us    |    }
+ 0)   1.500 us    |  }
+`,
+		sys: map[string]want{"close": {functions: map[string]int{
+			"__x64_sys_close": 1, "file_close_fd": 1, "syscall_exit_to_user_mode": 1, "task_work_run": 1,
+		}, depth: 2, invocations: 1}},
+		counts: counters{unattributed: 2},
+	}, {
 		// irq_enter..irq_exit brackets interrupt context at its own
 		// level. The enclosing handler is not a known interrupt entry
 		// (foo_irq_handler), so it counts for the syscall; the calls
@@ -488,6 +512,12 @@ func TestRules(t *testing.T) {
 `,
 		sys: map[string]want{"dup": {functions: map[string]int{"__x64_sys_dup": 1, "ksys_dup": 1}, depth: 2, invocations: 1}},
 	}, {
+		// trace-cmd report's default layout. do_sys_open is not an
+		// entry point, so alone it is unattributed.
+		name:   "trace-cmd default layout",
+		in:     "  bash-1234  [001]  1234.567890: funcgraph_entry:   0.123 us   |  do_sys_open();\n",
+		counts: counters{unattributed: 1},
+	}, {
 		// Comment lines (trace_printk, other events shown as comments)
 		// and overrun notes are passed over.
 		name: "comments",
@@ -554,5 +584,37 @@ func TestParseFileMissing(t *testing.T) {
 	_, err := ParseFile(filepath.Join("testdata", "no-such-file"), Options{})
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("err = %v, want ErrNotExist", err)
+	}
+}
+
+func TestTooDeep(t *testing.T) {
+	in := strings.Repeat(" 0)               |  f() {\n", maxDepth+1)
+	_, err := Parse(strings.NewReader(in), Options{Strict: true})
+	if !errors.Is(err, ErrTooDeep) || !strings.Contains(err.Error(), fmt.Sprintf("line %d", maxDepth+1)) {
+		t.Errorf("strict: err = %v, want ErrTooDeep at line %d", err, maxDepth+1)
+	}
+	fp, err := Parse(strings.NewReader(in), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// maxDepth calls opened and counted, the last one skipped.
+	if fp.Unattributed != maxDepth || fp.Skipped != 1 || fp.Abandoned != maxDepth {
+		t.Errorf("lenient: unattributed %d skipped %d abandoned %d, want %d, 1, %d",
+			fp.Unattributed, fp.Skipped, fp.Abandoned, maxDepth, maxDepth)
+	}
+}
+
+// BenchmarkParse reads read_1cpu.txt repeated to about 4 MB.
+func BenchmarkParse(b *testing.B) {
+	one, err := os.ReadFile(filepath.Join("testdata", "happy", "read_1cpu.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := bytes.Repeat(one, 4<<20/len(one))
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		if _, err := Parse(bytes.NewReader(in), Options{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
