@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -144,18 +145,50 @@ func BenchmarkTextCorpus(b *testing.B) {
 	}
 	b.SetBytes(int64(size))
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for range b.N {
 		for _, d := range descs {
 			Text(d, x86)
 		}
 	}
+	// CPU time is steadier than wall time on a shared machine.
+	b.ReportMetric((cpuTime()-cpu0).Seconds()*1e3/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkAttributeAll is the DB build's call: the whole corpus on all CPUs.
 func BenchmarkAttributeAll(b *testing.B) {
 	c := loadCorpus(b)
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for range b.N {
 		AttributeAll(c.desc, x86)
+	}
+	b.ReportMetric((cpuTime()-cpu0).Seconds()*1e3/float64(b.N), "cpu-ms/op")
+}
+
+// BenchmarkBaselineRegexp is the speed baseline Text is compared with: one
+// RE2 alternation of every syscall name followed by "(" or "syscall"/"system
+// call", which covers only two of Text's forms. It is slow, so it runs over
+// the first 1,000 descriptions by CVE id; compare MB/s.
+func BenchmarkBaselineRegexp(b *testing.B) {
+	c := loadCorpus(b)
+	re := regexp.MustCompile(`\b(` + strings.Join(x86.Names(), "|") + `)(\(| syscall| system call)`)
+	ids := make([]string, 0, len(c.desc))
+	for id := range c.desc {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	descs := make([]string, 0, 1000)
+	size := 0
+	for _, id := range ids[:min(1000, len(ids))] {
+		descs = append(descs, c.desc[id])
+		size += len(c.desc[id])
+	}
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for range b.N {
+		for _, d := range descs {
+			re.FindAllStringSubmatchIndex(d, -1)
+		}
 	}
 }
