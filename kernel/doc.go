@@ -9,6 +9,8 @@
 //     bytes and its symbols, from .symtab or, when stripped, from kallsyms.
 //   - kernel/x86: disassembly, control-flow graphs and call graphs (owned
 //     separately; it consumes kallsyms.Symbol and image.Vmlinux.Text).
+//   - kernel/ftrace: dynamic footprints: function_graph and trace-cmd report
+//     text attributed to the syscall under which each function ran.
 //
 // Nothing here reads the running host's kernel unless a caller hands it
 // /proc/kallsyms or a /boot path explicitly; parsing is pure and works for an
