@@ -25,7 +25,7 @@ type cfgBuilder struct {
 	calls []int
 }
 
-func (g *cfgBuilder) build(f *FuncInfo, work []funcWork, self int) {
+func (g *cfgBuilder) build(f *FuncInfo, evs []event, work []funcWork, self int) {
 	w := &work[self]
 	if f.Size == 0 || w.insns == 0 {
 		return
@@ -35,7 +35,7 @@ func (g *cfgBuilder) build(f *FuncInfo, work []funcWork, self int) {
 		return e.kind == Call && e.tgt == tgtOut && e.to >= 0 && work[e.to].noReturn == 1
 	}
 	g.lead = append(g.lead[:0], leader{0, whyEntry})
-	for _, e := range w.events {
+	for _, e := range evs {
 		end := e.off + e.len
 		after := uint8(0)
 		switch e.kind {
@@ -72,7 +72,6 @@ func (g *cfgBuilder) build(f *FuncInfo, work []funcWork, self int) {
 	g.lead = lead
 
 	k := 0 // next event
-	evs := w.events
 	for j, l := range lead {
 		end := size
 		if j+1 < len(lead) {

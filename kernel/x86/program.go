@@ -138,12 +138,11 @@ const (
 )
 
 type funcWork struct {
-	events     []event
-	cls        uint8
-	noReturn   int8 // -1 unknown, 0 returns, 1 noreturn
-	returns    bool // has a ret-like exit
-	tailTo     []int32
-	insns, bad int
+	cls      uint8
+	noReturn int8 // -1 unknown, 0 returns, 1 noreturn
+	returns  bool // has a ret-like exit
+	tailTo   []int32
+	insns    int
 }
 
 // Analyze decodes every function of text (mapped at base), builds its
@@ -156,26 +155,32 @@ func Analyze(text []byte, base uint64, funcs []Func, opt Options) (*Program, err
 	}
 	n := len(p.Functions)
 	work := make([]funcWork, n)
-	starts := make([]uint64, n)
 	for i := range p.Functions {
-		starts[i] = p.Functions[i].Addr
 		work[i].cls = classify(fs[i])
 	}
+	idx := newAddrIndex(p, uint64(len(text)))
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// Two sweeps over the code: the first finds what noreturn derivation
+	// needs, the second builds the graphs once every callee's noreturn
+	// status is known. Decoding twice costs less than keeping every
+	// function's events: fresh memory is the dearer resource.
 	parallel(n, workers, func(lo, hi int) {
 		var s sweeper
 		for i := lo; i < hi; i++ {
-			s.sweep(p, i, text, starts, work, opt.Reference)
+			evs := s.sweep(p, i, text, idx, work, opt.Reference)
+			summarize(p, i, evs, &work[i])
 		}
 	})
 	markNoReturn(p, work, opt.NoReturn)
 	parallel(n, workers, func(lo, hi int) {
+		var s sweeper
 		var g cfgBuilder
 		for i := lo; i < hi; i++ {
-			g.build(&p.Functions[i], work, i)
+			evs := s.sweep(p, i, text, idx, work, opt.Reference)
+			g.build(&p.Functions[i], evs, work, i)
 		}
 	})
 	return p, nil
@@ -205,8 +210,8 @@ func layout(text []byte, base uint64, funcs []Func) (*Program, [][]string, error
 		}
 		return strings.Compare(a.Name, b.Name)
 	})
-	p := &Program{Base: base, byName: make(map[string]int, len(in))}
-	var names [][]string
+	p := &Program{Base: base, byName: make(map[string]int, len(in)), Functions: make([]FuncInfo, 0, len(in))}
+	names := make([][]string, 0, len(in))
 	for _, f := range in {
 		if k := len(p.Functions) - 1; k >= 0 && p.Functions[k].Addr == f.Addr {
 			if f.Name != p.Functions[k].Name {
@@ -300,12 +305,14 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 // sweeper decodes functions linearly, keeping its buffers between calls.
 type sweeper struct {
 	starts []uint64 // instruction-start bitmap of the current function
-	arena  []event
+	evs    []event
 }
 
-func (s *sweeper) sweep(p *Program, i int, text []byte, fstarts []uint64, work []funcWork, ref bool) {
+// sweep decodes function i and returns its events, valid until the next
+// call. It sets Insns and Undecoded.
+func (s *sweeper) sweep(p *Program, i int, text []byte, idx *addrIndex, work []funcWork, ref bool) []event {
 	f := &p.Functions[i]
-	w := &work[i]
+	var insns, bad int
 	off0 := f.Addr - p.Base
 	code := text[off0 : off0+f.Size]
 	words := (len(code) + 63) / 64
@@ -314,10 +321,7 @@ func (s *sweeper) sweep(p *Program, i int, text []byte, fstarts []uint64, work [
 	}
 	bits := s.starts[:words]
 	clear(bits)
-	if cap(s.arena)-len(s.arena) < 1024 {
-		s.arena = make([]event, 0, 1<<16)
-	}
-	evs := s.arena[len(s.arena):len(s.arena)]
+	evs := s.evs[:0]
 	for off := 0; off < len(code); {
 		var in Insn
 		if code[off] == 0xcc {
@@ -332,9 +336,9 @@ func (s *sweeper) sweep(p *Program, i int, text []byte, fstarts []uint64, work [
 			in = decode(code[off:], ref)
 		}
 		bits[off>>6] |= 1 << (off & 63)
-		w.insns++
+		insns++
 		if in.Kind == Bad {
-			w.bad++
+			bad++
 		}
 		if in.Kind != Other && in.Kind != Bad {
 			e := event{off: uint32(off), len: uint32(in.Len), kind: in.Kind, to: -1}
@@ -344,7 +348,7 @@ func (s *sweeper) sweep(p *Program, i int, text []byte, fstarts []uint64, work [
 					e.tgt, e.toff = tgtIn, uint32(t)
 				} else {
 					e.tgt = tgtOut
-					e.to = int32(containing(p, fstarts, f.Addr+uint64(t)))
+					e.to = int32(idx.containing(f.Addr + uint64(t)))
 					if e.to >= 0 {
 						e.fcls = work[e.to].cls
 					}
@@ -359,24 +363,89 @@ func (s *sweeper) sweep(p *Program, i int, text []byte, fstarts []uint64, work [
 			e.tgt = tgtMid
 		}
 	}
-	w.events = evs[:len(evs):len(evs)]
-	if len(s.arena)+len(evs) <= cap(s.arena) {
-		s.arena = s.arena[:len(s.arena)+len(evs)]
-	} // else append moved evs to an array of its own
+	s.evs = evs
+	f.Insns, f.Undecoded = insns, bad
+	return evs
+}
 
-	f.Insns, f.Undecoded = w.insns, w.bad
+// addrIndex finds the function containing an address in O(1): for each
+// 64-byte granule of the text, the last function starting at or before the
+// granule's start.
+type addrIndex struct {
+	p     *Program
+	first []int32
+}
+
+const granule = 6 // log2 of the granule size
+
+func newAddrIndex(p *Program, size uint64) *addrIndex {
+	x := &addrIndex{p: p, first: make([]int32, size>>granule+1)}
+	k := int32(-1)
+	for g := range x.first {
+		a := p.Base + uint64(g)<<granule
+		for int(k+1) < len(p.Functions) && p.Functions[k+1].Addr <= a {
+			k++
+		}
+		x.first[g] = k
+	}
+	return x
 }
 
 // containing returns the function whose [Addr, Addr+Size) holds a, or -1.
-func containing(p *Program, starts []uint64, a uint64) int {
-	k, found := slices.BinarySearch(starts, a)
-	if !found {
-		k--
+func (x *addrIndex) containing(a uint64) int {
+	fs := x.p.Functions
+	if a < x.p.Base || (a-x.p.Base)>>granule >= uint64(len(x.first)) {
+		return -1
 	}
-	if k < 0 || a >= starts[k]+p.Functions[k].Size {
+	k := int(x.first[(a-x.p.Base)>>granule])
+	for k+1 < len(fs) && fs[k+1].Addr <= a {
+		k++
+	}
+	if k < 0 || a >= fs[k].Addr+fs[k].Size {
 		return -1
 	}
 	return k
+}
+
+// summarize records what markNoReturn needs from function i's events.
+func summarize(p *Program, i int, evs []event, w *funcWork) {
+	for _, e := range evs {
+		switch {
+		case e.kind == Ret, e.kind == JmpInd:
+			w.returns = true
+		case (e.kind == Jmp || e.kind == Cond) && e.tgt == tgtOut:
+			if e.to < 0 || e.fcls == clsReturnThunk || e.fcls == clsIndirectThunk {
+				w.returns = true
+			} else if int(e.to) != i {
+				w.tailTo = append(w.tailTo, e.to)
+			}
+		case (e.kind == Jmp || e.kind == Cond) && e.tgt == tgtMid:
+			w.returns = true
+		}
+	}
+	// How the code ends, trailing padding aside: a terminator, or a call
+	// that must itself be noreturn, or plain code that runs into whatever
+	// follows.
+	end, k := uint32(p.Functions[i].Size), len(evs)-1
+	for ; k >= 0; k-- {
+		e := evs[k]
+		if e.off+e.len != end || (e.kind != Nop && e.kind != Int3) {
+			break
+		}
+		end = e.off
+	}
+	switch {
+	case end == 0 || k < 0 || evs[k].off+evs[k].len != end:
+		w.returns = true
+	case evs[k].kind == Call && evs[k].tgt == tgtOut && evs[k].to >= 0:
+		w.tailTo = append(w.tailTo, evs[k].to)
+	case !terminates(evs[k].kind):
+		w.returns = true
+	}
+	w.insns = p.Functions[i].Insns
+	if w.insns == 0 {
+		w.returns = true
+	}
 }
 
 // markNoReturn sets NoReturn: listed functions, and functions with no
@@ -384,41 +453,7 @@ func containing(p *Program, starts []uint64, a uint64) int {
 // dead_end_function rule, applied transitively; a cycle counts as returning).
 func markNoReturn(p *Program, work []funcWork, extra []string) {
 	for i := range work {
-		w := &work[i]
-		w.noReturn = -1
-		for _, e := range w.events {
-			switch {
-			case e.kind == Ret, e.kind == JmpInd:
-				w.returns = true
-			case (e.kind == Jmp || e.kind == Cond) && e.tgt == tgtOut:
-				if e.to < 0 || e.fcls == clsReturnThunk || e.fcls == clsIndirectThunk {
-					w.returns = true
-				} else if int(e.to) != i {
-					w.tailTo = append(w.tailTo, e.to)
-				}
-			case (e.kind == Jmp || e.kind == Cond) && e.tgt == tgtMid:
-				w.returns = true
-			}
-		}
-		// How the code ends, trailing padding aside: a terminator, or a
-		// call that must itself be noreturn, or plain code that runs into
-		// whatever follows.
-		end, k := uint32(p.Functions[i].Size), len(w.events)-1
-		for ; k >= 0; k-- {
-			e := w.events[k]
-			if e.off+e.len != end || (e.kind != Nop && e.kind != Int3) {
-				break
-			}
-			end = e.off
-		}
-		switch {
-		case end == 0 || k < 0 || w.events[k].off+w.events[k].len != end:
-			w.returns = true
-		case w.events[k].kind == Call && w.events[k].tgt == tgtOut && w.events[k].to >= 0:
-			w.tailTo = append(w.tailTo, w.events[k].to)
-		case !terminates(w.events[k].kind):
-			w.returns = true
-		}
+		work[i].noReturn = -1
 	}
 	for _, list := range [][]string{DefaultNoReturn, extra} {
 		for _, n := range list {

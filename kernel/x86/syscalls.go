@@ -1,7 +1,6 @@
 package x86
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -208,16 +207,29 @@ func (p *Program) closureOf(e int) closure {
 	return closure{len(r.Functions), r.Complexity}
 }
 
+// topCC lists the n functions of fns with the highest CC, ties by address.
 func topCC(p *Program, fns []int, n int) []FuncCC {
-	out := make([]FuncCC, 0, len(fns))
-	for _, f := range fns {
-		out = append(out, FuncCC{p.Functions[f].Name, p.Functions[f].CC})
+	best := make([]int, 0, n+1)
+	less := func(a, b int) bool { // a ranks before b
+		fa, fb := &p.Functions[a], &p.Functions[b]
+		return fa.CC > fb.CC || fa.CC == fb.CC && fa.Addr < fb.Addr
 	}
-	slices.SortFunc(out, func(a, b FuncCC) int {
-		if c := cmp.Compare(b.CC, a.CC); c != 0 {
-			return c
+	for _, f := range fns {
+		if len(best) == n && !less(f, best[n-1]) {
+			continue
 		}
-		return strings.Compare(a.Name, b.Name)
-	})
-	return out[:min(n, len(out))]
+		k := len(best)
+		for k > 0 && less(f, best[k-1]) {
+			k--
+		}
+		best = slices.Insert(best, k, f)
+		if len(best) > n {
+			best = best[:n]
+		}
+	}
+	out := make([]FuncCC, len(best))
+	for i, f := range best {
+		out[i] = FuncCC{p.Functions[f].Name, p.Functions[f].CC}
+	}
+	return out
 }

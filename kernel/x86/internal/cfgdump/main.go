@@ -25,7 +25,7 @@ func main() {
 	ref := flag.Bool("ref", false, "decode with x86asm only")
 	list := flag.Bool("list", false, "print every function: name addr size blocks edges exits cc")
 	sample := flag.Int("sample", 0, "print N functions sampled with -seed (name addr size blocks edges exits cc)")
-	largest := flag.Int("largest", 0, "also print the N largest functions")
+	largest := flag.Int("largest", 0, "also print the N functions of highest CC")
 	seed := flag.Uint64("seed", 1, "sampling seed")
 	noret := flag.String("noreturn", "", "write the names of noreturn functions (one per line) to this file")
 	sys := flag.Bool("syscalls", true, "compute per-syscall metrics")
@@ -104,7 +104,7 @@ func main() {
 		for i := range idx {
 			idx[i] = i
 		}
-		sort.SliceStable(idx, func(a, b int) bool { return p.Functions[idx[a]].Size > p.Functions[idx[b]].Size })
+		sort.SliceStable(idx, func(a, b int) bool { return p.Functions[idx[a]].CC > p.Functions[idx[b]].CC })
 		for _, i := range idx[:min(*largest, len(idx))] {
 			row(p.Functions[i])
 		}

@@ -66,14 +66,25 @@ func (im *Image) Word(addr uint64) (uint64, bool) {
 	return 0, false
 }
 
-// Open reads the vmlinux at path.
+// Open reads the vmlinux at path. The file is mapped, not read: its
+// sections are used in place, which spares copying and faulting in tens of
+// megabytes of fresh memory.
 func Open(path string, withData bool) (*Image, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	im, err := Read(f, withData)
+	var r io.ReaderAt = f
+	if b, err := mapFile(f); err == nil {
+		r = bytes.NewReader(b)
+		im, err := read(r, b, withData)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", path, err)
+		}
+		return im, nil
+	}
+	im, err := Read(r, withData)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
@@ -85,6 +96,12 @@ func Open(path string, withData bool) (*Image, error) {
 // (SYM_CODE_START) that lie outside every STT_FUNC; those get size 0 and
 // x86.Analyze derives it from the next symbol.
 func Read(r io.ReaderAt, withData bool) (*Image, error) {
+	return read(r, nil, withData)
+}
+
+// read is Read; when whole holds the entire file, sections are slices of
+// it instead of copies.
+func read(r io.ReaderAt, whole []byte, withData bool) (*Image, error) {
 	f, err := elf.NewFile(r)
 	if err != nil {
 		return nil, err
@@ -93,19 +110,25 @@ func Read(r io.ReaderAt, withData bool) (*Image, error) {
 	if text == nil {
 		return nil, ErrNoText
 	}
-	im := &Image{Base: text.Addr, Text: make([]byte, text.Size)}
-	if _, err := text.ReadAt(im.Text, 0); err != nil {
+	data := func(s *elf.Section) ([]byte, error) {
+		if whole != nil && s.Type != elf.SHT_NOBITS && s.Offset+s.Size <= uint64(len(whole)) && s.Offset+s.Size >= s.Offset {
+			return whole[s.Offset : s.Offset+s.Size], nil
+		}
+		return s.Data()
+	}
+	im := &Image{Base: text.Addr}
+	if im.Text, err = data(text); err != nil {
 		return nil, fmt.Errorf("reading .text: %w", err)
 	}
 	symtab := f.SectionByType(elf.SHT_SYMTAB)
 	if symtab == nil || int(symtab.Link) >= len(f.Sections) {
 		return nil, ErrNoSymbols
 	}
-	raw, err := symtab.Data()
+	raw, err := data(symtab)
 	if err != nil {
 		return nil, fmt.Errorf("reading .symtab: %w", err)
 	}
-	strs, err := f.Sections[symtab.Link].Data()
+	strs, err := data(f.Sections[symtab.Link])
 	if err != nil {
 		return nil, fmt.Errorf("reading .strtab: %w", err)
 	}
@@ -115,7 +138,8 @@ func Read(r io.ReaderAt, withData bool) (*Image, error) {
 			textIdx = uint16(i)
 		}
 	}
-	var funcs, labels []x86.Func
+	funcs := make([]x86.Func, 0, len(raw)/24/4)
+	var labels []x86.Func
 	im.Objects = make(map[string]x86.Func)
 	// Elf64_Sym: name u32, info u8, other u8, shndx u16, value u64, size u64.
 	// Decoded by hand: elf.File.Symbols makes a string of every one of the
@@ -146,13 +170,14 @@ func Read(r io.ReaderAt, withData bool) (*Image, error) {
 		}
 		im.Funcs = append(im.Funcs, l)
 	}
+	im.Funcs = append(make([]x86.Func, 0, len(im.Funcs)+len(funcs)), im.Funcs...)
 	im.Funcs = append(im.Funcs, funcs...)
 	if withData {
 		for _, s := range f.Sections {
 			if s.Flags&elf.SHF_ALLOC == 0 || s.Flags&elf.SHF_EXECINSTR != 0 || s.Type != elf.SHT_PROGBITS {
 				continue
 			}
-			b, err := s.Data()
+			b, err := data(s)
 			if err != nil {
 				return nil, fmt.Errorf("reading %s: %w", s.Name, err)
 			}
