@@ -396,7 +396,7 @@ var calls = map[string]call{
 	"io_pgetevents":           a(bid, 0, 0, 0, 0, 0),
 	"rseq":                    a(bp, 0, badf, 0).n("unknown flags: EINVAL"),
 	"uretprobe":               a().n("outside a uretprobe trampoline the kernel sends SIGILL to the caller: the child dies, nothing else; ENOSYS before Linux 6.11"),
-	"uprobe":                  a().n("outside a uprobe trampoline the kernel sends SIGILL to the caller: the child dies; ENOSYS before Linux 6.16"),
+	"uprobe":                  a().n("outside a uprobe trampoline the kernel answers ENXIO (6.18 here) or kills the caller; ENOSYS on kernels without it"),
 	"pidfd_send_signal":       a(bf, 0, 0, badf),
 	"io_uring_setup":          a(0, bp),
 	"io_uring_enter":          a(bf, 0, 0, badf, 0, 0),
