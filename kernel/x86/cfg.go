@@ -156,6 +156,9 @@ func (g *cfgBuilder) build(f *FuncInfo, evs []event, work []funcWork, self int) 
 					f.IndirectJumps++
 				}
 			}
+			if e.kind == Call && (e.fcls == clsIndirectThunk || e.fcls == clsReturnThunk) && !slices.Contains(w.thunkCalls, e.to) {
+				w.thunkCalls = append(w.thunkCalls, e.to)
+			}
 		}
 	}
 	if len(g.calls) > 0 {

@@ -27,7 +27,8 @@ type Options struct {
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
 	// Reference decodes every instruction with x86asm instead of the fast
-	// length decoder. The result must be identical; it exists to check that.
+	// length decoder. Results differ only where x86asm v0.33.0 misdecodes
+	// (see insn_test.go: 79 system instructions in the 6.1 kernel).
 	Reference bool
 	// NoReturn lists functions that never return, in addition to
 	// DefaultNoReturn and to the ones Analyze derives. nil means none extra.
@@ -143,6 +144,9 @@ type funcWork struct {
 	returns  bool // has a ret-like exit
 	tailTo   []int32
 	insns    int
+	// thunkCalls are direct calls of return or retpoline thunks, which
+	// are not in FuncInfo.Calls but may turn out to be noreturn.
+	thunkCalls []int32
 }
 
 // Analyze decodes every function of text (mapped at base), builds its
@@ -163,24 +167,46 @@ func Analyze(text []byte, base uint64, funcs []Func, opt Options) (*Program, err
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	// Two sweeps over the code: the first finds what noreturn derivation
-	// needs, the second builds the graphs once every callee's noreturn
-	// status is known. Decoding twice costs less than keeping every
-	// function's events: fresh memory is the dearer resource.
-	parallel(n, workers, func(lo, hi int) {
-		var s sweeper
-		for i := lo; i < hi; i++ {
-			evs := s.sweep(p, i, text, idx, work, opt.Reference)
-			summarize(p, i, evs, &work[i])
+	// The first sweep builds every graph knowing only the listed noreturn
+	// functions, and gathers what deriving the others needs. The second
+	// sweep rebuilds the graphs of the functions that call a derived one.
+	// Decoding twice costs less than keeping every function's events:
+	// fresh memory is the dearer resource.
+	listed := make([]bool, n)
+	for _, list := range [][]string{DefaultNoReturn, opt.NoReturn} {
+		for _, name := range list {
+			if i, ok := p.byName[name]; ok {
+				work[i].noReturn, listed[i] = 1, true
+			}
 		}
-	})
-	markNoReturn(p, work, opt.NoReturn)
+	}
 	parallel(n, workers, func(lo, hi int) {
 		var s sweeper
 		var g cfgBuilder
 		for i := lo; i < hi; i++ {
 			evs := s.sweep(p, i, text, idx, work, opt.Reference)
+			summarize(p, i, evs, &work[i])
 			g.build(&p.Functions[i], evs, work, i)
+		}
+	})
+	markNoReturn(p, work, listed)
+	var again []int
+	derived := func(c int) bool { return p.Functions[c].NoReturn && !listed[c] }
+	for i := range p.Functions {
+		if slices.ContainsFunc(p.Functions[i].Calls, derived) ||
+			slices.ContainsFunc(work[i].thunkCalls, func(c int32) bool { return derived(int(c)) }) {
+			again = append(again, i)
+		}
+	}
+	parallel(len(again), workers, func(lo, hi int) {
+		var s sweeper
+		var g cfgBuilder
+		for _, i := range again[lo:hi] {
+			f := &p.Functions[i]
+			f.Blocks, f.Edges, f.Exits, f.CC, f.Calls = 0, 0, 0, 0, nil
+			f.IndirectCalls, f.IndirectJumps, f.Unresolved = 0, 0, 0
+			evs := s.sweep(p, i, text, idx, work, opt.Reference)
+			g.build(f, evs, work, i)
 		}
 	})
 	return p, nil
@@ -451,15 +477,10 @@ func summarize(p *Program, i int, evs []event, w *funcWork) {
 // markNoReturn sets NoReturn: listed functions, and functions with no
 // ret-like exit whose every tail call goes to a noreturn function (objtool's
 // dead_end_function rule, applied transitively; a cycle counts as returning).
-func markNoReturn(p *Program, work []funcWork, extra []string) {
+func markNoReturn(p *Program, work []funcWork, listed []bool) {
 	for i := range work {
-		work[i].noReturn = -1
-	}
-	for _, list := range [][]string{DefaultNoReturn, extra} {
-		for _, n := range list {
-			if i, ok := p.byName[n]; ok {
-				work[i].noReturn = 1
-			}
+		if !listed[i] {
+			work[i].noReturn = -1
 		}
 	}
 	var visit func(i int) bool

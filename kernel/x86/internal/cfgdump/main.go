@@ -26,6 +26,7 @@ func main() {
 	list := flag.Bool("list", false, "print every function: name addr size blocks edges exits cc")
 	sample := flag.Int("sample", 0, "print N functions sampled with -seed (name addr size blocks edges exits cc)")
 	largest := flag.Int("largest", 0, "also print the N functions of highest CC")
+	metrics := flag.Bool("metrics", false, "print per-syscall metrics: name entry reach complexity reach-all complexity-all indirect-calls top")
 	seed := flag.Uint64("seed", 1, "sampling seed")
 	noret := flag.String("noreturn", "", "write the names of noreturn functions (one per line) to this file")
 	sys := flag.Bool("syscalls", true, "compute per-syscall metrics")
@@ -98,6 +99,22 @@ func main() {
 		for _, i := range idx {
 			row(p.Functions[i])
 		}
+	}
+	if *metrics && rep != nil {
+		names := make([]string, 0, len(rep.Metrics))
+		for n := range rep.Metrics {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			m := rep.Metrics[n]
+			top := ""
+			if len(m.Top) > 0 {
+				top = fmt.Sprintf("%s:%d", m.Top[0].Name, m.Top[0].CC)
+			}
+			fmt.Fprintf(w, "%s %s %d %d %d %d %d %s\n", n, m.Entry, m.Reach, m.Complexity, m.ReachAll, m.ComplexityAll, m.IndirectCalls, top)
+		}
+		fmt.Fprintf(w, "missing: %v\n", rep.Missing)
 	}
 	if *largest > 0 {
 		idx := make([]int, len(p.Functions))
