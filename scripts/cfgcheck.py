@@ -114,10 +114,15 @@ def count(insns, start, stop, noreturn):
             leaders.setdefault(end, set()).add(after)
     offs = sorted(leaders)
     blocks = edges = exits = 0
-    byoff = {r[0]: r for r in rows}
+    k = 0
     for j, l in enumerate(offs):
         end = offs[j + 1] if j + 1 < len(offs) else size
-        mine = [r for r in rows if l <= r[0] < end]
+        while k < len(rows) and rows[k][0] < l:
+            k += 1
+        mine = []
+        while k < len(rows) and rows[k][0] < end:
+            mine.append(rows[k])
+            k += 1
         pad = bool(mine) and all(r[1] in ('nop', 'int3') for r in mine) and mine[0][0] == l
         if pad and leaders[l] == {'term'}:
             continue

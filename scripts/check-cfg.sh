@@ -2,7 +2,7 @@
 # check-cfg.sh: compare kernel/x86's basic-block, edge and exit counts with
 # counts derived independently from GNU objdump text (scripts/cfgcheck.py),
 # for N functions of a vmlinux sampled with a fixed seed, then for the
-# LARGEST biggest functions.
+# LARGEST functions of highest cyclomatic complexity.
 #
 # usage: scripts/check-cfg.sh [VMLINUX] [N] [SEED] [LARGEST]
 set -eu
@@ -21,6 +21,6 @@ go build -o "$TMP/cfgdump" ./kernel/x86/internal/cfgdump
 objcopy --strip-debug "$VMLINUX" "$TMP/vmlinux"
 echo "== $N functions sampled with seed $SEED"
 python3 scripts/cfgcheck.py "$TMP/vmlinux" "$TMP/sample.txt" "$TMP/noreturn.txt" || rc=1
-echo "== the $LARGEST largest functions"
+echo "== the $LARGEST functions of highest CC"
 python3 scripts/cfgcheck.py "$TMP/vmlinux" "$TMP/largest.txt" "$TMP/noreturn.txt" || rc=1
 exit ${rc:-0}
