@@ -36,6 +36,7 @@ var (
 	ErrMissing          = errors.New("missing prerequisite") // a runtime, tool, profile or privilege
 	ErrProbe            = errors.New("bad probe output")
 	ErrTraceLine        = errors.New("bad trace line")
+	ErrOptions          = errors.New("bad pass-through options")
 )
 
 // SchemaVersion is the version of Matrix's JSON form.

@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"time"
+
+	"sysweight/syscalls"
 )
 
 // Options says which runtime to measure and where its pieces are.
@@ -47,6 +49,12 @@ type Tools struct {
 func (o *Options) check() error {
 	if !slices.Contains(Runtimes(), o.Runtime) {
 		return fmt.Errorf("%w %q: want one of %v", ErrUnknownRuntime, o.Runtime, Runtimes())
+	}
+	t := syscalls.MustForArch(syscalls.X86_64)
+	for _, n := range o.Syscalls {
+		if _, ok := t.Number(n); !ok {
+			return fmt.Errorf("%w: syscall %q is not in the x86_64 table", ErrOptions, n)
+		}
 	}
 	if o.Probe == "" {
 		return fmt.Errorf("%w: no probe binary (build cmd/sysweight-probe with CGO_ENABLED=0)", ErrMissing)

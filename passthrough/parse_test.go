@@ -347,3 +347,21 @@ func TestWriteCpio(t *testing.T) {
 		t.Error("absolute name accepted")
 	}
 }
+
+func TestOptionsCheck(t *testing.T) {
+	for _, tc := range []struct {
+		o    Options
+		want error
+	}{
+		{Options{Runtime: "docker"}, ErrUnknownRuntime},
+		{Options{Runtime: RuncDocker, Syscalls: []string{"read", "sys_read"}, Probe: "p"}, ErrOptions},
+		{Options{Runtime: RuncDocker}, ErrMissing},
+	} {
+		if err := tc.o.check(); !errors.Is(err, tc.want) {
+			t.Errorf("%+v: %v, want %v", tc.o, err, tc.want)
+		}
+	}
+	if err := (&Options{Runtime: QemuTCG, Probe: "p", Syscalls: []string{"read"}}).check(); err != nil {
+		t.Error(err)
+	}
+}
