@@ -4,11 +4,15 @@
 // Two backends share one API (Run):
 //
 //   - ebpf: tracepoint programs, assembled in Go with cilium/ebpf's asm
-//     package, count sys_enter per syscall number in a per-CPU array inside
-//     the kernel and follow forks through sched_process_fork. Nothing is
-//     copied to user space per event, so nothing can be dropped; the only
-//     possible loss is a program the kernel skipped for recursion, which is
-//     read back from the program's statistics and reported in Result.Lost.
+//     package (no clang, no kernel headers), count sys_enter per syscall
+//     number in a per-CPU array inside the kernel and follow forks through
+//     sched_process_fork. Record offsets come from the tracefs format files
+//     at run time. On amd64 sys_enter is a raw tracepoint (the kernel builds
+//     no perf record for each syscall on the host), elsewhere a perf
+//     tracepoint. Nothing is copied to user space per event, so nothing can
+//     be dropped; the only possible loss is a program the kernel skipped
+//     for recursion, read back from the program's statistics into
+//     Result.Lost.
 //   - tracefs: a private tracefs instance (instances/sysweight-PID-RAND)
 //     with event-fork and set_event_pid, read through trace_pipe_raw. Its
 //     ring buffer can overflow under load; the kernel's overrun and dropped

@@ -1,20 +1,13 @@
 package trace
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
 )
-
-// canonicalTracefs is where tracefs is mounted when it is not mounted at
-// all; cilium/ebpf's link.Tracepoint looks for it there.
-const canonicalTracefs = "/sys/kernel/tracing"
 
 // tracefs is an open tracefs mount. Every path goes through an O_PATH file
 // descriptor of its root, /proc/self/fd/N/…, so that the tracer keeps
@@ -52,24 +45,6 @@ func openTracefs() (*tracefs, error) {
 	}
 	fs.fd = fd
 	return fs, nil
-}
-
-// tracefsMount returns the first canonical tracefs mount point in a
-// /proc/self/mountinfo, or "".
-func tracefsMount(mountinfo []byte) string {
-	sc := bufio.NewScanner(bytes.NewReader(mountinfo))
-	for sc.Scan() {
-		// 36 35 0:34 / /sys/kernel/tracing rw,nosuid - tracefs tracefs rw
-		pre, post, ok := strings.Cut(sc.Text(), " - ")
-		f, g := strings.Fields(pre), strings.Fields(post)
-		if !ok || len(f) < 5 || len(g) < 1 || g[0] != "tracefs" || f[3] != "/" {
-			continue
-		}
-		if f[4] == canonicalTracefs || f[4] == "/sys/kernel/debug/tracing" {
-			return f[4]
-		}
-	}
-	return ""
 }
 
 func (fs *tracefs) path(rel string) string { return fmt.Sprintf("/proc/self/fd/%d/%s", fs.fd, rel) }

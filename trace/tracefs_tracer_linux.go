@@ -330,24 +330,6 @@ func (t *tracefsTracer) statsLost() (uint64, error) {
 	return lost, nil
 }
 
-// parseStatsLost reads a per_cpu/cpuN/stats file ("overrun: 12",
-// "dropped events: 0", ...) and sums the two loss counters.
-func parseStatsLost(b []byte) (uint64, error) {
-	var lost uint64
-	for i, line := range strings.Split(string(b), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok || (k != "overrun" && k != "dropped events") {
-			continue
-		}
-		n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("line %d: %s %q: want an unsigned integer", i+1, k, strings.TrimSpace(v))
-		}
-		lost += n
-	}
-	return lost, nil
-}
-
 // sweepInstances removes the instances of tracers that died without
 // cleaning up (SIGKILL): sysweight-PID-… whose PID no longer exists.
 func sweepInstances(fs *tracefs) {
@@ -362,20 +344,6 @@ func sweepInstances(fs *tracefs) {
 		}
 		_ = unix.Rmdir(fs.path("instances/" + e.Name()))
 	}
-}
-
-// instancePID parses "sysweight-PID-HEX".
-func instancePID(name string) (int, bool) {
-	rest, ok := strings.CutPrefix(name, "sysweight-")
-	if !ok {
-		return 0, false
-	}
-	p, _, ok := strings.Cut(rest, "-")
-	pid, err := strconv.Atoi(p)
-	if !ok || err != nil || pid <= 0 {
-		return 0, false
-	}
-	return pid, true
 }
 
 // close stops the reader, closes the buffers and removes the instance,

@@ -83,7 +83,7 @@ func leftovers(t *testing.T, wait bool) []string {
 			t.Fatal(err)
 		}
 		for _, e := range ents {
-			if strings.HasPrefix(e.Name(), "sysweight-") {
+			if _, ok := instancePID(e.Name()); ok { // this package's naming only
 				out = append(out, "instance "+e.Name())
 			}
 		}
