@@ -15,6 +15,7 @@ import (
 	"sysweight/syscalls"
 	"sysweight/vuln/build"
 	"sysweight/vuln/db"
+	"sysweight/vuln/exploitdb"
 )
 
 func newDBCmd(g *globalOptions) *cobra.Command {
@@ -31,6 +32,7 @@ evidence behind them. sysweight embeds a default DB; --db FILE uses another.`,
 type dbBuildOptions struct {
 	cna, cnaVersion, cnaDate    string
 	kcves, kcvesVersion, kcDate string
+	exploits                    string
 	out                         string
 	built                       string
 	timing                      bool
@@ -63,6 +65,7 @@ The output is written to a temporary file and renamed.`,
 	f.StringVar(&o.kcves, "kernel-cves", "", "linux_kernel_cves kernel_cves.json (optionally .xz)")
 	f.StringVar(&o.kcvesVersion, "kernel-cves-version", "", "commit of linux_kernel_cves the input holds")
 	f.StringVar(&o.kcDate, "kernel-cves-date", "", "date (YYYY-MM-DD) of that commit (default: from the file name)")
+	f.StringVar(&o.exploits, "exploits", "embedded", "per-syscall exploit table: embedded (the table derived from ExploitDB b4e29f1fa), a file, or none")
 	f.StringVar(&o.out, "out", "", "output file (required)")
 	f.StringVar(&o.built, "built", "", "build time to record, RFC 3339 (default: the newest input date)")
 	f.BoolVar(&o.timing, "timing", false, "print where the time went to stderr")
@@ -76,6 +79,26 @@ func runDBBuild(o *dbBuildOptions, stdout, stderr io.Writer) error {
 	in := build.Inputs{
 		KernelCNA:  build.Input{Path: o.cna, Version: o.cnaVersion, Date: o.cnaDate},
 		KernelCVEs: build.Input{Path: o.kcves, Version: o.kcvesVersion, Date: o.kcDate},
+	}
+	switch o.exploits {
+	case "none":
+	case "embedded":
+		tb, err := exploitdb.Default()
+		if err != nil {
+			return err
+		}
+		in.Exploits = tb
+	default:
+		f, err := os.Open(o.exploits)
+		if err != nil {
+			return fmt.Errorf("--exploits: %w", err)
+		}
+		tb, err := exploitdb.Decode(f, syscalls.MustForArch(syscalls.X86_64))
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("--exploits %s: %w", o.exploits, err)
+		}
+		in.Exploits = tb
 	}
 	if o.built != "" {
 		t, err := time.Parse(time.RFC3339, o.built)

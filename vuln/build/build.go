@@ -20,6 +20,7 @@ import (
 	"sysweight/vuln"
 	"sysweight/vuln/attrib"
 	"sysweight/vuln/db"
+	"sysweight/vuln/exploitdb"
 	"sysweight/vuln/kernelcna"
 	"sysweight/vuln/kernelcves"
 )
@@ -35,15 +36,23 @@ type Input struct {
 type Inputs struct {
 	KernelCNA  Input // directory (vulns repo layout) or .tar.xz
 	KernelCVEs Input // kernel_cves.json, optionally .xz; Path may be empty
-	// Extra metrics per syscall (exploits, complexity, reach) with the
-	// names of their sources, from the kernel analysis and exploit table.
-	Extra        map[string]db.Syscall
-	ExtraMetrics []string
-	Kernel       string
-	Exploits     string
+	// Exploits is the per-syscall exploit table (package vuln/exploitdb);
+	// nil leaves the exploits metric out.
+	Exploits *exploitdb.Table
+	// Kernel holds per-syscall code metrics (complexity, reach, top
+	// functions) with the name of the kernel they come from; nil leaves
+	// them out.
+	Kernel *KernelMetrics
 	// Built is the build time recorded in the DB. Zero means the newest
 	// input date, which keeps builds from the same inputs byte-identical.
 	Built time.Time
+}
+
+// KernelMetrics are the code metrics of one kernel image.
+type KernelMetrics struct {
+	Kernel   string // image, version and analysis, for the DB metadata
+	Source   db.Source
+	Syscalls map[string]db.Syscall // Complexity, Reach, TopFuncs
 }
 
 // Timing reports where a build spent its time.
@@ -93,6 +102,34 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 	tm.Attribute = time.Since(start)
 
 	start = time.Now()
+	metrics := []string{"cves", "severity"}
+	extra := map[string]db.Syscall{}
+	var exploitsNote, kernelNote string
+	if tb := in.Exploits; tb != nil {
+		metrics = append(metrics, "exploits")
+		for _, r := range tb.Syscalls {
+			x := extra[r.Name]
+			x.Exploits, x.ExploitIDs, x.TFIDF = float64(r.Exploits), r.IDs, r.TFIDF
+			extra[r.Name] = x
+		}
+		files := 0
+		for _, n := range tb.Source.Files {
+			files += n
+		}
+		sources = append(sources, db.Source{Name: "exploitdb", Origin: tb.Source.Repo + " " + strings.Join(tb.Source.Paths, ", "),
+			Version: tb.Source.Commit, Date: tb.Source.Date, Records: files})
+		exploitsNote = tb.Source.String()
+	}
+	if k := in.Kernel; k != nil {
+		metrics = append(metrics, "complexity", "reach")
+		for name, m := range k.Syscalls {
+			x := extra[name]
+			x.Complexity, x.Reach, x.TopFuncs = m.Complexity, m.Reach, m.TopFuncs
+			extra[name] = x
+		}
+		sources = append(sources, k.Source)
+		kernelNote = k.Kernel
+	}
 	built := in.Built
 	if built.IsZero() {
 		for _, s := range sources {
@@ -103,17 +140,17 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 		}
 	}
 	meta := db.Meta{
-		Metrics:  append([]string{"cves", "severity"}, in.ExtraMetrics...),
+		Metrics:  metrics,
 		Methods:  []string{string(attrib.MethodText)},
 		Sources:  sources,
-		Kernel:   in.Kernel,
-		Exploits: in.Exploits,
+		Kernel:   kernelNote,
+		Exploits: exploitsNote,
 		Notes: []string{
 			"severity sums the CVSS v3.x base score of each CVE where a feed gives one, else v2; per syscall the DB records how many of each",
 			fmt.Sprintf("%d CVE records read, %d attributed to at least one syscall", len(merged), countLinked(cves)),
 		},
 	}
-	d, err := db.Assemble(t, cves, meta, in.Extra, func() time.Time { return built })
+	d, err := db.Assemble(t, cves, meta, extra, func() time.Time { return built })
 	tm.Assemble = time.Since(start)
 	return d, tm, err
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"sysweight/syscalls"
+	"sysweight/vuln/exploitdb"
 )
 
 // writeTree writes a small kernel CNA tree in the vulns repository layout.
@@ -89,9 +90,14 @@ func TestDefaultDBUpToDate(t *testing.T) {
 	if _, err := os.Stat(cna); err != nil {
 		t.Skipf("%s is absent (a plain clone has no shared data): cannot rebuild the default DB", cna)
 	}
+	tb, err := exploitdb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
 	in := Inputs{
 		KernelCNA:  Input{Path: cna, Version: "d9dda40c8f21126303839427ebc8652167302488"},
 		KernelCVEs: Input{Path: kc, Version: "07180fb5"},
+		Exploits:   tb,
 	}
 	d, _, err := Build(in, syscalls.MustForArch(syscalls.X86_64))
 	if err != nil {
