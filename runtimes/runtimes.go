@@ -54,8 +54,23 @@ type Runtime struct {
 	Description string
 	Provenance  exposure.Provenance
 	// policy returns the declared policy; nil for configurations with no
-	// filter at all.
+	// filter at all or with a measured exposure.
 	policy func() (*seccomp.Policy, error)
+	// measured is a fixed exposure from a pass-through experiment.
+	measured func() (*exposure.Exposure, error)
+}
+
+// Measured returns the runtime's measured exposure, or nil when it is
+// declared.
+func (r *Runtime) Measured() (*exposure.Exposure, error) {
+	if r.measured == nil {
+		return nil, nil
+	}
+	e, err := r.measured()
+	if err != nil {
+		return nil, fmt.Errorf("runtime %s: %w", r.Name, err)
+	}
+	return e, nil
 }
 
 // Policy returns the runtime's declared policy, or nil when it installs no
@@ -190,9 +205,13 @@ var builtins = sync.OnceValue(func() []*Runtime {
 	for _, n := range names {
 		rs = append(rs, fromGVisor(n))
 	}
+	rs = append(rs, measuredRuntimes()...)
 	for _, r := range rs {
 		if r.policy != nil {
 			r.policy = sync.OnceValues(r.policy)
+		}
+		if r.measured != nil {
+			r.measured = sync.OnceValues(r.measured)
 		}
 	}
 	return rs
@@ -210,11 +229,25 @@ func Lookup(name string) (*Runtime, error) {
 	return nil, fmt.Errorf("%w %q (built-ins: %s)", ErrUnknownRuntime, name, strings.Join(names, ", "))
 }
 
+// Named returns what Evaluate needs of r.
+func (r *Runtime) Named() (Named, error) {
+	m, err := r.Measured()
+	if err != nil {
+		return Named{}, err
+	}
+	p, err := r.Policy()
+	if err != nil {
+		return Named{}, err
+	}
+	return Named{Name: r.Name, Policy: p, Measured: m, Provenance: r.Provenance}, nil
+}
+
 // Named is a policy to evaluate beside the built-ins, such as a profile the
 // user passed.
 type Named struct {
 	Name       string
-	Policy     *seccomp.Policy // nil: no filter
+	Policy     *seccomp.Policy // nil: no filter (unless Measured is set)
+	Measured   *exposure.Exposure
 	Provenance exposure.Provenance
 }
 
@@ -223,20 +256,19 @@ type Named struct {
 func Exposures(rs []*Runtime, extra ...Named) ([]*exposure.Exposure, error) {
 	items := make([]Named, 0, len(rs)+len(extra))
 	for _, r := range rs {
-		p, err := r.Policy()
+		n, err := r.Named()
 		if err != nil {
 			return nil, err
 		}
-		items = append(items, Named{Name: r.Name, Policy: p, Provenance: r.Provenance})
+		items = append(items, n)
 	}
 	items = append(items, extra...)
 	return Evaluate(items)
 }
 
-// Evaluate builds the shared corpus from every filter of every item, plus
-// all built-ins' filters (so a user's profile is measured on the same
-// corpus as the built-ins), and evaluates each item.
-func Evaluate(items []Named) ([]*exposure.Exposure, error) {
+// Corpus builds the argument corpus from every built-in filter and the
+// given ones: the corpus every comparison shares.
+func Corpus(extra ...*seccomp.Filter) (*exposure.Corpus, error) {
 	var filters []*seccomp.Filter
 	for _, r := range Builtins() {
 		p, err := r.Policy()
@@ -247,12 +279,24 @@ func Evaluate(items []Named) ([]*exposure.Exposure, error) {
 			filters = append(filters, p.Filters...)
 		}
 	}
+	filters = append(filters, extra...)
+	return exposure.NewCorpus(syscalls.X86_64, filters...), nil
+}
+
+// Evaluate builds the shared corpus from every filter of every item, plus
+// all built-ins' filters (so a user's profile is measured on the same
+// corpus as the built-ins), and evaluates each item.
+func Evaluate(items []Named) ([]*exposure.Exposure, error) {
+	var filters []*seccomp.Filter
 	for _, it := range items {
 		if it.Policy != nil {
 			filters = append(filters, it.Policy.Filters...)
 		}
 	}
-	corpus := exposure.NewCorpus(syscalls.X86_64, filters...)
+	corpus, err := Corpus(filters...)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*exposure.Exposure, len(items))
 	errs := make([]error, len(items))
 	var wg sync.WaitGroup
@@ -260,6 +304,10 @@ func Evaluate(items []Named) ([]*exposure.Exposure, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if it.Measured != nil {
+				out[i] = it.Measured
+				return
+			}
 			if it.Policy == nil {
 				out[i], errs[i] = exposure.Unconfined(it.Name, syscalls.X86_64, it.Provenance)
 				return

@@ -16,6 +16,9 @@ import (
 	"sysweight/vuln/build"
 	"sysweight/vuln/db"
 	"sysweight/vuln/exploitdb"
+	"sysweight/vuln/kernelcna"
+	"sysweight/vuln/kernelcves"
+	"sysweight/vuln/nvd"
 )
 
 func newDBCmd(g *globalOptions) *cobra.Command {
@@ -33,6 +36,7 @@ type dbBuildOptions struct {
 	cna, cnaVersion, cnaDate    string
 	kcves, kcvesVersion, kcDate string
 	exploits                    string
+	cache                       string
 	out                         string
 	built                       string
 	timing                      bool
@@ -59,7 +63,8 @@ The output is written to a temporary file and renamed.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.cna, "kernel-cna", "", "kernel CNA records: directory or .tar.xz (required)")
+	f.StringVar(&o.cache, "cache", "", "build from the feeds 'db update' downloaded into this directory")
+	f.StringVar(&o.cna, "kernel-cna", "", "kernel CNA records: directory or .tar.xz (required unless --cache)")
 	f.StringVar(&o.cnaVersion, "kernel-cna-version", "", "commit of the kernel CNA vulns repository the input holds")
 	f.StringVar(&o.cnaDate, "kernel-cna-date", "", "date (YYYY-MM-DD) of that commit (default: from the file name or provenance.json)")
 	f.StringVar(&o.kcves, "kernel-cves", "", "linux_kernel_cves kernel_cves.json (optionally .xz)")
@@ -73,12 +78,25 @@ The output is written to a temporary file and renamed.`,
 }
 
 func runDBBuild(o *dbBuildOptions, stdout, stderr io.Writer) error {
+	if o.cache != "" {
+		if o.cna == "" {
+			o.cna = kernelcna.Dir(o.cache)
+		}
+		if p := filepath.Join(kernelcves.Dir(o.cache), kernelcves.FileName); o.kcves == "" && fileExists(p) {
+			o.kcves = p
+		}
+	}
 	if o.cna == "" || o.out == "" {
-		return fmt.Errorf("db build needs --kernel-cna and --out")
+		return fmt.Errorf("db build needs --kernel-cna (or --cache) and --out")
 	}
 	in := build.Inputs{
 		KernelCNA:  build.Input{Path: o.cna, Version: o.cnaVersion, Date: o.cnaDate},
 		KernelCVEs: build.Input{Path: o.kcves, Version: o.kcvesVersion, Date: o.kcDate},
+	}
+	if o.cache != "" {
+		if p := filepath.Join(nvd.Dir(o.cache), nvd.RecordsFile); fileExists(p) {
+			in.NVD = build.Input{Path: p}
+		}
 	}
 	switch o.exploits {
 	case "none":
@@ -206,4 +224,18 @@ func presentDBInfo(w io.Writer, f report.Format, d *db.DB) error {
 		t.Rows = append(t.Rows, []string{s.Name, s.Version, s.Date, strconv.Itoa(s.Records), s.Origin})
 	}
 	return t.Write(w, f)
+}
+
+// writeJSONAtomic encodes v and writes it with writeAtomic.
+func writeJSONAtomic(path string, v any) error {
+	var buf bytes.Buffer
+	if err := report.WriteJSON(&buf, v); err != nil {
+		return err
+	}
+	return writeAtomic(path, buf.Bytes())
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

@@ -134,6 +134,9 @@ syscall s under configuration R and w(s) = Σ_k α_k·norm_k(s).`,
 		newExplainCmd(g),
 		newRuntimesCmd(g),
 		newDBCmd(g),
+		newTraceCmd(g),
+		newDumpCmd(g),
+		newPassthroughCmd(g),
 	)
 	return root
 }

@@ -52,11 +52,11 @@ func (o *profileOptions) resolve(args []string) ([]runtimes.Named, error) {
 	var out []runtimes.Named
 	for _, a := range args {
 		if r, err := runtimes.Lookup(a); err == nil {
-			p, err := r.Policy()
+			n, err := r.Named()
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, runtimes.Named{Name: r.Name, Policy: p, Provenance: r.Provenance})
+			out = append(out, n)
 			continue
 		}
 		if _, err := os.Stat(a); err != nil {

@@ -23,6 +23,7 @@ import (
 	"sysweight/vuln/exploitdb"
 	"sysweight/vuln/kernelcna"
 	"sysweight/vuln/kernelcves"
+	"sysweight/vuln/nvd"
 )
 
 // Input is one feed file or directory with its version.
@@ -36,6 +37,7 @@ type Input struct {
 type Inputs struct {
 	KernelCNA  Input // directory (vulns repo layout) or .tar.xz
 	KernelCVEs Input // kernel_cves.json, optionally .xz; Path may be empty
+	NVD        Input // NVD records as db update writes them; Path may be empty
 	// Exploits is the per-syscall exploit table (package vuln/exploitdb);
 	// nil leaves the exploits metric out.
 	Exploits *exploitdb.Table
@@ -88,6 +90,18 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 			return nil, tm, err
 		}
 		src, err := source("linux_kernel_cves", "github.com/nluedtke/linux_kernel_cves data/kernel_cves.json", in.KernelCVEs, len(recs))
+		if err != nil {
+			return nil, tm, err
+		}
+		sources = append(sources, src)
+		feeds = append(feeds, recs)
+	}
+	if in.NVD.Path != "" {
+		recs, err := nvd.ReadRecords(in.NVD.Path)
+		if err != nil {
+			return nil, tm, fmt.Errorf("NVD records %s: %w", in.NVD.Path, err)
+		}
+		src, err := source("nvd", "NVD CVE API 2.0", in.NVD, len(recs))
 		if err != nil {
 			return nil, tm, err
 		}
@@ -249,6 +263,12 @@ func source(name, origin string, in Input, n int) (db.Source, error) {
 			return s, err
 		}
 		s.SHA256 = sum
+		if p, err := vuln.ReadProvenance(filepath.Dir(in.Path)); err == nil && s.Date == "" {
+			s.Date = p.FetchedAt.UTC().Format("2006-01-02")
+			if p.URL != "" {
+				s.Origin = p.URL
+			}
+		}
 	}
 	if s.Date == "" {
 		if m := dateRE.FindString(filepath.Base(in.Path)); m != "" {

@@ -1,0 +1,65 @@
+package runtimes
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path"
+
+	"sysweight/exposure"
+)
+
+// measuredSpec names a pass-through measurement (package passthrough,
+// `make passthrough-matrix`) that is offered as a built-in.
+type measuredSpec struct {
+	name, file, desc string
+}
+
+var measuredSpecs = []measuredSpec{
+	{"runc-docker@measured", "runc-docker.exposure.json", "runc-docker measured: host sys_enter of each probe call inside runc with Docker's profile"},
+	{"runc-unconfined@measured", "runc-unconfined.exposure.json", "runc-unconfined measured: probe inside runc without a filter"},
+	{"crun-podman@measured", "crun-podman.exposure.json", "crun-podman measured: probe inside crun with Podman's profile"},
+	{"gvisor-systrap@measured", "runsc-systrap.exposure.json", "gVisor systrap measured: host syscalls of runsc (Sentry, Gofer, stubs) during each probe call"},
+	{"gvisor-ptrace@measured", "runsc-ptrace.exposure.json", "gVisor ptrace measured: host syscalls of runsc during each probe call"},
+	{"kata-qemu", "qemu-tcg.exposure.json", "Kata with QEMU, measured under TCG (this host cannot run KVM guests): host syscalls of the QEMU VMM during each probe call in the guest"},
+}
+
+func measuredRuntimes() []*Runtime {
+	var out []*Runtime
+	for _, m := range measuredSpecs {
+		file := path.Join("data", "measured", m.file)
+		r := &Runtime{Name: m.name, Description: m.desc}
+		b, err := dataFS.ReadFile(file)
+		if err != nil {
+			continue // not measured in this build
+		}
+		e, err := decodeExposure(b, file)
+		if err != nil {
+			r.Provenance = exposure.Provenance{Source: exposure.PassThrough, Origin: file}
+			r.measured = func() (*exposure.Exposure, error) { return nil, err }
+			out = append(out, r)
+			continue
+		}
+		e.Name = m.name
+		r.Provenance = e.Provenance
+		r.measured = func() (*exposure.Exposure, error) { return e, nil }
+		out = append(out, r)
+	}
+	return out
+}
+
+// decodeExposure reads an Exposure as package passthrough writes it and
+// validates it through exposure.New.
+func decodeExposure(b []byte, file string) (*exposure.Exposure, error) {
+	var raw exposure.Exposure
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	e, err := exposure.New(raw.Name, raw.Arch, raw.Provenance, raw.Entries)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return e, nil
+}
