@@ -5,7 +5,9 @@ SHARED ?= ../shared/data
 CNA    ?= $(SHARED)/kernel-cna/kernel-cna-cves-2026-08-21.tar.xz
 KCVES  ?= $(SHARED)/kernel-cves/linux_kernel_cves-2023-01-27.json.xz
 
-.PHONY: test test-tools deps generate weightdb bench fuzz check-kallsyms
+.PHONY: test deps generate weightdb bench fuzz check-kallsyms
+
+include mk/passthrough.mk
 
 # The README's test command; .ci/run calls exactly this.
 test: deps
@@ -14,6 +16,7 @@ test: deps
 
 deps:
 	scripts/install-deps.sh
+	scripts/install-runtimes.sh >/dev/null
 
 # Regenerate every committed derived file from its pinned inputs. (shared)
 generate:
