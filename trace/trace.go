@@ -46,7 +46,8 @@ type Options struct {
 	Stdout, Stderr io.Writer
 	// Backend is BackendEBPF, BackendTracefs or BackendAuto ("" = auto).
 	Backend string
-	// Duration, when positive, stops tracing after that long.
+	// Duration, when positive, stops tracing after that long (a command
+	// started by Run is then killed, as on ctx's end).
 	Duration time.Duration
 	// Started, if set, is called once tracing is in place, with the root
 	// pid (the started command's, or PID), before Run waits for it.
