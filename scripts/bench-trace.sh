@@ -2,11 +2,11 @@
 # Speed acceptance of the syscall tracer (package trace), as root.
 #
 #  1. dd if=/dev/zero of=/dev/null bs=1 count=2000000 (4 M syscalls),
-#     untraced vs traced by sysweight-trace: median wall time of RUNS runs
+#     untraced vs traced by sysweight trace: median wall time of RUNS runs
 #     each, interleaved. Pass: traced/untraced <= 1.6, and the traced counts
 #     are exactly 2,000,000 reads and writes plus dd's startup calls (taken
 #     from the count=20000 run), with lost = 0.
-#  2. count=20000: `strace -f -c` vs sysweight-trace, medians of RUNS.
+#  2. count=20000: `strace -f -c` vs sysweight trace, medians of RUNS.
 #     Pass: strace/ours >= 20 on dd's own copy time (the slowdown the
 #     workload sees); the whole-command ratio is printed beside it, but at
 #     40 k syscalls it is bounded by our fixed start-up (BPF load, attach,
@@ -25,8 +25,11 @@ cd "$(dirname "$0")/.."
 command -v strace >/dev/null || { echo "bench-trace: needs strace" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-go build -o "$tmp/sysweight-trace" ./trace/cmd/sysweight-trace
-T="$tmp/sysweight-trace"
+go build -o "$tmp/sysweight" ./cmd/sysweight
+# T -backend B -o FILE -- CMD...: `sysweight trace` with its JSON to FILE.
+printf '#!/bin/sh\nb=$2; out=$4; shift 5\nexec "%s" trace --backend "$b" -o json -- "$@" >"$out"\n' "$tmp/sysweight" >"$tmp/T"
+chmod +x "$tmp/T"
+T="$tmp/T"
 
 now() { date +%s.%N; }
 # run LABEL CMD...: wall seconds to $tmp/LABEL.wall, dd's own to $tmp/LABEL.dd
