@@ -1,0 +1,225 @@
+package analysis
+
+import (
+	"math/bits"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"sysweight/kernel/x86"
+)
+
+// Graph is the call graph of one analysis with the reverse index that
+// attribution needs. It is built once by Analyze and then only read, so it
+// is safe for concurrent use.
+type Graph struct {
+	prog *x86.Program
+	hub  []bool
+	// names are the indexed syscalls (implemented, entry not a hub), in the
+	// report's order; entry[k] is syscall k's entry function.
+	names []string
+	entry []int32
+	// words is the bitset width; set[f*words:(f+1)*words] holds the
+	// syscalls that reach function f (hubs have none: they are not
+	// indexed), count[f] its population.
+	words int
+	set   []uint64
+	count []int32
+	// tree[k] is syscall k's BFS tree over non-hub functions.
+	tree []bfsTree
+	// byName maps every symbol name, and each name cut at its first '.'
+	// (foo.isra.0, foo.cold → foo), to functions.
+	byName map[string][]int32
+	// file is each function's source file (FileMap), "" when unknown.
+	file []string
+}
+
+// bfsTree is one syscall's breadth-first walk: the functions reached,
+// sorted, and each one's parent (a function index, −1 for the entry).
+type bfsTree struct {
+	fn     []int32
+	parent []int32
+}
+
+func (t *bfsTree) parentOf(f int32) (int32, bool) {
+	i, ok := slices.BinarySearch(t.fn, f)
+	if !ok {
+		return 0, false
+	}
+	return t.parent[i], true
+}
+
+// newGraph indexes the syscalls of list that are implemented and whose
+// entry is not a hub.
+func newGraph(p *x86.Program, sr *x86.SyscallReport, list []Syscall, workers int) *Graph {
+	n := len(p.Functions)
+	g := &Graph{prog: p, hub: make([]bool, n), byName: make(map[string][]int32, n)}
+	for _, h := range sr.Hubs {
+		g.hub[h] = true
+	}
+	for _, s := range list {
+		if s.NotImplemented {
+			continue
+		}
+		e, ok := p.Lookup(s.Entry)
+		if !ok || g.hub[e] {
+			continue
+		}
+		g.names = append(g.names, s.Name)
+		g.entry = append(g.entry, int32(e))
+	}
+	g.words = (len(g.names) + 63) / 64
+	g.set = make([]uint64, n*g.words)
+	g.count = make([]int32, n)
+	g.tree = make([]bfsTree, len(g.names))
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parent := make([]int32, n)
+			stamp := make([]int32, n)
+			var queue []int32
+			for k := range next {
+				g.tree[k] = g.bfs(k, parent, stamp, &queue)
+			}
+		}()
+	}
+	for k := range g.names {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	for k, t := range g.tree {
+		w, b := k/64, uint64(1)<<(k%64)
+		for _, f := range t.fn {
+			g.set[int(f)*g.words+w] |= b
+		}
+	}
+	for f := range n {
+		c := 0
+		for _, w := range g.set[f*g.words : (f+1)*g.words] {
+			c += bits.OnesCount64(w)
+		}
+		g.count[f] = int32(c)
+	}
+	for i, f := range p.Functions {
+		g.addName(f.Name, int32(i))
+		for _, a := range f.Aliases {
+			g.addName(a, int32(i))
+		}
+	}
+	return g
+}
+
+// bfs walks from syscall k's entry without entering hubs. Every function a
+// hub reaches is a hub too (x86.Program.Reach), so the walk finds every
+// non-hub function the syscall reaches, each by a shortest path.
+func (g *Graph) bfs(k int, parent, stamp []int32, buf *[]int32) bfsTree {
+	mark := int32(k + 1)
+	e := g.entry[k]
+	queue := append((*buf)[:0], e)
+	stamp[e], parent[e] = mark, -1
+	for h := 0; h < len(queue); h++ {
+		f := queue[h]
+		for _, c := range g.prog.Functions[f].Calls {
+			if stamp[c] != mark && !g.hub[c] {
+				stamp[c], parent[c] = mark, f
+				queue = append(queue, int32(c))
+			}
+		}
+	}
+	*buf = queue
+	t := bfsTree{fn: slices.Clone(queue)}
+	slices.Sort(t.fn)
+	t.parent = make([]int32, len(t.fn))
+	for i, f := range t.fn {
+		t.parent[i] = parent[f]
+	}
+	return t
+}
+
+func (g *Graph) addName(name string, f int32) {
+	add := func(k string) {
+		if l := g.byName[k]; !slices.Contains(l, f) {
+			g.byName[k] = append(l, f)
+		}
+	}
+	add(name)
+	if i := strings.IndexByte(name, '.'); i > 0 {
+		add(name[:i])
+	}
+}
+
+// Lookup returns the functions named name (or name.suffix), by address.
+func (g *Graph) Lookup(name string) []int {
+	l := g.byName[name]
+	out := make([]int, len(l))
+	for i, f := range l {
+		out[i] = int(f)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Name is function f's symbol name.
+func (g *Graph) Name(f int) string { return g.prog.Functions[f].Name }
+
+// Hub reports whether function f is a hub (shared by most syscalls).
+func (g *Graph) Hub(f int) bool { return g.hub[f] }
+
+// Syscalls returns the syscalls that reach function f, in report order;
+// nil for a hub.
+func (g *Graph) Syscalls(f int) []string {
+	var out []string
+	for k := range g.names {
+		if g.set[f*g.words+k/64]&(1<<(k%64)) != 0 {
+			out = append(out, g.names[k])
+		}
+	}
+	return out
+}
+
+// Count is how many syscalls reach function f (0 for a hub).
+func (g *Graph) Count(f int) int { return int(g.count[f]) }
+
+// Path returns a shortest call path from syscall's entry to function f,
+// entry first, or nil when the syscall does not reach f.
+func (g *Graph) Path(syscall string, f int) []string {
+	k := slices.Index(g.names, syscall)
+	if k < 0 {
+		return nil
+	}
+	return g.path(k, int32(f))
+}
+
+func (g *Graph) path(k int, f int32) []string {
+	var rev []string
+	for f >= 0 {
+		p, ok := g.tree[k].parentOf(f)
+		if !ok {
+			return nil
+		}
+		rev = append(rev, g.prog.Functions[f].Name)
+		f = p
+	}
+	slices.Reverse(rev)
+	return rev
+}
+
+// functions lists every function for Report.Functions.
+func (g *Graph) functions(file []string) []Function {
+	out := make([]Function, len(g.prog.Functions))
+	for i, f := range g.prog.Functions {
+		out[i] = Function{Name: f.Name, Addr: f.Addr, CC: f.CC, Hub: g.hub[i], Syscalls: int(g.count[i])}
+		if file != nil {
+			out[i].File = file[i]
+		}
+	}
+	return out
+}

@@ -1,0 +1,123 @@
+package analysis
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"sysweight/syscalls"
+	"sysweight/vuln/db"
+)
+
+// Open analyses the kernel image at imagePath and prepares attribution with
+// the default options: text and function methods, K = DefaultMaxSyscalls,
+// and the file method too when dwarfPath names a -dbg vmlinux or a file map
+// written by FileMap.WriteTo. On the stripped Debian 6.1 bzImage it takes
+// about 3 s on 2 cores; reading the DWARF adds about 25 s (a saved file map,
+// well under 1 s).
+func Open(imagePath, dwarfPath string) (*Attributor, *Report, error) {
+	r, err := AnalyzeFile(imagePath, Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	meth := MethodText | MethodFunction
+	if dwarfPath != "" {
+		m, err := LoadFileMap(dwarfPath)
+		if err != nil {
+			return nil, nil, err
+		}
+		if n := r.SetFileMap(m); n == 0 {
+			return nil, nil, fmt.Errorf("%s: no function of %s found in it (another kernel build?)", dwarfPath, imagePath)
+		}
+		meth |= MethodFile
+	}
+	a, err := NewAttributor(r, AttribOptions{Methods: meth})
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, r, nil
+}
+
+// SetFileMap gives the call graph's functions their source files from m
+// (matched by address and name) and returns how many matched. It needs the
+// call graph; on a Report read from JSON it does nothing.
+func (r *Report) SetFileMap(m *FileMap) int {
+	if r.graph == nil || m == nil {
+		return 0
+	}
+	files, n := m.resolve(r.graph)
+	r.graph.file = files
+	r.Summary.FunctionsWithFile = n
+	if r.Functions != nil {
+		for i := range r.Functions {
+			r.Functions[i].File = files[i]
+		}
+	}
+	return n
+}
+
+// Encode writes r as indented JSON.
+func (r *Report) Encode(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// LoadReport reads a Report written by Encode. It checks what DBMetrics
+// relies on: the architecture, the analysis version, known syscall names
+// once each and non-negative figures. The Report has no call graph.
+func LoadReport(rd io.Reader) (*Report, error) {
+	var r Report
+	dec := json.NewDecoder(rd)
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadReport, err)
+	}
+	if r.AnalysisVersion < 1 || r.AnalysisVersion > Version {
+		return nil, fmt.Errorf("%w: analysis_version %d, want 1 to %d", ErrBadReport, r.AnalysisVersion, Version)
+	}
+	t, err := syscalls.ForArch(syscalls.Arch(r.Arch))
+	if err != nil {
+		return nil, fmt.Errorf("%w: arch %q: %w", ErrBadReport, r.Arch, err)
+	}
+	seen := map[string]bool{}
+	for i, s := range r.Syscalls {
+		if _, ok := t.Number(s.Name); !ok {
+			return nil, fmt.Errorf("%w: syscalls[%d]: %q is not an %s syscall", ErrBadReport, i, s.Name, r.Arch)
+		}
+		if seen[s.Name] {
+			return nil, fmt.Errorf("%w: syscalls[%d]: %s listed twice", ErrBadReport, i, s.Name)
+		}
+		seen[s.Name] = true
+		if s.Reach < 0 || s.Complexity < 0 || s.ReachAll < s.Reach || s.ComplexityAll < s.Complexity || s.Shared < 0 || s.IndirectCalls < 0 {
+			return nil, fmt.Errorf("%w: syscalls[%d] (%s): negative or inconsistent figures", ErrBadReport, i, s.Name)
+		}
+	}
+	if len(r.Syscalls) == 0 {
+		return nil, fmt.Errorf("%w: no syscalls", ErrBadReport)
+	}
+	return &r, nil
+}
+
+// DBMetrics gives the weight DB its kernel figures per syscall: Complexity
+// and Reach with hubs left out, and the most complex functions. A syscall
+// the kernel does not implement (an alias of sys_ni_syscall) gets zeros: it
+// returns ENOSYS and exposes no code of its own.
+func (r *Report) DBMetrics() map[string]db.Syscall {
+	t, _ := syscalls.ForArch(syscalls.Arch(r.Arch))
+	out := make(map[string]db.Syscall, len(r.Syscalls))
+	for _, s := range r.Syscalls {
+		d := db.Syscall{Name: s.Name}
+		if t != nil {
+			d.Nr, _ = t.Number(s.Name)
+		}
+		if !s.NotImplemented {
+			d.Complexity, d.Reach = float64(s.Complexity), float64(s.Reach)
+			for _, f := range s.Top {
+				d.TopFuncs = append(d.TopFuncs, db.FuncCC{Name: f.Name, CC: f.CC})
+			}
+		}
+		out[s.Name] = d
+	}
+	return out
+}
