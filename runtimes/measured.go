@@ -24,28 +24,24 @@ var measuredSpecs = []measuredSpec{
 	{"kata-qemu", "qemu-tcg.exposure.json", "Kata with QEMU, measured under TCG (this host cannot run KVM guests): host syscalls of the QEMU VMM during each probe call in the guest"},
 }
 
-func measuredRuntimes() []*Runtime {
-	var out []*Runtime
-	for _, m := range measuredSpecs {
-		file := path.Join("data", "measured", m.file)
-		r := &Runtime{Name: m.name, Description: m.desc}
-		b, err := dataFS.ReadFile(file)
-		if err != nil {
-			continue // not measured in this build
-		}
-		e, err := decodeExposure(b, file)
-		if err != nil {
-			r.Provenance = exposure.Provenance{Source: exposure.PassThrough, Origin: file}
-			r.measured = func() (*exposure.Exposure, error) { return nil, err }
-			out = append(out, r)
-			continue
-		}
-		e.Name = m.name
-		r.Provenance = e.Provenance
-		r.measured = func() (*exposure.Exposure, error) { return e, nil }
-		out = append(out, r)
+// fromMeasured loads one measured exposure; nil when this build has none.
+func fromMeasured(m measuredSpec) *Runtime {
+	file := path.Join("data", "measured", m.file)
+	b, err := dataFS.ReadFile(file)
+	if err != nil {
+		return nil // not measured in this build
 	}
-	return out
+	r := &Runtime{Name: m.name, Description: m.desc}
+	e, err := decodeExposure(b, file)
+	if err != nil {
+		r.Provenance = exposure.Provenance{Source: exposure.PassThrough, Origin: file}
+		r.measured = func() (*exposure.Exposure, error) { return nil, err }
+		return r
+	}
+	e.Name = m.name
+	r.Provenance = e.Provenance
+	r.measured = func() (*exposure.Exposure, error) { return e, nil }
+	return r
 }
 
 // decodeExposure reads an Exposure as package passthrough writes it and

@@ -178,21 +178,35 @@ func Builtins() []*Runtime { return builtins() }
 
 var builtins = sync.OnceValue(func() []*Runtime {
 	mobyVersion := "v0.3.0" // go.mod pin of github.com/moby/profiles/seccomp
-	rs := []*Runtime{
-		{Name: "runc-docker", Description: "runc under Docker/containerd: Docker's default seccomp profile and capabilities",
-			Provenance: exposure.Provenance{Source: exposure.Declared, Origin: "github.com/moby/profiles/seccomp DefaultProfile()",
-				Version: mobyVersion, Date: "2026-10-12",
-				Notes: []string{"resolved for x86_64, Docker's 14 default capabilities, kernel 6.1"}},
-			policy: dockerPolicy},
-		{Name: "runc-unconfined", Description: "runc with no seccomp filter: --privileged, or a Kubernetes pod without seccompProfile: RuntimeDefault",
-			Provenance: exposure.Provenance{Source: exposure.Unfiltered, Origin: "no filter"}},
-		fromRuleSet("crun-podman", "crun under Podman/CRI-O: containers/common default seccomp profile and Podman's capabilities", "crun-podman.json"),
-		fromRuleSet("kata-firecracker", "Kata Containers with Firecracker v1.16.1: the VMM's seccompiler filters (vmm, api, vcpu threads)", "firecracker-v1.16.1.json"),
-		fromRuleSet("firecracker-v1.0.0", "Firecracker v1.0.0's seccompiler filters, for the trend across versions", "firecracker-v1.0.0.json"),
-		{Name: "nabla", Description: "Nabla containers: the solo5 spt tender's filter (one tap, one disk)",
-			Provenance: exposure.Provenance{Source: exposure.Declared, Origin: "github.com/Solo5/solo5 tenders/spt/spt_core.c, spt_module_net.c, spt_module_block.c",
-				Version: "00d4180f", Notes: []string{"tap at fd 3, disk at fd 4, 512-byte blocks, 1 GiB disk"}},
-			policy: nablaPolicy},
+	// Each constructor decodes embedded data; they run concurrently and
+	// the list keeps this order.
+	ctors := []func() *Runtime{
+		func() *Runtime {
+			return &Runtime{Name: "runc-docker", Description: "runc under Docker/containerd: Docker's default seccomp profile and capabilities",
+				Provenance: exposure.Provenance{Source: exposure.Declared, Origin: "github.com/moby/profiles/seccomp DefaultProfile()",
+					Version: mobyVersion, Date: "2026-10-12",
+					Notes: []string{"resolved for x86_64, Docker's 14 default capabilities, kernel 6.1"}},
+				policy: dockerPolicy}
+		},
+		func() *Runtime {
+			return &Runtime{Name: "runc-unconfined", Description: "runc with no seccomp filter: --privileged, or a Kubernetes pod without seccompProfile: RuntimeDefault",
+				Provenance: exposure.Provenance{Source: exposure.Unfiltered, Origin: "no filter"}}
+		},
+		func() *Runtime {
+			return fromRuleSet("crun-podman", "crun under Podman/CRI-O: containers/common default seccomp profile and Podman's capabilities", "crun-podman.json")
+		},
+		func() *Runtime {
+			return fromRuleSet("kata-firecracker", "Kata Containers with Firecracker v1.16.1: the VMM's seccompiler filters (vmm, api, vcpu threads)", "firecracker-v1.16.1.json")
+		},
+		func() *Runtime {
+			return fromRuleSet("firecracker-v1.0.0", "Firecracker v1.0.0's seccompiler filters, for the trend across versions", "firecracker-v1.0.0.json")
+		},
+		func() *Runtime {
+			return &Runtime{Name: "nabla", Description: "Nabla containers: the solo5 spt tender's filter (one tap, one disk)",
+				Provenance: exposure.Provenance{Source: exposure.Declared, Origin: "github.com/Solo5/solo5 tenders/spt/spt_core.c, spt_module_net.c, spt_module_block.c",
+					Version: "00d4180f", Notes: []string{"tap at fd 3, disk at fd 4, 512-byte blocks, 1 GiB disk"}},
+				policy: nablaPolicy}
+		},
 	}
 	gv, _ := dataFS.ReadDir("data/gvisor")
 	var names []string
@@ -203,15 +217,38 @@ var builtins = sync.OnceValue(func() []*Runtime {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		rs = append(rs, fromGVisor(n))
+		ctors = append(ctors, func() *Runtime { return fromGVisor(n) })
 	}
-	rs = append(rs, measuredRuntimes()...)
-	for _, r := range rs {
-		if r.policy != nil {
-			r.policy = sync.OnceValues(r.policy)
-		}
-		if r.measured != nil {
-			r.measured = sync.OnceValues(r.measured)
+	for _, m := range measuredSpecs {
+		ctors = append(ctors, func() *Runtime { return fromMeasured(m) })
+	}
+	built := make([]*Runtime, len(ctors))
+	var wg sync.WaitGroup
+	for i, c := range ctors {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := c()
+			if r == nil {
+				return
+			}
+			if r.policy != nil {
+				// Decode now, on this goroutine, and keep the result.
+				p, err := r.policy()
+				r.policy = func() (*seccomp.Policy, error) { return p, err }
+			}
+			if r.measured != nil {
+				e, err := r.measured()
+				r.measured = func() (*exposure.Exposure, error) { return e, err }
+			}
+			built[i] = r
+		}()
+	}
+	wg.Wait()
+	var rs []*Runtime
+	for _, r := range built {
+		if r != nil {
+			rs = append(rs, r)
 		}
 	}
 	return rs

@@ -6,12 +6,17 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"sysweight/internal/cli"
 )
 
 func main() {
+	// A short-lived command that allocates a few tens of MB decoding its
+	// embedded data: collecting garbage less often saves a third of the
+	// CPU time of compare.
+	debug.SetGCPercent(400)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

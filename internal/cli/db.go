@@ -141,7 +141,7 @@ func runDBBuild(o *dbBuildOptions, stdout, stderr io.Writer) error {
 			tm.Read.Round(time.Millisecond), tm.CNA.Records, tm.CNA.Rejected, tm.CNA.Decompress.Round(time.Millisecond),
 			tm.Attribute.Round(time.Millisecond), tm.Assemble.Round(time.Millisecond))
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d CVEs attributed, %s\n", o.out, len(d.CVEs), d.Meta.Checksum)
+	fmt.Fprintf(stdout, "wrote %s: %d CVEs attributed, %s\n", o.out, len(d.CVEs), d.Meta.Checksum) // built, not decoded: CVEs is filled
 	return nil
 }
 
@@ -154,6 +154,10 @@ func writeAtomic(path string, data []byte) error {
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -190,6 +194,10 @@ JSON output: {"schema", "meta": {"built", "arch", "table", "metrics",
 }
 
 func presentDBInfo(w io.Writer, f report.Format, d *db.DB) error {
+	ncves, err := d.CVECount()
+	if err != nil {
+		return err
+	}
 	with := 0
 	for _, s := range d.Syscalls {
 		if s.CVEs > 0 {
@@ -202,12 +210,12 @@ func presentDBInfo(w io.Writer, f report.Format, d *db.DB) error {
 			Meta     db.Meta `json:"meta"`
 			CVEs     int     `json:"cves"`
 			WithCVEs int     `json:"syscalls_with_cves"`
-		}{d.Schema, d.Meta, len(d.CVEs), with})
+		}{d.Schema, d.Meta, ncves, with})
 	}
 	if f == report.Text {
 		m := d.Meta
 		fmt.Fprintf(w, "schema %d, built %s, %s\ntable: %s\nmetrics: %v (attribution: %v)\n%d attributed CVEs; %d of %d syscalls have at least one\n",
-			d.Schema, m.Built, m.Checksum, m.Table, m.Metrics, m.Methods, len(d.CVEs), with, len(d.Syscalls))
+			d.Schema, m.Built, m.Checksum, m.Table, m.Metrics, m.Methods, ncves, with, len(d.Syscalls))
 		if m.Kernel != "" {
 			fmt.Fprintf(w, "kernel: %s\n", m.Kernel)
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"sync"
 	"time"
 
 	"sysweight/score"
@@ -97,8 +98,14 @@ type DB struct {
 	Schema   int       `json:"schema"`
 	Meta     Meta      `json:"meta"`
 	Syscalls []Syscall `json:"syscalls"`
-	CVEs     []CVE     `json:"cves"`
+	// CVEs holds the attributed CVEs. After Decode it is filled on first
+	// use (CVE, CVECount, Encode): most commands need only the per-syscall
+	// metrics, and the CVE records are most of the file.
+	CVEs []CVE `json:"cves"`
 
+	rawCVEs   json.RawMessage
+	cveOnce   sync.Once
+	cveErr    error
 	bySyscall map[string]int
 	byCVE     map[string]int
 }
@@ -197,6 +204,9 @@ func (d *DB) seal() error {
 }
 
 func (d *DB) encode() ([]byte, error) {
+	if err := d.loadCVEs(); err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", " ")
@@ -217,29 +227,52 @@ func (d *DB) Encode(w io.Writer) error {
 	return err
 }
 
+// checksumKey precedes the checksum value in an encoded DB.
+var checksumKey = []byte(`"checksum": "`)
+
 // Decode reads and verifies a DB: schema version, checksum, and that its
-// syscalls are in the table of its architecture.
+// syscalls are in the table of its architecture. The checksum is the sha256
+// of the encoding with the checksum field empty; the encoding is canonical
+// (Encode), so it is verified on the bytes as read.
 func Decode(r io.Reader) (*DB, error) {
-	var d DB
-	dec := json.NewDecoder(r)
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("weight DB: %w", err)
+	}
+	var w struct {
+		Schema   int             `json:"schema"`
+		Meta     Meta            `json:"meta"`
+		Syscalls []Syscall       `json:"syscalls"`
+		CVEs     json.RawMessage `json:"cves"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
+	if err := dec.Decode(&w); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
 			return nil, fmt.Errorf("weight DB: invalid JSON at byte %d: %w", se.Offset, err)
 		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("weight DB: truncated after %d bytes: %w", len(b), err)
+		}
 		return nil, fmt.Errorf("weight DB: %w", err)
 	}
-	if d.Schema != SchemaVersion {
-		return nil, fmt.Errorf("%w: file has schema %d, this sysweight reads %d", ErrSchema, d.Schema, SchemaVersion)
+	if w.Schema != SchemaVersion {
+		return nil, fmt.Errorf("%w: file has schema %d, this sysweight reads %d", ErrSchema, w.Schema, SchemaVersion)
 	}
-	want := d.Meta.Checksum
-	if err := d.seal(); err != nil {
-		return nil, err
+	i := bytes.Index(b, checksumKey)
+	if i < 0 || !bytes.HasPrefix(b[i+len(checksumKey):], []byte(w.Meta.Checksum+`"`)) || w.Meta.Checksum == "" {
+		return nil, fmt.Errorf("%w: no canonical checksum field (recorded %q)", ErrChecksum, w.Meta.Checksum)
 	}
-	if d.Meta.Checksum != want {
-		return nil, fmt.Errorf("%w: recorded %q, contents hash to %q", ErrChecksum, want, d.Meta.Checksum)
+	start := i + len(checksumKey)
+	end := start + len(w.Meta.Checksum)
+	h := sha256.New()
+	h.Write(b[:start])
+	h.Write(b[end:])
+	if got := "sha256:" + hex.EncodeToString(h.Sum(nil)); got != w.Meta.Checksum {
+		return nil, fmt.Errorf("%w: recorded %q, contents hash to %q", ErrChecksum, w.Meta.Checksum, got)
 	}
+	d := &DB{Schema: w.Schema, Meta: w.Meta, Syscalls: w.Syscalls, rawCVEs: w.CVEs}
 	arch, err := syscalls.ParseArch(d.Meta.Arch)
 	if err != nil {
 		return nil, fmt.Errorf("weight DB: meta.arch: %w", err)
@@ -250,7 +283,35 @@ func Decode(r io.Reader) (*DB, error) {
 			return nil, fmt.Errorf("weight DB: syscall %s (nr %d) is not in the %s table", s.Name, s.Nr, arch)
 		}
 	}
-	return &d, nil
+	d.index()
+	return d, nil
+}
+
+// loadCVEs decodes the CVE records kept raw by Decode.
+func (d *DB) loadCVEs() error {
+	d.cveOnce.Do(func() {
+		if d.rawCVEs == nil {
+			return
+		}
+		if err := json.Unmarshal(d.rawCVEs, &d.CVEs); err != nil {
+			d.cveErr = fmt.Errorf("weight DB: cves: %w", err)
+			return
+		}
+		d.rawCVEs = nil
+		d.byCVE = make(map[string]int, len(d.CVEs))
+		for i, c := range d.CVEs {
+			d.byCVE[c.ID] = i
+		}
+	})
+	return d.cveErr
+}
+
+// CVECount is the number of attributed CVEs.
+func (d *DB) CVECount() (int, error) {
+	if err := d.loadCVEs(); err != nil {
+		return 0, err
+	}
+	return len(d.CVEs), nil
 }
 
 func (d *DB) index() {
@@ -275,6 +336,9 @@ func (d *DB) Syscall(name string) (Syscall, bool) {
 
 // CVE returns the record of id.
 func (d *DB) CVE(id string) (CVE, bool) {
+	if d.loadCVEs() != nil {
+		return CVE{}, false
+	}
 	i, ok := d.byCVE[id]
 	if !ok {
 		return CVE{}, false
