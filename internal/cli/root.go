@@ -137,6 +137,7 @@ syscall s under configuration R and w(s) = Σ_k α_k·norm_k(s).`,
 		newTraceCmd(g),
 		newDumpCmd(g),
 		newPassthroughCmd(g),
+		newKernelCmd(g),
 	)
 	return root
 }

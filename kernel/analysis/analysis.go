@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"sysweight/kernel/image"
 	"sysweight/kernel/kallsyms"
@@ -212,7 +213,7 @@ func Analyze(im *image.Image, opt Options) (*Report, error) {
 	r := &Report{
 		AnalysisVersion: Version,
 		Arch:            string(syscalls.X86_64),
-		Kernel:          Kernel{Banner: banner(v)},
+		Kernel:          Kernel{Banner: banner(v, syms)},
 		SymbolSource:    source,
 		Summary: Summary{
 			Functions:      len(p.Functions),
@@ -290,9 +291,19 @@ func textFuncs(syms []kallsyms.Symbol) []x86.Func {
 	return out
 }
 
-// banner returns linux_banner ("Linux version 6.1.0-… #1 SMP … (date)")
-// from .rodata, or "" when it is not found.
-func banner(v *image.Vmlinux) string {
+// banner returns linux_banner ("Linux version 6.1.0-… #1 SMP … (date)"):
+// at the symbol's address when the symbols have it, else found in .rodata.
+func banner(v *image.Vmlinux, syms []kallsyms.Symbol) string {
+	for _, s := range syms {
+		if s.Name == "linux_banner" {
+			if b, err := v.ReadAddr(s.Addr, 256); err == nil {
+				if got := findBanner(b); got != "" {
+					return got
+				}
+			}
+			break
+		}
+	}
 	ro, err := v.Section(".rodata")
 	if err != nil {
 		return ""
@@ -300,23 +311,33 @@ func banner(v *image.Vmlinux) string {
 	return findBanner(ro.Data)
 }
 
+// findBanner returns the first "Linux version <digit>…" line of data,
+// preferring one with a build number ("#1 SMP"): a 6.1 vmlinux also holds
+// a copy with an empty one ("# SMP") from init/version-timestamp.c.
 func findBanner(data []byte) string {
 	const key = "Linux version "
+	first := ""
 	for off := 0; ; {
 		i := bytes.Index(data[off:], []byte(key))
 		if i < 0 {
-			return ""
+			return first
 		}
 		i += off
 		s := data[i:]
-		// linux_banner starts with the release, a digit; the printf
-		// formats elsewhere in .rodata ("Linux version %s") do not.
+		// The printf formats elsewhere in .rodata ("Linux version %s")
+		// do not start with the release's digit.
 		if len(s) > len(key) && s[len(key)] >= '0' && s[len(key)] <= '9' {
 			end := bytes.IndexAny(s, "\n\x00")
 			if end < 0 || end > 512 {
 				end = min(len(s), 512)
 			}
-			return string(s[:end])
+			line := string(s[:end])
+			if k := strings.Index(line, " #"); k >= 0 && k+2 < len(line) && line[k+2] >= '0' && line[k+2] <= '9' {
+				return line
+			}
+			if first == "" {
+				first = line
+			}
 		}
 		off = i + len(key)
 	}

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -56,12 +57,48 @@ func (r *Report) SetFileMap(m *FileMap) int {
 	return n
 }
 
-// Encode writes r as indented JSON.
+// Encode writes r as JSON: indented, with one line per syscall and per
+// function, so that the committed report stays small and diffs by syscall.
 func (r *Report) Encode(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	head := *r
+	head.Syscalls, head.Functions = nil, nil
+	hb, err := json.MarshalIndent(struct {
+		*Report
+		Syscalls  []Syscall  `json:"syscalls,omitempty"`
+		Functions []Function `json:"functions,omitempty"`
+	}{Report: &head}, "", "  ")
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	b.Write(bytes.TrimSuffix(hb, []byte("\n}")))
+	list := func(key string, n int, item func(i int) any) error {
+		fmt.Fprintf(&b, ",\n  %q: [", key)
+		for i := range n {
+			lb, err := json.Marshal(item(i))
+			if err != nil {
+				return err
+			}
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("\n    ")
+			b.Write(lb)
+		}
+		b.WriteString("\n  ]")
+		return nil
+	}
+	if err := list("syscalls", len(r.Syscalls), func(i int) any { return r.Syscalls[i] }); err != nil {
+		return err
+	}
+	if r.Functions != nil {
+		if err := list("functions", len(r.Functions), func(i int) any { return r.Functions[i] }); err != nil {
+			return err
+		}
+	}
+	b.WriteString("\n}\n")
+	_, err = w.Write(b.Bytes())
+	return err
 }
 
 // LoadReport reads a Report written by Encode. It checks what DBMetrics

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# kernel-metrics.sh: derive the committed kernel metrics
+# (kernel/analysis/data/debian-ABI.json) from Debian's kernel package.
+# It downloads (once, into CACHE_DIR) linux-image-ABI-unsigned, whose
+# boot/vmlinuz-ABI is a stripped bzImage with the kernel's own kallsyms, runs
+# `sysweight kernel analyze` on it and writes the per-syscall figures with
+# their provenance (package name and version, sha256 of the image, analysis
+# version).
+#
+# With DBG=1 it also fetches linux-image-ABI-dbg (283 MB), analyses its
+# vmlinux (full .symtab) and checks that the per-syscall figures and the
+# summary are identical to the stripped image's, and saves the
+# function-to-source-file map from its DWARF as CACHE_DIR/filemap-ABI.txt.gz
+# (what the weight DB's file attribution and the kernel/analysis tests use).
+#
+# Usage: scripts/kernel-metrics.sh [CACHE_DIR] [ABI]
+#   CACHE_DIR  default ~/.cache/sysweight/kernel (tests read SYSWEIGHT_KERNEL_DIR)
+#   ABI        default 6.1.0-56-cloud-amd64 (Debian 12 bookworm-security)
+# Needs apt-get and dpkg-deb (Debian/Ubuntu), and jq for DBG=1. The images are never part of
+# the repository; only the derived JSON is.
+set -euo pipefail
+
+dir=${1:-${HOME}/.cache/sysweight/kernel}
+abi=${2:-6.1.0-56-cloud-amd64}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+
+fetch() { # package name -> path of its .deb in $dir
+	local pkg=$1 deb
+	deb=$(ls "$dir"/"${pkg}"_*.deb 2>/dev/null | head -n1 || true)
+	if [[ -z $deb ]]; then
+		if ! apt-cache show "$pkg" >/dev/null 2>&1; then
+			echo "kernel-metrics: $pkg unknown to apt; running apt-get update" >&2
+			apt-get update -qq
+		fi
+		(cd "$dir" && apt-get download -q "$pkg" >&2)
+		deb=$(ls "$dir"/"${pkg}"_*.deb | head -n1)
+	fi
+	echo "$deb"
+}
+
+extract() { # deb, path inside it
+	local deb=$1 path=$2
+	if [[ ! -s $dir/$path ]]; then
+		echo "kernel-metrics: extracting $path" >&2
+		# Into a scratch dir first, so an interrupted run leaves no half file.
+		local tmp
+		tmp=$(mktemp -d "$dir/.extract.XXXXXX")
+		(cd "$tmp" && dpkg-deb --fsys-tarfile "$deb" | tar x "./$path")
+		mkdir -p "$(dirname "$dir/$path")"
+		mv "$tmp/$path" "$dir/$path"
+		rm -rf "$tmp"
+	fi
+}
+
+pkg=linux-image-${abi}-unsigned
+deb=$(fetch "$pkg")
+version=$(dpkg-deb -f "$deb" Version)
+extract "$deb" "boot/vmlinuz-${abi}"
+
+cd "$repo"
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+go build -o "$bin/sysweight" ./cmd/sysweight
+out=kernel/analysis/data/debian-${abi}.json
+mkdir -p "$(dirname "$out")"
+start=$(date +%s%N)
+"$bin/sysweight" kernel analyze "$dir/boot/vmlinuz-${abi}" --package "$pkg $version" --out "$out" --syscalls keyctl,bpf,setsockopt
+echo "kernel-metrics: wrote $out in $(awk -v a="$start" -v b="$(date +%s%N)" 'BEGIN {printf "%.2f", (b-a)/1e9}') s"
+
+if [[ ${DBG:-0} == 1 ]]; then
+	dbgpkg=linux-image-${abi}-dbg
+	dbgdeb=$(fetch "$dbgpkg")
+	vmlinux=usr/lib/debug/boot/vmlinux-${abi}
+	extract "$dbgdeb" "$vmlinux"
+	"$bin/sysweight" kernel analyze "$dir/$vmlinux" --package "$pkg $version" --out "$bin/dbg.json" -o csv >/dev/null
+	# The image's identity (file, sha256, symbol source) differs by design;
+	# the figures must not.
+	if ! cmp -s <(jq -S '{summary, syscalls}' "$out") <(jq -S '{summary, syscalls}' "$bin/dbg.json"); then
+		echo "kernel-metrics: the -dbg vmlinux gives other figures than the stripped image:" >&2
+		diff <(jq -S '{summary, syscalls}' "$out") <(jq -S '{summary, syscalls}' "$bin/dbg.json") | head -40 >&2
+		exit 1
+	fi
+	echo "kernel-metrics: -dbg vmlinux (.symtab) and stripped vmlinuz (kallsyms) give identical figures"
+	"$bin/sysweight" kernel analyze "$dir/boot/vmlinuz-${abi}" --dwarf "$dir/$vmlinux" --save-filemap "$dir/filemap-${abi}.txt.gz" -o csv >/dev/null
+	echo "kernel-metrics: wrote $dir/filemap-${abi}.txt.gz"
+fi
