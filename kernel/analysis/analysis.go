@@ -147,6 +147,11 @@ func AnalyzeFile(path string, opt Options) (*Report, error) {
 	im, err := image.LoadFile(path)
 	if err != nil {
 		<-sum
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			if st, serr := os.Stat(path); serr == nil {
+				err = fmt.Errorf("%w (truncated? the file has %d bytes)", err, st.Size())
+			}
+		}
 		return nil, err
 	}
 	defer im.Close()

@@ -261,6 +261,11 @@ func cmpU64(a, b uint64) int {
 // whose name is the symbol's, cut at its first '.'. It returns the files by
 // function and how many functions matched.
 func (m *FileMap) resolve(g *Graph) ([]string, int) {
+	if !slices.IsSortedFunc(m.Entries, func(a, b FileEntry) int { return cmpU64(a.Addr, b.Addr) }) {
+		c := FileMap{Entries: slices.Clone(m.Entries)}
+		c.sort()
+		m = &c
+	}
 	files := make([]string, len(g.prog.Functions))
 	matched := 0
 	for i, f := range g.prog.Functions {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"sysweight/vuln"
 	"sysweight/vuln/attrib"
@@ -36,7 +37,7 @@ type sampleCVE struct {
 // sampleRecords reads the sample and the description and programFiles of
 // each of its CVEs; a CVE in both feeds keeps the kernel CNA record, as
 // vuln/attrib's TestSample does.
-func sampleRecords(t *testing.T) ([]sampleCVE, map[string]vuln.Record) {
+func sampleRecords(t *testing.T) ([]sampleCVE, map[string]vuln.Record, map[string]vuln.Record) {
 	t.Helper()
 	b, err := os.ReadFile(samplePath)
 	if err != nil {
@@ -53,7 +54,7 @@ func sampleRecords(t *testing.T) ([]sampleCVE, map[string]vuln.Record) {
 	for _, c := range s.CVEs {
 		want[c.ID] = true
 	}
-	recs := map[string]vuln.Record{}
+	recs, all := map[string]vuln.Record{}, map[string]vuln.Record{}
 	f, err := os.Open(filepath.Join(dir, oldFeed))
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +65,7 @@ func sampleRecords(t *testing.T) ([]sampleCVE, map[string]vuln.Record) {
 		t.Fatal(err)
 	}
 	for _, r := range old.Records() {
+		all[r.ID] = r
 		if want[r.ID] {
 			recs[r.ID] = r
 		}
@@ -78,11 +80,12 @@ func sampleRecords(t *testing.T) ([]sampleCVE, map[string]vuln.Record) {
 		t.Fatal(err)
 	}
 	for _, r := range cna {
+		all[r.ID] = r
 		if want[r.ID] {
 			recs[r.ID] = r
 		}
 	}
-	return s.CVEs, recs
+	return s.CVEs, recs, all
 }
 
 // sharedData is ../shared/data relative to the repository root.
@@ -225,7 +228,7 @@ func evaluate(t *testing.T, a *Attributor, sample []sampleCVE, recs map[string]v
 // (Always) or every syscall within K rather than the nearest (AllDepths).
 func TestSampleCallGraph(t *testing.T) {
 	rep, fm := realKernel(t)
-	sample, recs := sampleRecords(t)
+	sample, recs, corpus := sampleRecords(t)
 	mk := func(o AttribOptions) *Attributor {
 		a, err := NewAttributor(rep, o)
 		if err != nil {
@@ -265,6 +268,22 @@ func TestSampleCallGraph(t *testing.T) {
 		if c.recall() <= text.recall() {
 			t.Errorf("%s: recall %.3f does not exceed the text method's %.3f", m, c.recall(), text.recall())
 		}
+	}
+	// Coverage over both feeds: CVEs with at least one link, and the cost.
+	for _, m := range append([]Methods{MethodText}, modes...) {
+		a := mk(AttribOptions{Methods: m})
+		start := time.Now()
+		n, links := 0, map[attrib.Method]int{}
+		for _, r := range corpus {
+			ls := a.Links(r.Description, r.ProgramFiles)
+			if len(ls) > 0 {
+				n++
+			}
+			for _, l := range ls {
+				links[l.Method]++
+			}
+		}
+		t.Logf("corpus, %-19s %d of %d CVEs attributed, links %v, %v", m.String()+":", n, len(corpus), links, time.Since(start).Round(time.Millisecond))
 	}
 	// Two links checked by hand against Linux 6.1 source: io_do_iopoll
 	// (io_uring/rw.c) is called by io_uring_enter's __do_sys_io_uring_enter

@@ -1,0 +1,68 @@
+package analysis_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"sysweight/kernel/analysis"
+)
+
+// The property of every fuzz target: an error or a result, never a panic.
+
+func FuzzReadFileMap(f *testing.F) {
+	fm := &analysis.FileMap{Source: "seed", Entries: []analysis.FileEntry{
+		{Addr: 0xffffffff81000000, Name: "a", File: "fs/a.c"},
+		{Addr: 0xffffffff81000010, Name: "b", File: "net/b.c"},
+	}}
+	var gz bytes.Buffer
+	if _, err := fm.WriteTo(&gz); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(gz.Bytes())
+	f.Add([]byte("# sysweight file map v1\nsource x\nfiles 1\nfs/a.c\nffffffff81000000 0 a\n"))
+	f.Add([]byte("# sysweight file map v1\nsource x\nfiles 99999999\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := analysis.ReadFileMap(bytes.NewReader(b))
+		if err == nil && m == nil {
+			t.Fatal("nil map without an error")
+		}
+	})
+}
+
+func FuzzLoadReport(f *testing.F) {
+	f.Add([]byte(`{"analysis_version": 1, "arch": "x86_64", "syscalls": [{"name": "read", "reach": 2, "complexity": 3, "reach_all": 4, "complexity_all": 5, "top": [{"name": "ksys_read", "cc": 2}]}]}`))
+	f.Add([]byte(`{"analysis_version": 1, "arch": "aarch64", "syscalls": [{"name": "read"}]}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := analysis.LoadReport(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		for name, s := range r.DBMetrics() {
+			if s.Reach < 0 || s.Complexity < 0 || s.Name != name {
+				t.Fatalf("DBMetrics %s = %+v", name, s)
+			}
+		}
+	})
+}
+
+// FuzzLinks feeds descriptions (untrusted text from the CVE feeds) to the
+// function and file methods over the synthetic kernel.
+func FuzzLinks(f *testing.F) {
+	r := syntheticF(f)
+	a, err := analysis.NewAttributor(r, analysis.AttribOptions{Always: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("A use-after-free in key_validate() via keyctl_read_key+0x1c/0x40", "security/keys/permission.c")
+	f.Add(" ? key_validate+0x1/0x2 ops->lookup_user_key() fs/ksys_read.c", "")
+	f.Add("key_validate.isra.0 __x64_sys_read SYSCALL_DEFINE3(read", "./x/../y.c")
+	f.Fuzz(func(t *testing.T, desc, file string) {
+		for _, l := range a.Links(desc, strings.Split(file, ",")) {
+			if l.Syscall == "" || l.Evidence == "" {
+				t.Fatalf("empty link %+v", l)
+			}
+		}
+	})
+}
