@@ -54,7 +54,9 @@ func (m Methods) String() string {
 
 // DefaultMaxSyscalls is the K of the function and file methods: a function
 // reached by more syscalls than this attributes nothing. It was chosen on
-// vuln/attrib/testdata/sample.json (TestSampleCallGraph prints the sweep).
+// vuln/attrib/testdata/sample.json (TestSampleCallGraph prints the sweep):
+// precision is 0.93 for K = 4…8 and 0.80 at K = 10; 6 is the middle of
+// that plateau.
 const DefaultMaxSyscalls = 6
 
 // AttribOptions tunes an Attributor. The zero value counts the text and

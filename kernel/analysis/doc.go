@@ -17,11 +17,35 @@
 // shortest call path from the entry. Attributor uses it for the *function*
 // and *file* methods of DESIGN.md ("Attribution of a CVE to syscalls"), on
 // top of vuln/attrib's *text* method: a kernel function named in a
-// description, or a function defined in one of the CVE's programFiles
-// (source files, mapped to functions through the -dbg vmlinux's DWARF, see
-// FileMap), attributes the CVE to every syscall that reaches it, provided
-// that at most MaxSyscalls syscalls do (a function reached by many syscalls
-// says little about which one the bug is reached through).
+// description ("key_validate()", a call-trace frame), or a function defined
+// in one of the CVE's programFiles (mapped to functions through the -dbg
+// vmlinux's DWARF, see FileMap), attributes the CVE to the syscalls that
+// reach it. Three rules keep this precise, each measured on vuln/attrib's
+// hand-verified sample (TestSampleCallGraph logs the sweep):
+//
+//   - K (DefaultMaxSyscalls = 6): a function reached by more syscalls says
+//     little about which one the bug is reached through, and attributes
+//     nothing. Precision is flat for K = 4…8 and drops at K = 10.
+//   - Nearest: of the syscalls within K, only those with the shortest call
+//     path to the function count (ptrace_may_access is reached by ten
+//     syscalls, most of them through long detours).
+//   - Fill-in: the call graph speaks only for CVEs the text method leaves
+//     unattributed; where the description names syscalls, they are the
+//     judgement of the person who wrote it.
+//
+// On the sample (59 CVEs, 73 (CVE, syscall) pairs) the text method alone
+// has precision 0.951 and recall 0.534; text+function 0.930 / 0.548;
+// text+function+file 0.933 / 0.575. Over both feeds the function method
+// attributes 1,137 more CVEs and the file method 712 more (2,579 → 4,428 of
+// 16,883). Recall stays low because the static call graph does not follow
+// indirect calls: file_operations, proto_ops, io_uring's opcode table and
+// filesystem methods are where most driver, protocol and filesystem bugs
+// live, and no syscall statically reaches them.
+//
+// data/debian-6.1.0-56-cloud-amd64.json holds the per-syscall figures of
+// Debian's linux-image-6.1.0-56-cloud-amd64-unsigned 6.1.192-2 with its
+// provenance (package, sha256 of the image, analysis version);
+// scripts/kernel-metrics.sh regenerates it and TestCommittedData checks it.
 //
 // Functions are always the image's text symbols sized to the next symbol,
 // the only sizes a stripped image's kallsyms table gives; with them, the
