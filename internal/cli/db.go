@@ -7,10 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"sysweight/kernel/analysis"
 	"sysweight/report"
 	"sysweight/syscalls"
 	"sysweight/vuln/build"
@@ -36,6 +38,9 @@ type dbBuildOptions struct {
 	cna, cnaVersion, cnaDate    string
 	kcves, kcvesVersion, kcDate string
 	exploits                    string
+	kernelMetrics               string
+	kernelImage, fileMap        string
+	methods                     string
 	cache                       string
 	out                         string
 	built                       string
@@ -71,6 +76,10 @@ The output is written to a temporary file and renamed.`,
 	f.StringVar(&o.kcvesVersion, "kernel-cves-version", "", "commit of linux_kernel_cves the input holds")
 	f.StringVar(&o.kcDate, "kernel-cves-date", "", "date (YYYY-MM-DD) of that commit (default: from the file name)")
 	f.StringVar(&o.exploits, "exploits", "embedded", "per-syscall exploit table: embedded (the table derived from ExploitDB b4e29f1fa), a file, or none")
+	f.StringVar(&o.kernelMetrics, "kernel-metrics", "embedded", "per-syscall kernel-code metrics (kernel analyze --out): embedded (Debian 6.1.0-56 cloud), a file, or none")
+	f.StringVar(&o.kernelImage, "kernel-image", "", "kernel image for call-graph attribution (--methods with function or file)")
+	f.StringVar(&o.fileMap, "filemap", "", "function→file map or -dbg vmlinux, for the file method")
+	f.StringVar(&o.methods, "methods", "text", "attribution methods that count: text, text+function or text+function+file")
 	f.StringVar(&o.out, "out", "", "output file (required)")
 	f.StringVar(&o.built, "built", "", "build time to record, RFC 3339 (default: the newest input date)")
 	f.BoolVar(&o.timing, "timing", false, "print where the time went to stderr")
@@ -117,6 +126,9 @@ func runDBBuild(o *dbBuildOptions, stdout, stderr io.Writer) error {
 			return fmt.Errorf("--exploits %s: %w", o.exploits, err)
 		}
 		in.Exploits = tb
+	}
+	if err := o.kernelInputs(&in); err != nil {
+		return err
 	}
 	if o.built != "" {
 		t, err := time.Parse(time.RFC3339, o.built)
@@ -246,4 +258,63 @@ func writeJSONAtomic(path string, v any) error {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// kernelInputs loads the kernel metrics and, for call-graph methods, the
+// attributor.
+func (o *dbBuildOptions) kernelInputs(in *build.Inputs) error {
+	var rep *analysis.Report
+	switch o.kernelMetrics {
+	case "none":
+	case "embedded":
+		r, err := analysis.Default()
+		if err != nil {
+			return err
+		}
+		rep = r
+	default:
+		f, err := os.Open(o.kernelMetrics)
+		if err != nil {
+			return fmt.Errorf("--kernel-metrics: %w", err)
+		}
+		r, err := analysis.LoadReport(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("--kernel-metrics %s: %w", o.kernelMetrics, err)
+		}
+		rep = r
+	}
+	if rep != nil {
+		in.Kernel = build.KernelFromReport(rep)
+	}
+	m, err := analysis.ParseMethods(o.methods)
+	if err != nil {
+		return fmt.Errorf("--methods: %w", err)
+	}
+	if m == analysis.MethodText {
+		return nil
+	}
+	if o.kernelImage == "" {
+		return fmt.Errorf("--methods %s needs --kernel-image", o.methods)
+	}
+	r, err := analysis.AnalyzeFile(o.kernelImage, analysis.Options{})
+	if err != nil {
+		return err
+	}
+	opts := analysis.AttribOptions{Methods: m}
+	if m&analysis.MethodFile != 0 {
+		if o.fileMap == "" {
+			return fmt.Errorf("--methods %s needs --filemap", o.methods)
+		}
+		if opts.Files, err = analysis.LoadFileMap(o.fileMap); err != nil {
+			return err
+		}
+	}
+	a, err := analysis.NewAttributor(r, opts)
+	if err != nil {
+		return err
+	}
+	in.Attribute = a.Links
+	in.Methods = strings.Split(o.methods, "+")
+	return nil
 }

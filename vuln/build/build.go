@@ -45,6 +45,10 @@ type Inputs struct {
 	// functions) with the name of the kernel they come from; nil leaves
 	// them out.
 	Kernel *KernelMetrics
+	// Attribute links a CVE to syscalls; nil means the text method alone
+	// (attrib.Text). Methods names what it counts, for the metadata.
+	Attribute func(description string, programFiles []string) []attrib.Link
+	Methods   []string
 	// Built is the build time recorded in the DB. Zero means the newest
 	// input date, which keeps builds from the same inputs byte-identical.
 	Built time.Time
@@ -112,7 +116,13 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 	tm.Read = time.Since(start)
 
 	start = time.Now()
-	cves := attributeAll(merged, t)
+	attribute := in.Attribute
+	methods := in.Methods
+	if attribute == nil {
+		attribute = func(desc string, _ []string) []attrib.Link { return attrib.Text(desc, t) }
+		methods = []string{string(attrib.MethodText)}
+	}
+	cves := attributeAll(merged, attribute)
 	tm.Attribute = time.Since(start)
 
 	start = time.Now()
@@ -155,7 +165,7 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 	}
 	meta := db.Meta{
 		Metrics:  metrics,
-		Methods:  []string{string(attrib.MethodText)},
+		Methods:  methods,
 		Sources:  sources,
 		Kernel:   kernelNote,
 		Exploits: exploitsNote,
@@ -179,8 +189,8 @@ func countLinked(cves []db.CVE) int {
 	return n
 }
 
-// attributeAll runs the text attribution over every record on all cores.
-func attributeAll(recs []vuln.Record, t *syscalls.Table) []db.CVE {
+// attributeAll runs the attribution over every record on all cores.
+func attributeAll(recs []vuln.Record, attribute func(string, []string) []attrib.Link) []db.CVE {
 	out := make([]db.CVE, len(recs))
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
@@ -194,7 +204,7 @@ func attributeAll(recs []vuln.Record, t *syscalls.Table) []db.CVE {
 				if best, ok := r.BestCVSS(); ok {
 					c.Score, c.CVSSVersion, c.Vector = best.Score, best.Version, best.Vector
 				}
-				for _, l := range attrib.Text(r.Description, t) {
+				for _, l := range attribute(r.Description, r.ProgramFiles) {
 					c.Links = append(c.Links, db.Link{Syscall: l.Syscall, Method: string(l.Method), Evidence: l.Evidence})
 				}
 				out[i] = c

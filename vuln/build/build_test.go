@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"sysweight/kernel/analysis"
 	"sysweight/syscalls"
 	"sysweight/vuln/exploitdb"
 )
@@ -99,6 +100,11 @@ func TestDefaultDBUpToDate(t *testing.T) {
 		KernelCVEs: Input{Path: kc, Version: "07180fb5"},
 		Exploits:   tb,
 	}
+	rep, err := analysis.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Kernel = KernelFromReport(rep)
 	d, _, err := Build(in, syscalls.MustForArch(syscalls.X86_64))
 	if err != nil {
 		t.Fatal(err)
@@ -113,5 +119,15 @@ func TestDefaultDBUpToDate(t *testing.T) {
 	}
 	if !bytes.Equal(got.Bytes(), want) {
 		t.Fatalf("vuln/db/data/weights-x86_64.json differs from a fresh build (checksum %s): run make weightdb", d.Meta.Checksum)
+	}
+}
+
+func TestBannerDate(t *testing.T) {
+	b := "Linux version 6.1.0-56-cloud-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)"
+	if d := bannerDate(b); d != "2026-11-16" {
+		t.Errorf("bannerDate = %q", d)
+	}
+	if d := bannerDate("Linux version 6.18.0 (x)"); d != "" {
+		t.Errorf("bannerDate without a date = %q", d)
 	}
 }
