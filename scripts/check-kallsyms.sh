@@ -19,33 +19,9 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
-fetch() { # package name -> path of its .deb in $dir
-	local pkg=$1 deb
-	deb=$(ls "$dir"/"${pkg}"_*.deb 2>/dev/null | head -n1 || true)
-	if [[ -z $deb ]]; then
-		if ! apt-cache show "$pkg" >/dev/null 2>&1; then
-			echo "check-kallsyms: $pkg unknown to apt; running apt-get update" >&2
-			apt-get update -qq
-		fi
-		(cd "$dir" && apt-get download -q "$pkg" >&2)
-		deb=$(ls "$dir"/"${pkg}"_*.deb | head -n1)
-	fi
-	echo "$deb"
-}
-
-extract() { # deb, path inside it
-	local deb=$1 path=$2
-	if [[ ! -s $dir/$path ]]; then
-		echo "check-kallsyms: extracting $path" >&2
-		# Into a scratch dir first, so an interrupted run leaves no half file.
-		local tmp
-		tmp=$(mktemp -d "$dir/.extract.XXXXXX")
-		(cd "$tmp" && dpkg-deb --fsys-tarfile "$deb" | tar x "./$path")
-		mkdir -p "$(dirname "$dir/$path")"
-		mv "$tmp/$path" "$dir/$path"
-		rm -rf "$tmp"
-	fi
-}
+me=check-kallsyms
+# shellcheck source=lib-kernel-deb.sh
+. "$repo/scripts/lib-kernel-deb.sh"
 
 unsigned=$(fetch "linux-image-${abi}-unsigned")
 dbg=$(fetch "linux-image-${abi}-dbg")
