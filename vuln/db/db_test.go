@@ -99,3 +99,5 @@ func TestDecodeRejects(t *testing.T) {
 		}
 	}
 }
+
+func mustTable() *syscalls.Table { return syscalls.MustForArch(syscalls.X86_64) }
