@@ -47,6 +47,8 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w io.Writer)
 	if err != nil {
 		return err
 	}
+	// Decode the built-ins while the weight DB decodes.
+	go runtimes.Builtins()
 	_, weights, err := g.loadWeights()
 	if err != nil {
 		return err

@@ -39,6 +39,7 @@ func runDiff(g *globalOptions, o *profileOptions, a, b string, w io.Writer) erro
 	if err != nil {
 		return err
 	}
+	go runtimes.Builtins() // decode the built-ins while the weight DB decodes
 	_, weights, err := g.loadWeights()
 	if err != nil {
 		return err

@@ -46,6 +46,7 @@ func runScore(g *globalOptions, o *scoreOptions, arg string, w io.Writer) error 
 	if err != nil {
 		return err
 	}
+	go runtimes.Builtins() // decode the built-ins while the weight DB decodes
 	_, weights, err := g.loadWeights()
 	if err != nil {
 		return err

@@ -227,8 +227,12 @@ func (d *DB) Encode(w io.Writer) error {
 	return err
 }
 
-// checksumKey precedes the checksum value in an encoded DB.
-var checksumKey = []byte(`"checksum": "`)
+// checksumKey precedes the checksum value in an encoded DB, cvesKey the
+// CVE records.
+var (
+	checksumKey = []byte(`"checksum": "`)
+	cvesKey     = []byte(",\n \"cves\": ")
+)
 
 // Decode reads and verifies a DB: schema version, checksum, and that its
 // syscalls are in the table of its architecture. The checksum is the sha256
@@ -239,13 +243,25 @@ func Decode(r io.Reader) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("weight DB: %w", err)
 	}
+	// The canonical encoding ends with the CVE records under the top-level
+	// key "cves" (one space of indent). Only the part before it is decoded
+	// now; the records, most of the file, are decoded on first use.
+	head, tail := b, []byte(nil)
+	if i := bytes.LastIndex(b, cvesKey); i >= 0 {
+		head = append(append([]byte(nil), b[:i]...), "\n}\n"...)
+		tail = bytes.TrimRight(b[i+len(cvesKey):], "\n")
+		if !bytes.HasSuffix(tail, []byte("}")) {
+			return nil, fmt.Errorf("weight DB: truncated after %d bytes: no end after the cves list", len(b))
+		}
+		tail = tail[:len(tail)-1]
+	}
 	var w struct {
 		Schema   int             `json:"schema"`
 		Meta     Meta            `json:"meta"`
 		Syscalls []Syscall       `json:"syscalls"`
 		CVEs     json.RawMessage `json:"cves"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
+	dec := json.NewDecoder(bytes.NewReader(head))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
 		var se *json.SyntaxError
@@ -256,6 +272,9 @@ func Decode(r io.Reader) (*DB, error) {
 			return nil, fmt.Errorf("weight DB: truncated after %d bytes: %w", len(b), err)
 		}
 		return nil, fmt.Errorf("weight DB: %w", err)
+	}
+	if tail != nil {
+		w.CVEs = tail
 	}
 	if w.Schema != SchemaVersion {
 		return nil, fmt.Errorf("%w: file has schema %d, this sysweight reads %d", ErrSchema, w.Schema, SchemaVersion)
