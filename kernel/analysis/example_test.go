@@ -24,7 +24,7 @@ func ExampleAnalyze() {
 	fmt.Println(s.Name, "reach", s.Reach, "complexity", s.Complexity, "top", s.Top[0].Name)
 	// Output:
 	// symtab 13 functions, 1 hub
-	// keyctl reach 3 complexity 4 top key_validate
+	// keyctl reach 3 complexity 4 top __x64_sys_keyctl
 }
 
 func ExampleAttributor_Links() {

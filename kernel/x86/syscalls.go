@@ -111,7 +111,9 @@ type Metrics struct {
 	// (hubs excluded); the walk cannot follow them, so they mark where
 	// Reach is a lower bound.
 	IndirectCalls int
-	Top           []FuncCC // most complex reached functions, hubs excluded
+	// Top are the most complex reached functions, hubs excluded, those
+	// specific to few syscalls (SpecificDivisor) first.
+	Top []FuncCC
 }
 
 // SyscallReport holds the metrics of every syscall of a table.
@@ -163,7 +165,11 @@ func SyscallMetrics(p *Program, table *syscalls.Table, opt ReachOptions) (*Sysca
 			entries = append(entries, i)
 		}
 	}
-	hub, _, all := p.hubs(entries, frac)
+	hub, count, all := p.hubs(entries, frac)
+	// A function reached by at most this many syscalls is specific to them;
+	// Top lists those first, so a syscall's list shows its own code rather
+	// than the shared network or memory paths that many syscalls reach.
+	specific := max(1, len(entries)/SpecificDivisor)
 	for i, h := range hub {
 		if h {
 			rep.Hubs = append(rep.Hubs, i)
@@ -192,7 +198,7 @@ func SyscallMetrics(p *Program, table *syscalls.Table, opt ReachOptions) (*Sysca
 			m.IndirectCalls += p.Functions[f].IndirectCalls
 		}
 		m.Shared = m.ReachAll - m.Reach
-		m.Top = topCC(p, own, top)
+		m.Top = topCC(p, own, top, func(f int) bool { return count[f] <= specific })
 		if m.NotImplemented {
 			rep.NotImplemented++
 		}
@@ -207,10 +213,19 @@ func (p *Program) closureOf(e int) closure {
 	return closure{len(r.Functions), r.Complexity}
 }
 
-// topCC lists the n functions of fns with the highest CC, ties by address.
-func topCC(p *Program, fns []int, n int) []FuncCC {
+// SpecificDivisor: a function reached by at most 1/SpecificDivisor of the
+// syscall entries (at least 1) counts as specific for Metrics.Top.
+const SpecificDivisor = 20
+
+// topCC lists the n functions of fns with the highest CC, specific ones
+// first, ties by address.
+func topCC(p *Program, fns []int, n int, specific func(int) bool) []FuncCC {
 	best := make([]int, 0, n+1)
 	less := func(a, b int) bool { // a ranks before b
+		sa, sb := specific(a), specific(b)
+		if sa != sb {
+			return sa
+		}
 		fa, fb := &p.Functions[a], &p.Functions[b]
 		return fa.CC > fb.CC || fa.CC == fb.CC && fa.Addr < fb.Addr
 	}
