@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -99,4 +98,3 @@ func presentScore(w io.Writer, f report.Format, s score.Score, top int) error {
 	return t.Write(w, f)
 }
 
-var _ = strconv.Itoa
