@@ -97,4 +97,3 @@ func presentScore(w io.Writer, f report.Format, s score.Score, top int) error {
 	}
 	return t.Write(w, f)
 }
-
