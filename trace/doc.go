@@ -6,13 +6,16 @@
 //   - ebpf: tracepoint programs, assembled in Go with cilium/ebpf's asm
 //     package (no clang, no kernel headers), count sys_enter per syscall
 //     number in a per-CPU array inside the kernel and follow forks through
-//     sched_process_fork. Record offsets come from the tracefs format files
-//     at run time. On amd64 sys_enter is a raw tracepoint (the kernel builds
-//     no perf record for each syscall on the host), elsewhere a perf
-//     tracepoint. Nothing is copied to user space per event, so nothing can
-//     be dropped; the only possible loss is a program the kernel skipped
-//     for recursion, read back from the program's statistics into
-//     Result.Lost.
+//     sched_process_fork. The hooks are raw tracepoints where the kernel
+//     has them (sys_enter only on amd64, whose pt_regs layout the program
+//     reads the arguments from): the kernel builds no perf record per
+//     event, and detaching a raw tracepoint costs no RCU grace period,
+//     where closing each perf event costs about 50 ms, more than a short
+//     trace itself. Otherwise they are perf tracepoints whose record
+//     offsets come from the tracefs format files at run time. Nothing is
+//     copied to user space per event, so nothing can be dropped; the only
+//     possible loss is a program the kernel skipped for recursion, read
+//     back from the program's statistics into Result.Lost.
 //   - tracefs: a private tracefs instance (instances/sysweight-PID-RAND)
 //     with event-fork and set_event_pid, read through trace_pipe_raw. Its
 //     ring buffer can overflow under load; the kernel's overrun and dropped
@@ -23,11 +26,16 @@
 // tracefs instance is removed, and tracefs is unmounted again when the
 // tracer had to mount it.
 //
-// Tracked tasks are keyed by thread id (the kernel's task pid), because
-// sched_process_fork reports thread ids and fires for threads too: a thread
-// of a tracked thread is tracked, and so is a forked process. Commands
-// started by Run are followed from their execve on; the few syscalls Go's
-// fork child makes before execve are not the workload's and are not counted.
+// Tracked tasks are keyed by their task_struct address when the sched
+// hooks are raw tracepoints (raw sched_process_fork passes the child's
+// task_struct, and bpf_get_current_task returns the same pointer in the
+// child, so no structure offset is needed), and by thread id when they are
+// perf tracepoints, whose records carry thread ids, or when a --pid trace
+// adds threads found in /proc by id. sched_process_fork fires for threads
+// too: a thread of a tracked task is tracked, and so is a forked process.
+// Commands started by Run are followed from their execve on; the few
+// syscalls Go's fork child makes before execve are not the workload's and
+// are not counted.
 //
 // The package does not name syscalls by itself beyond Result helpers, weight
 // them or score them (packages syscalls, score), and it does not build

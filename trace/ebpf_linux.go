@@ -11,6 +11,7 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/link"
+	"golang.org/x/sys/unix"
 )
 
 // Task states in the tracked map. A command started by Run is pending from
@@ -38,26 +39,44 @@ const (
 
 // ebpfTracer counts syscalls in the kernel. Maps:
 //
-//	tracked  hash    tid -> state      the traced tasks
-//	spawners hash    tid -> 1          threads of ours about to fork a command
-//	counts   percpu  nr -> count       sys_enter per syscall number
-//	args     hash    nr -> [6]u64      first-seen arguments (BPF_NOEXIST)
-//	stats    percpu  slot -> count     failed tracked inserts
+//	tracked  hash    task key -> state   the traced tasks
+//	spawners hash    tid -> 1            threads of ours about to fork a command
+//	counts   percpu  nr -> count         sys_enter per syscall number
+//	args     hash    nr -> [6]u64        first-seen arguments (BPF_NOEXIST)
+//	stats    percpu  slot -> count       failed tracked inserts
+//
+// A task key is a u64: the task_struct address (keyTask) or the thread id
+// (keyTid). Raw sched_process_fork passes the child's task_struct, whose
+// pid sits at an offset only kernel BTF gives; keying by the address needs
+// no offset at all, since bpf_get_current_task returns the same pointer
+// in the child. The perf tracepoint's record carries thread ids instead,
+// and so do the threads a --pid trace finds in /proc.
 type ebpfTracer struct {
 	tracked, spawners, counts, args, stats *ebpf.Map
 	enter, fork, exec, exit                *ebpf.Program
 	links                                  []link.Link
 	enterLink                              link.Link
 	method                                 string // how sys_enter is attached
+	schedMethod                            string // how fork, exec and exit are
+	keys                                   taskKey
 }
 
-func newEBPF(fs *tracefs, perfTracepoint bool) (_ *ebpfTracer, err error) {
+// taskKey is what the tracked map is keyed by.
+type taskKey int
+
+const (
+	keyTid  taskKey = iota // thread id: perf sched tracepoints, /proc
+	keyTask                // task_struct address: raw sched tracepoints
+)
+
+// newEBPF loads and attaches the programs. The sched hooks are raw
+// tracepoints (keyed by task) unless perfTracepoint is set or tids says
+// threads will be added by id; raw tracepoints detach without the RCU
+// grace period per perf event that closing perf tracepoints costs (about
+// 50 ms each here), which dominates a short trace.
+func newEBPF(fs *lazyTracefs, perfTracepoint, tids bool) (_ *ebpfTracer, err error) {
 	if os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: the ebpf backend needs root (CAP_BPF, CAP_PERFMON)", ErrUnavailable)
-	}
-	l, err := fs.layout()
-	if err != nil {
-		return nil, err
 	}
 	t := &ebpfTracer{}
 	defer func() {
@@ -66,13 +85,17 @@ func newEBPF(fs *tracefs, perfTracepoint bool) (_ *ebpfTracer, err error) {
 		}
 	}()
 	newMap := func(name string, typ ebpf.MapType, key, val, n uint32) (*ebpf.Map, error) {
-		m, err := ebpf.NewMap(&ebpf.MapSpec{Name: name, Type: typ, KeySize: key, ValueSize: val, MaxEntries: n})
+		var flags uint32
+		if typ == ebpf.Hash {
+			flags = unix.BPF_F_NO_PREALLOC
+		}
+		m, err := ebpf.NewMap(&ebpf.MapSpec{Name: name, Type: typ, KeySize: key, ValueSize: val, MaxEntries: n, Flags: flags})
 		if err != nil {
 			return nil, fmt.Errorf("%w: creating BPF map %s: %v", ErrUnavailable, name, err)
 		}
 		return m, nil
 	}
-	if t.tracked, err = newMap("sw_tracked", ebpf.Hash, 4, 4, maxTracked); err != nil {
+	if t.tracked, err = newMap("sw_tracked", ebpf.Hash, 8, 4, maxTracked); err != nil {
 		return nil, err
 	}
 	if t.spawners, err = newMap("sw_spawners", ebpf.Hash, 4, 4, 64); err != nil {
@@ -87,36 +110,21 @@ func newEBPF(fs *tracefs, perfTracepoint bool) (_ *ebpfTracer, err error) {
 	if t.stats, err = newMap("sw_stats", ebpf.PerCPUArray, 4, 8, 4); err != nil {
 		return nil, err
 	}
-	load := func(name string, insns asm.Instructions) (*ebpf.Program, error) {
-		p, err := ebpf.NewProgram(&ebpf.ProgramSpec{Name: name, Type: ebpf.TracePoint, License: "GPL", Instructions: insns})
-		if err != nil {
-			return nil, fmt.Errorf("%w: loading BPF program %s: %v", ErrUnavailable, name, err)
-		}
-		return p, nil
-	}
-	if t.fork, err = load("sw_fork", forkProg(l, t.tracked.FD(), t.spawners.FD(), t.stats.FD())); err != nil {
-		return nil, err
-	}
-	if t.exec, err = load("sw_exec", execProg(l, t.tracked.FD())); err != nil {
-		return nil, err
-	}
-	if t.exit, err = load("sw_exit", exitProg(t.tracked.FD())); err != nil {
-		return nil, err
-	}
 	// Follow forks before counting, so no child is born untracked.
-	for _, a := range []struct {
-		name string
-		p    *ebpf.Program
-	}{{"sched_process_fork", t.fork}, {"sched_process_exec", t.exec}, {"sched_process_exit", t.exit}} {
-		lk, err := link.Tracepoint("sched", a.name, a.p, nil)
+	var l *layout
+	if perfTracepoint || tids || !t.attachRawSched() {
+		lay, err := fs.layout()
 		if err != nil {
-			return nil, fmt.Errorf("%w: attaching to tracepoint sched/%s: %v", ErrUnavailable, a.name, err)
+			return nil, err
 		}
-		t.links = append(t.links, lk)
+		l = &lay
+		if err := t.attachPerfSched(lay); err != nil {
+			return nil, err
+		}
 	}
 	if runtime.GOARCH == "amd64" && !perfTracepoint {
 		p, err := ebpf.NewProgram(&ebpf.ProgramSpec{Name: "sw_sys_enter", Type: ebpf.RawTracepoint, License: "GPL",
-			Instructions: enterProg(l, true, t.tracked.FD(), t.counts.FD(), t.args.FD())})
+			Instructions: enterProg(t.keys, 8, -1, t.tracked.FD(), t.counts.FD(), t.args.FD())})
 		if err == nil {
 			lk, lerr := link.AttachRawTracepoint(link.RawTracepointOptions{Name: "sys_enter", Program: p})
 			if lerr == nil {
@@ -127,7 +135,14 @@ func newEBPF(fs *tracefs, perfTracepoint bool) (_ *ebpfTracer, err error) {
 			p.Close()
 		}
 	}
-	if t.enter, err = load("sw_sys_enter", enterProg(l, false, t.tracked.FD(), t.counts.FD(), t.args.FD())); err != nil {
+	if l == nil {
+		lay, err := fs.layout()
+		if err != nil {
+			return nil, err
+		}
+		l = &lay
+	}
+	if t.enter, err = loadTracepoint("sw_sys_enter", ebpf.TracePoint, enterProg(t.keys, l.idOff, l.argOff, t.tracked.FD(), t.counts.FD(), t.args.FD())); err != nil {
 		return nil, err
 	}
 	lk, err := link.Tracepoint("raw_syscalls", "sys_enter", t.enter, nil)
@@ -137,6 +152,82 @@ func newEBPF(fs *tracefs, perfTracepoint bool) (_ *ebpfTracer, err error) {
 	t.enterLink, t.method = lk, "tracepoint"
 	t.links = append(t.links, lk)
 	return t, nil
+}
+
+func loadTracepoint(name string, typ ebpf.ProgramType, insns asm.Instructions) (*ebpf.Program, error) {
+	p, err := ebpf.NewProgram(&ebpf.ProgramSpec{Name: name, Type: typ, License: "GPL", Instructions: insns})
+	if err != nil {
+		return nil, fmt.Errorf("%w: loading BPF program %s: %v", ErrUnavailable, name, err)
+	}
+	return p, nil
+}
+
+// attachPerfSched attaches the fork, exec and exit hooks as perf
+// tracepoints, keyed by thread id from the records the format files lay
+// out.
+func (t *ebpfTracer) attachPerfSched(l layout) (err error) {
+	t.keys = keyTid
+	if t.fork, err = loadTracepoint("sw_fork", ebpf.TracePoint, forkProg(perfForkKeys(l), t.tracked.FD(), t.spawners.FD(), t.stats.FD())); err != nil {
+		return err
+	}
+	if t.exec, err = loadTracepoint("sw_exec", ebpf.TracePoint, execProgTid(l, t.tracked.FD())); err != nil {
+		return err
+	}
+	if t.exit, err = loadTracepoint("sw_exit", ebpf.TracePoint, exitProg(keyTid, t.tracked.FD())); err != nil {
+		return err
+	}
+	for _, a := range []struct {
+		name string
+		p    *ebpf.Program
+	}{{"sched_process_fork", t.fork}, {"sched_process_exec", t.exec}, {"sched_process_exit", t.exit}} {
+		lk, err := link.Tracepoint("sched", a.name, a.p, nil)
+		if err != nil {
+			return fmt.Errorf("%w: attaching to tracepoint sched/%s: %v", ErrUnavailable, a.name, err)
+		}
+		t.links = append(t.links, lk)
+	}
+	t.schedMethod = "tracepoint"
+	return nil
+}
+
+// attachRawSched attaches the fork, exec and exit hooks as raw
+// tracepoints keyed by task. On any failure it undoes what it did and
+// reports false; the caller then uses perf tracepoints.
+func (t *ebpfTracer) attachRawSched() bool {
+	var progs []*ebpf.Program
+	var links []link.Link
+	undo := func() bool {
+		for _, lk := range links {
+			lk.Close()
+		}
+		for _, p := range progs {
+			p.Close()
+		}
+		return false
+	}
+	for _, a := range []struct {
+		name, tp string
+		insns    asm.Instructions
+	}{
+		{"sw_fork", "sched_process_fork", forkProg(rawForkKeys(), t.tracked.FD(), t.spawners.FD(), t.stats.FD())},
+		{"sw_exec", "sched_process_exec", execProgTask(t.tracked.FD())},
+		{"sw_exit", "sched_process_exit", exitProg(keyTask, t.tracked.FD())},
+	} {
+		p, err := loadTracepoint(a.name, ebpf.RawTracepoint, a.insns)
+		if err != nil {
+			return undo()
+		}
+		progs = append(progs, p)
+		lk, err := link.AttachRawTracepoint(link.RawTracepointOptions{Name: a.tp, Program: p})
+		if err != nil {
+			return undo()
+		}
+		links = append(links, lk)
+	}
+	t.fork, t.exec, t.exit = progs[0], progs[1], progs[2]
+	t.links = append(t.links, links...)
+	t.keys, t.schedMethod = keyTask, "raw_tracepoint"
+	return true
 }
 
 func (t *ebpfTracer) name() string { return BackendEBPF }
@@ -160,7 +251,10 @@ func (t *ebpfTracer) endSpawn(tid, child int) error {
 func (t *ebpfTracer) add(tids []int) (int, error) {
 	n := 0
 	for _, tid := range tids {
-		err := t.tracked.Update(key32(tid), key32(stateActive), ebpf.UpdateNoExist)
+		if t.keys != keyTid {
+			return n, fmt.Errorf("tracking thread %d: the tracer keys tasks by task_struct, not thread id", tid)
+		}
+		err := t.tracked.Update(uint64(tid), uint32(stateActive), ebpf.UpdateNoExist)
 		if errors.Is(err, ebpf.ErrKeyExist) {
 			continue
 		}
@@ -177,7 +271,7 @@ func (t *ebpfTracer) finish() (*Result, error) {
 	// The maps are read while the programs are still attached: closing a
 	// link waits for an RCU grace period, which close does for all links at
 	// once. Counts are those at the time of reading.
-	r := &Result{Backend: BackendEBPF, Method: t.method, Counts: map[int]uint64{}, FirstArgs: map[int][6]uint64{}}
+	r := &Result{Backend: BackendEBPF, Method: t.method, SchedMethod: t.schedMethod, Counts: map[int]uint64{}, FirstArgs: map[int][6]uint64{}}
 	sums, err := sumPerCPU(t.counts, nrSlots)
 	if err != nil {
 		return nil, fmt.Errorf("reading counts: %w", err)
@@ -288,20 +382,34 @@ func (t *ebpfTracer) close() error {
 	return errors.Join(errs...)
 }
 
-// Programs. Tracepoint programs get a pointer to the raw event record, whose
-// field offsets come from the format files (layout), not from headers.
+// Programs. Perf tracepoint programs get a pointer to the raw event record,
+// whose field offsets come from the format files (layout), not from
+// headers; raw tracepoint programs get the tracepoint's arguments as u64s.
 
-// lookupTid looks the current thread up in map fd, leaving the value
-// pointer in R0 (nil when absent); the key is stored at fp-4.
-func lookupTid(fd int) asm.Instructions {
+// selfKey leaves the current task's key in R0: its task_struct address or
+// its thread id (the low half of pid_tgid). Clobbers R1-R5.
+func selfKey(k taskKey) asm.Instructions {
+	if k == keyTask {
+		return asm.Instructions{asm.FnGetCurrentTask.Call()}
+	}
 	return asm.Instructions{
 		asm.FnGetCurrentPidTgid.Call(),
-		asm.StoreMem(asm.RFP, -4, asm.R0, asm.Word), // low 32 bits: thread id
+		asm.LSh.Imm(asm.R0, 32),
+		asm.RSh.Imm(asm.R0, 32),
+	}
+}
+
+// lookupSelf looks the current task up in map fd, leaving the value
+// pointer in R0 (nil when absent); the key is stored at fp-8.
+func lookupSelf(k taskKey, fd int) asm.Instructions {
+	insns := selfKey(k)
+	return append(insns,
+		asm.StoreMem(asm.RFP, -8, asm.R0, asm.DWord),
 		asm.LoadMapPtr(asm.R1, fd),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -4),
+		asm.Add.Imm(asm.R2, -8),
 		asm.FnMapLookupElem.Call(),
-	}
+	)
 }
 
 // x86-64 struct pt_regs offsets of the six syscall argument registers
@@ -309,27 +417,26 @@ func lookupTid(fd int) asm.Instructions {
 // as user_regs_struct, which is ABI.
 var amd64ArgRegs = [6]int16{112, 104, 96, 56, 72, 64}
 
-// enterProg: if the current thread is tracked, count the syscall in the
+// enterProg: if the current task is tracked, count the syscall in the
 // per-CPU array and, the first time this CPU sees the number, offer its
 // arguments to the args map with BPF_NOEXIST (so the first writer wins and
 // the hash map is not touched on the hot path).
 //
-// With raw, the program is for the raw tracepoint, whose context is
+// With argOff < 0 the program is for the raw tracepoint, whose context is
 // (struct pt_regs *regs, long id): the kernel then builds no perf record for
 // every syscall on the host, and the arguments are read from regs only on
-// first sight. Otherwise it is for the perf tracepoint, whose record layout
-// comes from the format file.
-func enterProg(l layout, raw bool, tracked, counts, args int) asm.Instructions {
-	idOff := int16(l.idOff)
-	if raw {
-		idOff = 8
-	}
+// first sight. Otherwise it is for the perf tracepoint, whose record has
+// the number at idOff and the arguments at argOff.
+//
+// Stack: fp-8 task key, fp-16 slot, fp-64..fp-16 arguments.
+func enterProg(k taskKey, idOff, argOff int, tracked, counts, args int) asm.Instructions {
+	raw := argOff < 0
 	insns := asm.Instructions{asm.Mov.Reg(asm.R6, asm.R1)}
-	insns = append(insns, lookupTid(tracked)...)
+	insns = append(insns, lookupSelf(k, tracked)...)
 	insns = append(insns,
 		asm.JEq.Imm(asm.R0, 0, "exit"),
 		asm.LoadMem(asm.R7, asm.R0, 0, asm.Word),
-		asm.LoadMem(asm.R8, asm.R6, idOff, asm.DWord),
+		asm.LoadMem(asm.R8, asm.R6, int16(idOff), asm.DWord),
 		asm.JEq.Imm(asm.R7, stateActive, "count"),
 		asm.JEq.Imm(asm.R8, nrExecve, "count"),
 		asm.JEq.Imm(asm.R8, nrExecveat, "count"),
@@ -337,10 +444,10 @@ func enterProg(l layout, raw bool, tracked, counts, args int) asm.Instructions {
 		// unsigned compare: -1 and x32 numbers go to the last slot
 		asm.JLE.Imm(asm.R8, otherSlot, "slot").WithSymbol("count"),
 		asm.Mov.Imm(asm.R8, otherSlot),
-		asm.StoreMem(asm.RFP, -8, asm.R8, asm.Word).WithSymbol("slot"),
+		asm.StoreMem(asm.RFP, -16, asm.R8, asm.Word).WithSymbol("slot"),
 		asm.LoadMapPtr(asm.R1, counts),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -8),
+		asm.Add.Imm(asm.R2, -16),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, "exit"),
 		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
@@ -355,7 +462,7 @@ func enterProg(l layout, raw bool, tracked, counts, args int) asm.Instructions {
 		if raw {
 			insns = append(insns,
 				asm.Mov.Reg(asm.R1, asm.RFP),
-				asm.Add.Imm(asm.R1, int32(-56+8*i)),
+				asm.Add.Imm(asm.R1, int32(-64+8*i)),
 				asm.Mov.Imm(asm.R2, 8),
 				asm.Mov.Reg(asm.R3, asm.R9),
 				asm.Add.Imm(asm.R3, int32(amd64ArgRegs[i])),
@@ -364,16 +471,16 @@ func enterProg(l layout, raw bool, tracked, counts, args int) asm.Instructions {
 			continue
 		}
 		insns = append(insns,
-			asm.LoadMem(asm.R1, asm.R6, int16(l.argOff+8*i), asm.DWord),
-			asm.StoreMem(asm.RFP, int16(-56+8*i), asm.R1, asm.DWord),
+			asm.LoadMem(asm.R1, asm.R6, int16(argOff+8*i), asm.DWord),
+			asm.StoreMem(asm.RFP, int16(-64+8*i), asm.R1, asm.DWord),
 		)
 	}
 	return append(insns,
 		asm.LoadMapPtr(asm.R1, args),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -8),
+		asm.Add.Imm(asm.R2, -16),
 		asm.Mov.Reg(asm.R3, asm.RFP),
-		asm.Add.Imm(asm.R3, -56),
+		asm.Add.Imm(asm.R3, -64),
 		asm.Mov.Imm(asm.R4, int32(ebpf.UpdateNoExist)),
 		asm.FnMapUpdateElem.Call(),
 		asm.Mov.Imm(asm.R0, 0).WithSymbol("exit"),
@@ -381,41 +488,65 @@ func enterProg(l layout, raw bool, tracked, counts, args int) asm.Instructions {
 	)
 }
 
-// forkProg: a child of a tracked thread inherits its state; a child of a
-// spawner thread starts pending. Failed inserts are counted in stats.
-func forkProg(l layout, tracked, spawners, stats int) asm.Instructions {
+// perfForkKeys: from the sched_process_fork record (R6), the parent's key
+// to fp-8, the child's to fp-16 and the parent's thread id to fp-20.
+func perfForkKeys(l layout) asm.Instructions {
 	return asm.Instructions{
-		asm.Mov.Reg(asm.R6, asm.R1),
 		asm.LoadMem(asm.R1, asm.R6, int16(l.parentOff), asm.Word),
-		asm.StoreMem(asm.RFP, -4, asm.R1, asm.Word),
+		asm.StoreMem(asm.RFP, -8, asm.R1, asm.DWord),
+		asm.StoreMem(asm.RFP, -20, asm.R1, asm.Word),
 		asm.LoadMem(asm.R1, asm.R6, int16(l.childOff), asm.Word),
-		asm.StoreMem(asm.RFP, -8, asm.R1, asm.Word),
+		asm.StoreMem(asm.RFP, -16, asm.R1, asm.DWord),
+	}
+}
+
+// rawForkKeys: the same from raw sched_process_fork(struct task_struct
+// *parent, struct task_struct *child) (R6 = args). kernel_clone fires it
+// in the parent, so the parent is the current task.
+func rawForkKeys() asm.Instructions {
+	return asm.Instructions{
+		asm.FnGetCurrentTask.Call(),
+		asm.StoreMem(asm.RFP, -8, asm.R0, asm.DWord),
+		asm.FnGetCurrentPidTgid.Call(),
+		asm.StoreMem(asm.RFP, -20, asm.R0, asm.Word),
+		asm.LoadMem(asm.R1, asm.R6, 8, asm.DWord),
+		asm.StoreMem(asm.RFP, -16, asm.R1, asm.DWord),
+	}
+}
+
+// forkProg: a child of a tracked task inherits its state; a child of a
+// spawner thread starts pending. Failed inserts are counted in stats. keys
+// fills fp-8 (parent key), fp-16 (child key) and fp-20 (parent tid).
+func forkProg(keys asm.Instructions, tracked, spawners, stats int) asm.Instructions {
+	insns := asm.Instructions{asm.Mov.Reg(asm.R6, asm.R1)}
+	insns = append(insns, keys...)
+	return append(insns,
 		asm.LoadMapPtr(asm.R1, tracked),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -4),
+		asm.Add.Imm(asm.R2, -8),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, "spawner"),
 		asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
-		asm.StoreMem(asm.RFP, -12, asm.R1, asm.Word),
+		asm.StoreMem(asm.RFP, -24, asm.R1, asm.Word),
 		asm.Ja.Label("insert"),
 		asm.LoadMapPtr(asm.R1, spawners).WithSymbol("spawner"),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -4),
+		asm.Add.Imm(asm.R2, -20),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, "exit"),
-		asm.StoreImm(asm.RFP, -12, statePending, asm.Word),
+		asm.StoreImm(asm.RFP, -24, statePending, asm.Word),
 		asm.LoadMapPtr(asm.R1, tracked).WithSymbol("insert"),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -8),
+		asm.Add.Imm(asm.R2, -16),
 		asm.Mov.Reg(asm.R3, asm.RFP),
-		asm.Add.Imm(asm.R3, -12),
+		asm.Add.Imm(asm.R3, -24),
 		asm.Mov.Imm(asm.R4, int32(ebpf.UpdateAny)),
 		asm.FnMapUpdateElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, "exit"),
-		asm.StoreImm(asm.RFP, -16, statUntrk, asm.Word),
+		asm.StoreImm(asm.RFP, -32, statUntrk, asm.Word),
 		asm.LoadMapPtr(asm.R1, stats),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -16),
+		asm.Add.Imm(asm.R2, -32),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, "exit"),
 		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
@@ -423,54 +554,68 @@ func forkProg(l layout, tracked, spawners, stats int) asm.Instructions {
 		asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord),
 		asm.Mov.Imm(asm.R0, 0).WithSymbol("exit"),
 		asm.Return(),
-	}
+	)
 }
 
-// execProg: a successful execve makes the task active. When a thread other
-// than the leader execs, de_thread has already reaped the leader (whose
-// exit removed its entry) and given the thread the leader's id, so the
-// state is looked up under old_pid and stored under pid.
-func execProg(l layout, tracked int) asm.Instructions {
+// execProgTid: a successful execve makes the task active. When a thread
+// other than the leader execs, de_thread has already reaped the leader
+// (whose exit removed its entry) and given the thread the leader's id, so
+// the state is looked up under old_pid and stored under pid.
+func execProgTid(l layout, tracked int) asm.Instructions {
 	return asm.Instructions{
 		asm.Mov.Reg(asm.R6, asm.R1),
 		asm.LoadMem(asm.R1, asm.R6, int16(l.execOldOff), asm.Word),
-		asm.StoreMem(asm.RFP, -4, asm.R1, asm.Word),
+		asm.StoreMem(asm.RFP, -8, asm.R1, asm.DWord),
 		asm.LoadMem(asm.R7, asm.R6, int16(l.execPidOff), asm.Word),
-		asm.StoreMem(asm.RFP, -8, asm.R7, asm.Word),
-		asm.StoreImm(asm.RFP, -12, stateActive, asm.Word),
+		asm.StoreMem(asm.RFP, -16, asm.R7, asm.DWord),
+		asm.StoreImm(asm.RFP, -24, stateActive, asm.Word),
 		asm.LoadMapPtr(asm.R1, tracked),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -4),
+		asm.Add.Imm(asm.R2, -8),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, "exit"),
 		asm.LoadMapPtr(asm.R1, tracked),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -8),
+		asm.Add.Imm(asm.R2, -16),
 		asm.Mov.Reg(asm.R3, asm.RFP),
-		asm.Add.Imm(asm.R3, -12),
+		asm.Add.Imm(asm.R3, -24),
 		asm.Mov.Imm(asm.R4, int32(ebpf.UpdateAny)),
 		asm.FnMapUpdateElem.Call(),
-		asm.LoadMem(asm.R1, asm.RFP, -4, asm.Word),
+		asm.LoadMem(asm.R1, asm.RFP, -8, asm.DWord),
 		asm.JEq.Reg(asm.R1, asm.R7, "exit"),
 		asm.LoadMapPtr(asm.R1, tracked),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -4),
+		asm.Add.Imm(asm.R2, -8),
 		asm.FnMapDeleteElem.Call(),
 		asm.Mov.Imm(asm.R0, 0).WithSymbol("exit"),
 		asm.Return(),
 	}
 }
 
-// exitProg forgets an exiting thread, so a recycled thread id is not traced.
-func exitProg(tracked int) asm.Instructions {
-	return asm.Instructions{
-		asm.FnGetCurrentPidTgid.Call(),
-		asm.StoreMem(asm.RFP, -4, asm.R0, asm.Word),
+// execProgTask: the same keyed by task. The exec'ing task keeps its
+// task_struct through de_thread (it takes over the leader's id, not its
+// struct), so its entry only changes state.
+func execProgTask(tracked int) asm.Instructions {
+	insns := lookupSelf(keyTask, tracked)
+	return append(insns,
+		asm.JEq.Imm(asm.R0, 0, "exit"),
+		asm.StoreImm(asm.R0, 0, stateActive, asm.Word),
+		asm.Mov.Imm(asm.R0, 0).WithSymbol("exit"),
+		asm.Return(),
+	)
+}
+
+// exitProg forgets an exiting task, so a recycled thread id or task_struct
+// is not traced.
+func exitProg(k taskKey, tracked int) asm.Instructions {
+	insns := selfKey(k)
+	return append(insns,
+		asm.StoreMem(asm.RFP, -8, asm.R0, asm.DWord),
 		asm.LoadMapPtr(asm.R1, tracked),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -4),
+		asm.Add.Imm(asm.R2, -8),
 		asm.FnMapDeleteElem.Call(),
 		asm.Mov.Imm(asm.R0, 0),
 		asm.Return(),
-	}
+	)
 }

@@ -29,16 +29,26 @@ type backend interface {
 	close() error
 }
 
-func newBackend(fs *tracefs, name string, perfTracepoint bool) (backend, error) {
+// newBackend opens the named backend; tids says threads will be added by
+// id (a --pid trace).
+func newBackend(lfs *lazyTracefs, name string, perfTracepoint, tids bool) (backend, error) {
 	switch name {
 	case BackendEBPF:
-		return newEBPF(fs, perfTracepoint)
+		return newEBPF(lfs, perfTracepoint, tids)
 	case BackendTracefs:
+		fs, err := lfs.get()
+		if err != nil {
+			return nil, err
+		}
 		return newTracefsTracer(fs)
 	}
-	b, err := newEBPF(fs, perfTracepoint)
+	b, err := newEBPF(lfs, perfTracepoint, tids)
 	if err == nil {
 		return b, nil
+	}
+	fs, err2 := lfs.get()
+	if err2 != nil {
+		return nil, errors.Join(err, err2)
 	}
 	t, err2 := newTracefsTracer(fs)
 	if err2 != nil {
@@ -59,12 +69,9 @@ func run(ctx context.Context, opts Options) (res *Result, err error) {
 			return nil, fmt.Errorf("%w: %d", ErrNoProcess, opts.PID)
 		}
 	}
-	fs, err := openTracefs()
-	if err != nil {
-		return nil, err
-	}
+	fs := &lazyTracefs{}
 	defer func() { err = errors.Join(err, fs.close()) }()
-	b, err := newBackend(fs, opts.Backend, opts.perfTracepoint)
+	b, err := newBackend(fs, opts.Backend, opts.perfTracepoint, opts.PID != 0)
 	if err != nil {
 		return nil, err
 	}

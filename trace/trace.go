@@ -75,10 +75,14 @@ func (o *Options) check() error {
 
 // Result is what one trace saw.
 type Result struct {
-	Backend string        `json:"backend"`
-	Method  string        `json:"method"` // ebpf: "raw_tracepoint" or "tracepoint"; tracefs: "trace_pipe_raw"
-	Arch    syscalls.Arch `json:"arch"`   // the host's: syscall numbers are its
-	Root    int           `json:"root"`   // pid of the traced (or started) process
+	Backend string `json:"backend"`
+	Method  string `json:"method"` // sys_enter: ebpf "raw_tracepoint" or "tracepoint"; tracefs "trace_pipe_raw"
+	// SchedMethod is how the ebpf backend follows fork, exec and exit:
+	// "raw_tracepoint" (tasks keyed by task_struct) or "tracepoint" (by
+	// thread id; --pid traces, and kernels without raw sched hooks).
+	SchedMethod string        `json:"sched_method,omitempty"`
+	Arch        syscalls.Arch `json:"arch"` // the host's: syscall numbers are its
+	Root        int           `json:"root"` // pid of the traced (or started) process
 	// Counts is the number of sys_enter events (syscalls that reached the
 	// kernel) per syscall number, over the whole traced tree.
 	Counts map[int]uint64 `json:"counts"`

@@ -85,7 +85,40 @@ func (fs *tracefs) close() error {
 	return err
 }
 
-// formats reads the event formats both backends use.
+// lazyTracefs opens tracefs on first use: the eBPF tracer with raw
+// tracepoints never needs it, and finding (or mounting) it costs a
+// mountinfo read on every run.
+type lazyTracefs struct {
+	fs   *tracefs
+	err  error
+	done bool
+}
+
+func (l *lazyTracefs) get() (*tracefs, error) {
+	if !l.done {
+		l.fs, l.err = openTracefs()
+		l.done = true
+	}
+	return l.fs, l.err
+}
+
+// layout reads the event formats through get.
+func (l *lazyTracefs) layout() (layout, error) {
+	fs, err := l.get()
+	if err != nil {
+		return layout{}, err
+	}
+	return fs.layout()
+}
+
+func (l *lazyTracefs) close() error {
+	if l.fs == nil {
+		return nil
+	}
+	return l.fs.close()
+}
+
+// layout reads the event formats both backends use.
 func (fs *tracefs) layout() (layout, error) {
 	enter, err := fs.read("events/raw_syscalls/sys_enter/format")
 	if err != nil {

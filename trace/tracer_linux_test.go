@@ -51,12 +51,9 @@ func needBackend(t *testing.T, name string) {
 	if os.Geteuid() != 0 {
 		t.Skip("tracing needs root")
 	}
-	fs, err := openTracefs()
-	if err != nil {
-		t.Skipf("tracefs unavailable: %v", err)
-	}
+	fs := &lazyTracefs{}
 	defer fs.close()
-	b, err := newBackend(fs, name, false)
+	b, err := newBackend(fs, name, false, false)
 	if err != nil {
 		t.Skipf("%s backend unavailable: %v", name, err)
 	}
@@ -195,6 +192,14 @@ func TestDDMatchesStrace(t *testing.T) {
 				t.Skip("raw sys_enter is used on amd64 only")
 			}
 			res, got := mustRun(t, Options{Cmd: dd, Backend: backend, perfTracepoint: v.perf})
+			// Raw sched hooks need kernel BTF for task_struct.pid.
+			_, btfErr := os.Stat("/sys/kernel/btf/vmlinux")
+			if wantRaw := !v.perf && btfErr == nil; backend == BackendEBPF && wantRaw != (res.SchedMethod == "raw_tracepoint") {
+				t.Errorf("sched hooks attached as %q; perf tracepoints forced %v, kernel BTF %v", res.SchedMethod, v.perf, btfErr)
+			}
+			if wantRaw := !v.perf; backend == BackendEBPF && wantRaw != (res.SchedMethod == "raw_tracepoint") {
+				t.Errorf("sched hooks attached as %q with perf tracepoints forced %v", res.SchedMethod, v.perf)
+			}
 			if res.Backend != backend || res.Method != v.method || res.Lost != 0 || res.Untracked != 0 || res.ExitCode != 0 {
 				t.Fatalf("backend %s method %s lost %d untracked %d exit %d", res.Backend, res.Method, res.Lost, res.Untracked, res.ExitCode)
 			}
