@@ -6,11 +6,10 @@
 #     each, interleaved. Pass: traced/untraced <= 1.6, and the traced counts
 #     are exactly 2,000,000 reads and writes plus dd's startup calls (taken
 #     from the count=20000 run), with lost = 0.
-#  2. count=20000: `strace -f -c` vs sysweight trace, medians of RUNS.
-#     Pass: strace/ours >= 20 on dd's own copy time (the slowdown the
-#     workload sees); the whole-command ratio is printed beside it, but at
-#     40 k syscalls it is bounded by our fixed start-up (BPF load, attach,
-#     detach: ~0.1 s), not by per-syscall cost.
+#  2. count=20000: `strace -f -c` vs `sysweight trace`, whole command
+#     lines, medians of RUNS (hyperfine). Pass: strace/ours >= 20. At 40 k
+#     syscalls this is bounded by our fixed cost (Go start-up ~20 ms, BPF
+#     load and attach ~7 ms, spawn and detach ~5 ms), not per-syscall cost.
 #
 # Times are whole command lines (tracer start-up, BPF load and attach
 # included), plus dd's own "copied, X s" figure, which leaves start-up out.
@@ -22,7 +21,9 @@ BIG=2000000
 SMALL=20000
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "bench-trace: needs root" >&2; exit 2; }
-command -v strace >/dev/null || { echo "bench-trace: needs strace" >&2; exit 2; }
+for t in strace hyperfine bc python3; do
+	command -v "$t" >/dev/null || { echo "bench-trace: needs $t" >&2; exit 2; }
+done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/sysweight" ./cmd/sysweight
@@ -71,14 +72,14 @@ r1=$(ratio "$mt" "$mu"); r1dd=$(ratio "$dt" "$du")
 echo "count=$BIG, $RUNS runs: median wall untraced $mu s, traced $mt s, ratio $r1 (dd's own time: $du s vs $dt s, ratio $r1dd)"
 if [ "$(echo "$r1 <= 1.6" | bc -l)" != 1 ]; then echo "  FAIL: ratio $r1 > 1.6"; fail=1; fi
 
-for i in $(seq "$RUNS"); do
-	run strace strace -f -c -o /dev/null "${dd_small[@]}"
-	run ours "$T" -backend "$BACKEND" -o /dev/null -- "${dd_small[@]}"
-done
-ms=$(median "$tmp/strace.wall"); mo=$(median "$tmp/ours.wall")
-ds=$(median "$tmp/strace.dd"); do_=$(median "$tmp/ours.dd")
-r2=$(ratio "$ms" "$mo"); r2dd=$(ratio "$ds" "$do_")
-echo "count=$SMALL, $RUNS runs: median wall strace -f -c $ms s, ours $mo s, strace/ours $r2 (dd's own time: $ds s vs $do_ s, ratio $r2dd)"
-if [ "$(echo "$r2dd >= 20" | bc -l)" != 1 ]; then echo "  FAIL: strace/ours on dd's own time $r2dd < 20"; fail=1; fi
+# hyperfine -N: no shell around either command, so the medians are of
+# the two command lines alone.
+hyperfine -N -w 1 -r "$RUNS" --export-json "$tmp/small.hf.json" \
+	"strace -f -c -o /dev/null ${dd_small[*]}" \
+	"$tmp/sysweight trace --backend $BACKEND -o json -- ${dd_small[*]}" >/dev/null
+read -r ms mo < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(r[0]["median"], r[1]["median"])' "$tmp/small.hf.json")
+r2=$(ratio "$ms" "$mo")
+echo "count=$SMALL, $RUNS runs (hyperfine, 1 warm-up): median wall strace -f -c $ms s, sysweight trace $mo s, strace/ours $r2"
+if [ "$(echo "$r2 >= 20" | bc -l)" != 1 ]; then echo "  FAIL: strace/ours $r2 < 20"; fail=1; fi
 uptime
 exit $fail
