@@ -2,6 +2,7 @@ package passthrough
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,16 +18,19 @@ const (
 	SysEnter EventKind = iota + 1 // raw_syscalls:sys_enter
 	Marker                        // a write to trace_marker
 	Lost                          // the ring buffer dropped events here
+	Fork                          // sched:sched_process_fork
 )
 
 // TraceEvent is one line of a tracefs instance's trace_pipe.
 type TraceEvent struct {
-	Kind EventKind
-	TID  int
-	Nr   int
-	Args [6]uint64
-	Text string // Marker
-	N    uint64 // Lost
+	Kind  EventKind
+	TID   int
+	TGID  int // with options/record-tgid; 0 when absent or unknown
+	Nr    int
+	Args  [6]uint64
+	Text  string // Marker
+	N     uint64 // Lost
+	Child int    // Fork: the new task's id (a process's pid or a thread's tid)
 }
 
 // ParseTraceLine decodes one line of trace_pipe text output. Lines of other
@@ -34,7 +38,12 @@ type TraceEvent struct {
 //
 //	<comm>-<tid> [<cpu>] <flags> <secs>.<usecs>: sys_enter: NR <nr> (<a0>, …, <a5>)
 //	<comm>-<tid> [<cpu>] <flags> <secs>.<usecs>: tracing_mark_write: <text>
+//	<comm>-<tid> [<cpu>] <flags> <secs>.<usecs>: sched_process_fork: comm=<c> pid=<p> child_comm=<c> child_pid=<pid>
 //	CPU:<n> [LOST <count> EVENTS]
+//
+// With options/record-tgid the task is followed by its thread group id,
+// "<comm>-<tid> (<tgid>) [<cpu>]", or "(-------)" when the kernel has not
+// recorded it.
 //
 // (include/trace/events/syscalls.h, kernel/trace/trace_output.c). The
 // arguments are hexadecimal without 0x. The command name may hold any
@@ -59,16 +68,29 @@ func ParseTraceLine(line string) (ev TraceEvent, ok bool, err error) {
 		kind, head, body = SysEnter, h, b
 	} else if h, b, found := strings.Cut(line, ": tracing_mark_write: "); found {
 		kind, head, body = Marker, h, b
+	} else if h, b, found := strings.Cut(line, ": sched_process_fork: "); found {
+		kind, head, body = Fork, h, b
 	} else {
 		return ev, false, nil
 	}
-	tid, err := headTID(head)
+	tid, tgid, err := headIDs(head)
 	if err != nil {
 		return ev, false, fmt.Errorf("%w: %v in %q", ErrTraceLine, err, line)
 	}
-	ev = TraceEvent{Kind: kind, TID: tid}
-	if kind == Marker {
+	ev = TraceEvent{Kind: kind, TID: tid, TGID: tgid}
+	switch kind {
+	case Marker:
 		ev.Text = body
+		return ev, true, nil
+	case Fork:
+		// comms may hold any byte: the child's pid is the last field
+		i := strings.LastIndex(body, "child_pid=")
+		if i < 0 {
+			return ev, false, fmt.Errorf("%w: want \"child_pid=<pid>\" in %q", ErrTraceLine, line)
+		}
+		if ev.Child, err = strconv.Atoi(body[i+len("child_pid="):]); err != nil || ev.Child <= 0 {
+			return ev, false, fmt.Errorf("%w: child_pid %q: want a positive integer in %q", ErrTraceLine, body[i+len("child_pid="):], line)
+		}
 		return ev, true, nil
 	}
 	nrs, argText, found := strings.Cut(body, " (")
@@ -90,22 +112,36 @@ func ParseTraceLine(line string) (ev TraceEvent, ok bool, err error) {
 	return ev, true, nil
 }
 
-// headTID finds the tid in "<comm>-<tid> [<cpu>] <flags> <ts>".
-func headTID(head string) (int, error) {
+// headIDs finds the tid and the tgid (0 if absent or unknown) in
+// "<comm>-<tid> [(<tgid>)] [<cpu>] <flags> <ts>".
+func headIDs(head string) (tid, tgid int, err error) {
 	i := strings.LastIndex(head, " [")
 	if i < 0 {
-		return 0, fmt.Errorf("no \" [cpu]\" field")
+		return 0, 0, fmt.Errorf("no \" [cpu]\" field")
 	}
 	task := strings.TrimSpace(head[:i])
+	if strings.HasSuffix(task, ")") {
+		k := strings.LastIndex(task, "(")
+		if k < 0 {
+			return 0, 0, fmt.Errorf("task %q: want comm-tid (tgid)", task)
+		}
+		g := strings.TrimSpace(task[k+1 : len(task)-1])
+		if strings.Trim(g, "-") != "" {
+			if tgid, err = strconv.Atoi(g); err != nil || tgid <= 0 {
+				return 0, 0, fmt.Errorf("tgid %q: want a positive integer or dashes", g)
+			}
+		}
+		task = strings.TrimSpace(task[:k])
+	}
 	j := strings.LastIndexByte(task, '-')
 	if j < 0 {
-		return 0, fmt.Errorf("task %q: want comm-tid", task)
+		return 0, 0, fmt.Errorf("task %q: want comm-tid", task)
 	}
-	tid, err := strconv.Atoi(task[j+1:])
+	tid, err = strconv.Atoi(task[j+1:])
 	if err != nil || tid < 0 {
-		return 0, fmt.Errorf("task %q: want comm-tid", task)
+		return 0, 0, fmt.Errorf("task %q: want comm-tid", task)
 	}
-	return tid, nil
+	return tid, tgid, nil
 }
 
 // markerPrefix starts every marker this package writes.
@@ -113,6 +149,14 @@ const markerPrefix = "sysweight-pt "
 
 func beginMarker(seq int) string { return markerPrefix + "B " + strconv.Itoa(seq) }
 func endMarker(seq int) string   { return markerPrefix + "E " + strconv.Itoa(seq) }
+
+// The probe run's markers: written when the probe's hello and done lines
+// arrive, so that what lies between them happened after the sandbox was
+// set up (and, for gVisor, after its filters were installed).
+const (
+	runBeginMarker = markerPrefix + "H"
+	runEndMarker   = markerPrefix + "D"
+)
 
 // Collector ties trace events to probe windows. The controller declares a
 // window (Declare) before it writes the window's begin marker, so the
@@ -129,7 +173,25 @@ type Collector struct {
 	skipped []Skip
 	calls   int // the probe's "done" count, -1 before done
 	badMark int
+
+	// The probe run, between runBeginMarker and runEndMarker, by process.
+	launcher         int // tgid of the process passthrough started
+	roles            map[int]string
+	forkParent       map[int]int // child pid or tid -> the forking task's tgid
+	inRun            bool
+	runBegan, runEnd bool
+	runByTGID        map[int]map[int]uint64
+	runNoTGID        uint64 // events in the probe run without a tgid
 }
+
+// Process roles in Matrix.ProbeRun.
+const (
+	RoleLauncher = "launcher" // the process passthrough started
+	RoleSentry   = "sentry"   // gVisor's runsc-sandbox
+	RoleGofer    = "gofer"    // gVisor's runsc-gofer
+	RoleStub     = "stub"     // a process the Sentry (or a stub) forked: the platform's stubs
+	RoleOther    = "other"    // any other process of the tree, or one without a recorded tgid
+)
 
 type window struct {
 	seq              int
@@ -151,7 +213,47 @@ func NewCollector(arch syscalls.Arch) (*Collector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Collector{table: t, windows: map[int]*window{}, run: map[int]uint64{}, calls: -1}, nil
+	return &Collector{table: t, windows: map[int]*window{}, run: map[int]uint64{}, calls: -1,
+		roles: map[int]string{}, forkParent: map[int]int{}, runByTGID: map[int]map[int]uint64{}}, nil
+}
+
+// SetRoles names processes by tgid (RoleSentry, RoleGofer); stubs are
+// found from the fork events, as processes the Sentry forked.
+func (c *Collector) SetRoles(roles map[int]string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	maps.Copy(c.roles, roles)
+}
+
+// role resolves tgid's role; c.mu is held. A process without a role of
+// its own is a stub when its forking parent is the Sentry or a stub.
+func (c *Collector) role(tgid int) string { return c.roleAt(tgid, 0) }
+
+func (c *Collector) roleAt(tgid, depth int) string {
+	switch {
+	case tgid == 0:
+		return RoleOther
+	case tgid == c.launcher:
+		return RoleLauncher
+	case c.roles[tgid] != "":
+		return c.roles[tgid]
+	}
+	parent, ok := c.forkParent[tgid]
+	if !ok || parent == tgid || depth > 64 { // recycled pids must not loop
+		return RoleOther
+	}
+	if r := c.roleAt(parent, depth+1); r == RoleSentry || r == RoleStub {
+		return RoleStub
+	}
+	return RoleOther
+}
+
+// SetLauncher names the process passthrough started (its tgid): the probe
+// run's events are split into its own and everyone else's.
+func (c *Collector) SetLauncher(tgid int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.launcher = tgid
 }
 
 // Declare records a probe begin line; it returns the marker to write.
@@ -239,6 +341,14 @@ func (c *Collector) Event(ev TraceEvent) {
 			return
 		}
 		kind, num, _ := strings.Cut(strings.TrimSpace(rest), " ")
+		switch markerPrefix + kind {
+		case runBeginMarker:
+			c.inRun, c.runBegan = true, true
+			return
+		case runEndMarker:
+			c.inRun, c.runEnd = false, c.runBegan
+			return
+		}
 		seq, err := strconv.Atoi(num)
 		w := c.windows[seq]
 		if err != nil || w == nil {
@@ -256,8 +366,23 @@ func (c *Collector) Event(ev TraceEvent) {
 				w.ended, c.cur = true, nil
 			}
 		}
+	case Fork:
+		if ev.TGID != 0 {
+			c.forkParent[ev.Child] = ev.TGID
+		}
 	case SysEnter:
 		c.run[ev.Nr]++
+		if c.inRun {
+			if ev.TGID == 0 {
+				c.runNoTGID++
+			}
+			m := c.runByTGID[ev.TGID]
+			if m == nil {
+				m = map[int]uint64{}
+				c.runByTGID[ev.TGID] = m
+			}
+			m[ev.Nr]++
+		}
 		if w := c.cur; w != nil {
 			w.counts[ev.Nr]++
 			if ev.Nr == w.nr && w.name != Nop {
@@ -329,6 +454,28 @@ func (c *Collector) Matrix() *Matrix {
 			call.Reached = No
 		}
 		m.Calls = append(m.Calls, call)
+	}
+	switch {
+	case c.runBegan && c.runEnd:
+		byRole := map[string]map[int]uint64{}
+		for tgid, counts := range c.runByTGID {
+			r := c.role(tgid)
+			if byRole[r] == nil {
+				byRole[r] = map[int]uint64{}
+			}
+			for nr, n := range counts {
+				byRole[r][nr] += n
+			}
+		}
+		m.ProbeRun = map[string]map[string]uint64{}
+		for r, counts := range byRole {
+			m.ProbeRun[r] = c.names(counts)
+		}
+		if c.runNoTGID > 0 {
+			m.Notes = append(m.Notes, fmt.Sprintf("%d probe-run events had no thread group id; they count as other processes'", c.runNoTGID))
+		}
+	case c.runBegan:
+		m.Notes = append(m.Notes, "the probe run's end marker never came through the trace; no probe-run counts")
 	}
 	if c.badMark > 0 {
 		m.Notes = append(m.Notes, fmt.Sprintf("%d trace markers named no declared window", c.badMark))

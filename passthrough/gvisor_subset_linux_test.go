@@ -27,8 +27,9 @@ import (
 
 // TestGVisorObservedWithinInstalled checks the committed gVisor matrices
 // against the filters runsc really installs (issue 4): every host syscall
-// the sandbox made during a probe window must be one that the installed
-// Sentry, Gofer or stub filters let through for some corpus tuple. A
+// the sandbox's processes made during the probe run (from the probe's
+// hello to its done line), and so in every probe window, must be one that
+// the installed Sentry, Gofer or stub filters let through for some input. A
 // syscall outside them would have killed the process (gVisor's filters
 // trap or kill what they do not allow), so a miss means the matrix or
 // this evaluation is wrong. The filters are dumped from a fresh sandbox
@@ -125,13 +126,59 @@ func TestGVisorObservedWithinInstalled(t *testing.T) {
 				}
 				t.Logf("%s: in windows, outside Sentry∪Gofer: %v (allowed by the stub filters: all but %v)", rt, out.sorted(), notStub)
 			}
-			// The matrix counts the whole tree without pids, so a whole-run
-			// syscall cannot be tied to a process or to before or after its
-			// filter. What no installed filter allows can only have come
-			// before the filters went in or from the unfiltered runsc front
-			// end (the cli process).
+			// The probe run (hello to done) by process role: each of the
+			// Sentry, the Gofer and the stubs within its own filters, and
+			// nothing from an unknown process.
+			pr := m.ProbeRun
+			if len(pr) == 0 {
+				t.Fatalf("%s.json has no probe-run counts: re-run make passthrough-matrix PT_RUNTIMES=%s", rt, rt)
+			}
+			sandbox := set{}
+			for _, r := range []string{RoleSentry, RoleGofer, RoleStub} {
+				sandbox.add(keys(pr[r]))
+			}
+			t.Logf("%s: probe run (hello to done): Sentry %d, Gofer %d, stubs %d, all three %d syscalls; runsc front end %d; other %d",
+				rt, len(pr[RoleSentry]), len(pr[RoleGofer]), len(pr[RoleStub]), len(sandbox), len(pr[RoleLauncher]), len(pr[RoleOther]))
+			// The Gofer may well be idle: with directfs (runsc's default)
+			// the Sentry opens files itself.
+			if len(pr[RoleSentry]) == 0 {
+				t.Errorf("%s: no probe-run syscalls from the Sentry: its role was not found", rt)
+			}
+			if len(pr[RoleOther]) > 0 {
+				t.Errorf("%s: probe-run syscalls from processes that are not the front end, Sentry, Gofer or a stub: %v", rt, keys(pr[RoleOther]).sorted())
+			}
+			for _, r := range []string{RoleSentry, RoleGofer} {
+				if out := keys(pr[r]).minus(allowed[r]); len(out) > 0 {
+					t.Errorf("%s: %s made %d host syscalls its installed filter does not allow: %v", rt, r, len(out), out.sorted())
+				}
+			}
+			if out := sandbox.minus(sg); len(out) > 0 {
+				t.Logf("%s: probe run outside Sentry∪Gofer: %v, made by the stubs: %v", rt, out.sorted(), keys(pr[RoleStub]).sorted())
+			}
+			if len(allowed[RoleStub]) > 0 {
+				if out := keys(pr[RoleStub]).minus(allowed[RoleStub]); len(out) > 0 {
+					t.Errorf("%s: stubs made %d host syscalls their installed filters do not allow: %v", rt, len(out), out.sorted())
+				}
+			} else {
+				// ptrace: the Sentry traces its stubs, and only a tracer can
+				// read a filter (PTRACE_SECCOMP_GET_FILTER). The stub filter's
+				// allowed syscalls are then taken from gVisor's source at the
+				// pinned runsc version (pkg/sentry/platform/ptrace:
+				// attachedThread in subprocess_linux.go, appendArchSeccompRules
+				// in subprocess_amd64.go); everything else kills the thread.
+				documented := set{"clone": true, "wait4": true, "exit": true, "prctl": true, "getppid": true, "getpid": true,
+					"kill": true, "mmap": true, "munmap": true, "arch_prctl": true}
+				if out := keys(pr[RoleStub]).minus(documented); len(out) > 0 {
+					t.Errorf("%s: stubs made %v, outside gVisor's ptrace stub rules", rt, out.sorted())
+				}
+				t.Logf("%s: stub filters unreadable (the Sentry is their tracer); the stubs made %v, all in gVisor's ptrace stub rules (%d syscalls)",
+					rt, keys(pr[RoleStub]).sorted(), len(documented))
+			}
+			t.Logf("%s: runsc front end (no seccomp filter) in the probe run: %v", rt, keys(pr[RoleLauncher]).sorted())
+			// The whole run adds runsc's set-up before any filter is in and
+			// tear-down; it is not split by process, and only reported.
 			inside := whole.minus(whole.minus(all))
-			t.Logf("%s: whole run ∩ installed %d; whole run outside every installed filter %d (pre-filter set-up or the unfiltered runsc front end): %v",
+			t.Logf("%s: whole run ∩ installed %d; whole run outside every installed filter %d (set-up before the filters, or the front end): %v",
 				rt, len(inside), len(whole)-len(inside), whole.minus(all).sorted())
 		})
 	}

@@ -76,6 +76,14 @@ type Matrix struct {
 	// RunHost counts host syscalls over the whole run: runtime start-up
 	// and tear-down included.
 	RunHost map[string]uint64 `json:"run_host"`
+	// ProbeRun counts host syscalls from the probe's hello line to its
+	// done line, when the sandbox is up (gVisor's filters are in) and the
+	// probe runs, by the role of the process that made them (Role…): the
+	// launcher is the process passthrough started (the runc or runsc front
+	// end, the shell that starts crun, or QEMU itself); gVisor's Sentry and
+	// Gofer are found in /proc when the probe says hello, and its stubs are
+	// the processes the Sentry forks.
+	ProbeRun map[string]map[string]uint64 `json:"probe_run,omitempty"`
 	// Lost is the number of events the trace buffer dropped (LOST lines).
 	Lost        uint64  `json:"lost"`
 	WallSeconds float64 `json:"wall_seconds"`

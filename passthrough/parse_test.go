@@ -3,6 +3,7 @@ package passthrough
 import (
 	"bufio"
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,11 +76,124 @@ func TestParseTraceLineSample(t *testing.T) {
 	}
 }
 
+// testdata/trace_pipe_tgid.txt is real trace output from this project's
+// host (Linux 6.18): a private instance with trace_clock=mono, event-fork
+// and record-tgid following a subshell that runs `sleep 0.3` and then
+// execs `busybox sh -c 'busybox cat /nonexistent & wait; busybox true'`,
+// with the probe-run markers written from the (untraced) shell around it.
+// Per-tgid counts: `grep sys_enter … | awk '{print $2, $3}' | sort | uniq -c`.
+func TestParseTraceLineTGID(t *testing.T) {
+	f, err := os.Open("testdata/trace_pipe_tgid.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	c, _ := NewCollector(syscalls.X86_64)
+	c.SetLauncher(7235) // the exec'd busybox sh
+	byTGID := map[int]int{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		ev, ok, err := ParseTraceLine(sc.Text())
+		if err != nil || !ok {
+			t.Fatalf("%q: ok %v, %v", sc.Text(), ok, err)
+		}
+		if ev.Kind == SysEnter {
+			byTGID[ev.TGID]++
+			if ev.TID != ev.TGID {
+				t.Errorf("%q: tid %d tgid %d; every task here is single-threaded", sc.Text(), ev.TID, ev.TGID)
+			}
+		}
+		c.Event(ev)
+	}
+	if want := map[int]int{7236: 113, 7235: 84, 7237: 24}; !maps.Equal(byTGID, want) {
+		t.Errorf("events by tgid %v, want %v", byTGID, want)
+	}
+	m := c.Matrix()
+	var launcher, others uint64
+	for _, n := range m.ProbeRun[RoleLauncher] {
+		launcher += n
+	}
+	for _, n := range m.ProbeRun[RoleOther] {
+		others += n
+	}
+	// the markers bracket all 221 events: 84 are the launcher's
+	if launcher != 84 || others != 113+24 || m.ProbeRun[RoleOther]["execve"] != 2 || len(m.ProbeRun) != 2 {
+		t.Errorf("probe run: launcher %d (want 84), others %d (want 137), others' execve %d (want 2: sleep, the forked busybox cat), roles %d (want 2)",
+			launcher, others, m.ProbeRun[RoleOther]["execve"], len(m.ProbeRun))
+	}
+}
+
+// Roles: the Sentry's children and their children are stubs; the Gofer's
+// are not. Fork lines are real sched_process_fork output (Linux 6.18) with
+// record-tgid, pids changed.
+func TestCollectorRoles(t *testing.T) {
+	c, _ := NewCollector(syscalls.X86_64)
+	c.SetLauncher(100)
+	c.SetRoles(map[int]string{110: RoleSentry, 120: RoleGofer})
+	lines := []string{
+		"    runsc-sandbox-111     (    110) [001] .....  8019.729598: sched_process_fork: comm=runsc-sandbox pid=111 child_comm=runsc-sandbox child_pid=130",
+		"    runsc-sandbox-130     (    130) [000] .....  8019.729700: sched_process_fork: comm=runsc-sandbox pid=130 child_comm=runsc-sandbox child_pid=131",
+		"      runsc-gofer-120     (    120) [000] .....  8019.729800: sched_process_fork: comm=runsc-gofer pid=120 child_comm=runsc-gofer child_pid=140",
+	}
+	for _, l := range lines {
+		ev, ok, err := ParseTraceLine(l)
+		if err != nil || !ok || ev.Kind != Fork {
+			t.Fatalf("%q: %+v %v %v", l, ev, ok, err)
+		}
+		c.Event(ev)
+	}
+	c.Event(mark(runBeginMarker))
+	for _, e := range []struct{ tid, tgid, nr int }{{100, 100, 61}, {110, 110, 202}, {111, 110, 202}, {120, 120, 17},
+		{130, 130, 62}, {131, 131, 110}, {140, 140, 0}, {7, 0, 1}} {
+		c.Event(TraceEvent{Kind: SysEnter, TID: e.tid, TGID: e.tgid, Nr: e.nr})
+	}
+	c.Event(mark(runEndMarker))
+	c.Event(TraceEvent{Kind: SysEnter, TID: 110, TGID: 110, Nr: 165}) // after done: not in the probe run
+	m := c.Matrix()
+	want := map[string]map[string]uint64{
+		RoleLauncher: {"wait4": 1},
+		RoleSentry:   {"futex": 2}, // 111 is a Sentry thread: its events carry tgid 110
+		RoleGofer:    {"pread64": 1},
+		RoleStub:     {"kill": 1, "getppid": 1},
+		RoleOther:    {"read": 1, "write": 1}, // the Gofer's child, and an event without a tgid
+	}
+	if len(m.ProbeRun) != len(want) {
+		t.Errorf("roles %v, want %v", m.ProbeRun, want)
+	}
+	for r, w := range want {
+		if !maps.Equal(m.ProbeRun[r], w) {
+			t.Errorf("%s: %v, want %v", r, m.ProbeRun[r], w)
+		}
+	}
+	if len(m.Notes) != 1 || !strings.Contains(m.Notes[0], "1 probe-run events had no thread group id") {
+		t.Errorf("notes %q", m.Notes)
+	}
+	for _, l := range []string{"a-1 (1) [000] ..... 1.0: sched_process_fork: comm=a pid=1 child_comm=b", "a-1 (1) [000] ..... 1.0: sched_process_fork: comm=a pid=1 child_comm=b child_pid=x"} {
+		if _, _, err := ParseTraceLine(l); !errors.Is(err, ErrTraceLine) {
+			t.Errorf("%q: %v, want ErrTraceLine", l, err)
+		}
+	}
+}
+
 func TestParseTraceLineOdd(t *testing.T) {
 	// a command name with a dash and spaces, as prctl(PR_SET_NAME) allows
 	ev, ok, err := ParseTraceLine("  my-prog x-12 [003] ..... 1.000001: sys_enter: NR 0 (ffffffffffffffff, 0, 0, 0, 0, 0)")
 	if err != nil || !ok || ev.TID != 12 || ev.Nr != 0 || ev.Args[0] != ^uint64(0) {
 		t.Errorf("got %+v, %v, %v", ev, ok, err)
+	}
+	// record-tgid, with the tgid known, unknown, and a thread's
+	for _, c := range []struct {
+		line      string
+		tid, tgid int
+	}{
+		{"  runsc-gofer-77 (     70) [000] ..... 2.0: sys_enter: NR 0 (0, 0, 0, 0, 0, 0)", 77, 70},
+		{"  my (prog)-9 (-------) [000] ..... 2.0: sys_enter: NR 0 (0, 0, 0, 0, 0, 0)", 9, 0},
+		{"  x-5 (5) [001] ...1. 2.0: tracing_mark_write: sysweight-pt H", 5, 5},
+	} {
+		ev, ok, err := ParseTraceLine(c.line)
+		if err != nil || !ok || ev.TID != c.tid || ev.TGID != c.tgid {
+			t.Errorf("%q: tid %d tgid %d ok %v err %v; want %d %d", c.line, ev.TID, ev.TGID, ok, err, c.tid, c.tgid)
+		}
 	}
 	for _, l := range []string{"", "# tracer: nop", "          <idle>-0 [000] d..2. 1.0: sched_switch: x", "CPU:1 something"} {
 		if _, ok, err := ParseTraceLine(l); ok || err != nil {
@@ -96,6 +210,8 @@ func TestParseTraceLineSad(t *testing.T) {
 		{"a-1 [000] ..... 1.0: sys_enter: NR 1 0, 0", `want "NR <nr> (<six args>)"`},
 		{"a1 [000] ..... 1.0: sys_enter: NR 1 (0, 0, 0, 0, 0, 0)", `task "a1": want comm-tid`},
 		{"a-1 ..... 1.0: tracing_mark_write: x", `no " [cpu]" field`},
+		{"a-1 (x) [000] ..... 1.0: tracing_mark_write: x", `tgid "x"`},
+		{"a-1 (0) [000] ..... 1.0: tracing_mark_write: x", `tgid "0"`},
 		{"CPU:0 [LOST many EVENTS]", `lost count "many"`},
 	} {
 		_, _, err := ParseTraceLine(tc.line)
@@ -255,6 +371,9 @@ func TestCollectorWindows(t *testing.T) {
 	}
 	if m.RunHost["read"] != 7 || m.Lost != 3 || m.WindowHost["read"] != 6 {
 		t.Errorf("run %v window %v lost %d", m.RunHost, m.WindowHost, m.Lost)
+	}
+	if m.ProbeRun != nil {
+		t.Errorf("probe-run counts %v without its markers", m.ProbeRun)
 	}
 	if len(m.Notes) != 1 || !strings.Contains(m.Notes[0], "1 trace markers") {
 		t.Errorf("notes %q", m.Notes)

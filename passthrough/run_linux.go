@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -168,6 +169,7 @@ func drive(ctx context.Context, opts Options, l *launch, tr *tracer, col *Collec
 		case <-exited:
 		}
 	}()
+	col.SetLauncher(cmd.Process.Pid)
 	if err := tr.start(cmd.Process.Pid); err != nil {
 		kill()
 		_ = cmd.Wait()
@@ -212,6 +214,8 @@ func drive(ctx context.Context, opts Options, l *launch, tr *tracer, col *Collec
 		switch pl.Event {
 		case "hello":
 			col.Hello(pl)
+			col.SetRoles(sandboxRoles(os.DirFS("/proc"), cmd.Process.Pid))
+			mark(runBeginMarker)
 			gvisor = pl.GVisor != nil && *pl.GVisor
 			if pl.Calls != nil {
 				total = *pl.Calls
@@ -238,6 +242,7 @@ func drive(ctx context.Context, opts Options, l *launch, tr *tracer, col *Collec
 			col.Skip(pl)
 		case "done":
 			col.Done(pl)
+			mark(runEndMarker)
 		case "error":
 			fmt.Fprintf(logw, "passthrough: probe error: %s %s\n", pl.Name, pl.Reason)
 		}
@@ -546,4 +551,67 @@ func (t *tailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.buf)
+}
+
+// sandboxRoles finds gVisor's Sentry and Gofer among root's descendants in
+// proc (a /proc file system): runsc re-executes itself with argv[0]
+// runsc-sandbox and runsc-gofer. Other processes get no role here.
+func sandboxRoles(proc fs.FS, root int) map[int]string {
+	ents, err := fs.ReadDir(proc, ".")
+	if err != nil {
+		return nil
+	}
+	parent := map[int]int{}
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if pp, err := statPPID(proc, pid); err == nil {
+			parent[pid] = pp
+		}
+	}
+	roles := map[int]string{}
+	for pid := range parent {
+		desc := false
+		for p, n := parent[pid], 0; p > 0 && n < 64; p, n = parent[p], n+1 {
+			if p == root {
+				desc = true
+				break
+			}
+		}
+		if !desc {
+			continue
+		}
+		b, err := fs.ReadFile(proc, strconv.Itoa(pid)+"/cmdline")
+		if err != nil {
+			continue
+		}
+		argv0, _, _ := bytes.Cut(b, []byte{0})
+		switch filepath.Base(string(argv0)) {
+		case "runsc-sandbox":
+			roles[pid] = RoleSentry
+		case "runsc-gofer":
+			roles[pid] = RoleGofer
+		}
+	}
+	return roles
+}
+
+// statPPID reads the parent pid from /proc/PID/stat: the fourth field,
+// after the command name in parentheses (which may hold any byte).
+func statPPID(proc fs.FS, pid int) (int, error) {
+	b, err := fs.ReadFile(proc, strconv.Itoa(pid)+"/stat")
+	if err != nil {
+		return 0, err
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("/proc/%d/stat: no \")\"", pid)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 2 {
+		return 0, fmt.Errorf("/proc/%d/stat: want state and ppid after the name", pid)
+	}
+	return strconv.Atoi(f[1])
 }

@@ -81,6 +81,9 @@ func newTracer(col *Collector) (_ *tracer, err error) {
 		{"trace_clock", "mono"},
 		{"buffer_size_kb", "16384"},
 		{"options/event-fork", "1"},
+		// each line names its thread group, so the probe run can be
+		// split by process
+		{"options/record-tgid", "1"},
 	} {
 		if err := t.write(w[0], w[1]); err != nil {
 			return nil, err
@@ -109,7 +112,10 @@ func (t *tracer) start(pid int) error {
 	if t.pipe, err = os.Open(t.dir + "/trace_pipe"); err != nil {
 		return fmt.Errorf("opening trace_pipe: %w", err)
 	}
-	for _, w := range [][2]string{{"events/raw_syscalls/sys_enter/enable", "1"}, {"tracing_on", "1"}} {
+	// fork events tie processes to their parents (gVisor's stubs to the
+	// Sentry); they are rare next to sys_enter.
+	for _, w := range [][2]string{{"events/raw_syscalls/sys_enter/enable", "1"},
+		{"events/sched/sched_process_fork/enable", "1"}, {"tracing_on", "1"}} {
 		if err := t.write(w[0], w[1]); err != nil {
 			return err
 		}
