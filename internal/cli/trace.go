@@ -25,6 +25,7 @@ type traceOptions struct {
 type traceOutput struct {
 	Backend   string            `json:"backend"`
 	Method    string            `json:"method"`
+	Sched     string            `json:"sched_method,omitempty"`
 	Root      int               `json:"root"`
 	Counts    map[string]uint64 `json:"counts"`
 	Total     uint64            `json:"total"`
@@ -47,8 +48,9 @@ including Ctrl-C, detaches the programs and removes the tracefs instance.
 
 --out FILE writes the observed Exposure (degree 1 for each syscall seen).
 
-JSON output: {"backend", "method", "root", "counts": {syscall: n}, "total",
-"lost", "other", "untracked", "exit_code", "seconds"}`,
+JSON output: {"backend", "method" (how sys_enter is hooked), "sched_method"
+(how fork, exec and exit are), "root", "counts": {syscall: n}, "total", "lost",
+"other", "untracked", "exit_code", "seconds"}`,
 		Example: `  sysweight trace -- dd if=/dev/zero of=/dev/null bs=1 count=20000
   sysweight trace --pid 1234 --duration 30s -o json
   sysweight trace --out observed.json -- runc run mycontainer`,
@@ -93,7 +95,7 @@ func runTrace(cmd *cobra.Command, g *globalOptions, o *traceOptions, args []stri
 			return envError{err}
 		}
 	}
-	out := traceOutput{Backend: res.Backend, Method: res.Method, Root: res.Root, Counts: names, Total: res.Total(),
+	out := traceOutput{Backend: res.Backend, Method: res.Method, Sched: res.SchedMethod, Root: res.Root, Counts: names, Total: res.Total(),
 		Lost: res.Lost, Other: res.Other, Untracked: res.Untracked, ExitCode: res.ExitCode, Seconds: res.Duration.Seconds()}
 	return presentTrace(cmd.OutOrStdout(), format, out)
 }
