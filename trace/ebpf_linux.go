@@ -386,6 +386,60 @@ func (t *ebpfTracer) close() error {
 // whose field offsets come from the format files (layout), not from
 // headers; raw tracepoint programs get the tracepoint's arguments as u64s.
 
+// Building blocks. cat joins instruction runs; the helpers emit the
+// argument set-up of one helper call each.
+
+func cat(parts ...asm.Instructions) asm.Instructions {
+	var out asm.Instructions
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// label puts sym on the first instruction of insns.
+func label(sym string, insns asm.Instructions) asm.Instructions {
+	insns[0] = insns[0].WithSymbol(sym)
+	return insns
+}
+
+// mapOp calls fn (lookup or delete) on map fd with the key at fp+key.
+func mapOp(fn asm.BuiltinFunc, fd int, key int16) asm.Instructions {
+	return asm.Instructions{
+		asm.LoadMapPtr(asm.R1, fd),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, int32(key)),
+		fn.Call(),
+	}
+}
+
+// mapUpdate stores the value at fp+val under the key at fp+key.
+func mapUpdate(fd int, key, val int16, flags ebpf.MapUpdateFlags) asm.Instructions {
+	return asm.Instructions{
+		asm.LoadMapPtr(asm.R1, fd),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, int32(key)),
+		asm.Mov.Reg(asm.R3, asm.RFP),
+		asm.Add.Imm(asm.R3, int32(val)),
+		asm.Mov.Imm(asm.R4, int32(flags)),
+		asm.FnMapUpdateElem.Call(),
+	}
+}
+
+// incr adds one to the u64 R0 points at, leaving the sum in R1.
+func incr() asm.Instructions {
+	return asm.Instructions{
+		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
+		asm.Add.Imm(asm.R1, 1),
+		asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord),
+	}
+}
+
+// exit0 is the common "exit" label: return 0.
+func exit0() asm.Instructions {
+	return asm.Instructions{asm.Mov.Imm(asm.R0, 0).WithSymbol("exit"), asm.Return()}
+}
+
 // selfKey leaves the current task's key in R0: its task_struct address or
 // its thread id (the low half of pid_tgid). Clobbers R1-R5.
 func selfKey(k taskKey) asm.Instructions {
@@ -402,14 +456,9 @@ func selfKey(k taskKey) asm.Instructions {
 // lookupSelf looks the current task up in map fd, leaving the value
 // pointer in R0 (nil when absent); the key is stored at fp-8.
 func lookupSelf(k taskKey, fd int) asm.Instructions {
-	insns := selfKey(k)
-	return append(insns,
-		asm.StoreMem(asm.RFP, -8, asm.R0, asm.DWord),
-		asm.LoadMapPtr(asm.R1, fd),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -8),
-		asm.FnMapLookupElem.Call(),
-	)
+	return cat(selfKey(k),
+		asm.Instructions{asm.StoreMem(asm.RFP, -8, asm.R0, asm.DWord)},
+		mapOp(asm.FnMapLookupElem, fd, -8))
 }
 
 // x86-64 struct pt_regs offsets of the six syscall argument registers
@@ -431,29 +480,25 @@ var amd64ArgRegs = [6]int16{112, 104, 96, 56, 72, 64}
 // Stack: fp-8 task key, fp-16 slot, fp-64..fp-16 arguments.
 func enterProg(k taskKey, idOff, argOff int, tracked, counts, args int) asm.Instructions {
 	raw := argOff < 0
-	insns := asm.Instructions{asm.Mov.Reg(asm.R6, asm.R1)}
-	insns = append(insns, lookupSelf(k, tracked)...)
-	insns = append(insns,
-		asm.JEq.Imm(asm.R0, 0, "exit"),
-		asm.LoadMem(asm.R7, asm.R0, 0, asm.Word),
-		asm.LoadMem(asm.R8, asm.R6, int16(idOff), asm.DWord),
-		asm.JEq.Imm(asm.R7, stateActive, "count"),
-		asm.JEq.Imm(asm.R8, nrExecve, "count"),
-		asm.JEq.Imm(asm.R8, nrExecveat, "count"),
-		asm.Ja.Label("exit"),
-		// unsigned compare: -1 and x32 numbers go to the last slot
-		asm.JLE.Imm(asm.R8, otherSlot, "slot").WithSymbol("count"),
-		asm.Mov.Imm(asm.R8, otherSlot),
-		asm.StoreMem(asm.RFP, -16, asm.R8, asm.Word).WithSymbol("slot"),
-		asm.LoadMapPtr(asm.R1, counts),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -16),
-		asm.FnMapLookupElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, "exit"),
-		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
-		asm.Add.Imm(asm.R1, 1),
-		asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord),
-		asm.JNE.Imm(asm.R1, 1, "exit"),
+	insns := cat(asm.Instructions{asm.Mov.Reg(asm.R6, asm.R1)},
+		lookupSelf(k, tracked),
+		asm.Instructions{
+			asm.JEq.Imm(asm.R0, 0, "exit"),
+			asm.LoadMem(asm.R7, asm.R0, 0, asm.Word),
+			asm.LoadMem(asm.R8, asm.R6, int16(idOff), asm.DWord),
+			asm.JEq.Imm(asm.R7, stateActive, "count"),
+			asm.JEq.Imm(asm.R8, nrExecve, "count"),
+			asm.JEq.Imm(asm.R8, nrExecveat, "count"),
+			asm.Ja.Label("exit"),
+			// unsigned compare: -1 and x32 numbers go to the last slot
+			asm.JLE.Imm(asm.R8, otherSlot, "slot").WithSymbol("count"),
+			asm.Mov.Imm(asm.R8, otherSlot),
+			asm.StoreMem(asm.RFP, -16, asm.R8, asm.Word).WithSymbol("slot"),
+		},
+		mapOp(asm.FnMapLookupElem, counts, -16),
+		asm.Instructions{asm.JEq.Imm(asm.R0, 0, "exit")},
+		incr(),
+		asm.Instructions{asm.JNE.Imm(asm.R1, 1, "exit")},
 	)
 	if raw {
 		insns = append(insns, asm.LoadMem(asm.R9, asm.R6, 0, asm.DWord))
@@ -475,17 +520,7 @@ func enterProg(k taskKey, idOff, argOff int, tracked, counts, args int) asm.Inst
 			asm.StoreMem(asm.RFP, int16(-64+8*i), asm.R1, asm.DWord),
 		)
 	}
-	return append(insns,
-		asm.LoadMapPtr(asm.R1, args),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -16),
-		asm.Mov.Reg(asm.R3, asm.RFP),
-		asm.Add.Imm(asm.R3, -64),
-		asm.Mov.Imm(asm.R4, int32(ebpf.UpdateNoExist)),
-		asm.FnMapUpdateElem.Call(),
-		asm.Mov.Imm(asm.R0, 0).WithSymbol("exit"),
-		asm.Return(),
-	)
+	return cat(insns, mapUpdate(args, -16, -64, ebpf.UpdateNoExist), exit0())
 }
 
 // perfForkKeys: from the sched_process_fork record (R6), the parent's key
@@ -518,42 +553,29 @@ func rawForkKeys() asm.Instructions {
 // spawner thread starts pending. Failed inserts are counted in stats. keys
 // fills fp-8 (parent key), fp-16 (child key) and fp-20 (parent tid).
 func forkProg(keys asm.Instructions, tracked, spawners, stats int) asm.Instructions {
-	insns := asm.Instructions{asm.Mov.Reg(asm.R6, asm.R1)}
-	insns = append(insns, keys...)
-	return append(insns,
-		asm.LoadMapPtr(asm.R1, tracked),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -8),
-		asm.FnMapLookupElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, "spawner"),
-		asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
-		asm.StoreMem(asm.RFP, -24, asm.R1, asm.Word),
-		asm.Ja.Label("insert"),
-		asm.LoadMapPtr(asm.R1, spawners).WithSymbol("spawner"),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -20),
-		asm.FnMapLookupElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, "exit"),
-		asm.StoreImm(asm.RFP, -24, statePending, asm.Word),
-		asm.LoadMapPtr(asm.R1, tracked).WithSymbol("insert"),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -16),
-		asm.Mov.Reg(asm.R3, asm.RFP),
-		asm.Add.Imm(asm.R3, -24),
-		asm.Mov.Imm(asm.R4, int32(ebpf.UpdateAny)),
-		asm.FnMapUpdateElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, "exit"),
-		asm.StoreImm(asm.RFP, -32, statUntrk, asm.Word),
-		asm.LoadMapPtr(asm.R1, stats),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -32),
-		asm.FnMapLookupElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, "exit"),
-		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
-		asm.Add.Imm(asm.R1, 1),
-		asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord),
-		asm.Mov.Imm(asm.R0, 0).WithSymbol("exit"),
-		asm.Return(),
+	return cat(asm.Instructions{asm.Mov.Reg(asm.R6, asm.R1)},
+		keys,
+		mapOp(asm.FnMapLookupElem, tracked, -8),
+		asm.Instructions{
+			asm.JEq.Imm(asm.R0, 0, "spawner"),
+			asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
+			asm.StoreMem(asm.RFP, -24, asm.R1, asm.Word),
+			asm.Ja.Label("insert"),
+		},
+		label("spawner", mapOp(asm.FnMapLookupElem, spawners, -20)),
+		asm.Instructions{
+			asm.JEq.Imm(asm.R0, 0, "exit"),
+			asm.StoreImm(asm.RFP, -24, statePending, asm.Word),
+		},
+		label("insert", mapUpdate(tracked, -16, -24, ebpf.UpdateAny)),
+		asm.Instructions{
+			asm.JEq.Imm(asm.R0, 0, "exit"),
+			asm.StoreImm(asm.RFP, -32, statUntrk, asm.Word),
+		},
+		mapOp(asm.FnMapLookupElem, stats, -32),
+		asm.Instructions{asm.JEq.Imm(asm.R0, 0, "exit")},
+		incr(),
+		exit0(),
 	)
 }
 
@@ -562,60 +584,46 @@ func forkProg(keys asm.Instructions, tracked, spawners, stats int) asm.Instructi
 // (whose exit removed its entry) and given the thread the leader's id, so
 // the state is looked up under old_pid and stored under pid.
 func execProgTid(l layout, tracked int) asm.Instructions {
-	return asm.Instructions{
-		asm.Mov.Reg(asm.R6, asm.R1),
-		asm.LoadMem(asm.R1, asm.R6, int16(l.execOldOff), asm.Word),
-		asm.StoreMem(asm.RFP, -8, asm.R1, asm.DWord),
-		asm.LoadMem(asm.R7, asm.R6, int16(l.execPidOff), asm.Word),
-		asm.StoreMem(asm.RFP, -16, asm.R7, asm.DWord),
-		asm.StoreImm(asm.RFP, -24, stateActive, asm.Word),
-		asm.LoadMapPtr(asm.R1, tracked),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -8),
-		asm.FnMapLookupElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, "exit"),
-		asm.LoadMapPtr(asm.R1, tracked),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -16),
-		asm.Mov.Reg(asm.R3, asm.RFP),
-		asm.Add.Imm(asm.R3, -24),
-		asm.Mov.Imm(asm.R4, int32(ebpf.UpdateAny)),
-		asm.FnMapUpdateElem.Call(),
-		asm.LoadMem(asm.R1, asm.RFP, -8, asm.DWord),
-		asm.JEq.Reg(asm.R1, asm.R7, "exit"),
-		asm.LoadMapPtr(asm.R1, tracked),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -8),
-		asm.FnMapDeleteElem.Call(),
-		asm.Mov.Imm(asm.R0, 0).WithSymbol("exit"),
-		asm.Return(),
-	}
+	return cat(
+		asm.Instructions{
+			asm.Mov.Reg(asm.R6, asm.R1),
+			asm.LoadMem(asm.R1, asm.R6, int16(l.execOldOff), asm.Word),
+			asm.StoreMem(asm.RFP, -8, asm.R1, asm.DWord),
+			asm.LoadMem(asm.R7, asm.R6, int16(l.execPidOff), asm.Word),
+			asm.StoreMem(asm.RFP, -16, asm.R7, asm.DWord),
+			asm.StoreImm(asm.RFP, -24, stateActive, asm.Word),
+		},
+		mapOp(asm.FnMapLookupElem, tracked, -8),
+		asm.Instructions{asm.JEq.Imm(asm.R0, 0, "exit")},
+		mapUpdate(tracked, -16, -24, ebpf.UpdateAny),
+		asm.Instructions{
+			asm.LoadMem(asm.R1, asm.RFP, -8, asm.DWord),
+			asm.JEq.Reg(asm.R1, asm.R7, "exit"),
+		},
+		mapOp(asm.FnMapDeleteElem, tracked, -8),
+		exit0(),
+	)
 }
 
 // execProgTask: the same keyed by task. The exec'ing task keeps its
 // task_struct through de_thread (it takes over the leader's id, not its
 // struct), so its entry only changes state.
 func execProgTask(tracked int) asm.Instructions {
-	insns := lookupSelf(keyTask, tracked)
-	return append(insns,
-		asm.JEq.Imm(asm.R0, 0, "exit"),
-		asm.StoreImm(asm.R0, 0, stateActive, asm.Word),
-		asm.Mov.Imm(asm.R0, 0).WithSymbol("exit"),
-		asm.Return(),
+	return cat(lookupSelf(keyTask, tracked),
+		asm.Instructions{
+			asm.JEq.Imm(asm.R0, 0, "exit"),
+			asm.StoreImm(asm.R0, 0, stateActive, asm.Word),
+		},
+		exit0(),
 	)
 }
 
 // exitProg forgets an exiting task, so a recycled thread id or task_struct
 // is not traced.
 func exitProg(k taskKey, tracked int) asm.Instructions {
-	insns := selfKey(k)
-	return append(insns,
-		asm.StoreMem(asm.RFP, -8, asm.R0, asm.DWord),
-		asm.LoadMapPtr(asm.R1, tracked),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, -8),
-		asm.FnMapDeleteElem.Call(),
-		asm.Mov.Imm(asm.R0, 0),
-		asm.Return(),
+	return cat(selfKey(k),
+		asm.Instructions{asm.StoreMem(asm.RFP, -8, asm.R0, asm.DWord)},
+		mapOp(asm.FnMapDeleteElem, tracked, -8),
+		exit0(),
 	)
 }
