@@ -337,19 +337,20 @@ func startSleepingSandbox(t *testing.T, runsc, busybox, platform string) []sandb
 // empty, are the platform's stubs.
 func classify(cli int) []sandboxProc {
 	out := []sandboxProc{{cli, "cli"}}
+	roles := sandboxRoles(os.DirFS("/proc"), cli)
 	sentry := 0
 	for _, p := range tree(cli)[1:] {
-		b, _ := os.ReadFile("/proc/" + strconv.Itoa(p) + "/cmdline")
-		arg0, _, _ := strings.Cut(string(b), "\x00")
 		switch {
-		case arg0 == "runsc-sandbox":
-			sentry = p
-			out = append(out, sandboxProc{p, "sentry"})
-		case arg0 == "runsc-gofer":
-			out = append(out, sandboxProc{p, "gofer"})
+		case roles[p] != "":
+			if roles[p] == RoleSentry {
+				sentry = p
+			}
+			out = append(out, sandboxProc{p, roles[p]})
 		case sentry != 0 && descends(p, sentry):
-			out = append(out, sandboxProc{p, "stub"})
+			out = append(out, sandboxProc{p, RoleStub})
 		default:
+			b, _ := os.ReadFile("/proc/" + strconv.Itoa(p) + "/cmdline")
+			arg0, _, _ := strings.Cut(string(b), "\x00")
 			out = append(out, sandboxProc{p, "other " + strconv.Quote(arg0)})
 		}
 	}

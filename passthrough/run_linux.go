@@ -557,32 +557,8 @@ func (t *tailBuffer) String() string {
 // proc (a /proc file system): runsc re-executes itself with argv[0]
 // runsc-sandbox and runsc-gofer. Other processes get no role here.
 func sandboxRoles(proc fs.FS, root int) map[int]string {
-	ents, err := fs.ReadDir(proc, ".")
-	if err != nil {
-		return nil
-	}
-	parent := map[int]int{}
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if pp, err := statPPID(proc, pid); err == nil {
-			parent[pid] = pp
-		}
-	}
 	roles := map[int]string{}
-	for pid := range parent {
-		desc := false
-		for p, n := parent[pid], 0; p > 0 && n < 64; p, n = parent[p], n+1 {
-			if p == root {
-				desc = true
-				break
-			}
-		}
-		if !desc {
-			continue
-		}
+	for _, pid := range procTree(proc, root)[1:] {
 		b, err := fs.ReadFile(proc, strconv.Itoa(pid)+"/cmdline")
 		if err != nil {
 			continue
@@ -598,20 +574,32 @@ func sandboxRoles(proc fs.FS, root int) map[int]string {
 	return roles
 }
 
-// statPPID reads the parent pid from /proc/PID/stat: the fourth field,
-// after the command name in parentheses (which may hold any byte).
-func statPPID(proc fs.FS, pid int) (int, error) {
-	b, err := fs.ReadFile(proc, strconv.Itoa(pid)+"/stat")
-	if err != nil {
-		return 0, err
+// procTree returns root and its descendants in proc (a /proc file
+// system), parents before children, from the ppid field of each
+// PID/stat: the fourth field, after the command name in parentheses
+// (which may hold any byte). Processes that vanish meanwhile are skipped.
+func procTree(proc fs.FS, root int) []int {
+	children := map[int][]int{}
+	ents, _ := fs.ReadDir(proc, ".")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := fs.ReadFile(proc, e.Name()+"/stat")
+		i := bytes.LastIndexByte(b, ')')
+		if err != nil || i < 0 {
+			continue
+		}
+		if f := strings.Fields(string(b[i+1:])); len(f) > 1 {
+			if ppid, err := strconv.Atoi(f[1]); err == nil {
+				children[ppid] = append(children[ppid], pid)
+			}
+		}
 	}
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return 0, fmt.Errorf("/proc/%d/stat: no \")\"", pid)
+	out := []int{root}
+	for i := 0; i < len(out); i++ {
+		out = append(out, children[out[i]]...)
 	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 2 {
-		return 0, fmt.Errorf("/proc/%d/stat: want state and ppid after the name", pid)
-	}
-	return strconv.Atoi(f[1])
+	return out
 }
