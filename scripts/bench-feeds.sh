@@ -4,14 +4,14 @@
 #   scripts/bench-feeds.sh [TREE] [ARCHIVE.tar.xz] [RUNS]
 #
 # TREE is an extracted kernel CNA vulns tree (with cve/published/), by default
-# /work/cache/cna; ARCHIVE defaults to ../shared/data/kernel-cna/
+# $HOME/.cache/sysweight/cna; ARCHIVE defaults to ../shared/data/kernel-cna/
 # kernel-cna-cves-2026-08-21.tar.xz relative to the repository root. Each
 # measurement runs RUNS times (default 5), jq and ours interleaved so that
 # load from other processes hits both alike; the medians of wall time and of
 # CPU time (user+sys) are printed. A warm-up pass fills the page cache first.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-tree=${1:-/work/cache/cna}
+tree=${1:-$HOME/.cache/sysweight/cna}
 archive=${2:-$root/../shared/data/kernel-cna/kernel-cna-cves-2026-08-21.tar.xz}
 runs=${3:-5}
 [ -d "$tree/cve/published" ] || { echo "bench-feeds: no $tree/cve/published" >&2; exit 2; }

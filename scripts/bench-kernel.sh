@@ -9,7 +9,7 @@
 # usage: scripts/bench-kernel.sh [VMLINUX] [RUNS]
 set -eu
 cd "$(dirname "$0")/.."
-VMLINUX=${1:-/work/cache/kernel/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64}
+VMLINUX=${1:-$HOME/.cache/sysweight/kernel/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64}
 RUNS=${2:-3}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

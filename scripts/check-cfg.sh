@@ -7,7 +7,7 @@
 # usage: scripts/check-cfg.sh [VMLINUX] [N] [SEED] [LARGEST]
 set -eu
 cd "$(dirname "$0")/.."
-VMLINUX=${1:-/work/cache/kernel/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64}
+VMLINUX=${1:-$HOME/.cache/sysweight/kernel/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64}
 N=${2:-200}
 SEED=${3:-1}
 LARGEST=${4:-20}

@@ -100,9 +100,14 @@ type FuncInfo struct {
 
 // Program is the analysis of a kernel's text.
 type Program struct {
-	Base      uint64
+	Base      uint64     // address of the first segment
 	Functions []FuncInfo // by address
 	byName    map[string]int
+	segs      []Segment
+	// segFirst[k] is the first function of segment k; segFirst[len(segs)]
+	// is len(Functions).
+	segFirst []int
+	idx      *addrIndex
 }
 
 // Lookup finds a function by any of its names.
@@ -149,11 +154,26 @@ type funcWork struct {
 	thunkCalls []int32
 }
 
+// Segment is a range of code bytes mapped at an address: the kernel's
+// .text, or the linked text of its modules.
+type Segment struct {
+	Addr uint64
+	Data []byte
+}
+
 // Analyze decodes every function of text (mapped at base), builds its
 // control-flow graph and the call graph. Functions outside text are dropped;
 // a function reaching past the end of text is cut there.
 func Analyze(text []byte, base uint64, funcs []Func, opt Options) (*Program, error) {
-	p, fs, err := layout(text, base, funcs)
+	return AnalyzeSegments([]Segment{{Addr: base, Data: text}}, funcs, opt)
+}
+
+// AnalyzeSegments is Analyze over several segments of code, such as the
+// kernel's text and its modules' (calls between them are resolved like any
+// other). Segments must not overlap; a function belongs to the segment
+// holding its address and is cut at that segment's end.
+func AnalyzeSegments(segs []Segment, funcs []Func, opt Options) (*Program, error) {
+	p, fs, err := layout(segs, funcs)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +182,8 @@ func Analyze(text []byte, base uint64, funcs []Func, opt Options) (*Program, err
 	for i := range p.Functions {
 		work[i].cls = classify(fs[i])
 	}
-	idx := newAddrIndex(p, uint64(len(text)))
+	idx := newAddrIndex(p)
+	p.idx = idx
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -184,7 +205,7 @@ func Analyze(text []byte, base uint64, funcs []Func, opt Options) (*Program, err
 		var s sweeper
 		var g cfgBuilder
 		for i := lo; i < hi; i++ {
-			evs := s.sweep(p, i, text, idx, work, opt.Reference)
+			evs := s.sweep(p, i, idx, work, opt.Reference)
 			summarize(p, i, evs, &work[i])
 			g.build(&p.Functions[i], evs, work, i)
 		}
@@ -205,7 +226,7 @@ func Analyze(text []byte, base uint64, funcs []Func, opt Options) (*Program, err
 			f := &p.Functions[i]
 			f.Blocks, f.Edges, f.Exits, f.CC, f.Calls = 0, 0, 0, 0, nil
 			f.IndirectCalls, f.IndirectJumps, f.Unresolved = 0, 0, 0
-			evs := s.sweep(p, i, text, idx, work, opt.Reference)
+			evs := s.sweep(p, i, idx, work, opt.Reference)
 			g.build(f, evs, work, i)
 		}
 	})
@@ -213,17 +234,38 @@ func Analyze(text []byte, base uint64, funcs []Func, opt Options) (*Program, err
 }
 
 // layout sorts and deduplicates funcs, derives missing sizes and cuts them
-// to the text. fs[i] lists every name of Functions[i].
-func layout(text []byte, base uint64, funcs []Func) (*Program, [][]string, error) {
-	end := base + uint64(len(text))
+// to their segment. fs[i] lists every name of Functions[i].
+func layout(segs []Segment, funcs []Func) (*Program, [][]string, error) {
+	segs = slices.Clone(segs)
+	slices.SortFunc(segs, func(a, b Segment) int { return cmpU64(a.Addr, b.Addr) })
+	for k := 1; k < len(segs); k++ {
+		if segs[k-1].Addr+uint64(len(segs[k-1].Data)) > segs[k].Addr {
+			return nil, nil, fmt.Errorf("code segments at %#x and %#x overlap", segs[k-1].Addr, segs[k].Addr)
+		}
+	}
+	segOf := func(a uint64) int {
+		for k, sg := range segs {
+			if a >= sg.Addr && a < sg.Addr+uint64(len(sg.Data)) {
+				return k
+			}
+		}
+		return -1
+	}
 	in := make([]Func, 0, len(funcs))
 	for _, f := range funcs {
-		if f.Addr >= base && f.Addr < end {
+		if segOf(f.Addr) >= 0 {
 			in = append(in, f)
 		}
 	}
 	if len(in) == 0 {
-		return nil, nil, fmt.Errorf("%w [%#x, %#x)", ErrNoFunctions, base, end)
+		var b strings.Builder
+		for k, sg := range segs {
+			if k > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "[%#x, %#x)", sg.Addr, sg.Addr+uint64(len(sg.Data)))
+		}
+		return nil, nil, fmt.Errorf("%w %s", ErrNoFunctions, b.String())
 	}
 	// At one address, keep the largest size; the first name by sort order
 	// becomes the function's name, so that output is deterministic.
@@ -236,7 +278,7 @@ func layout(text []byte, base uint64, funcs []Func) (*Program, [][]string, error
 		}
 		return strings.Compare(a.Name, b.Name)
 	})
-	p := &Program{Base: base, byName: make(map[string]int, len(in)), Functions: make([]FuncInfo, 0, len(in))}
+	p := &Program{Base: segs[0].Addr, segs: segs, byName: make(map[string]int, len(in)), Functions: make([]FuncInfo, 0, len(in))}
 	names := make([][]string, 0, len(in))
 	for _, f := range in {
 		if k := len(p.Functions) - 1; k >= 0 && p.Functions[k].Addr == f.Addr {
@@ -255,10 +297,17 @@ func layout(text []byte, base uint64, funcs []Func) (*Program, [][]string, error
 		p.Functions = append(p.Functions, FuncInfo{Name: f.Name, Addr: f.Addr, Size: f.Size})
 		names = append(names, []string{f.Name})
 	}
+	p.segFirst = make([]int, len(segs)+1)
+	k := 0
 	for i := range p.Functions {
 		f := &p.Functions[i]
+		for f.Addr >= segs[k].Addr+uint64(len(segs[k].Data)) {
+			k++
+			p.segFirst[k] = i
+		}
+		end := segs[k].Addr + uint64(len(segs[k].Data))
 		next := end
-		if i+1 < len(p.Functions) {
+		if i+1 < len(p.Functions) && p.Functions[i+1].Addr < end {
 			next = p.Functions[i+1].Addr
 		}
 		if f.Size == 0 {
@@ -271,8 +320,28 @@ func layout(text []byte, base uint64, funcs []Func) (*Program, [][]string, error
 			f.Size = 1 << 31
 		}
 	}
+	for k++; k <= len(segs); k++ {
+		p.segFirst[k] = len(p.Functions)
+	}
 	return p, names, nil
 }
+
+// Code returns the bytes of function i.
+func (p *Program) Code(i int) []byte {
+	f := &p.Functions[i]
+	sg := p.segs[p.segment(i)]
+	off := f.Addr - sg.Addr
+	return sg.Data[off : off+f.Size]
+}
+
+// segment is the index of the segment holding function i.
+func (p *Program) segment(i int) int {
+	k, _ := slices.BinarySearch(p.segFirst[1:], i+1)
+	return k
+}
+
+// Segments are the code segments analysed, by address.
+func (p *Program) Segments() []Segment { return p.segs }
 
 func cmpU64(a, b uint64) int {
 	switch {
@@ -336,11 +405,10 @@ type sweeper struct {
 
 // sweep decodes function i and returns its events, valid until the next
 // call. It sets Insns and Undecoded.
-func (s *sweeper) sweep(p *Program, i int, text []byte, idx *addrIndex, work []funcWork, ref bool) []event {
+func (s *sweeper) sweep(p *Program, i int, idx *addrIndex, work []funcWork, ref bool) []event {
 	f := &p.Functions[i]
 	var insns, bad int
-	off0 := f.Addr - p.Base
-	code := text[off0 : off0+f.Size]
+	code := p.Code(i)
 	words := (len(code) + 63) / 64
 	if cap(s.starts) < words {
 		s.starts = make([]uint64, words)
@@ -394,25 +462,29 @@ func (s *sweeper) sweep(p *Program, i int, text []byte, idx *addrIndex, work []f
 	return evs
 }
 
-// addrIndex finds the function containing an address in O(1): for each
-// 64-byte granule of the text, the last function starting at or before the
-// granule's start.
+// addrIndex finds the function containing an address in O(1): per
+// segment, for each 64-byte granule, the last function starting at or
+// before the granule's start.
 type addrIndex struct {
 	p     *Program
-	first []int32
+	first [][]int32 // per segment
 }
 
 const granule = 6 // log2 of the granule size
 
-func newAddrIndex(p *Program, size uint64) *addrIndex {
-	x := &addrIndex{p: p, first: make([]int32, size>>granule+1)}
-	k := int32(-1)
-	for g := range x.first {
-		a := p.Base + uint64(g)<<granule
-		for int(k+1) < len(p.Functions) && p.Functions[k+1].Addr <= a {
-			k++
+func newAddrIndex(p *Program) *addrIndex {
+	x := &addrIndex{p: p, first: make([][]int32, len(p.segs))}
+	for s, sg := range p.segs {
+		first := make([]int32, uint64(len(sg.Data))>>granule+1)
+		k := int32(p.segFirst[s] - 1)
+		for g := range first {
+			a := sg.Addr + uint64(g)<<granule
+			for int(k+1) < p.segFirst[s+1] && p.Functions[k+1].Addr <= a {
+				k++
+			}
+			first[g] = k
 		}
-		x.first[g] = k
+		x.first[s] = first
 	}
 	return x
 }
@@ -420,17 +492,28 @@ func newAddrIndex(p *Program, size uint64) *addrIndex {
 // containing returns the function whose [Addr, Addr+Size) holds a, or -1.
 func (x *addrIndex) containing(a uint64) int {
 	fs := x.p.Functions
-	if a < x.p.Base || (a-x.p.Base)>>granule >= uint64(len(x.first)) {
+	for s, sg := range x.p.segs {
+		if a < sg.Addr || a-sg.Addr >= uint64(len(sg.Data)) {
+			continue
+		}
+		k := int(x.first[s][(a-sg.Addr)>>granule])
+		for k+1 < x.p.segFirst[s+1] && fs[k+1].Addr <= a {
+			k++
+		}
+		if k < x.p.segFirst[s] || a >= fs[k].Addr+fs[k].Size {
+			return -1
+		}
+		return k
+	}
+	return -1
+}
+
+// Containing returns the function whose code holds address a, or -1.
+func (p *Program) Containing(a uint64) int {
+	if p.idx == nil {
 		return -1
 	}
-	k := int(x.first[(a-x.p.Base)>>granule])
-	for k+1 < len(fs) && fs[k+1].Addr <= a {
-		k++
-	}
-	if k < 0 || a >= fs[k].Addr+fs[k].Size {
-		return -1
-	}
-	return k
+	return p.idx.containing(a)
 }
 
 // summarize records what markNoReturn needs from function i's events.

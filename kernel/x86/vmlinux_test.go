@@ -2,17 +2,17 @@ package x86_test
 
 import (
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
 	"sysweight/kernel/x86/internal/vmlinux"
 )
 
-// The Debian 12 dbg vmlinux the kernel tests read; fetch it with
-// apt-get download linux-image-6.1.0-56-cloud-amd64-dbg and extract
-// usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64 to this path, or point
-// SYSWEIGHT_VMLINUX at another copy.
-const defaultVmlinux = "/work/cache/kernel/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64"
+// The Debian 12 dbg vmlinux the kernel tests read, under the cache that
+// `make check-kallsyms` (scripts/check-kallsyms.sh) fills:
+// $HOME/.cache/sysweight/kernel/ + defaultVmlinux, or SYSWEIGHT_VMLINUX.
+const defaultVmlinux = "usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64"
 
 var (
 	vmOnce sync.Once
@@ -24,10 +24,11 @@ func loadVmlinux(t testing.TB) *vmlinux.Image {
 	t.Helper()
 	path := os.Getenv("SYSWEIGHT_VMLINUX")
 	if path == "" {
-		path = defaultVmlinux
+		home, _ := os.UserHomeDir()
+		path = filepath.Join(home, ".cache", "sysweight", "kernel", defaultVmlinux)
 	}
 	if _, err := os.Stat(path); err != nil {
-		t.Skipf("kernel image absent (%v); see defaultVmlinux", err)
+		t.Skipf("kernel image absent (%v); run make check-kallsyms or set SYSWEIGHT_VMLINUX", err)
 	}
 	vmOnce.Do(func() { vmImg, vmErr = vmlinux.Open(path, true) })
 	if vmErr != nil {
