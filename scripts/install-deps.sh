@@ -2,10 +2,11 @@
 # Installs what the default test run uses beyond Go: libseccomp's resolver and headers
 # (syscall table cross-check), strace (tracer comparison), runc and
 # busybox-static (live filter dump and pass-through tests), jq, binutils and
-# gcc. Idempotent; needs root and Debian's apt. Without it the tests that need
+# gcc, pahole (dwarves: BTF for the indirect-call fixture) and bpftool (BTF
+# cross-check). Idempotent; needs root and Debian's apt. Without it the tests that need
 # these tools skip with the reason.
 set -euo pipefail
-pkgs=(seccomp libseccomp-dev strace runc crun busybox-static jq binutils gcc xz-utils)
+pkgs=(seccomp libseccomp-dev strace runc crun busybox-static jq binutils gcc xz-utils dwarves bpftool)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"sysweight/kernel/icall"
 	"sysweight/kernel/image"
 	"sysweight/kernel/kallsyms"
 	"sysweight/kernel/x86"
@@ -20,7 +21,7 @@ import (
 
 // Version is the analysis version recorded in every Report. Bump it when a
 // change here or in kernel/x86 changes the figures for the same image.
-const Version = 1
+const Version = 2
 
 var (
 	// ErrNoSyscalls means no x86-64 syscall entry symbol (__x64_sys_*) lies
@@ -49,6 +50,12 @@ type Options struct {
 	Symbols []kallsyms.Symbol
 	// Functions lists every analysed function in Report.Functions.
 	Functions bool
+	// Modules are analysed with the image: their functions join the call
+	// graph with their module's name (see ModuleFile).
+	Modules []ModuleFile
+	// NoIndirect leaves indirect calls unresolved: the call graph has the
+	// direct calls only (analysis version 1).
+	NoIndirect bool
 }
 
 // Kernel identifies the analysed image.
@@ -79,6 +86,32 @@ type Summary struct {
 	// FunctionsWithFile have a source file from the FileMap given to Open
 	// (0 without one).
 	FunctionsWithFile int `json:"functions_with_file,omitempty"`
+	// Modules analysed with the image, their functions (included in
+	// Functions), and the symbols their relocations named that neither the
+	// kernel nor another module defines.
+	Modules           int              `json:"modules,omitempty"`
+	ModuleFunctions   int              `json:"module_functions,omitempty"`
+	UnresolvedSymbols int              `json:"unresolved_symbols,omitempty"`
+	Indirect          *IndirectSummary `json:"indirect,omitempty"`
+}
+
+// IndirectSummary counts the resolution of indirect calls (kernel/icall).
+type IndirectSummary struct {
+	// Sites are indirect calls and jumps seen by the data-flow pass;
+	// Resolved got at least one target, by rule (member, table, offset,
+	// proto, const), and Unresolved none.
+	Sites      int            `json:"sites"`
+	Resolved   map[string]int `json:"resolved"`
+	Unresolved int            `json:"unresolved"`
+	// Edges added to the call graph; TaskWork of them are task_work
+	// callbacks.
+	Edges int `json:"edges"`
+	// AddressTaken functions, WithSignature of them with a BTF prototype;
+	// data objects holding function pointers and those typed by layout.
+	AddressTaken  int `json:"address_taken"`
+	WithSignature int `json:"with_signature"`
+	FuncObjects   int `json:"func_objects"`
+	TypedObjects  int `json:"typed_objects"`
 }
 
 // FuncCC is a function with its cyclomatic complexity.
@@ -203,9 +236,22 @@ func Analyze(im *image.Image, opt Options) (*Report, error) {
 		return nil, err
 	}
 	funcs := textFuncs(syms)
-	p, err := x86.Analyze(text.Data, text.Addr, funcs, x86.Options{Workers: opt.Workers})
+	bann := banner(v, syms)
+	kp, err := collect(v, text, syms, funcs, opt.Modules, releaseOf(bann), opt.Workers)
 	if err != nil {
 		return nil, err
+	}
+	p, err := x86.AnalyzeSegments(kp.segs, kp.funcs, x86.Options{Workers: opt.Workers})
+	if err != nil {
+		return nil, err
+	}
+	mod := kp.moduleOf(p)
+	p.SetBarriers(barriers(p))
+	var ind *icall.Result
+	if !opt.NoIndirect {
+		if ind, err = kp.resolveIndirect(p, mod, opt.Workers); err != nil {
+			return nil, err
+		}
 	}
 	table := syscalls.MustForArch(syscalls.X86_64)
 	sr, err := x86.SyscallMetrics(p, table, x86.ReachOptions{HubFraction: opt.HubFraction, Top: opt.Top})
@@ -218,7 +264,7 @@ func Analyze(im *image.Image, opt Options) (*Report, error) {
 	r := &Report{
 		AnalysisVersion: Version,
 		Arch:            string(syscalls.X86_64),
-		Kernel:          Kernel{Banner: banner(v, syms)},
+		Kernel:          Kernel{Banner: bann},
 		SymbolSource:    source,
 		Summary: Summary{
 			Functions:      len(p.Functions),
@@ -232,6 +278,21 @@ func Analyze(im *image.Image, opt Options) (*Report, error) {
 	for _, f := range p.Functions {
 		r.Summary.IndirectCalls += f.IndirectCalls
 		r.Summary.UndecodedBytes += f.Undecoded
+	}
+	if kp.modules != nil {
+		r.Summary.Modules = len(kp.modules.Modules)
+		r.Summary.UnresolvedSymbols = len(kp.modules.Unresolved)
+		for _, m := range mod {
+			if m >= 0 {
+				r.Summary.ModuleFunctions++
+			}
+		}
+	}
+	if ind != nil {
+		st := ind.Stats
+		r.Summary.Indirect = &IndirectSummary{Sites: st.Sites, Resolved: st.ByHow, Unresolved: st.Unresolved,
+			Edges: st.Edges, AddressTaken: st.AddressTaken, WithSignature: st.WithSignature,
+			FuncObjects: st.FuncObjects, TypedObjects: st.TypedObjects}
 	}
 	for _, name := range table.Names() {
 		m, ok := sr.Metrics[name]
@@ -249,6 +310,7 @@ func Analyze(im *image.Image, opt Options) (*Report, error) {
 		r.Syscalls = append(r.Syscalls, s)
 	}
 	r.graph = newGraph(p, sr, r.Syscalls, opt.Workers)
+	r.graph.setModules(kp, mod, ind)
 	if opt.Functions {
 		r.Functions = r.graph.functions(nil)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"sysweight/kernel/icall"
 	"sysweight/kernel/x86"
 )
 
@@ -33,6 +34,55 @@ type Graph struct {
 	byName map[string][]int32
 	// file is each function's source file (FileMap), "" when unknown.
 	file []string
+	// module[f] indexes modules (−1: vmlinux).
+	module  []int32
+	modules []string
+	// via labels the indirect edges: (from, to) → the member or table
+	// the call goes through ("file_operations.read_iter").
+	via map[[2]int32]string
+	ind *icall.Result
+}
+
+// Resolution is the indirect-call resolution the graph was built with (nil
+// with Options.NoIndirect or without BTF).
+func (g *Graph) Resolution() *icall.Result { return g.ind }
+
+// Program is the analysed code.
+func (g *Graph) Program() *x86.Program { return g.prog }
+
+// setModules records the module of each function and the labels of the
+// resolved indirect edges.
+func (g *Graph) setModules(kp *kernelParts, mod []int32, ind *icall.Result) {
+	g.module, g.ind = mod, ind
+	if kp.modules != nil {
+		for _, o := range kp.modules.Modules {
+			g.modules = append(g.modules, o.Name)
+		}
+	}
+	if ind != nil {
+		g.via = make(map[[2]int32]string, len(ind.Edges))
+		for _, e := range ind.Edges {
+			label := e.How
+			if e.Via != "" {
+				label = e.How + " " + e.Via
+			}
+			g.via[[2]int32{e.From, e.To}] = label
+		}
+	}
+}
+
+// Module is the name of the module holding function f, "" for vmlinux.
+func (g *Graph) Module(f int) string {
+	if g.module == nil || g.module[f] < 0 || int(g.module[f]) >= len(g.modules) {
+		return ""
+	}
+	return g.modules[g.module[f]]
+}
+
+// Via labels the call from → to when it is an indirect call the resolver
+// found ("member file_operations.read_iter"); "" for a direct call.
+func (g *Graph) Via(from, to int) string {
+	return g.via[[2]int32{int32(from), int32(to)}]
 }
 
 // bfsTree is one syscall's breadth-first walk: the functions reached,
@@ -127,10 +177,13 @@ func (g *Graph) bfs(k int, parent, stamp []int32, buf *[]int32) bfsTree {
 	stamp[e], parent[e] = mark, -1
 	for h := 0; h < len(queue); h++ {
 		f := queue[h]
-		for _, c := range g.prog.Functions[f].Calls {
-			if stamp[c] != mark && !g.hub[c] {
-				stamp[c], parent[c] = mark, f
-				queue = append(queue, int32(c))
+		fi := &g.prog.Functions[f]
+		for _, cs := range [2][]int{fi.Calls, fi.Indirect} {
+			for _, c := range cs {
+				if stamp[c] != mark && !g.hub[c] && !g.prog.Barrier(c) {
+					stamp[c], parent[c] = mark, f
+					queue = append(queue, int32(c))
+				}
 			}
 		}
 	}
@@ -196,6 +249,38 @@ func (g *Graph) Path(syscall string, f int) []string {
 		return nil
 	}
 	return g.path(k, int32(f))
+}
+
+// Step is one function of a call path: its name, its module ("" for
+// vmlinux) and, when the call into it is indirect, how the resolver found
+// it ("member file_operations.read_iter", "table io_issue_defs").
+type Step struct {
+	Func   string `json:"func"`
+	Module string `json:"module,omitempty"`
+	Via    string `json:"via,omitempty"`
+}
+
+// PathVia is Path with modules and the indirect hops marked.
+func (g *Graph) PathVia(syscall string, f int) []Step {
+	k := slices.Index(g.names, syscall)
+	if k < 0 {
+		return nil
+	}
+	var rev []Step
+	for c := int32(f); c >= 0; {
+		p, ok := g.tree[k].parentOf(c)
+		if !ok {
+			return nil
+		}
+		st := Step{Func: g.prog.Functions[c].Name, Module: g.Module(int(c))}
+		if p >= 0 {
+			st.Via = g.Via(int(p), int(c))
+		}
+		rev = append(rev, st)
+		c = p
+	}
+	slices.Reverse(rev)
+	return rev
 }
 
 func (g *Graph) path(k int, f int32) []string {

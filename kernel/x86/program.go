@@ -88,7 +88,11 @@ type FuncInfo struct {
 	// Calls are the callees (indexes into Program.Functions), sorted,
 	// from direct calls and tail calls (jumps, conditional too, that leave
 	// the function).
-	Calls         []int
+	Calls []int
+	// Indirect are callees reached through indirect calls and jumps, as a
+	// resolver outside this package (kernel/icall) found them: sorted, none
+	// of them in Calls. Reach follows both.
+	Indirect      []int
 	IndirectCalls int // call *r/m and calls of retpoline thunks
 	IndirectJumps int // jmp *r/m and jumps to retpoline thunks
 	// Unresolved counts direct calls and jumps out of the function to
@@ -108,7 +112,17 @@ type Program struct {
 	// is len(Functions).
 	segFirst []int
 	idx      *addrIndex
+	// barrier[i]: reach does not enter function i (SetBarriers).
+	barrier []bool
 }
+
+// SetBarriers names functions that reach never enters (nil: none), such
+// as the crash paths (panic, __stack_chk_fail) that every function with a
+// stack protector can call but no syscall runs in normal operation.
+func (p *Program) SetBarriers(b []bool) { p.barrier = b }
+
+// Barrier tells whether reach stops before function i.
+func (p *Program) Barrier(i int) bool { return p.barrier != nil && p.barrier[i] }
 
 // Lookup finds a function by any of its names.
 func (p *Program) Lookup(name string) (int, bool) {
@@ -606,4 +620,47 @@ func terminates(k Kind) bool {
 		return true
 	}
 	return false
+}
+
+// thunkRegs names the register of each retpoline thunk suffix.
+var thunkRegs = map[string]int8{
+	"rax": RAX, "rcx": RCX, "rdx": RDX, "rbx": RBX, "rsp": RSP, "rbp": RBP, "rsi": RSI, "rdi": RDI,
+	"r8": R8, "r9": R9, "r10": R10, "r11": R11, "r12": R12, "r13": R13, "r14": R14, "r15": R15,
+}
+
+// ThunkRegister tells whether function i is a retpoline thunk and, if so,
+// the register holding the target of a call or jump to it
+// (__x86_indirect_thunk_rax → RAX). A thunk known only by an array name
+// (__x86_indirect_thunk_array, the rax thunk's alias) gives RAX.
+func (p *Program) ThunkRegister(i int) (int8, bool) {
+	f := &p.Functions[i]
+	thunk := false
+	for _, n := range append([]string{f.Name}, f.Aliases...) {
+		for _, pre := range IndirectThunkPrefixes {
+			if rest, ok := strings.CutPrefix(n, pre); ok {
+				thunk = true
+				if r, ok := thunkRegs[rest]; ok {
+					return r, true
+				}
+			}
+		}
+	}
+	if thunk {
+		return RAX, true
+	}
+	return NoReg, false
+}
+
+// SetIndirect records the callees function i reaches through indirect
+// calls (see FuncInfo.Indirect); callees already in Calls are left out.
+func (p *Program) SetIndirect(i int, callees []int) {
+	f := &p.Functions[i]
+	out := make([]int, 0, len(callees))
+	for _, c := range callees {
+		if _, direct := slices.BinarySearch(f.Calls, c); !direct && c >= 0 && c < len(p.Functions) {
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
+	f.Indirect = slices.Compact(out)
 }

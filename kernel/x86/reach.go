@@ -37,10 +37,12 @@ func (p *Program) Reach(entry int, hub []bool) ReachResult {
 			r.Complexity += p.Functions[i].CC
 		}
 		r.ComplexityAll += p.Functions[i].CC
-		for _, c := range p.Functions[i].Calls {
-			if !seen[c] {
-				seen[c] = true
-				stack = append(stack, c)
+		for _, cs := range [2][]int{p.Functions[i].Calls, p.Functions[i].Indirect} {
+			for _, c := range cs {
+				if !seen[c] && !p.Barrier(c) {
+					seen[c] = true
+					stack = append(stack, c)
+				}
 			}
 		}
 	}
@@ -90,7 +92,13 @@ func (p *Program) hubs(entries []int, fraction float64) ([]bool, []int, map[int]
 					c.n++
 					c.cc += p.Functions[i].CC
 					for _, k := range p.Functions[i].Calls {
-						if stamp[k] != mark {
+						if stamp[k] != mark && !p.Barrier(k) {
+							stamp[k] = mark
+							stack = append(stack, k)
+						}
+					}
+					for _, k := range p.Functions[i].Indirect {
+						if stamp[k] != mark && !p.Barrier(k) {
 							stamp[k] = mark
 							stack = append(stack, k)
 						}
@@ -127,10 +135,13 @@ func (p *Program) reachOwn(entry int, hub []bool, stamp []int32, mark int32, out
 	out = append(out[:0], entry)
 	stamp[entry] = mark
 	for k := 0; k < len(out); k++ {
-		for _, c := range p.Functions[out[k]].Calls {
-			if stamp[c] != mark && !hub[c] {
-				stamp[c] = mark
-				out = append(out, c)
+		f := &p.Functions[out[k]]
+		for _, cs := range [2][]int{f.Calls, f.Indirect} {
+			for _, c := range cs {
+				if stamp[c] != mark && !hub[c] && !p.Barrier(c) {
+					stamp[c] = mark
+					out = append(out, c)
+				}
 			}
 		}
 	}

@@ -207,6 +207,20 @@ func SyscallMetrics(p *Program, table *syscalls.Table, opt ReachOptions) (*Sysca
 	return rep, nil
 }
 
+// SyscallEntries are the entry functions of table's syscalls in p, each
+// once, without __x64_sys_ni_syscall.
+func SyscallEntries(p *Program, table *syscalls.Table) []int {
+	ni, hasNi := p.Lookup("__x64_sys_ni_syscall")
+	var out []int
+	for _, name := range table.Names() {
+		if i, ok := p.Lookup(EntrySymbol(name)); ok && !(hasNi && i == ni) {
+			out = append(out, i)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // closureOf is one entry's closure, for entries left out of the hub count.
 func (p *Program) closureOf(e int) closure {
 	r := p.Reach(e, nil)

@@ -1,0 +1,59 @@
+// Package kerneltest finds the real Debian kernel the heavier tests read,
+// in the cache that `make kernel-cache` fills (scripts/kernel-cache.sh):
+// $SYSWEIGHT_KERNEL_DIR, or ~/.cache/sysweight/kernel. Tests skip, naming
+// that target, when it is absent.
+package kerneltest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// ABI is the Debian kernel the tests and the committed figures use
+// (Debian 12 bookworm-security, 6.1.192-2).
+const ABI = "6.1.0-56-cloud-amd64"
+
+// Package is the Debian package holding it.
+const Package = "linux-image-" + ABI + "-unsigned"
+
+// Dir returns the kernel cache directory, skipping the test when its
+// stripped image is absent.
+func Dir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("SYSWEIGHT_KERNEL_DIR")
+	if dir == "" {
+		home, _ := os.UserHomeDir()
+		dir = filepath.Join(home, ".cache", "sysweight", "kernel")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "boot", "vmlinuz-"+ABI)); err != nil {
+		t.Skipf("kernel image absent (%v): run make kernel-cache", err)
+	}
+	return dir
+}
+
+// Vmlinuz is the stripped bzImage of the cached kernel.
+func Vmlinuz(t testing.TB) string {
+	return filepath.Join(Dir(t), "boot", "vmlinuz-"+ABI)
+}
+
+// Deb is the cached .deb of the kernel package (vmlinuz and modules).
+func Deb(t testing.TB) string {
+	t.Helper()
+	dir := Dir(t)
+	m, _ := filepath.Glob(filepath.Join(dir, Package+"_*_amd64.deb"))
+	if len(m) == 0 {
+		t.Skipf("%s .deb absent from %s: run make kernel-cache", Package, dir)
+	}
+	return m[0]
+}
+
+// Dbg is the -dbg vmlinux (DWARF), skipping when absent.
+func Dbg(t testing.TB) string {
+	t.Helper()
+	p := filepath.Join(Dir(t), "usr", "lib", "debug", "boot", "vmlinux-"+ABI)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("-dbg vmlinux absent (%v): run make kernel-cache DBG=1", err)
+	}
+	return p
+}

@@ -1,0 +1,330 @@
+package analysis
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"sysweight/kernel/btf"
+	"sysweight/kernel/icall"
+	"sysweight/kernel/image"
+	"sysweight/kernel/kallsyms"
+	"sysweight/kernel/module"
+	"sysweight/kernel/x86"
+	"sysweight/syscalls"
+)
+
+// ModuleFile is one kernel module to analyse with the image: its name for
+// messages (a path) and its bytes (an uncompressed .ko).
+type ModuleFile struct {
+	Path string
+	Data []byte
+}
+
+// ErrWrongKernel means a module was built for another kernel release than
+// the image.
+var ErrWrongKernel = errors.New("module built for another kernel")
+
+// Where module code and data are placed: the x86-64 module area
+// (Documentation/arch/x86/x86_64/mm.rst), within ±2 GiB of the kernel text
+// so that rel32 calls reach both ways.
+const (
+	moduleTextAddr = 0xffffffffc0000000
+	moduleDataAddr = 0xffffffffd0000000
+)
+
+// kernelParts is what a whole-kernel analysis is built from.
+type kernelParts struct {
+	segs    []x86.Segment
+	funcs   []x86.Func
+	modules *module.Set
+	btf     *btf.Spec
+	modBTF  []*btf.Spec
+	slots   []icall.Slot
+	objects []icall.Object
+	data    []icall.Region
+	release string
+}
+
+// vmlinuxSlotSections are the sections scanned for initialised function
+// and data pointers: read-only and writable data, module parameters and
+// the APIC driver table. .init.* are left out: their pointers serve boot
+// only, which no syscall reaches.
+var vmlinuxSlotSections = []string{".rodata", ".data", "__param", ".data_nosave", ".apicdrivers"}
+
+// collect gathers the parts: the image's text and symbols, its BTF and
+// initialised pointers, and the modules linked against it.
+func collect(v *image.Vmlinux, text *image.Section, syms []kallsyms.Symbol, funcs []x86.Func, mods []ModuleFile, release string, workers int) (*kernelParts, error) {
+	kp := &kernelParts{segs: []x86.Segment{{Addr: text.Addr, Data: text.Data}}, funcs: funcs, release: release}
+	if b, err := v.Section(".BTF"); err == nil {
+		s, err := btf.Parse(b.Data, nil)
+		if err != nil {
+			return nil, fmt.Errorf(".BTF: %w", err)
+		}
+		kp.btf = s
+	}
+	// Data: regions, objects (data symbols sized to the next symbol, the
+	// only size kallsyms gives) and the pointers initialised in them.
+	for _, s := range v.ELF.Sections {
+		if s.Flags&elf.SHF_ALLOC == 0 || s.Flags&elf.SHF_EXECINSTR != 0 || s.Addr == 0 || s.Size == 0 {
+			continue
+		}
+		kp.data = append(kp.data, icall.Region{Addr: s.Addr, Size: s.Size})
+	}
+	sorted := slices.Clone(syms)
+	kallsyms.SortByAddr(sorted)
+	for k, s := range sorted {
+		if s.Module != "" || s.IsText() {
+			continue
+		}
+		switch s.Type {
+		case 'd', 'D', 'r', 'R', 'b', 'B':
+		default:
+			continue
+		}
+		size := uint64(0)
+		if k+1 < len(sorted) && sorted[k+1].Addr > s.Addr {
+			size = sorted[k+1].Addr - s.Addr
+		}
+		kp.objects = append(kp.objects, icall.Object{Name: s.Name, Addr: s.Addr, Size: size, Module: -1})
+	}
+	starts := make(map[uint64]bool, len(funcs))
+	for _, f := range funcs {
+		starts[f.Addr] = true
+	}
+	inRegion := func(a uint64) bool {
+		for _, r := range kp.data {
+			if a >= r.Addr && a-r.Addr < r.Size {
+				return true
+			}
+		}
+		return false
+	}
+	for _, name := range vmlinuxSlotSections {
+		sec, err := v.Section(name)
+		if err != nil {
+			continue
+		}
+		d := sec.Data
+		for off := (8 - sec.Addr%8) % 8; off+8 <= uint64(len(d)); off += 8 {
+			t := binary.LittleEndian.Uint64(d[off:])
+			if t < 0xffff800000000000 {
+				continue
+			}
+			if starts[t] || inRegion(t) {
+				kp.slots = append(kp.slots, icall.Slot{Addr: sec.Addr + off, Target: t})
+			}
+		}
+	}
+	if len(mods) == 0 {
+		kp.sortData()
+		return kp, nil
+	}
+	// Modules.
+	objs := make([]*module.Object, 0, len(mods))
+	for _, m := range mods {
+		o, err := module.Parse(m.Data, m.Path)
+		if err != nil {
+			return nil, err
+		}
+		if r := o.Release(); release != "" && r != "" && r != release {
+			return nil, fmt.Errorf("%s: %w: vermagic %q, the image is %s", m.Path, ErrWrongKernel, r, release)
+		}
+		objs = append(objs, o)
+	}
+	addr := make(map[string]uint64, len(syms))
+	for _, s := range syms {
+		if s.Module != "" {
+			continue
+		}
+		if _, ok := addr[s.Name]; !ok || s.IsGlobal() {
+			addr[s.Name] = s.Addr
+		}
+	}
+	set, err := module.Link(objs, func(n string) (uint64, bool) { a, ok := addr[n]; return a, ok }, moduleTextAddr, moduleDataAddr)
+	if err != nil {
+		return nil, err
+	}
+	kp.modules = set
+	kp.segs = append(kp.segs, x86.Segment{Addr: set.TextAddr, Data: set.Text})
+	for _, f := range set.Funcs {
+		kp.funcs = append(kp.funcs, x86.Func{Name: f.Name, Addr: f.Addr, Size: f.Size})
+	}
+	var dataEnd uint64 = moduleDataAddr
+	for _, o := range set.Objects {
+		kp.objects = append(kp.objects, icall.Object{Name: o.Name, Addr: o.Addr, Size: o.Size, Module: int32(o.Module)})
+		dataEnd = max(dataEnd, o.Addr+o.Size)
+	}
+	for _, s := range set.Slots {
+		kp.slots = append(kp.slots, icall.Slot{Addr: s.Addr, Target: s.Target})
+		dataEnd = max(dataEnd, s.Addr+8)
+	}
+	kp.data = append(kp.data, icall.Region{Addr: moduleDataAddr, Size: dataEnd - moduleDataAddr})
+	kp.modBTF = make([]*btf.Spec, len(objs))
+	if kp.btf != nil {
+		errs := make([]error, len(objs))
+		parallelDo(len(objs), workers, func(i int) {
+			if objs[i].BTF == nil {
+				return
+			}
+			s, err := btf.Parse(objs[i].BTF, kp.btf)
+			if err != nil {
+				errs[i] = fmt.Errorf("%s: .BTF: %w", objs[i].File, err)
+				return
+			}
+			kp.modBTF[i] = s
+		})
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+	}
+	kp.sortData()
+	return kp, nil
+}
+
+func (kp *kernelParts) sortData() {
+	slices.SortFunc(kp.slots, func(a, b icall.Slot) int { return cmpU64(a.Addr, b.Addr) })
+	slices.SortFunc(kp.objects, func(a, b icall.Object) int { return cmpU64(a.Addr, b.Addr) })
+	slices.SortFunc(kp.data, func(a, b icall.Region) int { return cmpU64(a.Addr, b.Addr) })
+}
+
+// moduleOf gives each analysed function its module index (−1: vmlinux).
+func (kp *kernelParts) moduleOf(p *x86.Program) []int32 {
+	out := make([]int32, len(p.Functions))
+	for i, f := range p.Functions {
+		out[i] = -1
+		if kp.modules != nil {
+			out[i] = int32(kp.modules.ModuleOf(f.Addr))
+		}
+	}
+	return out
+}
+
+// resolveIndirect runs kernel/icall and records the edges in p.
+func (kp *kernelParts) resolveIndirect(p *x86.Program, mod []int32, workers int) (*icall.Result, error) {
+	if kp.btf == nil {
+		return nil, nil
+	}
+	res, err := icall.Resolve(&icall.Kernel{Prog: p, Module: mod, BTF: kp.btf, ModBTF: kp.modBTF,
+		Slots: kp.slots, Objects: kp.objects, Data: kp.data}, icall.Options{Workers: workers})
+	if err != nil {
+		return nil, err
+	}
+	res.Edges = moveFputWork(p, res.Edges)
+	// Indirect calls made by shared infrastructure are not followed: a
+	// function that more than half of the syscalls reach through direct
+	// calls alone (the scheduler, RCU, the allocator, printk) dispatches
+	// to every scheduling class, notifier and destructor, and following
+	// it would make every syscall reach most of the kernel.
+	table := syscalls.MustForArch(syscalls.X86_64)
+	hub, _ := p.Hubs(x86.SyscallEntries(p, table), x86.DefaultHubFraction)
+	kept := res.Edges[:0]
+	for _, e := range res.Edges {
+		if !hub[e.From] {
+			kept = append(kept, e)
+		}
+	}
+	res.Stats.SharedDropped = len(res.Edges) - len(kept)
+	res.Edges = kept
+	var callees []int
+	for k := 0; k < len(res.Edges); {
+		from := res.Edges[k].From
+		callees = callees[:0]
+		for ; k < len(res.Edges) && res.Edges[k].From == from; k++ {
+			callees = append(callees, int(res.Edges[k].To))
+		}
+		p.SetIndirect(int(from), callees)
+	}
+	return res, nil
+}
+
+// releaseOf is the kernel release of a banner ("Linux version 6.1.0-… ").
+func releaseOf(banner string) string {
+	r, _, _ := strings.Cut(strings.TrimPrefix(banner, "Linux version "), " ")
+	return r
+}
+
+func parallelDo(n, workers int, fn func(i int)) {
+	if workers <= 0 {
+		workers = 2
+	}
+	ch := make(chan int)
+	done := make(chan struct{})
+	for range workers {
+		go func() {
+			for i := range ch {
+				fn(i)
+			}
+			done <- struct{}{}
+		}()
+	}
+	for i := range n {
+		ch <- i
+	}
+	close(ch)
+	for range workers {
+		<-done
+	}
+}
+
+// fputQueuers are the functions that queue ____fput as task work when they
+// drop a file's last reference; fputSyscalls are the syscalls whose purpose
+// is to drop one, so that ->release runs when they return to user space.
+// Every syscall that takes a file reference calls fput, but only these
+// drop the last one in normal operation; an edge from fput would make the
+// release and fasync methods of every file type look reachable from read,
+// write and the rest.
+var (
+	fputQueuers  = []string{"fput", "fput_many"}
+	fputSyscalls = []string{"close", "close_range", "dup2", "dup3"}
+)
+
+// moveFputWork moves the task_work edges of fputQueuers to the entries of
+// fputSyscalls. edges stay sorted.
+func moveFputWork(p *x86.Program, edges []icall.Edge) []icall.Edge {
+	queuer := map[int32]bool{}
+	for _, n := range fputQueuers {
+		if i, ok := p.Lookup(n); ok {
+			queuer[int32(i)] = true
+		}
+	}
+	var moved []icall.Edge
+	out := edges[:0]
+	for _, e := range edges {
+		if e.How == icall.ViaTask && queuer[e.From] {
+			moved = append(moved, e)
+			continue
+		}
+		out = append(out, e)
+	}
+	for _, e := range moved {
+		for _, sc := range fputSyscalls {
+			if i, ok := p.Lookup(x86.EntrySymbol(sc)); ok {
+				out = append(out, icall.Edge{From: int32(i), To: e.To, How: e.How, Via: e.Via + " (on close)"})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b icall.Edge) int {
+		if a.From != b.From {
+			return int(a.From - b.From)
+		}
+		return int(a.To - b.To)
+	})
+	return slices.CompactFunc(out, func(a, b icall.Edge) bool { return a.From == b.From && a.To == b.To })
+}
+
+// exitFuncs are the noreturn functions syscalls call on purpose (exit,
+// exit_group); every other noreturn function (panic, __stack_chk_fail,
+// make_task_dead, BUG paths) is a barrier: reach does not enter it.
+var exitFuncs = []string{"do_exit", "do_group_exit"}
+
+func barriers(p *x86.Program) []bool {
+	b := make([]bool, len(p.Functions))
+	for i, f := range p.Functions {
+		b[i] = f.NoReturn && !slices.Contains(exitFuncs, f.Name)
+	}
+	return b
+}

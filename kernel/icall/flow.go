@@ -1,0 +1,974 @@
+package icall
+
+import (
+	"slices"
+	"sync"
+
+	"sysweight/kernel/btf"
+	"sysweight/kernel/x86"
+)
+
+// vkind is what the data-flow pass knows of a register's value.
+type vkind uint8
+
+const (
+	vUnk   vkind = iota
+	vPtr         // pointer to struct t, off bytes in
+	vFnPtr       // function pointer of prototype t, read from slot (−1: none)
+	vFunc        // the address of function a
+	vAddr        // a data address a (idx: plus an unknown index)
+	vTab         // a pointer read from an initialised table at a, with an index
+	vULoad       // read at displacement off from a base of unknown type
+	vZero        // zero
+	vCand        // a function pointer of one of the slots of candidate list slot (a downcast)
+)
+
+type val struct {
+	k     vkind
+	outer int32 // vFnPtr: the slot in the outer struct (multi-layer), −1 none
+	idx   bool
+	param int8 // vFnPtr: k+1 when the value is the function's parameter k, unchanged
+	t     btf.TypeID
+	slot  int32
+	off   int64
+	a     uint64
+}
+
+// state is what the pass knows at one point: the registers, and the
+// 8-byte stack slots the function spilled values to, by offset from rsp
+// at entry (valid while rspOK).
+type state struct {
+	r     [16]val
+	rsp   int32
+	rspOK bool
+	n     uint8
+	stk   [maxStack]stackSlot
+}
+
+const maxStack = 32
+
+type stackSlot struct {
+	off int32
+	v   val
+}
+
+func (st *state) stackGet(off int32) val {
+	for i := 0; i < int(st.n); i++ {
+		if st.stk[i].off == off {
+			return st.stk[i].v
+		}
+	}
+	return val{}
+}
+
+// stackSet records v at off; an unknown value removes the slot.
+func (st *state) stackSet(off int32, v val) {
+	for i := 0; i < int(st.n); i++ {
+		if st.stk[i].off == off {
+			if v.k == vUnk {
+				st.n--
+				st.stk[i] = st.stk[st.n]
+				return
+			}
+			st.stk[i].v = v
+			return
+		}
+	}
+	if v.k != vUnk && int(st.n) < maxStack {
+		st.stk[st.n] = stackSlot{off, v}
+		st.n++
+	}
+}
+
+// stackClobber forgets the slots an 8-byte write at off overlaps.
+func (st *state) stackClobber(off int32) {
+	for i := 0; i < int(st.n); {
+		if d := st.stk[i].off - off; d > -8 && d < 8 {
+			st.n--
+			st.stk[i] = st.stk[st.n]
+			continue
+		}
+		i++
+	}
+}
+
+// meetInto merges st into t, the in-state of a block two paths reach, and
+// reports whether t changed.
+func meetInto(t *state, st *state) bool {
+	changed := false
+	for r := range t.r {
+		if m := meet(t.r[r], st.r[r]); m != t.r[r] {
+			t.r[r], changed = m, true
+		}
+	}
+	if t.rspOK && (!st.rspOK || st.rsp != t.rsp) {
+		t.rspOK, t.n, changed = false, 0, true
+	}
+	for i := 0; i < int(t.n); {
+		if st.stackGet(t.stk[i].off) != t.stk[i].v {
+			t.n--
+			t.stk[i] = t.stk[t.n]
+			changed = true
+			continue
+		}
+		i++
+	}
+	return changed
+}
+
+// stackOff is the entry-relative offset of an rsp-based operand.
+func (st *state) stackOff(m x86.Mem) (int32, bool) {
+	if m.Base != x86.RSP || m.Index != x86.NoReg || m.Seg != 0 || !st.rspOK {
+		return 0, false
+	}
+	return st.rsp + int32(m.Disp), true
+}
+
+// meet is the value a register has on entry to a block two paths reach.
+func meet(a, b val) val {
+	if a == b {
+		return a
+	}
+	return val{}
+}
+
+// site is an indirect call or jump found by the data-flow pass.
+type site struct {
+	v    val
+	args [6]string // canonical pointer types of the argument registers, "" unknown
+}
+
+// store records a function's address leaving the code: stored into a
+// member (slot ≥ 0), stored elsewhere or passed on (slot −1), or queued as
+// a task_work callback (task).
+type store struct {
+	fn    int32
+	slot  int32
+	outer int32 // the slot in the outer struct, −1 none
+	task  bool
+}
+
+type gstore struct {
+	addr uint64
+	name string
+}
+
+// cbKey names parameter k of function fn.
+type cbKey struct {
+	fn int32
+	k  int8
+}
+
+// cbSrc is what the direct calls of a function pass in one of its
+// function-pointer parameters: functions, members, the callers' own
+// parameters (forwarded), or something unknown.
+type cbSrc struct {
+	funcs   []int32
+	slots   []int32
+	fwd     []cbKey
+	unknown bool
+}
+
+// flowAll runs the data-flow pass over every function that makes an
+// indirect call or takes a function's address. A second pass over the
+// functions with indirect calls knows the element types of global
+// variables and arrays that the first pass saw struct pointers stored in.
+func (r *resolver) flowAll() {
+	p := r.k.Prog
+	var mu sync.Mutex
+	var gs []gstore
+	r.cb = map[cbKey]*cbSrc{}
+	parallel(len(p.Functions), r.opt.Workers, func(lo, hi int) {
+		w := flowWorker{r: r, pass1: true, cb: map[cbKey]*cbSrc{}}
+		for i := lo; i < hi; i++ {
+			w.function(i)
+		}
+		mu.Lock()
+		gs = append(gs, w.gstores...)
+		for k, s := range w.cb {
+			if t := r.cb[k]; t != nil {
+				t.funcs = append(t.funcs, s.funcs...)
+				t.slots = append(t.slots, s.slots...)
+				t.fwd = append(t.fwd, s.fwd...)
+				t.unknown = t.unknown || s.unknown
+			} else {
+				r.cb[k] = s
+			}
+		}
+		mu.Unlock()
+	})
+	r.globalTypes(gs)
+	parallel(len(p.Functions), r.opt.Workers, func(lo, hi int) {
+		var w flowWorker
+		w.r = r
+		for i := lo; i < hi; i++ {
+			if f := &p.Functions[i]; f.IndirectCalls > 0 || f.IndirectJumps > 0 {
+				w.function(i)
+			}
+		}
+	})
+	for i := range r.stores {
+		for _, s := range r.stores[i] {
+			r.taken[s.fn] = true
+		}
+	}
+}
+
+type block struct {
+	first, end int // op indexes
+	succ       [2]int
+	nsucc      int
+	in         state
+	seen       bool
+}
+
+type flowWorker struct {
+	r      *resolver
+	ops    []x86.Op
+	offs   []uint32
+	blocks []block
+	isLead []bool
+	work   []int
+	inWork []bool
+
+	fn   int
+	sp   *btf.Spec
+	addr uint64
+	// gstores are the struct pointers stored to globals, all functions
+	// of this worker
+	gstores []gstore
+	// pass1: the first pass, which also records callback arguments in cb
+	pass1 bool
+	cb    map[cbKey]*cbSrc
+	// taskWork: the function queues task_work (calls task_work_add)
+	taskWork bool
+}
+
+// function decodes function i, runs the data flow over its blocks to a
+// fixed point and records its indirect call sites and the function
+// addresses it lets out.
+func (w *flowWorker) function(i int) {
+	p := w.r.k.Prog
+	f := &p.Functions[i]
+	code := p.Code(i)
+	if len(code) == 0 || w.r.thunk[i] >= 0 {
+		return // a retpoline thunk's own jump is every indirect call's
+	}
+	w.fn, w.sp, w.addr = i, w.r.spec(i), f.Addr
+	w.ops, w.offs = w.ops[:0], w.offs[:0]
+	interesting := f.IndirectCalls > 0 || f.IndirectJumps > 0 || w.r.fnParams[i] != 0
+	for off := 0; off < len(code); {
+		var op x86.Op
+		if code[off] == 0xcc {
+			// a run of int3: padding, one trap (as kernel/x86 sweeps it)
+			n := 1
+			for off+n < len(code) && code[off+n] == 0xcc {
+				n++
+			}
+			op = x86.Op{Insn: x86.Insn{Len: n, Kind: x86.Int3}, Dst: x86.NoReg, Src: x86.NoReg}
+		} else {
+			op = x86.DecodeOp(code[off:])
+		}
+		if op.Len <= 0 {
+			op.Len = 1
+		}
+		if !interesting && w.takesAddress(&op, uint64(off)) {
+			interesting = true
+		}
+		w.ops = append(w.ops, op)
+		w.offs = append(w.offs, uint32(off))
+		off += op.Len
+	}
+	if !interesting {
+		return
+	}
+	w.taskWork = false
+	w.buildBlocks(len(code))
+	w.solve()
+	var sites []site
+	var stores []store
+	for b := range w.blocks {
+		blk := &w.blocks[b]
+		if !blk.seen {
+			continue
+		}
+		st := blk.in
+		for k := blk.first; k < blk.end; k++ {
+			w.step(&st, k, &sites, &stores)
+		}
+	}
+	if w.taskWork {
+		for k := range stores {
+			if stores[k].slot == w.r.taskSlot {
+				stores[k].task = true
+			}
+		}
+	}
+	w.r.sites[i], w.r.stores[i] = sites, stores
+}
+
+// takesAddress tells whether op names a function's address (lea, an
+// immediate), which makes its function worth a data-flow pass.
+func (w *flowWorker) takesAddress(op *x86.Op, off uint64) bool {
+	switch op.Class {
+	case x86.OpLea:
+		// a function's address, or a global's that a store may use
+		return op.Mem.Base == x86.RIP || op.Mem.Base == x86.NoReg && w.r.inData(uint64(op.Mem.Disp))
+	case x86.OpStoreImm, x86.OpMoveImm:
+		_, ok := w.r.funcAt(uint64(op.Imm))
+		return ok || w.r.inData(uint64(op.Imm))
+	case x86.OpStore:
+		// a pointer stored into a global variable or array
+		return op.Mem.Seg == 0 && (op.Mem.Base == x86.RIP || op.Mem.Base == x86.NoReg)
+	}
+	return false
+}
+
+func (w *flowWorker) buildBlocks(size int) {
+	n := len(w.ops)
+	if cap(w.isLead) < n+1 {
+		w.isLead = make([]bool, n+1)
+	}
+	lead := w.isLead[:n+1]
+	clear(lead)
+	lead[0] = true
+	index := func(off uint32) (int, bool) {
+		lo, hi := 0, n
+		for lo < hi {
+			m := (lo + hi) / 2
+			if w.offs[m] < off {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		return lo, lo < n && w.offs[lo] == off
+	}
+	for k, op := range w.ops {
+		switch op.Kind {
+		case x86.Cond, x86.Jmp:
+			t := int64(w.offs[k]) + int64(op.Len) + op.Rel
+			if t >= 0 && t < int64(size) {
+				if j, ok := index(uint32(t)); ok {
+					lead[j] = true
+				}
+			}
+			lead[k+1] = true
+		case x86.JmpInd, x86.Ret, x86.Trap, x86.Int3:
+			lead[k+1] = true
+		}
+	}
+	lead[n] = true
+	w.blocks = w.blocks[:0]
+	start := 0
+	for k := 1; k <= n; k++ {
+		if lead[k] {
+			w.blocks = append(w.blocks, block{first: start, end: k})
+			start = k
+		}
+	}
+	// successors
+	blockOf := func(op int) int {
+		lo, hi := 0, len(w.blocks)
+		for lo < hi {
+			m := (lo + hi) / 2
+			if w.blocks[m].end <= op {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		return lo
+	}
+	for b := range w.blocks {
+		blk := &w.blocks[b]
+		last := w.ops[blk.end-1]
+		add := func(s int) {
+			if s >= 0 && s < len(w.blocks) && blk.nsucc < 2 {
+				blk.succ[blk.nsucc] = s
+				blk.nsucc++
+			}
+		}
+		switch last.Kind {
+		case x86.Cond, x86.Jmp:
+			t := int64(w.offs[blk.end-1]) + int64(last.Len) + last.Rel
+			if t >= 0 && t < int64(size) {
+				if j, ok := index(uint32(t)); ok {
+					add(blockOf(j))
+				}
+			}
+			if last.Kind == x86.Cond {
+				add(b + 1)
+			}
+		case x86.JmpInd, x86.Ret, x86.Trap, x86.Int3:
+		default:
+			add(b + 1)
+		}
+	}
+}
+
+// solve runs the forward data flow to a fixed point (bounded).
+func (w *flowWorker) solve() {
+	nb := len(w.blocks)
+	if cap(w.inWork) < nb {
+		w.inWork = make([]bool, nb)
+	}
+	inWork := w.inWork[:nb]
+	clear(inWork)
+	w.blocks[0].in = w.entry()
+	w.blocks[0].seen = true
+	w.work = append(w.work[:0], 0)
+	inWork[0] = true
+	budget := 8*nb + 64
+	for len(w.work) > 0 && budget > 0 {
+		budget--
+		b := w.work[0]
+		w.work = w.work[1:]
+		inWork[b] = false
+		blk := &w.blocks[b]
+		st := blk.in
+		for k := blk.first; k < blk.end; k++ {
+			w.step(&st, k, nil, nil)
+		}
+		for s := 0; s < blk.nsucc; s++ {
+			t := &w.blocks[blk.succ[s]]
+			changed := false
+			if !t.seen {
+				t.in, t.seen, changed = st, true, true
+			} else {
+				changed = meetInto(&t.in, &st)
+			}
+			if changed && !inWork[blk.succ[s]] {
+				inWork[blk.succ[s]] = true
+				w.work = append(w.work, blk.succ[s])
+			}
+		}
+	}
+}
+
+// entry is the state at the function's start: its parameters' types.
+func (w *flowWorker) entry() state {
+	st := state{rspOK: true}
+	p := w.r.k.Prog
+	f := &p.Functions[w.fn]
+	for _, n := range append([]string{f.Name}, f.Aliases...) {
+		if len(n) == 0 || containsDot(n) {
+			continue
+		}
+		proto, ok := w.sp.FuncProto(n)
+		if !ok {
+			continue
+		}
+		for k := 0; k < 6; k++ {
+			t, ok := w.sp.ParamType(proto, k)
+			if !ok {
+				break
+			}
+			v := w.fromType(t)
+			if v.k == vFnPtr {
+				v.param = int8(k + 1)
+			}
+			st.r[x86.ArgRegs[k]] = v
+		}
+		break
+	}
+	return st
+}
+
+func containsDot(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			return true
+		}
+	}
+	return false
+}
+
+// fromType is the value of a variable of type t.
+func (w *flowWorker) fromType(t btf.TypeID) val {
+	pt, k, ok := w.sp.Pointee(t)
+	if !ok {
+		return val{}
+	}
+	switch k {
+	case btf.KindStruct, btf.KindUnion:
+		return val{k: vPtr, t: pt}
+	case btf.KindFuncProto:
+		return val{k: vFnPtr, t: pt, slot: -1, outer: -1}
+	}
+	return val{}
+}
+
+// fromField is the value loaded from a struct member.
+func (w *flowWorker) fromField(f btf.Field) val {
+	pt, k, ok := w.sp.Pointee(f.Type)
+	if !ok {
+		return val{}
+	}
+	switch k {
+	case btf.KindStruct, btf.KindUnion:
+		return val{k: vPtr, t: pt}
+	case btf.KindFuncProto:
+		sig := w.sp.Signature(pt)
+		id := w.r.slot(slotKey{f.ContainerName, f.Offset}, f.Member, sig)
+		outer := int32(-1)
+		if f.Outer != "" {
+			outer = w.r.slot(slotKey{f.Outer, f.OuterOffset}, f.ContainerName+"."+f.Member, sig)
+		}
+		return val{k: vFnPtr, t: pt, slot: id, outer: outer}
+	}
+	return val{}
+}
+
+// constant is the value of an immediate or a RIP-relative address.
+func (w *flowWorker) constant(a uint64) val {
+	if fn, ok := w.r.funcAt(a); ok {
+		return val{k: vFunc, a: uint64(fn)}
+	}
+	if a == 0 {
+		return val{k: vZero}
+	}
+	if w.r.inData(a) {
+		return val{k: vAddr, a: a}
+	}
+	return val{}
+}
+
+// global is the value read from the initialised data at a.
+func (w *flowWorker) global(a uint64) val {
+	if t, ok := w.r.slotAt(a); ok {
+		return w.constant(t)
+	}
+	if v, ok := w.pointee(a); ok {
+		return v
+	}
+	// a member of an object whose type layout inference found
+	if o, ok := w.r.objectAt(a); ok {
+		if ot, ok := w.r.objType[o]; ok && len(ot.types) == 1 {
+			t := ot.types[0]
+			if ids := t.leaves[uint32((a-w.r.k.Objects[o].Addr)%uint64(t.size))]; len(ids) == 1 {
+				return val{k: vFnPtr, slot: ids[0], outer: -1}
+			}
+		}
+	}
+	return val{}
+}
+
+// load is the value an 8-byte load from m reads.
+func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
+	switch {
+	case m.Seg == 0x65 && m.Base == x86.NoReg && m.Index == x86.NoReg:
+		// %gs: a per-CPU variable (current_task, …)
+		if _, t, ok := w.r.k.BTF.PercpuVar(uint32(m.Disp)); ok {
+			return w.fromTypeIn(w.r.k.BTF, t)
+		}
+		return val{}
+	case m.Seg != 0:
+		return val{}
+	case m.Base == x86.RIP:
+		return w.global(insnAddr + uint64(m.Disp))
+	case m.Base == x86.NoReg:
+		a := uint64(m.Disp)
+		if m.Index != x86.NoReg {
+			return w.element(a)
+		}
+		return w.global(a)
+	}
+	b := st.r[m.Base]
+	switch b.k {
+	case vPtr:
+		off := b.off + m.Disp
+		if off >= 0 {
+			if f, ok := w.sp.FieldAt(b.t, uint32(off), 8); ok {
+				return w.fromField(f)
+			}
+			if v, ok := w.downcast(b.t, uint32(off)); ok {
+				return v
+			}
+		}
+		return val{k: vULoad, off: m.Disp}
+	case vAddr:
+		if m.Index != x86.NoReg || b.idx {
+			return w.element(b.a + uint64(m.Disp))
+		}
+		return w.global(b.a + uint64(m.Disp))
+	}
+	if w.r.inData(uint64(m.Disp)) {
+		// table(%rax): a global array indexed by a register the compiler
+		// used as the base (the index, scaled beforehand)
+		return w.element(uint64(m.Disp))
+	}
+	return val{k: vULoad, off: m.Disp}
+}
+
+// element is the value read from an element (unknown index) of the global
+// array holding a: a pointer of the type its elements were seen to hold,
+// or one of the functions of an initialised table.
+func (w *flowWorker) element(a uint64) val {
+	if !w.r.inData(a) {
+		return val{}
+	}
+	if v, ok := w.pointee(a); ok {
+		return v
+	}
+	return val{k: vTab, a: a}
+}
+
+// pointee is the value of a pointer read from the global object holding
+// a, when the code or the initialised data stores pointers of one struct
+// type there (net_families holds struct net_proto_family pointers).
+func (w *flowWorker) pointee(a uint64) (val, bool) {
+	if w.r.globalElem == nil {
+		return val{}, false
+	}
+	o, ok := w.r.objectAt(a)
+	if !ok {
+		return val{}, false
+	}
+	name, ok := w.r.globalElem[o]
+	if !ok || name == "" {
+		return val{}, false
+	}
+	if id, ok := w.sp.Struct(name); ok {
+		return val{k: vPtr, t: id}, true
+	}
+	return val{}, false
+}
+
+// downcast reads off bytes into a pointer to t where t has no member:
+// the code holds a pointer to a struct that begins with t (nlk_sk(sk) casts
+// a struct sock * to struct netlink_sock *). The structs that extend t
+// and have a pointer member there tell what it is: one struct type, or a
+// list of candidate function-pointer members (vCand) that the call's
+// arguments narrow.
+func (w *flowWorker) downcast(t btf.TypeID, off uint32) (val, bool) {
+	var slots []int32
+	var ptr btf.TypeID
+	ptrs := 0
+	for _, e := range w.sp.Extenders(t) {
+		if uint64(off) >= w.sp.Size(e) {
+			continue
+		}
+		f, ok := w.sp.FieldAt(e, off, 8)
+		if !ok {
+			continue
+		}
+		switch v := w.fromField(f); v.k {
+		case vFnPtr:
+			if !slices.Contains(slots, v.slot) {
+				slots = append(slots, v.slot)
+			}
+		case vPtr:
+			if ptrs == 0 || v.t != ptr {
+				ptrs++
+			}
+			ptr = v.t
+		}
+	}
+	switch {
+	case len(slots) > 0 && len(slots) <= 32:
+		return val{k: vCand, slot: w.r.candList(slots), outer: -1}, true
+	case len(slots) == 0 && ptrs == 1:
+		return val{k: vPtr, t: ptr}, true
+	}
+	return val{}, false
+}
+
+// fromTypeIn is fromType for a type of another spec (vmlinux's per-CPU
+// variables seen from a module): by struct name in this function's spec.
+func (w *flowWorker) fromTypeIn(sp *btf.Spec, t btf.TypeID) val {
+	if sp == w.sp {
+		return w.fromType(t)
+	}
+	pt, k, ok := sp.Pointee(t)
+	if !ok || k != btf.KindStruct && k != btf.KindUnion {
+		return val{}
+	}
+	if id, ok := w.sp.Struct(sp.Name(pt)); ok {
+		return val{k: vPtr, t: id}
+	}
+	return val{}
+}
+
+// lea is the address m computes.
+func (w *flowWorker) lea(st *state, m x86.Mem, insnAddr uint64) val {
+	switch {
+	case m.Seg != 0:
+		return val{}
+	case m.Base == x86.RIP:
+		return w.constant(insnAddr + uint64(m.Disp))
+	case m.Base == x86.NoReg:
+		if m.Index != x86.NoReg && w.r.inData(uint64(m.Disp)) {
+			return val{k: vAddr, a: uint64(m.Disp), idx: true}
+		}
+		return val{}
+	}
+	b := st.r[m.Base]
+	switch b.k {
+	case vPtr:
+		// with an index: the address of an element of an array of the
+		// struct (&ss->cb[i]); the index is taken to step whole elements
+		if b.off+m.Disp >= 0 {
+			return val{k: vPtr, t: b.t, off: b.off + m.Disp}
+		}
+	case vAddr:
+		return val{k: vAddr, a: b.a + uint64(m.Disp), idx: b.idx || m.Index != x86.NoReg}
+	}
+	if w.r.inData(uint64(m.Disp)) {
+		return val{k: vAddr, a: uint64(m.Disp), idx: true}
+	}
+	return val{}
+}
+
+// argType is the canonical type of a pointer argument ("*s:file"), or "".
+func (w *flowWorker) argType(v val) string {
+	if v.k != vPtr || v.off != 0 {
+		return ""
+	}
+	if n := w.sp.TagName(v.t); n != "" {
+		if w.sp.Kind(v.t) == btf.KindUnion {
+			return "*u:" + n
+		}
+		return "*s:" + n
+	}
+	return ""
+}
+
+// step interprets op k on st; with sites non-nil it also records.
+func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
+	op := &w.ops[k]
+	insnAddr := w.addr + uint64(w.offs[k])
+	rec := sites != nil
+	escape := func(v val) {
+		if rec && v.k == vFunc {
+			*stores = append(*stores, store{fn: int32(v.a), slot: -1, outer: -1})
+		}
+	}
+	callSite := func(v val) {
+		if !rec {
+			return
+		}
+		s := site{v: v}
+		for i, r := range x86.ArgRegs {
+			s.args[i] = w.argType(st.r[r])
+			escape(st.r[r])
+		}
+		*sites = append(*sites, s)
+	}
+	switch op.Kind {
+	case x86.Call, x86.Jmp, x86.Cond:
+		t := insnAddr + uint64(op.Len) + uint64(op.Rel)
+		if t >= w.addr && t < w.addr+w.r.k.Prog.Functions[w.fn].Size {
+			break // a branch inside the function
+		}
+		callee := w.r.k.Prog.Containing(t)
+		if callee >= 0 && w.r.ignored[callee] {
+			return // __fentry__: a NOP once the kernel runs
+		}
+		if callee >= 0 {
+			if reg := w.r.thunk[callee]; reg >= 0 {
+				callSite(st.r[reg])
+			} else if rec && (op.Kind == x86.Call || op.Kind == x86.Jmp) {
+				// a call, or a tail call: both pass the arguments on
+				mask := w.r.fnParams[callee]
+				for k, r := range x86.ArgRegs {
+					if mask&(1<<k) == 0 { // a callback parameter is followed instead
+						escape(st.r[r])
+					}
+				}
+				if w.pass1 {
+					w.callbackArgs(st, int32(callee))
+				}
+				if int32(callee) == w.r.taskWorkAdd {
+					w.taskWork = true
+				}
+			}
+		}
+		if op.Kind == x86.Call {
+			for r := range st.r {
+				if x86.CallerSaved&(1<<r) != 0 {
+					st.r[r] = val{}
+				}
+			}
+			if callee >= 0 {
+				st.r[x86.RAX] = w.returnOf(int(callee))
+			}
+		}
+		return
+	case x86.CallInd, x86.JmpInd:
+		if op.IndirectReg {
+			callSite(st.r[op.Src])
+		} else if op.HasMem {
+			callSite(w.load(st, op.Mem, insnAddr))
+		}
+		if op.Kind == x86.CallInd {
+			for r := range st.r {
+				if x86.CallerSaved&(1<<r) != 0 {
+					st.r[r] = val{}
+				}
+			}
+		}
+		return
+	case x86.Ret:
+		escape(st.r[x86.RAX])
+		return
+	}
+	if op.RSPLost {
+		st.rspOK, st.n = false, 0
+	}
+	st.rsp += int32(op.StackDelta)
+	if op.MemWrite && op.Class != x86.OpStore && op.HasMem {
+		if off, ok := st.stackOff(op.Mem); ok {
+			st.stackClobber(off)
+		}
+	}
+	switch op.Class {
+	case x86.OpLoad:
+		if off, ok := st.stackOff(op.Mem); ok {
+			st.r[op.Dst] = st.stackGet(off)
+			break
+		}
+		st.r[op.Dst] = w.load(st, op.Mem, insnAddr)
+	case x86.OpStore:
+		if off, ok := st.stackOff(op.Mem); ok {
+			st.stackClobber(off)
+			st.stackSet(off, st.r[op.Src])
+			break
+		}
+		w.storeTo(st, op.Mem, st.r[op.Src], insnAddr, rec, stores)
+		if rec {
+			w.globalStore(st, op.Mem, st.r[op.Src], insnAddr)
+		}
+	case x86.OpStoreImm:
+		w.storeTo(st, op.Mem, w.constant(uint64(op.Imm)), insnAddr, rec, stores)
+	case x86.OpMove:
+		st.r[op.Dst] = st.r[op.Src]
+	case x86.OpLea:
+		st.r[op.Dst] = w.lea(st, op.Mem, insnAddr)
+	case x86.OpMoveImm:
+		st.r[op.Dst] = w.constant(uint64(op.Imm))
+	case x86.OpAddImm:
+		if op.Dst == x86.RSP {
+			st.rsp += int32(op.Imm)
+			break
+		}
+		v := st.r[op.Dst]
+		switch {
+		case v.k == vPtr && v.off+op.Imm >= 0:
+			v.off += op.Imm
+		case v.k == vAddr:
+			v.a += uint64(op.Imm)
+		default:
+			v = val{}
+		}
+		st.r[op.Dst] = v
+	case x86.OpZero:
+		st.r[op.Dst] = val{k: vZero}
+	case x86.OpAddReg:
+		// pointer plus an index (array element): the pointer's type stays
+		d, s := st.r[op.Dst], st.r[op.Src]
+		switch {
+		case d.k == vPtr && s.k != vPtr:
+		case d.k != vPtr && d.k != vAddr && s.k == vPtr:
+			st.r[op.Dst] = s
+		case d.k == vAddr && s.k != vPtr:
+			d.idx = true
+			st.r[op.Dst] = d
+		default:
+			st.r[op.Dst] = val{}
+		}
+	default:
+		for r := range st.r {
+			if op.Writes&(1<<r) != 0 {
+				st.r[r] = val{}
+			}
+		}
+	}
+}
+
+// callbackArgs records what a direct call passes to the callee's
+// function-pointer parameters.
+func (w *flowWorker) callbackArgs(st *state, callee int32) {
+	mask := w.r.fnParams[callee]
+	for k, r := range x86.ArgRegs {
+		if mask&(1<<k) == 0 {
+			continue
+		}
+		key := cbKey{callee, int8(k)}
+		src := w.cb[key]
+		if src == nil {
+			src = &cbSrc{}
+			w.cb[key] = src
+		}
+		switch v := st.r[r]; {
+		case v.k == vFunc:
+			src.funcs = append(src.funcs, int32(v.a))
+		case v.k == vFnPtr && v.slot >= 0:
+			src.slots = append(src.slots, v.slot)
+		case v.k == vFnPtr && v.param > 0:
+			src.fwd = append(src.fwd, cbKey{int32(w.fn), v.param - 1})
+		case v.k == vZero:
+		default:
+			src.unknown = true
+		}
+	}
+}
+
+// globalStore records a struct pointer stored into a global variable or
+// array, which tells the type of what loads from it read.
+func (w *flowWorker) globalStore(st *state, m x86.Mem, v val, insnAddr uint64) {
+	if v.k != vPtr || v.off != 0 || m.Seg != 0 {
+		return
+	}
+	var a uint64
+	switch {
+	case m.Base == x86.RIP:
+		a = insnAddr + uint64(m.Disp)
+	case m.Base == x86.NoReg:
+		a = uint64(m.Disp)
+	case st.r[m.Base].k == vAddr:
+		a = st.r[m.Base].a + uint64(m.Disp)
+	default:
+		return
+	}
+	if name := w.sp.TagName(v.t); name != "" && w.r.inData(a) {
+		w.gstores = append(w.gstores, gstore{a, name})
+	}
+}
+
+// storeTo records a function address stored to memory: into a member of a
+// known struct (a slot), or elsewhere (it escapes).
+func (w *flowWorker) storeTo(st *state, m x86.Mem, v val, insnAddr uint64, rec bool, stores *[]store) {
+	if !rec || v.k != vFunc {
+		return
+	}
+	slot, outer := int32(-1), int32(-1)
+	if m.Seg == 0 && m.Base != x86.NoReg && m.Base != x86.RIP && m.Index == x86.NoReg {
+		if b := st.r[m.Base]; b.k == vPtr && b.off+m.Disp >= 0 {
+			if f, ok := w.sp.FieldAt(b.t, uint32(b.off+m.Disp), 8); ok {
+				if pt, k, ok := w.sp.Pointee(f.Type); ok && k == btf.KindFuncProto {
+					sig := w.sp.Signature(pt)
+					slot = w.r.slot(slotKey{f.ContainerName, f.Offset}, f.Member, sig)
+					if f.Outer != "" {
+						outer = w.r.slot(slotKey{f.Outer, f.OuterOffset}, f.ContainerName+"."+f.Member, sig)
+					}
+				}
+			}
+		}
+	}
+	*stores = append(*stores, store{fn: int32(v.a), slot: slot, outer: outer})
+}
+
+// returnOf is the value a call of function c leaves in rax.
+func (w *flowWorker) returnOf(c int) val {
+	sp := w.r.spec(c)
+	f := &w.r.k.Prog.Functions[c]
+	if containsDot(f.Name) {
+		return val{}
+	}
+	proto, ok := sp.FuncProto(f.Name)
+	if !ok {
+		return val{}
+	}
+	return w.fromTypeIn(sp, sp.Ref(proto))
+}

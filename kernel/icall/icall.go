@@ -1,0 +1,386 @@
+package icall
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"sysweight/kernel/btf"
+	"sysweight/kernel/x86"
+)
+
+// Slot is an initialised 8-byte pointer in kernel or module data: the
+// bytes at Addr hold Target.
+type Slot struct {
+	Addr, Target uint64
+}
+
+// Object is a data symbol: a global or static variable.
+type Object struct {
+	Name       string
+	Addr, Size uint64
+	Module     int32 // -1 for vmlinux
+}
+
+// Region is a range of data addresses (a section).
+type Region struct {
+	Addr, Size uint64
+}
+
+// Kernel is what Resolve reads: the analysed code, which module each
+// function belongs to, the BTF, and the initialised data.
+type Kernel struct {
+	Prog *x86.Program
+	// Module[i] is the module of function i, -1 for vmlinux.
+	Module []int32
+	// BTF is vmlinux's; ModBTF[m] module m's split BTF on top of it (nil
+	// when the module has none).
+	BTF    *btf.Spec
+	ModBTF []*btf.Spec
+	// Slots are every initialised pointer, sorted by Addr; Objects the
+	// data symbols, sorted by Addr; Data the data ranges (for telling a
+	// data address from a constant).
+	Slots   []Slot
+	Objects []Object
+	Data    []Region
+}
+
+// Options tunes Resolve; the zero value is the default.
+type Options struct {
+	// Workers bounds the goroutines; 0 means GOMAXPROCS.
+	Workers int
+	// MaxUntypedSlots: a call through a function pointer loaded at offset
+	// o of an object of unknown type resolves to the members at offset o
+	// of every struct whose prototype agrees with the arguments passed,
+	// when there are at most this many such members (0: 6); otherwise it
+	// stays unresolved.
+	MaxUntypedSlots int
+	// NoProtoOnly leaves calls through function-pointer parameters and
+	// variables (no struct member known) unresolved instead of resolving
+	// them to every address-taken function of the same prototype.
+	NoProtoOnly bool
+}
+
+// How a call site was resolved.
+const (
+	ViaConst    = "const"    // the pointer is a constant function address
+	ViaTable    = "table"    // an element of an initialised table of functions
+	ViaMember   = "member"   // a function-pointer member of a known struct
+	ViaUntyped  = "offset"   // a member at that offset, struct inferred from the arguments
+	ViaProto    = "proto"    // a function-pointer variable: every address-taken function of its prototype
+	ViaParam    = "param"    // a function-pointer parameter: what the direct callers pass
+	ViaDowncast = "downcast" // a member of a struct that begins with the pointer's type (nlk_sk(sk)->netlink_rcv)
+	ViaTask     = "taskwork" // a task_work callback queued before returning to user space
+)
+
+// Edge is a resolved indirect call: From may call To; Via names the member
+// or table ("file_operations.read_iter", "table io_issue_defs") and How
+// the rule.
+type Edge struct {
+	From, To int32
+	How      string
+	Via      string
+}
+
+// Stats counts what Resolve saw.
+type Stats struct {
+	// Sites are indirect calls and jumps (thunks included); by how they
+	// were resolved, and Unresolved those left with no target.
+	Sites      int
+	ByHow      map[string]int
+	Unresolved int
+	// Ambiguous are untyped sites with more candidate members than
+	// MaxUntypedSlots.
+	Ambiguous int
+	// AddressTaken functions appear in data or have their address taken
+	// in code; WithSignature of them have a BTF prototype.
+	AddressTaken, WithSignature int
+	// Objects holding function pointers, and how many got a struct type
+	// by layout.
+	FuncObjects, TypedObjects int
+	// Edges is the number of distinct (caller, callee) pairs added.
+	Edges int
+	// SharedDropped counts edges a caller left out (Result.Edges no
+	// longer holds them).
+	SharedDropped int
+}
+
+// Site is one indirect call or jump and what resolved it.
+type Site struct {
+	Func    int32
+	How     string // "" when unresolved
+	Via     string
+	Targets int
+}
+
+// Result is the resolution.
+type Result struct {
+	Edges []Edge // sorted by From, then To
+	Sites []Site // by function
+	Stats Stats
+}
+
+// Resolve finds the targets of the kernel's indirect calls by the type of
+// what holds the function pointer (see the package documentation).
+func Resolve(k *Kernel, opt Options) (*Result, error) {
+	if k == nil || k.Prog == nil || k.BTF == nil {
+		return nil, fmt.Errorf("icall: need the analysed program and vmlinux BTF")
+	}
+	if len(k.Module) != len(k.Prog.Functions) {
+		return nil, fmt.Errorf("icall: %d module indexes for %d functions", len(k.Module), len(k.Prog.Functions))
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.MaxUntypedSlots == 0 {
+		opt.MaxUntypedSlots = 6
+	}
+	r := newResolver(k, opt)
+	r.inferObjects()
+	r.taskSlot = r.slot(slotKey{"callback_head", 8}, "func", "")
+	r.flowAll()
+	return r.resolve(), nil
+}
+
+// resolver holds the state of one Resolve.
+type resolver struct {
+	k     *Kernel
+	opt   Options
+	start map[uint64]int32 // function start address → index
+
+	// sigs[f] is function f's canonical prototype ("" unknown); computed
+	// up front.
+	sigs []string
+
+	slotMu   sync.Mutex
+	slotIDs  map[slotKey]int32
+	slotList []slotInfo
+	cands    [][]int32 // candidate slot lists of downcast loads (vCand)
+
+	// objects that hold function pointers and their inferred types
+	objType map[int]objType // index into k.Objects → type
+
+	// per-function results of the data-flow pass
+	sites  [][]site
+	stores [][]store
+	taken  []bool // address taken in code or data
+
+	thunk       []int8 // retpoline thunk register per function, −1 if none
+	ignored     []bool // calls patched to NOPs at boot (__fentry__)
+	taskWorkAdd int32  // index of task_work_add, −1
+	taskSlot    int32  // the slot callback_head.func
+
+	objFns      map[int][]objFn   // data object → the functions stored in it
+	dataTargets map[int32][]int32 // slot → functions stored there in typed data
+	globalElem  map[int]string    // data object → struct type of the pointers it holds
+	fnParams    []uint8           // per function: bit k set when parameter k is a function pointer
+	cb          map[cbKey]*cbSrc  // callback parameters: what direct callers pass
+	stats       Stats
+}
+
+// slotKey names a function-pointer member: the innermost named struct or
+// union holding it and the member's byte offset there.
+type slotKey struct {
+	container string
+	off       uint32
+}
+
+type slotInfo struct {
+	key    slotKey
+	member string
+	sig    string
+	params []string // parsed from sig
+}
+
+func (r *resolver) slot(k slotKey, member, sig string) int32 {
+	r.slotMu.Lock()
+	defer r.slotMu.Unlock()
+	if id, ok := r.slotIDs[k]; ok {
+		if s := &r.slotList[id]; s.sig == "" && sig != "" {
+			s.sig, s.params = sig, params(sig)
+		}
+		return id
+	}
+	id := int32(len(r.slotList))
+	r.slotIDs[k] = id
+	r.slotList = append(r.slotList, slotInfo{key: k, member: member, sig: sig, params: params(sig)})
+	return id
+}
+
+// candList interns a list of candidate slots.
+func (r *resolver) candList(l []int32) int32 {
+	r.slotMu.Lock()
+	defer r.slotMu.Unlock()
+	r.cands = append(r.cands, slices.Clone(l))
+	return int32(len(r.cands) - 1)
+}
+
+func (s *slotInfo) String() string {
+	if s.member != "" {
+		return s.key.container + "." + s.member
+	}
+	return s.key.container + "+" + strconv.Itoa(int(s.key.off))
+}
+
+func newResolver(k *Kernel, opt Options) *resolver {
+	n := len(k.Prog.Functions)
+	r := &resolver{k: k, opt: opt, start: make(map[uint64]int32, n), sigs: make([]string, n),
+		slotIDs: map[slotKey]int32{}, objType: map[int]objType{},
+		sites: make([][]site, n), stores: make([][]store, n), taken: make([]bool, n)}
+	r.thunk = make([]int8, n)
+	r.ignored = make([]bool, n)
+	r.taskWorkAdd = -1
+	for i, f := range k.Prog.Functions {
+		r.start[f.Addr] = int32(i)
+		r.thunk[i] = -1
+		if reg, ok := k.Prog.ThunkRegister(i); ok {
+			r.thunk[i] = reg
+		}
+		for _, n := range append([]string{f.Name}, f.Aliases...) {
+			r.ignored[i] = r.ignored[i] || slices.Contains(x86.IgnoredCallees, n)
+		}
+		if f.Name == "task_work_add" && k.Module[i] < 0 {
+			r.taskWorkAdd = int32(i)
+		}
+	}
+	r.fnParams = make([]uint8, n)
+	parallel(n, opt.Workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			r.sigs[i], r.fnParams[i] = r.funcSig(i)
+		}
+	})
+	return r
+}
+
+// spec is the BTF that describes function i's code.
+func (r *resolver) spec(i int) *btf.Spec {
+	if m := r.k.Module[i]; m >= 0 && int(m) < len(r.k.ModBTF) && r.k.ModBTF[m] != nil {
+		return r.k.ModBTF[m]
+	}
+	return r.k.BTF
+}
+
+// funcSig is the canonical prototype of function i by its exact name (a
+// .isra or .constprop clone has another prototype and is never stored),
+// and the mask of its function-pointer parameters.
+func (r *resolver) funcSig(i int) (string, uint8) {
+	sp := r.spec(i)
+	f := &r.k.Prog.Functions[i]
+	for _, n := range append([]string{f.Name}, f.Aliases...) {
+		if strings.IndexByte(n, '.') >= 0 {
+			continue
+		}
+		if p, ok := sp.FuncProto(n); ok {
+			var mask uint8
+			for k := 0; k < 6; k++ {
+				t, ok := sp.ParamType(p, k)
+				if !ok {
+					break
+				}
+				if _, kind, ok := sp.Pointee(t); ok && kind == btf.KindFuncProto {
+					mask |= 1 << k
+				}
+			}
+			return sp.Signature(p), mask
+		}
+	}
+	return "", 0
+}
+
+// funcAt returns the function starting at a.
+func (r *resolver) funcAt(a uint64) (int32, bool) {
+	i, ok := r.start[a]
+	return i, ok
+}
+
+// inData tells whether a is a data address.
+func (r *resolver) inData(a uint64) bool {
+	rs := r.k.Data
+	i, _ := slices.BinarySearchFunc(rs, a, func(x Region, a uint64) int {
+		switch {
+		case x.Addr+x.Size <= a:
+			return -1
+		case x.Addr > a:
+			return 1
+		}
+		return 0
+	})
+	return i < len(rs) && rs[i].Addr <= a && a < rs[i].Addr+rs[i].Size
+}
+
+// slotAt returns the initialised pointer at a.
+func (r *resolver) slotAt(a uint64) (uint64, bool) {
+	s := r.k.Slots
+	i, ok := slices.BinarySearchFunc(s, a, func(x Slot, a uint64) int {
+		switch {
+		case x.Addr < a:
+			return -1
+		case x.Addr > a:
+			return 1
+		}
+		return 0
+	})
+	if !ok {
+		return 0, false
+	}
+	return s[i].Target, true
+}
+
+// objectAt returns the index of the data object holding a.
+func (r *resolver) objectAt(a uint64) (int, bool) {
+	os := r.k.Objects
+	i, _ := slices.BinarySearchFunc(os, a, func(x Object, a uint64) int {
+		if x.Addr <= a {
+			return -1
+		}
+		return 1
+	})
+	i--
+	if i < 0 || a >= os[i].Addr+max(os[i].Size, 1) {
+		return 0, false
+	}
+	return i, true
+}
+
+// params splits a canonical signature "ret(p1,p2)" into its parameters.
+func params(sig string) []string {
+	i := strings.IndexByte(sig, '(')
+	if i < 0 || !strings.HasSuffix(sig, ")") {
+		return nil
+	}
+	in := sig[i+1 : len(sig)-1]
+	if in == "" {
+		return []string{}
+	}
+	return strings.Split(in, ",")
+}
+
+// parallel runs fn over [0,n) in chunks.
+func parallel(n, workers int, fn func(lo, hi int)) {
+	const chunk = 512
+	var (
+		mu   sync.Mutex
+		next int
+		wg   sync.WaitGroup
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				lo := next
+				next += chunk
+				mu.Unlock()
+				if lo >= n {
+					return
+				}
+				fn(lo, min(lo+chunk, n))
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,140 @@
+package icall_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"sysweight/kernel/btf"
+	"sysweight/kernel/icall"
+	"sysweight/kernel/module"
+	"sysweight/kernel/x86"
+)
+
+// buildFixture compiles testdata/ops.c and thunks.S into a relocatable
+// object with BTF, as a kernel module is built (gcc, ld, pahole -J).
+func buildFixture(t *testing.T) []byte {
+	t.Helper()
+	for _, tool := range []string{"gcc", "ld", "pahole"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not found (scripts/install-deps.sh installs gcc, binutils and dwarves)", tool)
+		}
+	}
+	dir := t.TempDir()
+	src, _ := filepath.Abs("testdata")
+	run := func(name string, args ...string) {
+		cmd := exec.Command(name, args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+		}
+	}
+	run("gcc", "-O2", "-g", "-c", "-fno-pic", "-mcmodel=kernel", "-mno-red-zone", "-fno-stack-protector",
+		"-mindirect-branch=thunk-extern", "-mfunction-return=thunk-extern", filepath.Join(src, "ops.c"), "-o", "ops.o")
+	run("gcc", "-c", filepath.Join(src, "thunks.S"), "-o", "thunks.o")
+	run("ld", "-r", "ops.o", "thunks.o", "-o", "ops.ko")
+	run("pahole", "-J", "ops.ko")
+	b, err := os.ReadFile(filepath.Join(dir, "ops.ko"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// resolveFixture links the fixture as a module, analyses it and resolves
+// its indirect calls; it returns the edges by caller and callee name.
+func resolveFixture(t *testing.T) (map[string][]string, map[string]string) {
+	b := buildFixture(t)
+	o, err := module.Parse(b, "ops.ko")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const textAddr, dataAddr = 0xffffffffc0000000, 0xffffffffd0000000
+	set, err := module.Link([]*module.Object{o}, func(string) (uint64, bool) { return 0, false }, textAddr, dataAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Unresolved) != 0 {
+		t.Fatalf("unresolved symbols: %v", set.Unresolved)
+	}
+	var funcs []x86.Func
+	for _, f := range set.Funcs {
+		funcs = append(funcs, x86.Func{Name: f.Name, Addr: f.Addr, Size: f.Size})
+	}
+	p, err := x86.AnalyzeSegments([]x86.Segment{{Addr: set.TextAddr, Data: set.Text}}, funcs, x86.Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := btf.Parse(o.BTF, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := &icall.Kernel{Prog: p, Module: make([]int32, len(p.Functions)), BTF: spec}
+	for _, s := range set.Slots {
+		k.Slots = append(k.Slots, icall.Slot{Addr: s.Addr, Target: s.Target})
+	}
+	end := uint64(dataAddr)
+	for _, ob := range set.Objects {
+		k.Objects = append(k.Objects, icall.Object{Name: ob.Name, Addr: ob.Addr, Size: ob.Size})
+		end = max(end, ob.Addr+ob.Size)
+	}
+	k.Data = []icall.Region{{Addr: dataAddr, Size: end - dataAddr + 4096}}
+	res, err := icall.Resolve(k, icall.Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stats.Unresolved != 0 {
+		t.Errorf("%d of %d sites unresolved", res.Stats.Unresolved, res.Stats.Sites)
+	}
+	edges := map[string][]string{}
+	how := map[string]string{}
+	for _, e := range res.Edges {
+		from, to := p.Functions[e.From].Name, p.Functions[e.To].Name
+		edges[from] = append(edges[from], to)
+		how[from] = e.How + " " + e.Via
+	}
+	for f := range edges {
+		slices.Sort(edges[f])
+	}
+	return edges, how
+}
+
+// TestFixtureEdges checks each rule against targets derived by hand from
+// testdata/ops.c (the comment above each dispatching function).
+func TestFixtureEdges(t *testing.T) {
+	edges, how := resolveFixture(t)
+	want := map[string][]string{
+		"vfs_read": {"a_read", "b_read"},     // member file_ops.read
+		"visit":    {"a_open"},               // callback parameter
+		"dispatch": {"h0", "h1"},             // initialised table
+		"create":   {"inet_create"},          // global typed by its stores
+		"q_push":   {"q_work"},               // multi-layer: queue.immediate.func
+		"run_work": {"other_work", "q_work"}, // plain struct work pointer
+	}
+	for from, to := range want {
+		if got := edges[from]; !slices.Equal(got, to) {
+			t.Errorf("%s calls %v, want %v", from, got, to)
+		}
+	}
+	// No other function makes an indirect call.
+	for from := range edges {
+		if _, ok := want[from]; !ok {
+			t.Errorf("unexpected indirect edges from %s: %v", from, edges[from])
+		}
+	}
+	wantHow := map[string]string{
+		"vfs_read": "member file_ops.read",
+		"visit":    "param ",
+		"dispatch": "table table",
+		"create":   "member proto.create",
+		"q_push":   "member queue.work.func",
+		"run_work": "member work.func",
+	}
+	for from, h := range wantHow {
+		if how[from] != h {
+			t.Errorf("%s resolved by %q, want %q", from, how[from], h)
+		}
+	}
+}

@@ -1,0 +1,313 @@
+package icall
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// resolve matches every recorded call site to its targets.
+func (r *resolver) resolve() *Result {
+	n := len(r.k.Prog.Functions)
+	st := &r.stats
+	st.ByHow = map[string]int{}
+	escaped := make([]bool, n)
+	codeSlot := map[int32][]int32{}
+	var edges []Edge
+	for i := range r.stores {
+		for _, s := range r.stores[i] {
+			switch {
+			case s.task:
+				edges = append(edges, Edge{From: int32(i), To: s.fn, How: ViaTask, Via: "callback_head.func"})
+				st.ByHow[ViaTask]++
+			case s.slot >= 0:
+				codeSlot[s.slot] = append(codeSlot[s.slot], s.fn)
+				if s.outer >= 0 {
+					codeSlot[s.outer] = append(codeSlot[s.outer], s.fn)
+				}
+			default:
+				escaped[s.fn] = true
+			}
+		}
+	}
+	typedData := make([]bool, n)
+	for _, l := range r.dataTargets {
+		for _, f := range l {
+			typedData[f] = true
+		}
+	}
+	for _, fns := range r.objFns {
+		for _, x := range fns {
+			if !typedData[x.fn] {
+				escaped[x.fn] = true
+			}
+		}
+	}
+	// functions in data outside any object
+	for _, s := range r.k.Slots {
+		if f, ok := r.funcAt(s.Target); ok {
+			if _, in := r.objectAt(s.Addr); !in {
+				escaped[f] = true
+			}
+		}
+	}
+	bySig := map[string][]int32{}
+	escBySig := map[string][]int32{}
+	for f := range n {
+		if !r.taken[f] {
+			continue
+		}
+		st.AddressTaken++
+		sig := r.sigs[f]
+		if sig == "" {
+			continue
+		}
+		st.WithSignature++
+		bySig[sig] = append(bySig[sig], int32(f))
+		if escaped[f] {
+			escBySig[sig] = append(escBySig[sig], int32(f))
+		}
+	}
+	memo := map[int32][]int32{}
+	slotTargets := func(id int32) []int32 {
+		if l, ok := memo[id]; ok {
+			return l
+		}
+		var l []int32
+		l = append(l, r.dataTargets[id]...)
+		l = append(l, codeSlot[id]...)
+		if sig := r.slotList[id].sig; specific(sig) {
+			l = append(l, escBySig[sig]...)
+		}
+		slices.Sort(l)
+		l = slices.Compact(l)
+		memo[id] = l
+		return l
+	}
+	byOff := map[uint32][]int32{}
+	for id := range r.slotList {
+		s := &r.slotList[id]
+		byOff[s.key.off] = append(byOff[s.key.off], int32(id))
+	}
+	var sites []Site
+	add := func(from int, to []int32, how, via string) {
+		for _, t := range to {
+			edges = append(edges, Edge{From: int32(from), To: t, How: how, Via: via})
+		}
+		sites = append(sites, Site{Func: int32(from), How: how, Via: via, Targets: len(to)})
+	}
+	for i := range r.sites {
+		for _, s := range r.sites[i] {
+			st.Sites++
+			before := len(sites)
+			v := s.v
+			switch {
+			case v.k == vFunc:
+				add(i, []int32{int32(v.a)}, ViaConst, "")
+				st.ByHow[ViaConst]++
+			case v.k == vFnPtr && v.slot >= 0:
+				// multi-layer: a member of an embedded struct resolves by
+				// the outer struct's slot when anything is stored there
+				if v.outer >= 0 {
+					if l := r.ownTargets(v.outer, codeSlot); len(l) > 0 {
+						add(i, l, ViaMember, r.slotList[v.outer].String())
+						st.ByHow[ViaMember]++
+						break
+					}
+				}
+				if l := slotTargets(v.slot); len(l) > 0 {
+					add(i, l, ViaMember, r.slotList[v.slot].String())
+					st.ByHow[ViaMember]++
+				} else {
+					st.Unresolved++
+				}
+			case v.k == vFnPtr && v.param > 0:
+				l := r.paramTargets(cbKey{int32(i), v.param - 1}, slotTargets, bySig, r.spec(i).Signature(v.t))
+				if len(l) > 0 {
+					add(i, l, ViaParam, "")
+					st.ByHow[ViaParam]++
+				} else {
+					st.Unresolved++
+				}
+			case v.k == vFnPtr && !r.opt.NoProtoOnly:
+				sig := r.spec(i).Signature(v.t)
+				if l := bySig[sig]; specific(sig) && len(l) > 0 {
+					add(i, l, ViaProto, sig)
+					st.ByHow[ViaProto]++
+				} else {
+					st.Unresolved++
+				}
+			case v.k == vTab:
+				if l, name, ok := r.tableFns(v.a); ok {
+					add(i, l, ViaTable, name)
+					st.ByHow[ViaTable]++
+				} else {
+					st.Unresolved++
+				}
+			case v.k == vCand:
+				cands := r.cands[v.slot]
+				ids := cands
+				if len(cands) > 1 {
+					ids = r.narrow(cands, s.args, slotTargets)
+				}
+				if len(ids) == 0 {
+					st.Unresolved++
+					break
+				}
+				for _, id := range ids {
+					add(i, slotTargets(id), ViaDowncast, r.slotList[id].String())
+				}
+				st.ByHow[ViaDowncast]++
+			case v.k == vULoad && v.off >= 0:
+				ids := r.untyped(byOff[uint32(v.off)], s.args, slotTargets)
+				switch {
+				case len(ids) == 0:
+					st.Unresolved++
+				case len(ids) > r.opt.MaxUntypedSlots:
+					st.Ambiguous++
+					st.Unresolved++
+				default:
+					for _, id := range ids {
+						add(i, slotTargets(id), ViaUntyped, r.slotList[id].String())
+					}
+					st.ByHow[ViaUntyped]++
+				}
+			default:
+				st.Unresolved++
+			}
+			if len(sites) == before {
+				sites = append(sites, Site{Func: int32(i)})
+			} else if len(sites) > before+1 { // one site, several members
+				n := 0
+				for _, x := range sites[before:] {
+					n += x.Targets
+				}
+				sites[before].Targets, sites[before].Via = n, sites[before].Via+" …"
+				sites = sites[:before+1]
+			}
+		}
+	}
+	slices.SortFunc(edges, func(a, b Edge) int {
+		if c := cmp.Compare(a.From, b.From); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.To, b.To)
+	})
+	edges = slices.CompactFunc(edges, func(a, b Edge) bool { return a.From == b.From && a.To == b.To })
+	st.Edges = len(edges)
+	return &Result{Edges: edges, Sites: sites, Stats: *st}
+}
+
+// ownTargets are the functions stored in a slot by data or code, without
+// the prototype-matched escapes.
+func (r *resolver) ownTargets(id int32, codeSlot map[int32][]int32) []int32 {
+	l := append(slices.Clone(r.dataTargets[id]), codeSlot[id]...)
+	slices.Sort(l)
+	return slices.Compact(l)
+}
+
+// paramTargets resolves a call through a function's own function-pointer
+// parameter to what its direct callers pass (following callers that pass
+// their own parameter on); a parameter that some caller fills with an
+// unknown value, or of a function whose address is taken (so that it has
+// callers not seen), adds every address-taken function of the prototype
+// when that is specific.
+func (r *resolver) paramTargets(k cbKey, slotTargets func(int32) []int32, bySig map[string][]int32, sig string) []int32 {
+	seen := map[cbKey]bool{}
+	var out []int32
+	open := false
+	var walk func(k cbKey)
+	walk = func(k cbKey) {
+		if seen[k] || len(seen) > 64 {
+			return
+		}
+		seen[k] = true
+		if r.taken[k.fn] {
+			open = true
+		}
+		src := r.cb[k]
+		if src == nil {
+			open = true // no direct caller seen
+			return
+		}
+		out = append(out, src.funcs...)
+		for _, s := range src.slots {
+			out = append(out, slotTargets(s)...)
+		}
+		open = open || src.unknown
+		for _, f := range src.fwd {
+			walk(f)
+		}
+	}
+	walk(k)
+	if open && !r.opt.NoProtoOnly && specific(sig) {
+		out = append(out, bySig[sig]...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// narrow keeps the candidate slots whose prototype agrees with every
+// argument whose type is known, when at least one is.
+func (r *resolver) narrow(cands []int32, args [6]string, targets func(int32) []int32) []int32 {
+	var out []int32
+next:
+	for _, id := range cands {
+		ps := r.slotList[id].params
+		matched := 0
+		for k, a := range args {
+			if a == "" || k >= len(ps) {
+				continue
+			}
+			if ps[k] != a {
+				continue next
+			}
+			matched++
+		}
+		if matched > 0 && len(targets(id)) > 0 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// specific tells whether a prototype names a struct or union pointer
+// among its parameters. Matching by prototype alone is precise only for
+// such prototypes: "int (*)(void *)" is the type of hundreds of unrelated
+// callbacks (kthreads, iterators, comparators).
+func specific(sig string) bool {
+	i := strings.IndexByte(sig, '(')
+	return i >= 0 && (strings.Contains(sig[i:], "*s:") || strings.Contains(sig[i:], "*u:"))
+}
+
+// untyped picks, among the slots at one offset, those whose prototype
+// agrees with every argument whose type is known, and that have targets.
+// With no argument known nothing is picked.
+func (r *resolver) untyped(cands []int32, args [6]string, targets func(int32) []int32) []int32 {
+	var out []int32
+	best := 0
+next:
+	for _, id := range cands {
+		ps := r.slotList[id].params
+		matched := 0
+		for k, a := range args {
+			if a == "" || k >= len(ps) {
+				continue // registers past the prototype's parameters hold leftovers
+			}
+			if ps[k] != a {
+				continue next
+			}
+			matched++
+		}
+		if matched > 0 && len(targets(id)) > 0 {
+			out = append(out, id)
+			best = max(best, matched)
+		}
+	}
+	// One typed argument agreeing is weak evidence: many members take a
+	// struct file * or struct sock * first.
+	if best < 2 {
+		return nil
+	}
+	return out
+}

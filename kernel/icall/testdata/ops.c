@@ -1,0 +1,78 @@
+// ops.c: a kernel-like module for kernel/icall's tests. Each group of
+// functions exercises one resolution rule; the comment on each dispatching
+// function names the targets it must resolve to, derived by hand from this
+// source. Built at test time (see icall_test.go):
+//
+//   gcc -O2 -g -c -fno-pic -mcmodel=kernel -mno-red-zone -fno-stack-protector \
+//       -mindirect-branch=thunk-extern -mfunction-return=thunk-extern ops.c
+//   gcc -c thunks.S && ld -r ops.o thunks.o -o ops.ko && pahole -J ops.ko
+
+#define noinline __attribute__((noinline, used))
+
+struct inode { int mode; };
+struct file;
+struct file_ops {
+	long (*read)(struct file *, char *, unsigned long);
+	long (*write)(struct file *, const char *, unsigned long);
+	int (*open)(struct inode *, struct file *);
+};
+struct file { const struct file_ops *ops; void *priv; long pos; };
+
+noinline long a_read(struct file *f, char *b, unsigned long n) { return f->pos + n; }
+noinline long a_write(struct file *f, const char *b, unsigned long n) { return f->pos - n; }
+noinline int a_open(struct inode *i, struct file *f) { return i->mode; }
+noinline long b_read(struct file *f, char *b, unsigned long n) { return n * 2; }
+noinline int b_open(struct inode *i, struct file *f) { return i->mode + 1; }
+
+const struct file_ops a_ops = { .read = a_read, .write = a_write, .open = a_open };
+const struct file_ops b_ops = { .read = b_read, .open = b_open };
+
+// member: file_ops.read → a_read, b_read (not the write or open methods)
+noinline long vfs_read(struct file *f, char *b, unsigned long n)
+{
+	if (!f->ops->read)
+		return -22;
+	return f->ops->read(f, b, n);
+}
+
+// param: visit's fn → a_open, the only function its callers pass
+noinline int visit(int (*fn)(struct inode *, struct file *), struct inode *i, struct file *f)
+{
+	return fn(i, f) + 1;
+}
+noinline int use_visit(struct inode *i, struct file *f) { return visit(a_open, i, f); }
+
+// table: an initialised array of plain function pointers → h0, h1
+typedef int (*handler)(int);
+noinline int h0(int x) { return x + 1; }
+noinline int h1(int x) { return x * 3; }
+static const handler table[2] = { h0, h1 };
+noinline int dispatch(int op, int x) { return table[op & 1](x); }
+
+// global typed by a store: families[] holds struct proto pointers
+// (register_family), so create's p->create → inet_create
+struct proto { int (*create)(struct inode *, struct file *, int); long id; };
+static const struct proto *families[4];
+noinline int inet_create(struct inode *i, struct file *f, int k) { return i->mode + k; }
+static const struct proto inet_family = { .create = inet_create, .id = 2 };
+noinline int register_family(const struct proto *p, int i) { families[i & 3] = p; return 0; }
+noinline int init(void) { return register_family(&inet_family, 2); }
+noinline int create(int fam, struct inode *i, struct file *f)
+{
+	const struct proto *p = families[fam & 3];
+	if (!p)
+		return -97;
+	return p->create(i, f, fam);
+}
+
+// multi-layer: a member of an embedded struct. queue.immediate.func was
+// only ever set to q_work, so q_push → q_work; run_work calls through a
+// plain struct work pointer → q_work, other_work
+struct work { void (*func)(struct work *); long data; };
+struct queue { int n; struct work immediate; };
+noinline void q_work(struct work *w) { w->data++; }
+noinline void other_work(struct work *w) { w->data--; }
+noinline void q_init(struct queue *q) { q->immediate.func = q_work; }
+noinline void other_init(struct work *w) { w->func = other_work; }
+noinline void q_push(struct queue *q) { q->n++; q->immediate.func(&q->immediate); }
+noinline void run_work(struct work *w) { w->func(w); }
