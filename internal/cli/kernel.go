@@ -33,7 +33,7 @@ func newKernelCmd(g *globalOptions) *cobra.Command {
 		Use:   "kernel",
 		Short: "Measure a kernel image: per-syscall reach and complexity",
 	}
-	cmd.AddCommand(newKernelAnalyzeCmd(g))
+	cmd.AddCommand(newKernelAnalyzeCmd(g), newKernelReachCmd(g))
 	return cmd
 }
 

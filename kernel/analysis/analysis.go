@@ -56,6 +56,8 @@ type Options struct {
 	// NoIndirect leaves indirect calls unresolved: the call graph has the
 	// direct calls only (analysis version 1).
 	NoIndirect bool
+	// Resolve tunes the indirect-call resolution (kernel/icall).
+	Resolve icall.Options
 }
 
 // Kernel identifies the analysed image.
@@ -249,7 +251,7 @@ func Analyze(im *image.Image, opt Options) (*Report, error) {
 	p.SetBarriers(barriers(p))
 	var ind *icall.Result
 	if !opt.NoIndirect {
-		if ind, err = kp.resolveIndirect(p, mod, opt.Workers); err != nil {
+		if ind, err = kp.resolveIndirect(p, mod, opt); err != nil {
 			return nil, err
 		}
 	}

@@ -308,3 +308,88 @@ func (g *Graph) functions(file []string) []Function {
 	}
 	return out
 }
+
+// Reached is one function a syscall reaches, with a shortest call path.
+type Reached struct {
+	Func   int
+	Depth  int  // calls from the entry (the entry is 0)
+	Hub    bool // shared infrastructure, left out of reach and complexity
+	parent int32
+}
+
+// Walk lists every function the syscall reaches through direct and
+// resolved indirect calls, hubs included, in breadth-first order (so by
+// depth), with parents for Path. Barrier functions (crash paths) are not
+// entered. nil when the syscall has no implemented entry.
+func (g *Graph) Walk(syscall string) *Walk {
+	k := slices.Index(g.names, syscall)
+	if k < 0 {
+		return nil
+	}
+	n := len(g.prog.Functions)
+	parent := make([]int32, n)
+	for i := range parent {
+		parent[i] = -2
+	}
+	e := g.entry[k]
+	parent[e] = -1
+	w := &Walk{g: g, index: map[int]int{}}
+	queue := []int32{e}
+	depth := []int32{0}
+	for h := 0; h < len(queue); h++ {
+		f := queue[h]
+		w.list = append(w.list, Reached{Func: int(f), Depth: int(depth[h]), Hub: g.hub[f], parent: parent[f]})
+		w.index[int(f)] = h
+		fi := &g.prog.Functions[f]
+		for _, cs := range [2][]int{fi.Calls, fi.Indirect} {
+			for _, c := range cs {
+				if parent[c] == -2 && !g.prog.Barrier(c) {
+					parent[c] = f
+					queue = append(queue, int32(c))
+					depth = append(depth, depth[h]+1)
+				}
+			}
+		}
+	}
+	return w
+}
+
+// Walk is the result of Graph.Walk.
+type Walk struct {
+	g     *Graph
+	list  []Reached
+	index map[int]int
+}
+
+// Functions are the functions reached, by depth.
+func (w *Walk) Functions() []Reached { return w.list }
+
+// Reaches tells whether function f is reached.
+func (w *Walk) Reaches(f int) bool { _, ok := w.index[f]; return ok }
+
+// Path is a shortest call path from the entry to f, with modules and the
+// indirect hops marked; nil when f is not reached.
+func (w *Walk) Path(f int) []Step {
+	i, ok := w.index[f]
+	if !ok {
+		return nil
+	}
+	var rev []Step
+	for {
+		r := w.list[i]
+		st := Step{Func: w.g.prog.Functions[r.Func].Name, Module: w.g.Module(r.Func)}
+		if r.parent >= 0 {
+			st.Via = w.g.Via(int(r.parent), r.Func)
+		}
+		rev = append(rev, st)
+		if r.parent < 0 {
+			break
+		}
+		i = w.index[int(r.parent)]
+	}
+	slices.Reverse(rev)
+	return rev
+}
+
+// CC is function f's cyclomatic complexity.
+func (g *Graph) CC(f int) int { return g.prog.Functions[f].CC }

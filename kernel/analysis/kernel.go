@@ -204,12 +204,16 @@ func (kp *kernelParts) moduleOf(p *x86.Program) []int32 {
 }
 
 // resolveIndirect runs kernel/icall and records the edges in p.
-func (kp *kernelParts) resolveIndirect(p *x86.Program, mod []int32, workers int) (*icall.Result, error) {
+func (kp *kernelParts) resolveIndirect(p *x86.Program, mod []int32, opt Options) (*icall.Result, error) {
 	if kp.btf == nil {
 		return nil, nil
 	}
+	ro := opt.Resolve
+	if ro.Workers == 0 {
+		ro.Workers = opt.Workers
+	}
 	res, err := icall.Resolve(&icall.Kernel{Prog: p, Module: mod, BTF: kp.btf, ModBTF: kp.modBTF,
-		Slots: kp.slots, Objects: kp.objects, Data: kp.data}, icall.Options{Workers: workers})
+		Slots: kp.slots, Objects: kp.objects, Data: kp.data}, ro)
 	if err != nil {
 		return nil, err
 	}

@@ -96,6 +96,31 @@ func (r *resolver) buildTypeIndex() *typeIndex {
 // address-taken.
 func (r *resolver) inferObjects() {
 	ix := r.buildTypeIndex()
+	// functions that take a pointer to a struct with function-pointer
+	// members may copy function pointers between members: they get the
+	// data-flow pass
+	r.opsArg = make([]bool, len(r.proto))
+	parallel(len(r.proto), r.opt.Workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			p := r.proto[i]
+			if p == 0 {
+				continue
+			}
+			sp := r.spec(i)
+			for k := 0; k < 6; k++ {
+				t, ok := sp.ParamType(p, k)
+				if !ok {
+					break
+				}
+				if pt, kind, ok := sp.Pointee(t); ok && (kind == btf.KindStruct || kind == btf.KindUnion) {
+					if _, ops := ix.outers[sp.TagName(pt)]; ops {
+						r.opsArg[i] = true
+						break
+					}
+				}
+			}
+		}
+	})
 	r.objFns = map[int][]objFn{}
 	r.dataTargets = map[int32][]int32{}
 	// Group the function slots by object.

@@ -21,6 +21,7 @@ const (
 	vULoad       // read at displacement off from a base of unknown type
 	vZero        // zero
 	vCand        // a function pointer of one of the slots of candidate list slot (a downcast)
+	vStack       // the address of the stack slot at off (entry-relative)
 )
 
 type val struct {
@@ -185,6 +186,7 @@ func (r *resolver) flowAll() {
 		}
 		mu.Lock()
 		gs = append(gs, w.gstores...)
+		r.flows = append(r.flows, w.flows...)
 		for k, s := range w.cb {
 			if t := r.cb[k]; t != nil {
 				t.funcs = append(t.funcs, s.funcs...)
@@ -240,6 +242,11 @@ type flowWorker struct {
 	// pass1: the first pass, which also records callback arguments in cb
 	pass1 bool
 	cb    map[cbKey]*cbSrc
+	// flows are slot-to-slot copies of function pointers (from, to)
+	flows [][2]int32
+	// extra are further slots memberSlot found for the store being
+	// recorded (a downcast that fits several structs)
+	extra []int32
 	// taskWork: the function queues task_work (calls task_work_add)
 	taskWork bool
 }
@@ -256,7 +263,7 @@ func (w *flowWorker) function(i int) {
 	}
 	w.fn, w.sp, w.addr = i, w.r.spec(i), f.Addr
 	w.ops, w.offs = w.ops[:0], w.offs[:0]
-	interesting := f.IndirectCalls > 0 || f.IndirectJumps > 0 || w.r.fnParams[i] != 0
+	interesting := f.IndirectCalls > 0 || f.IndirectJumps > 0 || w.r.fnParams[i] != 0 || w.r.opsArg[i]
 	for off := 0; off < len(code); {
 		var op x86.Op
 		if code[off] == 0xcc {
@@ -703,6 +710,9 @@ func (w *flowWorker) lea(st *state, m x86.Mem, insnAddr uint64) val {
 		}
 		return val{}
 	}
+	if m.Base == x86.RSP && m.Index == x86.NoReg && st.rspOK {
+		return val{k: vStack, off: int64(st.rsp) + m.Disp}
+	}
 	b := st.r[m.Base]
 	switch b.k {
 	case vPtr:
@@ -779,12 +789,14 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 				if w.pass1 {
 					w.callbackArgs(st, int32(callee))
 				}
+				w.stackArgs(st, callee, stores)
 				if int32(callee) == w.r.taskWorkAdd {
 					w.taskWork = true
 				}
 			}
 		}
 		if op.Kind == x86.Call {
+			w.outParams(st, callee)
 			for r := range st.r {
 				if x86.CallerSaved&(1<<r) != 0 {
 					st.r[r] = val{}
@@ -802,6 +814,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			callSite(w.load(st, op.Mem, insnAddr))
 		}
 		if op.Kind == x86.CallInd {
+			w.outParams(st, -1)
 			for r := range st.r {
 				if x86.CallerSaved&(1<<r) != 0 {
 					st.r[r] = val{}
@@ -840,8 +853,20 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			w.globalStore(st, op.Mem, st.r[op.Src], insnAddr)
 		}
 	case x86.OpStoreImm:
+		if off, ok := st.stackOff(op.Mem); ok {
+			st.stackClobber(off)
+			st.stackSet(off, w.constant(uint64(op.Imm)))
+			break
+		}
 		w.storeTo(st, op.Mem, w.constant(uint64(op.Imm)), insnAddr, rec, stores)
 	case x86.OpMove:
+		if op.Src == x86.RSP {
+			st.r[op.Dst] = val{}
+			if st.rspOK {
+				st.r[op.Dst] = val{k: vStack, off: int64(st.rsp)}
+			}
+			break
+		}
 		st.r[op.Dst] = st.r[op.Src]
 	case x86.OpLea:
 		st.r[op.Dst] = w.lea(st, op.Mem, insnAddr)
@@ -939,24 +964,174 @@ func (w *flowWorker) globalStore(st *state, m x86.Mem, v val, insnAddr uint64) {
 // storeTo records a function address stored to memory: into a member of a
 // known struct (a slot), or elsewhere (it escapes).
 func (w *flowWorker) storeTo(st *state, m x86.Mem, v val, insnAddr uint64, rec bool, stores *[]store) {
-	if !rec || v.k != vFunc {
+	if !rec || v.k != vFunc && !(v.k == vFnPtr && v.slot >= 0) {
 		return
 	}
 	slot, outer := int32(-1), int32(-1)
 	if m.Seg == 0 && m.Base != x86.NoReg && m.Base != x86.RIP && m.Index == x86.NoReg {
 		if b := st.r[m.Base]; b.k == vPtr && b.off+m.Disp >= 0 {
-			if f, ok := w.sp.FieldAt(b.t, uint32(b.off+m.Disp), 8); ok {
-				if pt, k, ok := w.sp.Pointee(f.Type); ok && k == btf.KindFuncProto {
-					sig := w.sp.Signature(pt)
-					slot = w.r.slot(slotKey{f.ContainerName, f.Offset}, f.Member, sig)
-					if f.Outer != "" {
-						outer = w.r.slot(slotKey{f.Outer, f.OuterOffset}, f.ContainerName+"."+f.Member, sig)
-					}
+			slot, outer = w.memberSlot(w.sp, b.t, uint32(b.off+m.Disp), v)
+		}
+	}
+	w.record(v, slot, outer, stores)
+}
+
+// record notes a function address (or a function pointer read from
+// another slot) stored into slot: a store, or a flow between slots.
+func (w *flowWorker) record(v val, slot, outer int32, stores *[]store) {
+	extra := w.extra
+	w.extra = w.extra[:0]
+	for _, s := range extra {
+		w.record(v, s, -1, stores)
+	}
+	switch {
+	case v.k == vFunc:
+		*stores = append(*stores, store{fn: int32(v.a), slot: slot, outer: outer})
+	case v.k == vFnPtr && v.slot >= 0 && slot >= 0 && v.slot != slot:
+		w.flows = append(w.flows, [2]int32{v.slot, slot})
+		if outer >= 0 {
+			w.flows = append(w.flows, [2]int32{v.slot, outer})
+		}
+	}
+}
+
+// memberSlot is the function-pointer member at off of struct t (in sp),
+// its slot and its outer slot; for an offset past t, the member of the
+// structs that begin with t whose prototype is the stored value's (a store
+// through a downcast: nlk_sk(sk)->netlink_rcv = cfg->input).
+func (w *flowWorker) memberSlot(sp *btf.Spec, t btf.TypeID, off uint32, v val) (int32, int32) {
+	if f, ok := sp.FieldAt(t, off, 8); ok {
+		return w.fieldSlots(sp, f)
+	}
+	var sig string
+	switch v.k {
+	case vFunc:
+		sig = w.r.sigs[v.a]
+	case vFnPtr:
+		sig = w.r.slotList[v.slot].sig
+	}
+	if sig == "" {
+		return -1, -1
+	}
+	slot, outer := int32(-1), int32(-1)
+	for _, e := range sp.Extenders(t) {
+		if uint64(off) >= sp.Size(e) {
+			continue
+		}
+		f, ok := sp.FieldAt(e, off, 8)
+		if !ok {
+			continue
+		}
+		if pt, k, ok := sp.Pointee(f.Type); ok && k == btf.KindFuncProto && sp.Signature(pt) == sig {
+			s, o := w.fieldSlots(sp, f)
+			if slot >= 0 && s != slot {
+				// several structs have a member of this prototype there;
+				// the store may be to any of them
+				w.extra = append(w.extra, s)
+				continue
+			}
+			slot, outer = s, o
+		}
+	}
+	return slot, outer
+}
+
+// fieldSlots names the slots of a function-pointer member.
+func (w *flowWorker) fieldSlots(sp *btf.Spec, f btf.Field) (int32, int32) {
+	pt, k, ok := sp.Pointee(f.Type)
+	if !ok || k != btf.KindFuncProto {
+		return -1, -1
+	}
+	sig := sp.Signature(pt)
+	slot := w.r.slot(slotKey{f.ContainerName, f.Offset}, f.Member, sig)
+	outer := int32(-1)
+	if f.Outer != "" {
+		outer = w.r.slot(slotKey{f.Outer, f.OuterOffset}, f.ContainerName+"."+f.Member, sig)
+	}
+	return slot, outer
+}
+
+// outParams models what a call does to the caller's stack through the
+// stack addresses it is passed: the callee may write anything at or above
+// such an address, and a parameter T ** (sock_create_lite's struct socket
+// **res) leaves a T * there.
+func (w *flowWorker) outParams(st *state, callee int) {
+	var sp *btf.Spec
+	var proto btf.TypeID
+	if callee >= 0 {
+		if f := &w.r.k.Prog.Functions[callee]; !containsDot(f.Name) {
+			sp = w.r.spec(callee)
+			proto, _ = sp.FuncProto(f.Name)
+		}
+	}
+	for k, r := range x86.ArgRegs {
+		a := st.r[r]
+		if a.k != vStack {
+			continue
+		}
+		for i := 0; i < int(st.n); {
+			if int64(st.stk[i].off) >= a.off {
+				st.n--
+				st.stk[i] = st.stk[st.n]
+				continue
+			}
+			i++
+		}
+		if proto == 0 {
+			continue
+		}
+		if pt, ok := sp.ParamType(proto, k); ok {
+			if inner, kind, ok := sp.Pointee(pt); ok && kind == btf.KindPtr {
+				if v := w.fromTypeIn(sp, inner); v.k == vPtr {
+					st.stackSet(int32(a.off), v)
 				}
 			}
 		}
 	}
-	*stores = append(*stores, store{fn: int32(v.a), slot: slot, outer: outer})
+}
+
+// stackArgs types the stack objects a direct call receives by address:
+// when argument k points into the caller's stack and the callee's
+// parameter k is a struct pointer, the function addresses stored in that
+// struct's extent are stores into its members (a struct netlink_kernel_cfg
+// filled on the stack with .input = nfnetlink_rcv, passed to
+// netlink_kernel_create).
+func (w *flowWorker) stackArgs(st *state, callee int, stores *[]store) {
+	f := &w.r.k.Prog.Functions[callee]
+	if containsDot(f.Name) {
+		return
+	}
+	sp := w.r.spec(callee)
+	proto, ok := sp.FuncProto(f.Name)
+	if !ok {
+		return
+	}
+	for k, r := range x86.ArgRegs {
+		a := st.r[r]
+		if a.k != vStack {
+			continue
+		}
+		pt, ok := sp.ParamType(proto, k)
+		if !ok {
+			break
+		}
+		t, kind, ok := sp.Pointee(pt)
+		if !ok || kind != btf.KindStruct && kind != btf.KindUnion {
+			continue
+		}
+		size := int64(sp.Size(t))
+		for i := 0; i < int(st.n); i++ {
+			e := st.stk[i]
+			d := int64(e.off) - a.off
+			if d < 0 || d+8 > size || e.v.k != vFunc && e.v.k != vFnPtr {
+				continue
+			}
+			slot, outer := w.memberSlot(sp, t, uint32(d), e.v)
+			if slot >= 0 {
+				w.record(e.v, slot, outer, stores)
+			}
+		}
+	}
 }
 
 // returnOf is the value a call of function c leaves in rax.

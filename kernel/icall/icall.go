@@ -62,6 +62,10 @@ type Options struct {
 	// variables (no struct member known) unresolved instead of resolving
 	// them to every address-taken function of the same prototype.
 	NoProtoOnly bool
+	// NoEscapes leaves out the functions whose address escapes (is passed
+	// on or stored where no member type is known) from the member slots of
+	// their prototype.
+	NoEscapes bool
 }
 
 // How a call site was resolved.
@@ -177,7 +181,10 @@ type resolver struct {
 	dataTargets map[int32][]int32 // slot → functions stored there in typed data
 	globalElem  map[int]string    // data object → struct type of the pointers it holds
 	fnParams    []uint8           // per function: bit k set when parameter k is a function pointer
+	proto       []btf.TypeID      // per function: its BTF prototype (in spec(i)), 0 unknown
+	opsArg      []bool            // per function: a parameter points to a struct with function-pointer members
 	cb          map[cbKey]*cbSrc  // callback parameters: what direct callers pass
+	flows       [][2]int32        // function pointers copied from one slot to another
 	stats       Stats
 }
 
@@ -247,6 +254,7 @@ func newResolver(k *Kernel, opt Options) *resolver {
 		}
 	}
 	r.fnParams = make([]uint8, n)
+	r.proto = make([]btf.TypeID, n)
 	parallel(n, opt.Workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			r.sigs[i], r.fnParams[i] = r.funcSig(i)
@@ -274,6 +282,7 @@ func (r *resolver) funcSig(i int) (string, uint8) {
 			continue
 		}
 		if p, ok := sp.FuncProto(n); ok {
+			r.proto[i] = p
 			var mask uint8
 			for k := 0; k < 6; k++ {
 				t, ok := sp.ParamType(p, k)

@@ -112,6 +112,7 @@ func TestFixtureEdges(t *testing.T) {
 		"create":   {"inet_create"},          // global typed by its stores
 		"q_push":   {"q_work"},               // multi-layer: queue.immediate.func
 		"run_work": {"other_work", "q_work"}, // plain struct work pointer
+		"deliver":  {"in_fn"},                // stack struct and member copy
 	}
 	for from, to := range want {
 		if got := edges[from]; !slices.Equal(got, to) {
@@ -131,6 +132,7 @@ func TestFixtureEdges(t *testing.T) {
 		"create":   "member proto.create",
 		"q_push":   "member queue.work.func",
 		"run_work": "member work.func",
+		"deliver":  "member sock_like.rcv",
 	}
 	for from, h := range wantHow {
 		if how[from] != h {

@@ -68,16 +68,26 @@ func (r *resolver) resolve() *Result {
 			escBySig[sig] = append(escBySig[sig], int32(f))
 		}
 	}
+	// flowsInto[b] are the slots whose function pointers code copies into b
+	flowsInto := map[int32][]int32{}
+	for _, f := range r.flows {
+		flowsInto[f[1]] = append(flowsInto[f[1]], f[0])
+	}
 	memo := map[int32][]int32{}
-	slotTargets := func(id int32) []int32 {
+	var slotTargets func(id int32) []int32
+	slotTargets = func(id int32) []int32 {
 		if l, ok := memo[id]; ok {
 			return l
 		}
+		memo[id] = nil // a cycle of copies adds nothing more
 		var l []int32
 		l = append(l, r.dataTargets[id]...)
 		l = append(l, codeSlot[id]...)
-		if sig := r.slotList[id].sig; specific(sig) {
+		if sig := r.slotList[id].sig; specific(sig) && !r.opt.NoEscapes {
 			l = append(l, escBySig[sig]...)
+		}
+		for _, from := range flowsInto[id] {
+			l = append(l, slotTargets(from)...)
 		}
 		slices.Sort(l)
 		l = slices.Compact(l)

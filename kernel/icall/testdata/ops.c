@@ -76,3 +76,18 @@ noinline void q_init(struct queue *q) { q->immediate.func = q_work; }
 noinline void other_init(struct work *w) { w->func = other_work; }
 noinline void q_push(struct queue *q) { q->n++; q->immediate.func(&q->immediate); }
 noinline void run_work(struct work *w) { w->func(w); }
+
+// stack object typed by the callee's parameter, and a copy between
+// members: setup fills a struct cfg on its stack with .input = in_fn and
+// passes its address to set_rcv, which copies cfg.input into
+// sock_like.rcv, so deliver's s->rcv → in_fn
+struct cfg { int x; void (*input)(struct work *); };
+struct sock_like { long a; void (*rcv)(struct work *); };
+noinline void in_fn(struct work *w) { w->data += 2; }
+noinline void set_rcv(struct sock_like *s, const struct cfg *c) { s->rcv = c->input; }
+noinline void setup(struct sock_like *s)
+{
+	struct cfg c = { .x = 1, .input = in_fn };
+	set_rcv(s, &c);
+}
+noinline void deliver(struct sock_like *s, struct work *w) { s->rcv(w); }
