@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"sysweight/kernel/icall"
 	"sysweight/kernel/image"
@@ -157,8 +158,19 @@ type Report struct {
 	Syscalls        []Syscall  `json:"syscalls"` // in syscall-number order
 	Functions       []Function `json:"functions,omitempty"`
 
-	graph *Graph // nil when read from JSON
+	graph  *Graph // nil when read from JSON
+	phases []Phase
 }
+
+// Phase is the wall time of one step of an analysis.
+type Phase struct {
+	Name string
+	Time time.Duration
+}
+
+// Phases are the steps of the analysis that made r, with their times (nil
+// for a Report read from JSON).
+func (r *Report) Phases() []Phase { return r.phases }
 
 // Graph is the report's call graph with the attribution index; nil for a
 // Report read with LoadReport.
@@ -229,6 +241,13 @@ func Analyze(im *image.Image, opt Options) (*Report, error) {
 		return nil, errors.New("analysis: no image")
 	}
 	v := im.Vmlinux
+	var phases []Phase
+	t0 := time.Now()
+	lap := func(name string) {
+		now := time.Now()
+		phases = append(phases, Phase{name, now.Sub(t0)})
+		t0 = now
+	}
 	text, err := v.Text()
 	if err != nil {
 		return nil, err
@@ -239,27 +258,32 @@ func Analyze(im *image.Image, opt Options) (*Report, error) {
 	}
 	funcs := textFuncs(syms)
 	bann := banner(v, syms)
+	lap("symbols")
 	kp, err := collect(v, text, syms, funcs, opt.Modules, releaseOf(bann), opt.Workers)
 	if err != nil {
 		return nil, err
 	}
+	lap("modules, BTF, data")
 	p, err := x86.AnalyzeSegments(kp.segs, kp.funcs, x86.Options{Workers: opt.Workers})
 	if err != nil {
 		return nil, err
 	}
 	mod := kp.moduleOf(p)
 	p.SetBarriers(barriers(p))
+	lap("decode, CFG, calls")
 	var ind *icall.Result
 	if !opt.NoIndirect {
 		if ind, err = kp.resolveIndirect(p, mod, opt); err != nil {
 			return nil, err
 		}
 	}
+	lap("indirect calls")
 	table := syscalls.MustForArch(syscalls.X86_64)
 	sr, err := x86.SyscallMetrics(p, table, x86.ReachOptions{HubFraction: opt.HubFraction, Top: opt.Top})
 	if err != nil {
 		return nil, err
 	}
+	lap("reach")
 	if len(sr.Metrics) == 0 {
 		return nil, fmt.Errorf("%w (%d functions)", ErrNoSyscalls, len(p.Functions))
 	}
@@ -313,6 +337,8 @@ func Analyze(im *image.Image, opt Options) (*Report, error) {
 	}
 	r.graph = newGraph(p, sr, r.Syscalls, opt.Workers)
 	r.graph.setModules(kp, mod, ind)
+	lap("graph")
+	r.phases = phases
 	if opt.Functions {
 		r.Functions = r.graph.functions(nil)
 	}

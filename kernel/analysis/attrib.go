@@ -258,7 +258,7 @@ func (g *Graph) reaches(k int, f int32) bool {
 func (g *Graph) depth(k int, f int32) int {
 	n := 0
 	for f >= 0 {
-		p, ok := g.tree[k].parentOf(f)
+		p, ok := g.treeOf(k).parentOf(f)
 		if !ok {
 			return 1 << 30
 		}

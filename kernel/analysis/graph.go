@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
@@ -27,8 +26,10 @@ type Graph struct {
 	words int
 	set   []uint64
 	count []int32
-	// tree[k] is syscall k's BFS tree over non-hub functions.
+	// tree[k] is syscall k's BFS tree over non-hub functions, built on
+	// first use (treeOf).
 	tree []bfsTree
+	once []sync.Once
 	// byName maps every symbol name, and each name cut at its first '.'
 	// (foo.isra.0, foo.cold → foo), to functions.
 	byName map[string][]int32
@@ -123,41 +124,45 @@ func newGraph(p *x86.Program, sr *x86.SyscallReport, list []Syscall, workers int
 	g.set = make([]uint64, n*g.words)
 	g.count = make([]int32, n)
 	g.tree = make([]bfsTree, len(g.names))
+	g.once = make([]sync.Once, len(g.names))
+	// Who reaches what comes from the reach sets kernel/x86 computed for
+	// the metrics, renumbered to this graph's syscalls; BFS trees (call
+	// paths) are built when first asked for.
+	rs := sr.Sets
+	rsk := make([]int, len(g.names))
+	for k, e := range g.entry {
+		rsk[k], _ = slices.BinarySearch(rs.Entries, int(e))
+	}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			parent := make([]int32, n)
-			stamp := make([]int32, n)
-			var queue []int32
-			for k := range next {
-				g.tree[k] = g.bfs(k, parent, stamp, &queue)
+	x86Parallel(n, workers, func(lo, hi int) {
+		for f := lo; f < hi; f++ {
+			if g.hub[f] {
+				continue
 			}
-		}()
-	}
-	for k := range g.names {
-		next <- k
-	}
-	close(next)
-	wg.Wait()
-	for k, t := range g.tree {
-		w, b := k/64, uint64(1)<<(k%64)
-		for _, f := range t.fn {
-			g.set[int(f)*g.words+w] |= b
+			of := rs.Of(f)
+			empty := true
+			for _, w := range of {
+				if w != 0 {
+					empty = false
+					break
+				}
+			}
+			if empty {
+				continue
+			}
+			row := g.set[f*g.words : (f+1)*g.words]
+			c := 0
+			for k, rk := range rsk {
+				if of[rk/64]&(1<<(rk%64)) != 0 {
+					row[k/64] |= 1 << (k % 64)
+					c++
+				}
+			}
+			g.count[f] = int32(c)
 		}
-	}
-	for f := range n {
-		c := 0
-		for _, w := range g.set[f*g.words : (f+1)*g.words] {
-			c += bits.OnesCount64(w)
-		}
-		g.count[f] = int32(c)
-	}
+	})
 	for i, f := range p.Functions {
 		g.addName(f.Name, int32(i))
 		for _, a := range f.Aliases {
@@ -165,6 +170,37 @@ func newGraph(p *x86.Program, sr *x86.SyscallReport, list []Syscall, workers int
 		}
 	}
 	return g
+}
+
+// treeOf is syscall k's BFS tree.
+func (g *Graph) treeOf(k int) *bfsTree {
+	g.once[k].Do(func() {
+		n := len(g.prog.Functions)
+		var buf []int32
+		g.tree[k] = g.bfs(k, make([]int32, n), make([]int32, n), &buf)
+	})
+	return &g.tree[k]
+}
+
+// x86Parallel runs fn over [0,n) in chunks on workers goroutines.
+func x86Parallel(n, workers int, fn func(lo, hi int)) {
+	const chunk = 4096
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for lo := range next {
+				fn(lo, min(lo+chunk, n))
+			}
+		}()
+	}
+	for lo := 0; lo < n; lo += chunk {
+		next <- lo
+	}
+	close(next)
+	wg.Wait()
 }
 
 // bfs walks from syscall k's entry without entering hubs. Every function a
@@ -268,7 +304,7 @@ func (g *Graph) PathVia(syscall string, f int) []Step {
 	}
 	var rev []Step
 	for c := int32(f); c >= 0; {
-		p, ok := g.tree[k].parentOf(c)
+		p, ok := g.treeOf(k).parentOf(c)
 		if !ok {
 			return nil
 		}
@@ -286,7 +322,7 @@ func (g *Graph) PathVia(syscall string, f int) []Step {
 func (g *Graph) path(k int, f int32) []string {
 	var rev []string
 	for f >= 0 {
-		p, ok := g.tree[k].parentOf(f)
+		p, ok := g.treeOf(k).parentOf(f)
 		if !ok {
 			return nil
 		}

@@ -1,10 +1,12 @@
 package btf
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
+	"unsafe"
 )
 
 // Kind is a BTF type kind (include/uapi/linux/btf.h, BTF_KIND_*).
@@ -104,8 +106,8 @@ type Spec struct {
 }
 
 // Parse reads BTF data (a .BTF section). For a module's split BTF, base is
-// the vmlinux Spec it refers to; otherwise nil. The Spec keeps a reference to
-// data.
+// the vmlinux Spec it refers to; otherwise nil. The Spec, and the names it
+// returns, keep referring to data, which must not change afterwards.
 func Parse(data []byte, base *Spec) (*Spec, error) {
 	const hdrMin = 24
 	if len(data) < 4 || binary.LittleEndian.Uint16(data) != 0xeb9f {
@@ -316,12 +318,15 @@ func (s *Spec) str(o uint32) string {
 		return ""
 	}
 	b := sp.strs[o:]
-	for i, c := range b {
-		if c == 0 {
-			return string(b[:i])
-		}
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
 	}
-	return string(b)
+	if len(b) == 0 {
+		return ""
+	}
+	// The string aliases the section, which Parse's caller keeps
+	// unchanged (see Parse): names are looked up by the hundred thousand.
+	return unsafe.String(&b[0], len(b))
 }
 
 // Kind of a type; KindUnknown for void or an invalid ID.

@@ -15,6 +15,9 @@ type lookups struct {
 	// (at offset 0) is that struct: struct netlink_sock { struct sock sk;
 	// … } extends sock.
 	ext map[TypeID][]TypeID
+	// extAll caches Extenders (transitive, base included)
+	extMu  sync.Mutex
+	extAll map[TypeID][]TypeID
 
 	sigMu sync.Mutex
 	sigs  map[TypeID]string
@@ -27,6 +30,7 @@ func (s *Spec) lk() *lookups {
 		l.named = make(map[string]TypeID)
 		l.sigs = make(map[TypeID]string)
 		l.ext = make(map[TypeID][]TypeID)
+		l.extAll = make(map[TypeID][]TypeID)
 		for i, t := range s.types {
 			if t.kind == KindStruct && t.vlen > 0 {
 				if mt, off, bs := s.memberRaw(s, &s.types[i], 0); off == 0 && bs == 0 {
@@ -56,9 +60,17 @@ func (s *Spec) lk() *lookups {
 
 // Extenders lists the structs that begin with st (their first member, at
 // offset 0, is an st), directly or through others, in s and its base:
-// the types a pointer to st may be cast to (tcp_sock → … → sock).
+// the types a pointer to st may be cast to (tcp_sock → … → sock). The
+// result is shared: do not modify it.
 func (s *Spec) Extenders(st TypeID) []TypeID {
 	st = s.Skip(st)
+	l := s.lk()
+	l.extMu.Lock()
+	if out, ok := l.extAll[st]; ok {
+		l.extMu.Unlock()
+		return out
+	}
+	l.extMu.Unlock()
 	var out []TypeID
 	seen := map[TypeID]bool{st: true}
 	queue := []TypeID{st}
@@ -75,6 +87,9 @@ func (s *Spec) Extenders(st TypeID) []TypeID {
 			}
 		}
 	}
+	l.extMu.Lock()
+	l.extAll[st] = out
+	l.extMu.Unlock()
 	return out
 }
 

@@ -2,7 +2,6 @@ package icall
 
 import (
 	"slices"
-	"sync"
 
 	"sysweight/kernel/btf"
 	"sysweight/kernel/x86"
@@ -26,9 +25,9 @@ const (
 
 type val struct {
 	k     vkind
-	outer int32 // vFnPtr: the slot in the outer struct (multi-layer), −1 none
 	idx   bool
-	param int8 // vFnPtr: k+1 when the value is the function's parameter k, unchanged
+	param int8  // vFnPtr: k+1 when the value is the function's parameter k, unchanged
+	outer int32 // vFnPtr: the slot in the outer struct (multi-layer), −1 none
 	t     btf.TypeID
 	slot  int32
 	off   int64
@@ -46,7 +45,7 @@ type state struct {
 	stk   [maxStack]stackSlot
 }
 
-const maxStack = 32
+const maxStack = 16
 
 type stackSlot struct {
 	off int32
@@ -176,15 +175,18 @@ type cbSrc struct {
 // variables and arrays that the first pass saw struct pointers stored in.
 func (r *resolver) flowAll() {
 	p := r.k.Prog
-	var mu sync.Mutex
 	var gs []gstore
 	r.cb = map[cbKey]*cbSrc{}
-	parallel(len(p.Functions), r.opt.Workers, func(lo, hi int) {
-		w := flowWorker{r: r, pass1: true, cb: map[cbKey]*cbSrc{}}
+	workers := make([]*flowWorker, r.opt.Workers)
+	for k := range workers {
+		workers[k] = &flowWorker{r: r, pass1: true, cb: map[cbKey]*cbSrc{}}
+	}
+	parallelW(len(p.Functions), r.opt.Workers, func(k, lo, hi int) {
 		for i := lo; i < hi; i++ {
-			w.function(i)
+			workers[k].function(i)
 		}
-		mu.Lock()
+	})
+	for _, w := range workers {
 		gs = append(gs, w.gstores...)
 		r.flows = append(r.flows, w.flows...)
 		for k, s := range w.cb {
@@ -197,16 +199,12 @@ func (r *resolver) flowAll() {
 				r.cb[k] = s
 			}
 		}
-		mu.Unlock()
-	})
+		w.pass1, w.cb, w.gstores, w.flows = false, nil, nil, nil
+	}
 	r.globalTypes(gs)
-	parallel(len(p.Functions), r.opt.Workers, func(lo, hi int) {
-		var w flowWorker
-		w.r = r
+	parallelW(len(p.Functions), r.opt.Workers, func(k, lo, hi int) {
 		for i := lo; i < hi; i++ {
-			if f := &p.Functions[i]; f.IndirectCalls > 0 || f.IndirectJumps > 0 {
-				w.function(i)
-			}
+			workers[k].function(i) // only those marked again
 		}
 	})
 	for i := range r.stores {
@@ -220,12 +218,12 @@ type block struct {
 	first, end int // op indexes
 	succ       [2]int
 	nsucc      int
-	in         state
 	seen       bool
 }
 
 type flowWorker struct {
 	r      *resolver
+	in     []state // in-state of each block
 	ops    []x86.Op
 	offs   []uint32
 	blocks []block
@@ -240,8 +238,12 @@ type flowWorker struct {
 	// of this worker
 	gstores []gstore
 	// pass1: the first pass, which also records callback arguments in cb
-	pass1 bool
-	cb    map[cbKey]*cbSrc
+	pass1   bool
+	members map[memberKey]val // member cache
+	// globalRead: this function read a global whose type the second pass
+	// may know; with indirect calls, it is analysed again
+	globalRead bool
+	cb         map[cbKey]*cbSrc
 	// flows are slot-to-slot copies of function pointers (from, to)
 	flows [][2]int32
 	// extra are further slots memberSlot found for the store being
@@ -263,7 +265,15 @@ func (w *flowWorker) function(i int) {
 	}
 	w.fn, w.sp, w.addr = i, w.r.spec(i), f.Addr
 	w.ops, w.offs = w.ops[:0], w.offs[:0]
-	interesting := f.IndirectCalls > 0 || f.IndirectJumps > 0 || w.r.fnParams[i] != 0 || w.r.opsArg[i]
+	if !w.pass1 && !w.r.again[i] {
+		return
+	}
+	interesting := f.IndirectCalls > 0 || f.IndirectJumps > 0 || w.r.fnParams[i] != 0
+	// A function given a pointer to a struct with function-pointer members
+	// may copy a function pointer from one member to another: it needs the
+	// pass when it stores a register it loaded from memory (not the stack).
+	copies := w.r.opsArg[i]
+	var loaded, global uint16
 	for off := 0; off < len(code); {
 		var op x86.Op
 		if code[off] == 0xcc {
@@ -279,8 +289,22 @@ func (w *flowWorker) function(i int) {
 		if op.Len <= 0 {
 			op.Len = 1
 		}
-		if !interesting && w.takesAddress(&op, uint64(off)) {
-			interesting = true
+		if !interesting {
+			switch {
+			case w.takesAddress(&op, uint64(off)):
+				interesting = true
+			case op.Class == x86.OpLea && w.globalAddr(&op, uint64(off)):
+				global |= 1 << op.Dst // a global's address, maybe stored through
+			case op.Class == x86.OpLoad && op.Mem.Base != x86.RSP:
+				loaded |= 1 << op.Dst
+			case op.Class == x86.OpStore && op.Mem.Base >= 0 && op.Mem.Base < 16 && global&(1<<op.Mem.Base) != 0:
+				interesting = true
+			case copies && op.Class == x86.OpStore && op.Mem.Base != x86.RSP && loaded&(1<<op.Src) != 0:
+				interesting = true
+			}
+			if op.Writes != 0 && op.Class != x86.OpLea {
+				global &^= op.Writes
+			}
 		}
 		w.ops = append(w.ops, op)
 		w.offs = append(w.offs, uint32(off))
@@ -290,6 +314,7 @@ func (w *flowWorker) function(i int) {
 		return
 	}
 	w.taskWork = false
+	w.globalRead = false
 	w.buildBlocks(len(code))
 	w.solve()
 	var sites []site
@@ -299,7 +324,7 @@ func (w *flowWorker) function(i int) {
 		if !blk.seen {
 			continue
 		}
-		st := blk.in
+		st := w.in[b]
 		for k := blk.first; k < blk.end; k++ {
 			w.step(&st, k, &sites, &stores)
 		}
@@ -312,6 +337,9 @@ func (w *flowWorker) function(i int) {
 		}
 	}
 	w.r.sites[i], w.r.stores[i] = sites, stores
+	if w.pass1 && w.globalRead && len(sites) > 0 {
+		w.r.again[i] = true
+	}
 }
 
 // takesAddress tells whether op names a function's address (lea, an
@@ -319,14 +347,27 @@ func (w *flowWorker) function(i int) {
 func (w *flowWorker) takesAddress(op *x86.Op, off uint64) bool {
 	switch op.Class {
 	case x86.OpLea:
-		// a function's address, or a global's that a store may use
-		return op.Mem.Base == x86.RIP || op.Mem.Base == x86.NoReg && w.r.inData(uint64(op.Mem.Disp))
+		if op.Mem.Base == x86.RIP {
+			_, ok := w.r.funcAt(w.addr + off + uint64(op.Mem.Disp))
+			return ok
+		}
 	case x86.OpStoreImm, x86.OpMoveImm:
 		_, ok := w.r.funcAt(uint64(op.Imm))
 		return ok || w.r.inData(uint64(op.Imm))
 	case x86.OpStore:
 		// a pointer stored into a global variable or array
 		return op.Mem.Seg == 0 && (op.Mem.Base == x86.RIP || op.Mem.Base == x86.NoReg)
+	}
+	return false
+}
+
+// globalAddr tells whether a lea computes a global's address.
+func (w *flowWorker) globalAddr(op *x86.Op, off uint64) bool {
+	switch op.Mem.Base {
+	case x86.RIP:
+		return w.r.inData(w.addr + off + uint64(op.Mem.Disp))
+	case x86.NoReg:
+		return w.r.inData(uint64(op.Mem.Disp))
 	}
 	return false
 }
@@ -422,7 +463,11 @@ func (w *flowWorker) solve() {
 	}
 	inWork := w.inWork[:nb]
 	clear(inWork)
-	w.blocks[0].in = w.entry()
+	if cap(w.in) < nb {
+		w.in = make([]state, nb+nb/2)
+	}
+	w.in = w.in[:nb]
+	w.in[0] = w.entry()
 	w.blocks[0].seen = true
 	w.work = append(w.work[:0], 0)
 	inWork[0] = true
@@ -433,7 +478,7 @@ func (w *flowWorker) solve() {
 		w.work = w.work[1:]
 		inWork[b] = false
 		blk := &w.blocks[b]
-		st := blk.in
+		st := w.in[b]
 		for k := blk.first; k < blk.end; k++ {
 			w.step(&st, k, nil, nil)
 		}
@@ -441,9 +486,9 @@ func (w *flowWorker) solve() {
 			t := &w.blocks[blk.succ[s]]
 			changed := false
 			if !t.seen {
-				t.in, t.seen, changed = st, true, true
+				w.in[blk.succ[s]], t.seen, changed = st, true, true
 			} else {
-				changed = meetInto(&t.in, &st)
+				changed = meetInto(&w.in[blk.succ[s]], &st)
 			}
 			if changed && !inWork[blk.succ[s]] {
 				inWork[blk.succ[s]] = true
@@ -586,12 +631,7 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 	case vPtr:
 		off := b.off + m.Disp
 		if off >= 0 {
-			if f, ok := w.sp.FieldAt(b.t, uint32(off), 8); ok {
-				return w.fromField(f)
-			}
-			if v, ok := w.downcast(b.t, uint32(off)); ok {
-				return v
-			}
+			return w.member(b.t, uint32(off), m.Disp)
 		}
 		return val{k: vULoad, off: m.Disp}
 	case vAddr:
@@ -626,6 +666,7 @@ func (w *flowWorker) element(a uint64) val {
 // type there (net_families holds struct net_proto_family pointers).
 func (w *flowWorker) pointee(a uint64) (val, bool) {
 	if w.r.globalElem == nil {
+		w.globalRead = true // the second pass may know more
 		return val{}, false
 	}
 	o, ok := w.r.objectAt(a)
@@ -640,6 +681,38 @@ func (w *flowWorker) pointee(a uint64) (val, bool) {
 		return val{k: vPtr, t: id}, true
 	}
 	return val{}, false
+}
+
+// member is the value an 8-byte load at off of a struct t reads (disp is
+// the load's displacement, for an unknown result), cached per worker: the
+// same members are read all over the kernel.
+func (w *flowWorker) member(t btf.TypeID, off uint32, disp int64) val {
+	key := memberKey{w.sp, t, off}
+	if v, ok := w.members[key]; ok {
+		if v.k == vULoad {
+			v.off = disp
+		}
+		return v
+	}
+	var v val
+	if f, ok := w.sp.FieldAt(t, off, 8); ok {
+		v = w.fromField(f)
+	} else if d, ok := w.downcast(t, off); ok {
+		v = d
+	} else {
+		v = val{k: vULoad, off: disp}
+	}
+	if w.members == nil {
+		w.members = map[memberKey]val{}
+	}
+	w.members[key] = v
+	return v
+}
+
+type memberKey struct {
+	sp  *btf.Spec
+	t   btf.TypeID
+	off uint32
 }
 
 // downcast reads off bytes into a pointer to t where t has no member:

@@ -183,6 +183,7 @@ type resolver struct {
 	fnParams    []uint8           // per function: bit k set when parameter k is a function pointer
 	proto       []btf.TypeID      // per function: its BTF prototype (in spec(i)), 0 unknown
 	opsArg      []bool            // per function: a parameter points to a struct with function-pointer members
+	again       []bool            // per function: analyse again once global types are known
 	cb          map[cbKey]*cbSrc  // callback parameters: what direct callers pass
 	flows       [][2]int32        // function pointers copied from one slot to another
 	stats       Stats
@@ -255,6 +256,7 @@ func newResolver(k *Kernel, opt Options) *resolver {
 	}
 	r.fnParams = make([]uint8, n)
 	r.proto = make([]btf.TypeID, n)
+	r.again = make([]bool, n)
 	parallel(n, opt.Workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			r.sigs[i], r.fnParams[i] = r.funcSig(i)
@@ -365,6 +367,34 @@ func params(sig string) []string {
 		return []string{}
 	}
 	return strings.Split(in, ",")
+}
+
+// parallelW runs fn over [0,n) in chunks on workers goroutines, telling
+// each call which goroutine (0…workers−1) runs it.
+func parallelW(n, workers int, fn func(worker, lo, hi int)) {
+	const chunk = 512
+	var (
+		mu   sync.Mutex
+		next int
+		wg   sync.WaitGroup
+	)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				lo := next
+				next += chunk
+				mu.Unlock()
+				if lo >= n {
+					return
+				}
+				fn(w, lo, min(lo+chunk, n))
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // parallel runs fn over [0,n) in chunks.

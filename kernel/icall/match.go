@@ -201,7 +201,13 @@ func (r *resolver) resolve() *Result {
 		if c := cmp.Compare(a.From, b.From); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.To, b.To)
+		if c := cmp.Compare(a.To, b.To); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.How, b.How); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Via, b.Via)
 	})
 	edges = slices.CompactFunc(edges, func(a, b Edge) bool { return a.From == b.From && a.To == b.To })
 	st.Edges = len(edges)

@@ -2,6 +2,7 @@ package x86
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -120,7 +121,10 @@ type Metrics struct {
 type SyscallReport struct {
 	HubFraction float64
 	Hubs        []int // function indexes, by address
-	Metrics     map[string]Metrics
+	Hub         []bool
+	// Sets tells which syscall entries reach each function.
+	Sets    *ReachSets
+	Metrics map[string]Metrics
 	// NotImplemented counts the Metrics with NotImplemented set.
 	NotImplemented int
 	// Missing are the table's syscalls without an entry symbol: newer than
@@ -165,7 +169,9 @@ func SyscallMetrics(p *Program, table *syscalls.Table, opt ReachOptions) (*Sysca
 			entries = append(entries, i)
 		}
 	}
-	hub, count, all := p.hubs(entries, frac)
+	hub, count, all, rs := p.hubs(entries, frac)
+	rep.Sets = rs
+	rep.Hub = hub
 	// A function reached by at most this many syscalls is specific to them;
 	// Top lists those first, so a syscall's list shows its own code rather
 	// than the shared network or memory paths that many syscalls reach.
@@ -175,15 +181,29 @@ func SyscallMetrics(p *Program, table *syscalls.Table, opt ReachOptions) (*Sysca
 			rep.Hubs = append(rep.Hubs, i)
 		}
 	}
-	stamp := make([]int32, len(p.Functions))
-	var own []int
-	for n, s := range list {
-		if hub[s.fn] {
-			// An entry reached from most syscalls (an alias such as
-			// ni_syscall): its own code is shared too.
-			own = own[:0]
-		} else {
-			own = p.reachOwn(s.fn, hub, stamp, int32(n+1), own)
+	// Each syscall's own functions: reached by it, not hubs (everything a
+	// hub reaches is reached at least as often, so this is also what a walk
+	// that stops at hubs finds).
+	own := make([][]int, len(rs.Entries))
+	for f := range p.Functions {
+		if hub[f] {
+			continue
+		}
+		for w, word := range rs.Of(f) {
+			for word != 0 {
+				b := bits.TrailingZeros64(word)
+				word &= word - 1
+				own[w*64+b] = append(own[w*64+b], f)
+			}
+		}
+	}
+	for _, s := range list {
+		var mine []int
+		if k, ok := slices.BinarySearch(rs.Entries, s.fn); ok && !hub[s.fn] {
+			mine = own[k]
+		} else if !ok && !hub[s.fn] {
+			// an entry left out of the count (sys_ni_syscall): walk it
+			mine = p.reachOwn(s.fn, hub, make([]int32, len(p.Functions)), 1, nil)
 		}
 		c := all[s.fn]
 		if s.fn == ni {
@@ -191,14 +211,14 @@ func SyscallMetrics(p *Program, table *syscalls.Table, opt ReachOptions) (*Sysca
 		}
 		m := Metrics{
 			Syscall: s.name, Entry: s.sym, NotImplemented: s.fn == ni,
-			Reach: len(own), ReachAll: c.n, ComplexityAll: c.cc,
+			Reach: len(mine), ReachAll: c.n, ComplexityAll: c.cc,
 		}
-		for _, f := range own {
+		for _, f := range mine {
 			m.Complexity += p.Functions[f].CC
 			m.IndirectCalls += p.Functions[f].IndirectCalls
 		}
 		m.Shared = m.ReachAll - m.Reach
-		m.Top = topCC(p, own, top, func(f int) bool { return count[f] <= specific })
+		m.Top = topCC(p, mine, top, func(f int) bool { return count[f] <= specific })
 		if m.NotImplemented {
 			rep.NotImplemented++
 		}
