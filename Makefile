@@ -5,7 +5,7 @@ SHARED ?= ../shared/data
 CNA    ?= $(SHARED)/kernel-cna/kernel-cna-cves-2026-08-21.tar.xz
 KCVES  ?= $(SHARED)/kernel-cves/linux_kernel_cves-2023-01-27.json.xz
 
-.PHONY: test deps generate weightdb bench fuzz check-kallsyms
+.PHONY: test deps generate weightdb bench fuzz check-kallsyms kernel-deb
 
 include mk/passthrough.mk
 
@@ -34,6 +34,11 @@ weightdb:
 # Speed checks of the core (db build vs jq, compare wall time). (shared)
 bench:
 	scripts/bench-core.sh $(SHARED)
+
+# Debian's 6.1.0-56 cloud kernel package (~27 MB) into ~/.cache/sysweight/kernel,
+# for the real-package tests of kernel/debpkg and internal/xz.
+kernel-deb:
+	scripts/fetch-kernel-deb.sh
 
 # Kallsyms recovery check on Debian's 6.1.0-56 cloud kernel (downloads ~310 MB).
 check-kallsyms:
