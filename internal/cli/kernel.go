@@ -17,6 +17,8 @@ import (
 )
 
 type kernelAnalyzeOptions struct {
+	modules     string
+	timing      bool
 	symbols     string
 	dwarf       string
 	saveFileMap string
@@ -40,15 +42,22 @@ func newKernelCmd(g *globalOptions) *cobra.Command {
 func newKernelAnalyzeCmd(g *globalOptions) *cobra.Command {
 	o := &kernelAnalyzeOptions{}
 	cmd := &cobra.Command{
-		Use:   "analyze IMAGE",
-		Short: "Disassemble a kernel image and report each syscall's reach and complexity",
-		Long: `Analyze an x86-64 kernel image (a bzImage such as /boot/vmlinuz-*, a
-compressed or plain vmlinux ELF): decode every function, compute its
-McCabe cyclomatic complexity (CC), build the static call graph and, for every
+		Use:   "analyze PACKAGE.deb|IMAGE",
+		Short: "Disassemble a kernel and report each syscall's reach and complexity",
+		Long: `Analyze an x86-64 kernel: a Debian linux-image-*.deb (its boot/vmlinuz-* and
+every module under lib/modules, .ko, .ko.xz, .ko.zst or .ko.gz), or an image
+(a bzImage such as /boot/vmlinuz-*, a compressed or plain vmlinux ELF), with
+--modules DIR for its modules. Decode every function, compute its McCabe
+cyclomatic complexity (CC), build the call graph — direct calls, and indirect
+calls resolved by the type of what holds the function pointer (ops-table
+members, callbacks, tables; see "sysweight kernel reach") — and, for every
 syscall with an entry point (__x64_sys_*), count the functions it reaches
 (reach) and sum their CC (complexity). Functions reached by more than
---hub-fraction of the syscalls are hubs (locking, allocation, scheduling) and
-are left out of reach and complexity; reach_all and complexity_all keep them.
+--hub-fraction of the syscalls are hubs (locking, allocation, scheduling, and
+the code every file system or socket path can reach) and are left out of
+reach and complexity; reach_all and complexity_all keep them. Crash paths
+(panic, __stack_chk_fail and other functions that never return, but for
+do_exit) are not followed.
 
 Symbols come from the image's .symtab, or from the kernel's own kallsyms
 tables when the image is stripped, or from --symbols (a System.map or a
@@ -62,21 +71,27 @@ file (listed with --functions; the weight DB's file attribution uses it);
 {"analysis_version", "arch", "kernel": {"file", "sha256", "banner",
 "package"}, "symbol_source", "summary": {"functions", "syscalls",
 "not_implemented", "missing", "hubs", "hub_fraction", "indirect_calls",
-"undecoded_bytes"}, "syscalls": [{"name", "entry", "not_implemented",
+"undecoded_bytes", "modules", "module_functions", "unresolved_symbols",
+"indirect": {"sites", "resolved": {rule: count}, "unresolved", "edges",
+"address_taken", "with_signature", "func_objects", "typed_objects"}},
+"syscalls": [{"name", "entry", "not_implemented",
 "reach", "complexity", "reach_all", "complexity_all", "shared",
 "indirect_calls", "top": [{"name", "cc"}]}], "functions": [{"name", "addr",
 "cc", "hub", "syscalls", "file"}] (with --functions)}`,
-		Example: `  sysweight kernel analyze /boot/vmlinuz-$(uname -r)
+		Example: `  sysweight kernel analyze linux-image-6.1.0-56-cloud-amd64-unsigned_6.1.192-2_amd64.deb --timing
+  sysweight kernel analyze /boot/vmlinuz-$(uname -r) --modules /lib/modules/$(uname -r)
   sysweight kernel analyze vmlinuz-6.1.0-56-cloud-amd64 --syscalls keyctl,bpf,setsockopt
   sysweight kernel analyze vmlinuz --symbols System.map --out kernel.json -o csv
   sysweight kernel analyze vmlinux-dbg --dwarf vmlinux-dbg --functions -o json | jq '.functions[:5]'`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runKernelAnalyze(g, o, args[0], cmd.OutOrStdout())
+			return runKernelAnalyze(g, o, args[0], cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.symbols, "symbols", "", "symbol file (System.map or /proc/kallsyms text) instead of the image's own")
+	f.StringVar(&o.modules, "modules", "", "directory of the image's modules (*.ko, *.ko.xz, *.ko.zst, *.ko.gz), searched recursively")
+	f.BoolVar(&o.timing, "timing", false, "print the time of each phase to stderr")
 	f.StringVar(&o.dwarf, "dwarf", "", "-dbg vmlinux (DWARF) or a saved file map, for functions' source files")
 	f.StringVar(&o.saveFileMap, "save-filemap", "", "write the function-to-file map read with --dwarf to this file (gzip)")
 	f.StringVar(&o.out, "out", "", "write the JSON report to this file")
@@ -88,7 +103,7 @@ file (listed with --functions; the weight DB's file attribution uses it);
 	return cmd
 }
 
-func runKernelAnalyze(g *globalOptions, o *kernelAnalyzeOptions, path string, w io.Writer) error {
+func runKernelAnalyze(g *globalOptions, o *kernelAnalyzeOptions, path string, w, errw io.Writer) error {
 	format, err := g.outputFormat()
 	if err != nil {
 		return err
@@ -110,11 +125,18 @@ func runKernelAnalyze(g *globalOptions, o *kernelAnalyzeOptions, path string, w 
 		}
 		opt.Symbols = m.Symbols
 	}
-	rep, err := analysis.AnalyzeFile(path, opt)
+	rep, err := analyzeKernelInput(path, o.modules, opt)
 	if err != nil {
 		return err
 	}
-	rep.Kernel.Package = o.pkg
+	if o.pkg != "" {
+		rep.Kernel.Package = o.pkg
+	}
+	if o.timing {
+		for _, ph := range rep.Phases() {
+			fmt.Fprintf(errw, "%-20s %8.3f s\n", ph.Name, ph.Time.Seconds())
+		}
+	}
 	if o.dwarf != "" {
 		fm, err := analysis.LoadFileMap(o.dwarf)
 		if err != nil {

@@ -189,6 +189,7 @@ func (r *Report) Syscall(name string) (Syscall, bool) {
 // AnalyzeFile is Analyze on a path; it also fills Kernel.File and
 // Kernel.SHA256. Errors name the path.
 func AnalyzeFile(path string, opt Options) (*Report, error) {
+	start := time.Now()
 	sum := make(chan hashResult, 1)
 	go func() { sum <- hashFile(path) }()
 	im, err := image.LoadFile(path)
@@ -202,6 +203,7 @@ func AnalyzeFile(path string, opt Options) (*Report, error) {
 		return nil, err
 	}
 	defer im.Close()
+	read := time.Since(start)
 	r, err := Analyze(im, opt)
 	h := <-sum
 	if err != nil {
@@ -211,6 +213,7 @@ func AnalyzeFile(path string, opt Options) (*Report, error) {
 		return nil, h.err
 	}
 	r.Kernel.File, r.Kernel.SHA256 = filepath.Base(path), h.sum
+	r.phases = append([]Phase{{"read image", read}}, r.phases...)
 	return r, nil
 }
 
