@@ -43,6 +43,9 @@ func buildCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+		return err
+	}
 	if err := writeAtomic(*out, data); err != nil {
 		return err
 	}
