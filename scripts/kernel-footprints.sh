@@ -69,11 +69,16 @@ CGO_ENABLED=0 go build -trimpath -o "$bin/sysweight-probe" ./cmd/sysweight-probe
 CGO_ENABLED=0 go build -trimpath -o "$bin/ftguest" ./kernel/ftrace/cmd/ftguest
 go build -o "$bin/kfootprints" ./kernel/ftrace/cmd/kfootprints
 
+# GOFLAGS may turn VCS stamping off; say which tree the programs are from.
+source="sysweight $(git rev-parse HEAD 2>/dev/null || echo unknown)"
+if [[ -n $(git status --porcelain --untracked-files=no 2>/dev/null) ]]; then
+	source+="+modified"
+fi
 run=$dir/footprints-$abi
 out=kernel/ftrace/data/debian-${abi}.footprints.json.gz
 # shellcheck disable=SC2086 # KFP_ARGS is a list of flags
 "$bin/kfootprints" run -kernel "$dir/boot/vmlinuz-$abi" -modules "$moddir" \
-	-package "$pkg" -version "$version" \
+	-package "$pkg" -version "$version" -source "$source" \
 	-probe "$bin/sysweight-probe" -guest "$bin/ftguest" -out "$run" ${KFP_ARGS:-}
 "$bin/kfootprints" build -run "$run" -o "$out"
 echo "$me: done in $(($(date +%s) - start)) s; trace in $run ($(du -sh "$run/trace.img" | cut -f1) used)"

@@ -115,7 +115,7 @@ func build(dir string) (*ftrace.Footprints, error) {
 
 	prov := ftrace.Provenance{
 		Date:      info.Date,
-		Generator: "make kernel-footprints (kfootprints build, " + selfBuild() + ")",
+		Generator: "make kernel-footprints (kfootprints build, " + selfBuild(info.Source) + ")",
 		Kernel: ftrace.KernelInfo{
 			Package: info.Kernel.Package, Version: info.Kernel.Version, Release: info.Kernel.Release,
 			VmlinuzSHA256: info.Kernel.SHA256, Uname: strings.TrimSpace(string(uname)),
@@ -317,7 +317,9 @@ func tail(b []byte, n int) string {
 	return s
 }
 
-func selfBuild() string {
+// selfBuild names the build of kfootprints: its VCS stamp, or else the
+// source the run was made from (the script builds both from one tree).
+func selfBuild(source string) string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "sysweight (unknown build)"
@@ -332,6 +334,9 @@ func selfBuild() string {
 		}
 	}
 	if rev == "" {
+		if source != "" {
+			return source + ", " + bi.GoVersion
+		}
 		return "sysweight " + bi.GoVersion
 	}
 	if mod == "true" {

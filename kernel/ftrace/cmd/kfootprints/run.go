@@ -54,7 +54,8 @@ var tracerOptions = []string{"funcgraph-proc", "funcgraph-irqs", "function-fork"
 
 // RunInfo is the host's record of one boot, beside the trace.
 type RunInfo struct {
-	Date       string             `json:"date"` // UTC, RFC 3339
+	Date       string             `json:"date"`   // UTC, RFC 3339
+	Source     string             `json:"source"` // the sysweight tree the programs were built from
 	Kernel     KernelFile         `json:"kernel"`
 	QEMU       QEMUInfo           `json:"qemu"`
 	Busybox    string             `json:"busybox"`
@@ -105,6 +106,7 @@ func runCmd(ctx context.Context, args []string) error {
 	timeout := fs.Duration("timeout", 90*time.Minute, "give up on the guest after this long")
 	only := fs.String("workloads", "", "comma-separated subset of "+workloadNames())
 	probeSyscalls := fs.String("probe-syscalls", "", "comma-separated syscalls for the probe (default: all)")
+	source := fs.String("source", "", `the sysweight tree the probe and guest were built from, e.g. "sysweight 1a2b3c4" (recorded when the binaries carry no VCS stamp)`)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -132,6 +134,7 @@ func runCmd(ctx context.Context, args []string) error {
 	}
 	info := RunInfo{
 		Date:      time.Now().UTC().Format(time.RFC3339),
+		Source:    *source,
 		BufferKiB: *buf,
 		Options:   tracerOptions,
 		Workloads: workloads,
@@ -142,10 +145,10 @@ func runCmd(ctx context.Context, args []string) error {
 	info.Kernel.Path, info.Kernel.Package, info.Kernel.Version, info.Kernel.Release = *kernel, *pkg, *version, release
 	info.QEMU.Version = firstLine(exec.Command(qemuPath, "--version"))
 	info.Busybox = firstLine(exec.Command(*busybox))
-	if info.Probe, err = buildOf(*probe); err != nil {
+	if info.Probe, err = buildOf(*probe, *source); err != nil {
 		return err
 	}
-	if info.Guest, err = buildOf(*guest); err != nil {
+	if info.Guest, err = buildOf(*guest, *source); err != nil {
 		return err
 	}
 	for _, m := range mods {
@@ -375,8 +378,9 @@ func firstLine(cmd *exec.Cmd) string {
 	return strings.TrimSpace(line)
 }
 
-// buildOf says which source a Go binary was built from.
-func buildOf(path string) (string, error) {
+// buildOf says which source a Go binary was built from: its VCS stamp, or
+// else source as the caller knows it.
+func buildOf(path, source string) (string, error) {
 	bi, err := buildinfo.ReadFile(path)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
@@ -391,11 +395,14 @@ func buildOf(path string) (string, error) {
 			mod = kv.Value
 		}
 	}
-	if rev != "" {
+	switch {
+	case rev != "":
 		s += " " + rev
 		if mod == "true" {
 			s += "+modified"
 		}
+	case source != "":
+		s += ", built from " + source
 	}
 	return s, nil
 }
