@@ -124,11 +124,12 @@ func TestProbeNote(t *testing.T) {
 // kernel's code (verified with gdb on the -dbg vmlinux of the same build:
 // tty_fops.read_iter is tty_read, n_tty_ops.read is n_tty_read,
 // netlink_ops.sendmsg is netlink_sendmsg; nf_tables_cb[NFT_MSG_NEWRULE]
-// .call is nf_tables_newrule in net/netfilter/nf_tables_api.c). It takes
-// about a minute and a half, so it runs only with SYSWEIGHT_QEMU_TEST=1.
+// .call is nf_tables_newrule in net/netfilter/nf_tables_api.c). It took
+// 32 s here on a quiet machine, well over a minute on a busy one, so it
+// runs only with SYSWEIGHT_QEMU_TEST=1.
 func TestQEMU(t *testing.T) {
 	if os.Getenv("SYSWEIGHT_QEMU_TEST") == "" {
-		t.Skip("set SYSWEIGHT_QEMU_TEST=1 to boot the kernel under QEMU (about 90 s; needs make kernel-footprints' cache)")
+		t.Skip("set SYSWEIGHT_QEMU_TEST=1 to boot the kernel under QEMU (about 35 s; needs make kernel-footprints' cache)")
 	}
 	vmlinuz, modules := kernelDir(t)
 	if _, err := exec.LookPath("qemu-system-x86_64"); err != nil {
