@@ -5,7 +5,7 @@ SHARED ?= ../shared/data
 CNA    ?= $(SHARED)/kernel-cna/kernel-cna-cves-2026-08-21.tar.xz
 KCVES  ?= $(SHARED)/kernel-cves/linux_kernel_cves-2023-01-27.json.xz
 
-.PHONY: test deps generate weightdb bench fuzz check-kallsyms kernel-deb
+.PHONY: test deps generate weightdb bench fuzz check-kallsyms kernel-deb kernel-footprints
 
 include mk/passthrough.mk
 
@@ -43,6 +43,12 @@ kernel-deb:
 # Kallsyms recovery check on Debian's 6.1.0-56 cloud kernel (downloads ~310 MB).
 check-kallsyms:
 	scripts/check-kallsyms.sh
+
+# Dynamic kernel footprints: Debian's 6.1 cloud kernel booted under QEMU
+# (TCG), workloads traced with function_graph inside; writes
+# kernel/ftrace/data/*.footprints.json.gz (downloads ~26 MB, root for apt).
+kernel-footprints:
+	scripts/kernel-footprints.sh
 
 # 60 s of each fuzz target.
 fuzz:

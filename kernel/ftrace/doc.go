@@ -1,9 +1,11 @@
 // Package ftrace owns the dynamic kernel footprint of syscalls: which kernel
-// functions each syscall was seen to run, read from the text of an ftrace
-// function_graph trace. It parses that text and attributes calls; it does not
-// set up or run tracing (that is host access, for trace/), and it does not
-// know the static call graph (kernel/x86), with which an integrator merges
-// Footprint.Reach.
+// functions each syscall was seen to run, read from an ftrace function_graph
+// trace, as text or as binary ring-buffer pages; and the committed
+// Footprints of Debian's 6.1 cloud kernel measured that way
+// (DefaultFootprints). It parses traces and attributes calls; it does not set
+// up or run tracing (kfootprints and ftguest, under cmd/, do, inside a QEMU
+// guest), and it does not know the static call graph (kernel/x86), which an
+// integrator checks against the footprints.
 //
 // # Input
 //
@@ -23,15 +25,45 @@
 //     fgraph:depth, and "CPU:N [M EVENTS DROPPED]". Other events are passed
 //     over.
 //
+// ParseRaw reads the binary form instead: the pages of each CPU's
+// per_cpu/cpuN/trace_pipe_raw, laid out as events/header_page and the
+// funcgraph_entry and funcgraph_exit format files say (ParsePageHeader,
+// ParseEventFormat), with function addresses named by the guest's
+// /proc/kallsyms (ParseKallsyms, Symbols). Records of the CPUs are merged by
+// timestamp; a record names its task's pid; a page flagged with missed
+// events is a lost-events mark. The attribution is the same code as for text,
+// and on the same events the two give the same footprint, counter for
+// counter (TestRealTextAndRawAgree, and kfootprints checks it on every text
+// workload it captures). Reading pages is what makes a long trace cheap: the
+// kernel formats text slowly, about 25 µs a line under TCG.
+//
 // A "# tracer:" header naming another tracer is an error (ErrWrongTracer).
 // Any other line that is in neither format is, by default, skipped and
 // counted in Footprint.Skipped with a warning; with Options.Strict it is a
 // *SyntaxError naming the line number and the expected format.
 //
-// The parser was built and tested on fixtures written by hand to those
-// documented formats (testdata/README.md). The machine it was written on has
-// tracefs but not the function_graph tracer, so it has not yet read a trace
-// captured from a running kernel.
+// The parser was first built on fixtures written by hand to those documented
+// formats; it has since read real traces of Linux 6.1 (testdata/real is an
+// excerpt). What real output showed that the hand-made fixtures did not:
+//
+//   - a module function is printed "name [module]()" (%ps); Footprint.Modules
+//     keeps the module;
+//   - x86 6.1 prints no "==========>" arrows: the handlers in .irqentry.text
+//     are noinstr and never traced; an interrupt shows as irq_enter_rcu();
+//     followed by __sysvec_*() { ... } and irq_exit_rcu() at the level of the
+//     interrupted call, which the irq_enter bracket below catches;
+//   - do_syscall_64 is noinstr: the outermost traced frame of a syscall is
+//     x64_sys_call (the 6.1.y backport of the switch dispatcher), and the exit
+//     work (syscall_exit_to_user_mode_prepare, exit_to_user_mode_prepare)
+//     follows it at the task's outermost level;
+//   - the compiler gives some functions one address and kallsyms several
+//     names; the kernel prints the first (__do_sys_getpid for getpid, whose
+//     __x64_sys_getpid and __ia32_sys_getpid are aliases), so a syscall's
+//     entry point may appear under its __do_sys_ name;
+//   - the set_ftrace_pid filter lets through a call or two of the task
+//     switched to (switch_mm_irqs_off of a kworker), and function_graph prints
+//     "} /* f */" when the entry it printed last at that depth on that CPU was
+//     another task's; tasks that exit leave their exit_group calls open.
 //
 // # Attribution
 //
@@ -48,7 +80,11 @@
 // (do_syscall_64, x64_sys_call) belongs to no syscall; neither do the entry
 // and exit work beside the entry point, unless Options.ExitWork is set, which
 // gives the work after the entry returns (task work, signal delivery) to the
-// syscall just run.
+// syscall just run. Without it the exit work is still recorded, apart, in
+// SyscallFootprint.ExitWork: the calls under the dispatcher after the entry
+// returned, or, when the dispatcher is not traced, the exit-path functions
+// (exitRoots) that follow the entry at the task's outermost level until the
+// last of them returns or anything else is called there.
 //
 // Interrupt context is never attributed to the syscall it interrupted; it is
 // counted in Footprint.IRQ. It is recognised three ways: the call after a
@@ -73,4 +109,18 @@
 // unattributed until it enters a syscall again. Lost sums the counts, and a
 // warning names the line. Calls still open when the input ends are counted in
 // Abandoned; they were already counted for their syscall when they began.
+//
+// # Footprints
+//
+// Footprints is the committed result of a traced boot (make
+// kernel-footprints: scripts/kernel-footprints.sh runs cmd/kfootprints,
+// which boots the kernel package under QEMU with cmd/ftguest as /init): per
+// syscall the functions that ran under its entry point with call counts,
+// module and aliases, its exit work apart, the workloads that made it, and the
+// provenance (package, version, sha256 of the vmlinuz, QEMU, busybox, tracer
+// options, per-workload builds, lost events, and the text-versus-binary
+// checks). LoadFootprints reads and checks such a file (JSON or gzip) and
+// says where it is wrong; DefaultFootprints is the embedded one of
+// linux-image-6.1.0-56-cloud-amd64-unsigned 6.1.192-2. Ran matches a name or
+// an alias, which is what a check of static reach against it wants.
 package ftrace

@@ -76,6 +76,32 @@ var dispatchers = map[string]bool{
 	"entry_SYSENTER_compat": true,
 }
 
+// exitRoots are the functions of the syscall exit path that run at a
+// task's outermost traced level when the dispatcher itself is not traced
+// (kernel/entry/common.c since 5.8, where do_syscall_64 and
+// syscall_exit_to_user_mode are noinstr; arch/x86/entry/common.c before):
+// after an entry point returns there, they are its exit work.
+// lastExitRoots are the last of them to run before user mode.
+var exitRoots = map[string]bool{
+	"syscall_exit_to_user_mode":         true,
+	"syscall_exit_to_user_mode_prepare": true,
+	"syscall_exit_to_user_mode_work":    true,
+	"syscall_exit_work":                 true,
+	"exit_to_user_mode_prepare":         true,
+	"exit_to_user_mode_loop":            true,
+	"prepare_exit_to_usermode":          true,
+	"syscall_return_slowpath":           true,
+	"syscall_slow_exit_work":            true,
+	"exit_to_usermode_loop":             true,
+}
+
+var lastExitRoots = map[string]bool{
+	"syscall_exit_to_user_mode": true,
+	"exit_to_user_mode_prepare": true,
+	"prepare_exit_to_usermode":  true,
+	"syscall_return_slowpath":   true,
+}
+
 // irqRootPrefixes and irqRoots name hardware interrupt entry points: a call
 // to one of them is interrupt context, and so is everything it calls.
 // Function graph output marks the same calls with "==========>" when they

@@ -27,3 +27,18 @@ func ExampleParse() {
 	fmt.Println(fp.Reach("close"), fp.PerSyscall["close"].Depth)
 	// Output: [__x64_sys_close _raw_spin_lock close_fd pick_file] 3
 }
+
+func ExampleDefaultFootprints() {
+	f, err := ftrace.DefaultFootprints()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(f.Provenance.Kernel.Package, f.Provenance.Kernel.Version)
+	fmt.Println(f.Ran("sendmsg", "nf_tables_newrule"), f.Module("nf_tables_newrule"))
+	fmt.Println(f.Ran("getpid", "__x64_sys_getpid"))
+	// Output:
+	// linux-image-6.1.0-56-cloud-amd64-unsigned 6.1.192-2
+	// true nf_tables
+	// true
+}

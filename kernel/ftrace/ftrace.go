@@ -61,10 +61,11 @@ type Options struct {
 	// against; empty means x86_64.
 	Arch syscalls.Arch
 	// ExitWork attributes the work done after a syscall's entry point
-	// returns, but still inside the arch dispatcher (do_syscall_64's
+	// returns and before the task is back in user mode (do_syscall_64's
 	// syscall_exit_to_user_mode: task work such as the __fput of a
-	// close(), signal delivery), to that syscall. Off by default: only
-	// calls below the entry point count.
+	// close(), signal delivery) to that syscall's Functions. Off by
+	// default: only calls below the entry point count, and the exit work
+	// is kept apart in SyscallFootprint.ExitWork.
 	ExitWork bool
 }
 
@@ -77,6 +78,11 @@ type SyscallFootprint struct {
 	Depth int
 	// Invocations counts the calls of the entry point.
 	Invocations int
+	// ExitWork counts the calls made in the syscall's exit work: after
+	// its entry point returned, before the task went back to user mode.
+	// They are in Functions too only with Options.ExitWork; otherwise
+	// they are also counted in Footprint.Unattributed.
+	ExitWork map[string]int
 }
 
 // Footprint is the dynamic kernel footprint of the syscalls in a trace.
@@ -104,6 +110,10 @@ type Footprint struct {
 	Abandoned int
 	// Skipped counts unrecognised lines (lenient mode only).
 	Skipped int
+	// Modules maps the module functions seen to their module: from the
+	// "name [module]" that the kernel prints for them in text, from the
+	// functions' addresses in a raw trace.
+	Modules map[string]string
 	// Warnings says what was recovered from, in order, at most
 	// maxWarnings of them and then a count of the rest.
 	Warnings []string
@@ -167,6 +177,7 @@ type frame struct {
 	irqOpen bool   // an irq_enter among this call's children has not yet been closed by irq_exit
 	disp    bool   // an arch syscall dispatcher
 	lastSys string // disp: the syscall whose entry it called
+	exit    bool   // sys: exit work of sys, not a call below its entry
 }
 
 // stack is the call stack of one task. stack[0] is a sentinel for the
@@ -174,6 +185,11 @@ type frame struct {
 type stack struct {
 	frames     []frame
 	pendingIRQ bool // "==========>" seen; the next call is an interrupt handler
+	// exitSys is the syscall whose entry point (or dispatcher) just
+	// returned to the task's outermost level, when the dispatcher is not
+	// traced (do_syscall_64 is noinstr since 5.8): the exit-work calls
+	// that follow at that level are its exit work.
+	exitSys string
 }
 
 func newStack() *stack { return &stack{frames: []frame{{}}} }
@@ -184,6 +200,7 @@ func newStack() *stack { return &stack{frames: []frame{{}}} }
 type key struct{ pid, cpu int }
 
 type parser struct {
+	unit  string // what n counts in messages: "line" or "event"
 	opts  Options
 	table *syscalls.Table
 	fp    *Footprint
@@ -197,18 +214,9 @@ type parser struct {
 // of trace-cmd report on a function_graph recording, and attributes each
 // traced call to the syscall whose entry point it ran under.
 func Parse(r io.Reader, opts Options) (*Footprint, error) {
-	if opts.Arch == "" {
-		opts.Arch = syscalls.X86_64
-	}
-	table, err := syscalls.ForArch(opts.Arch)
+	p, err := newParser(opts, "line")
 	if err != nil {
-		return nil, fmt.Errorf("ftrace: %w", err)
-	}
-	p := &parser{
-		opts: opts, table: table,
-		fp:     &Footprint{Arch: opts.Arch, PerSyscall: make(map[string]*SyscallFootprint)},
-		stacks: make(map[key]*stack),
-		cur:    make(map[int]int),
+		return nil, err
 	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), MaxLineBytes)
@@ -225,6 +233,27 @@ func Parse(r io.Reader, opts Options) (*Footprint, error) {
 		}
 		return nil, fmt.Errorf("ftrace: reading line %d: %w", n+1, err)
 	}
+	return p.finish(), nil
+}
+
+func newParser(opts Options, unit string) (*parser, error) {
+	if opts.Arch == "" {
+		opts.Arch = syscalls.X86_64
+	}
+	table, err := syscalls.ForArch(opts.Arch)
+	if err != nil {
+		return nil, fmt.Errorf("ftrace: %w", err)
+	}
+	return &parser{
+		unit: unit, opts: opts, table: table,
+		fp:     &Footprint{Arch: opts.Arch, PerSyscall: make(map[string]*SyscallFootprint)},
+		stacks: make(map[key]*stack),
+		cur:    make(map[int]int),
+	}, nil
+}
+
+// finish closes the books at the end of the input.
+func (p *parser) finish() *Footprint {
 	open := 0
 	for _, st := range p.stacks {
 		open += len(st.frames) - 1
@@ -239,11 +268,19 @@ func Parse(r io.Reader, opts Options) (*Footprint, error) {
 	if p.fp.suppressed > 0 {
 		p.fp.Warnings = append(p.fp.Warnings, fmt.Sprintf("%d more warnings not shown", p.fp.suppressed))
 	}
-	return p.fp, nil
+	return p.fp
 }
 
 func (p *parser) line(n int, s string) error {
 	l := parseLine(s)
+	if l.kind == kGarbage && p.opts.Strict {
+		return &SyntaxError{Line: n, Text: cut(s, 80)}
+	}
+	return p.handle(n, l)
+}
+
+// handle applies one parsed line, or one decoded raw event, numbered n.
+func (p *parser) handle(n int, l line) error {
 	switch l.kind {
 	case kBlank, kOtherEvent:
 		if l.traceCmd && l.cpu >= 0 {
@@ -252,13 +289,10 @@ func (p *parser) line(n int, s string) error {
 		return nil
 	case kTracer:
 		if l.tracer != "function_graph" {
-			return fmt.Errorf("line %d: tracer is %q, want function_graph: %w", n, l.tracer, ErrWrongTracer)
+			return fmt.Errorf("%s %d: tracer is %q, want function_graph: %w", p.unit, n, l.tracer, ErrWrongTracer)
 		}
 		return nil
 	case kGarbage:
-		if p.opts.Strict {
-			return &SyntaxError{Line: n, Text: cut(s, 80)}
-		}
 		p.fp.Skipped++
 		return nil
 	case kLost:
@@ -267,6 +301,12 @@ func (p *parser) line(n int, s string) error {
 	case kSwitch:
 		p.contextSwitch(l)
 		return nil
+	}
+	if l.mod != "" && (l.kind == kEntry || l.kind == kLeaf) {
+		if p.fp.Modules == nil {
+			p.fp.Modules = make(map[string]string)
+		}
+		p.fp.Modules[l.fn] = l.mod
 	}
 	st := p.stackFor(l)
 	switch l.kind {
@@ -277,10 +317,10 @@ func (p *parser) line(n int, s string) error {
 	case kEntry:
 		if len(st.frames) > maxDepth {
 			if p.opts.Strict {
-				return fmt.Errorf("line %d: call of %s nested deeper than %d calls: %w", n, l.fn, maxDepth, ErrTooDeep)
+				return fmt.Errorf("%s %d: call of %s nested deeper than %d calls: %w", p.unit, n, l.fn, maxDepth, ErrTooDeep)
 			}
 			p.fp.Skipped++
-			p.fp.warnf("line %d: calls nested deeper than %d, call of %s not followed", n, maxDepth, l.fn)
+			p.fp.warnf("%s %d: calls nested deeper than %d, call of %s not followed", p.unit, n, maxDepth, l.fn)
 			return nil
 		}
 		p.push(st, l.fn)
@@ -385,7 +425,7 @@ func (p *parser) lost(n int, l line) {
 		p.fp.Abandoned += dropped
 		delete(p.stacks, k)
 	}
-	p.fp.warnf("line %d: CPU %d lost %s events; dropped %d open calls of its current task", n, l.cpu, count, dropped)
+	p.fp.warnf("%s %d: CPU %d lost %s events; dropped %d open calls of its current task", p.unit, n, l.cpu, count, dropped)
 }
 
 // push opens a call of fn and counts it.
@@ -400,20 +440,37 @@ func (p *parser) push(st *stack, fn string) {
 			parent.irqOpen = true
 		}
 	case parent.sys != "":
-		f.sys, f.depth = parent.sys, parent.depth+1
+		f.sys, f.depth, f.exit = parent.sys, parent.depth+1, parent.exit
 	default:
+		outer := len(st.frames) == 1
 		if s, ok := SyscallOf(fn, p.table); ok {
 			f.sys, f.depth = s, 1
 			p.syscall(s).Invocations++
-		} else if p.opts.ExitWork && parent.disp && parent.lastSys != "" {
-			f.sys, f.depth = parent.lastSys, 1
+		} else if parent.disp && parent.lastSys != "" {
+			f.sys, f.depth, f.exit = parent.lastSys, 1, true
+		} else if outer && st.exitSys != "" && exitRoots[fn] {
+			f.sys, f.depth, f.exit = st.exitSys, 1, true
 		} else {
 			f.disp = dispatchers[fn]
+		}
+		if outer && !f.exit {
+			// Anything else at the outermost level (a page
+			// fault, the next syscall) ends the exit work.
+			st.exitSys = ""
 		}
 	}
 	switch {
 	case f.irq:
 		p.fp.IRQ++
+	case f.exit:
+		sf := p.syscall(f.sys)
+		sf.ExitWork[fn]++
+		if p.opts.ExitWork {
+			sf.Functions[fn]++
+			sf.Depth = max(sf.Depth, f.depth)
+		} else {
+			p.fp.Unattributed++
+		}
 	case f.sys != "":
 		sf := p.syscall(f.sys)
 		sf.Functions[fn]++
@@ -449,13 +506,23 @@ func (p *parser) pop(st *stack, n int, tail string) {
 			return
 		}
 		p.fp.Abandoned += top - i
-		p.fp.warnf("line %d: closing %s also closes %d calls open inside it", n, tail, top-i)
+		p.fp.warnf("%s %d: closing %s also closes %d calls open inside it", p.unit, n, tail, top-i)
 	}
 	f := st.frames[i]
 	st.frames = st.frames[:i]
 	parent := &st.frames[i-1]
 	if isIRQExit(f.fn) {
 		parent.irqOpen = false
+	}
+	if i == 1 {
+		switch {
+		case f.sys != "" && f.depth == 1 && !f.exit:
+			st.exitSys = f.sys
+		case f.disp && f.lastSys != "":
+			st.exitSys = f.lastSys
+		case f.exit && lastExitRoots[f.fn]:
+			st.exitSys = "" // back in user mode
+		}
 	}
 	if parent.disp {
 		switch {
@@ -472,7 +539,7 @@ func (p *parser) pop(st *stack, n int, tail string) {
 func (p *parser) syscall(name string) *SyscallFootprint {
 	sf := p.fp.PerSyscall[name]
 	if sf == nil {
-		sf = &SyscallFootprint{Functions: make(map[string]int)}
+		sf = &SyscallFootprint{Functions: make(map[string]int), ExitWork: make(map[string]int)}
 		p.fp.PerSyscall[name] = sf
 	}
 	return sf

@@ -2,6 +2,8 @@ package ftrace
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,7 +12,7 @@ import (
 // FuzzParse: any input gives a footprint or an error, never a panic, and
 // the counts stay consistent with what was read.
 func FuzzParse(f *testing.F) {
-	for _, dir := range []string{"happy", "sad"} {
+	for _, dir := range []string{"happy", "sad", "real"} {
 		files, err := filepath.Glob(filepath.Join("testdata", dir, "*.txt"))
 		if err != nil {
 			f.Fatal(err)
@@ -48,6 +50,34 @@ func FuzzParse(f *testing.F) {
 		}
 		if strict && fp.Skipped != 0 {
 			t.Fatalf("strict mode skipped %d lines", fp.Skipped)
+		}
+	})
+}
+
+// FuzzParseRaw: any pages give a footprint or an error wrapping ErrRaw,
+// never a panic.
+func FuzzParseRaw(f *testing.F) {
+	for _, name := range []string{"tty_read", "nft_newrule"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "real", name+".raw"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b[:4096])
+	}
+	base := realRaw(f, "tty_read")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rt := base
+		rt.CPUs = []io.Reader{bytes.NewReader(data)}
+		fp, err := ParseRaw(rt, Options{})
+		if err != nil {
+			if fp != nil || !errors.Is(err, ErrRaw) {
+				t.Fatalf("err %v with footprint %v", err, fp != nil)
+			}
+			return
+		}
+		// A record is at least 8 bytes: no more calls than that.
+		if calls := fp.Unattributed + fp.IRQ; calls > len(data)/8 {
+			t.Fatalf("%d calls from %d bytes", calls, len(data))
 		}
 	})
 }

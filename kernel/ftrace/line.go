@@ -27,6 +27,7 @@ type line struct {
 	kind     kind
 	cpu, pid int
 	fn       string // function of an entry, leaf or tailed exit
+	mod      string // the module of fn, when the line names one
 	nextPid  int    // kSwitch: the task switched to (pid is the one switched from)
 	lost     int64  // kLost: events lost, -1 when the count is not known
 	tracer   string // kTracer
@@ -408,11 +409,19 @@ func classifyContent(c string, l line) line {
 	if open <= 0 || !strings.HasSuffix(main, ")") {
 		return l
 	}
-	name := main[:open]
+	name, mod := main[:open], ""
+	// %ps prints a module function as "name [module]"
+	// (kernel/kallsyms.c: __sprint_symbol).
+	if sym, m, ok := strings.Cut(name, " ["); ok && strings.HasSuffix(m, "]") {
+		name, mod = sym, strings.TrimSuffix(m, "]")
+		if !isSymbol(mod) {
+			return l
+		}
+	}
 	if !isSymbol(name) {
 		return l
 	}
-	l.kind, l.fn = k, name
+	l.kind, l.fn, l.mod = k, name, mod
 	return l
 }
 
