@@ -14,7 +14,6 @@ import (
 	"sysweight/kernel/kallsyms"
 	"sysweight/kernel/module"
 	"sysweight/kernel/x86"
-	"sysweight/syscalls"
 )
 
 // ModuleFile is one kernel module to analyse with the image: its name for
@@ -47,6 +46,8 @@ type kernelParts struct {
 	objects []icall.Object
 	data    []icall.Region
 	release string
+	// faults are the instructions the exception tables list
+	faults []uint64
 }
 
 // vmlinuxSlotSections are the sections scanned for initialised function
@@ -59,6 +60,13 @@ var vmlinuxSlotSections = []string{".rodata", ".data", "__param", ".data_nosave"
 // initialised pointers, and the modules linked against it.
 func collect(v *image.Vmlinux, text *image.Section, syms []kallsyms.Symbol, funcs []x86.Func, mods []ModuleFile, release string, workers int) (*kernelParts, error) {
 	kp := &kernelParts{segs: []x86.Segment{{Addr: text.Addr, Data: text.Data}}, funcs: funcs, release: release}
+	// .init.text runs at boot only, so no syscall reaches it, but it is
+	// where most callbacks are registered (open_softirq(NET_RX_SOFTIRQ,
+	// net_rx_action), notifier and ops registrations): the resolver reads
+	// its stores. Its functions come from the same symbols.
+	if it, err := v.Section(".init.text"); err == nil && len(it.Data) > 0 {
+		kp.segs = append(kp.segs, x86.Segment{Addr: it.Addr, Data: it.Data})
+	}
 	if b, err := v.Section(".BTF"); err == nil {
 		s, err := btf.Parse(b.Data, nil)
 		if err != nil {
@@ -119,6 +127,12 @@ func collect(v *image.Vmlinux, text *image.Section, syms []kallsyms.Symbol, func
 			}
 		}
 	}
+	if sec, err := v.Section("__ex_table"); err == nil {
+		for off := 0; off+12 <= len(sec.Data); off += 12 {
+			rel := int32(binary.LittleEndian.Uint32(sec.Data[off:]))
+			kp.faults = append(kp.faults, sec.Addr+uint64(off)+uint64(int64(rel)))
+		}
+	}
 	if len(mods) == 0 {
 		kp.sortData()
 		return kp, nil
@@ -149,6 +163,7 @@ func collect(v *image.Vmlinux, text *image.Section, syms []kallsyms.Symbol, func
 		return nil, err
 	}
 	kp.modules = set
+	kp.faults = append(kp.faults, set.Faults...)
 	kp.segs = append(kp.segs, x86.Segment{Addr: set.TextAddr, Data: set.Text})
 	for _, f := range set.Funcs {
 		kp.funcs = append(kp.funcs, x86.Func{Name: f.Name, Addr: f.Addr, Size: f.Size})
@@ -218,21 +233,14 @@ func (kp *kernelParts) resolveIndirect(p *x86.Program, mod []int32, opt Options)
 		return nil, err
 	}
 	res.Edges = moveFputWork(p, res.Edges)
-	// Indirect calls made by shared infrastructure are not followed: a
-	// function that more than half of the syscalls reach through direct
-	// calls alone (the scheduler, RCU, the allocator, printk) dispatches
-	// to every scheduling class, notifier and destructor, and following
-	// it would make every syscall reach most of the kernel.
-	table := syscalls.MustForArch(syscalls.X86_64)
-	hub, _ := p.Hubs(x86.SyscallEntries(p, table), x86.DefaultHubFraction)
-	kept := res.Edges[:0]
-	for _, e := range res.Edges {
-		if !hub[e.From] {
-			kept = append(kept, e)
+	res.Edges = append(res.Edges, kp.faultEdges(p)...)
+	slices.SortFunc(res.Edges, func(a, b icall.Edge) int {
+		if a.From != b.From {
+			return int(a.From - b.From)
 		}
-	}
-	res.Stats.SharedDropped = len(res.Edges) - len(kept)
-	res.Edges = kept
+		return int(a.To - b.To)
+	})
+	res.Edges = slices.CompactFunc(res.Edges, func(a, b icall.Edge) bool { return a.From == b.From && a.To == b.To })
 	var callees []int
 	for k := 0; k < len(res.Edges); {
 		from := res.Edges[k].From
@@ -331,4 +339,29 @@ func barriers(p *x86.Program) []bool {
 		b[i] = f.NoReturn && !slices.Contains(exitFuncs, f.Name)
 	}
 	return b
+}
+
+// faultHandler is the page-fault exception entry (arch/x86/mm/fault.c).
+const faultHandler = "exc_page_fault"
+
+// faultEdges model the page faults of user-memory accesses: a function
+// with an exception-table entry (get_user, copy_from_user and friends,
+// inlined or not) may fault there, and the fault handler runs in the
+// syscall's context, so the function gets an edge to exc_page_fault.
+func (kp *kernelParts) faultEdges(p *x86.Program) []icall.Edge {
+	h, ok := p.Lookup(faultHandler)
+	if !ok {
+		return nil
+	}
+	var out []icall.Edge
+	last := -1
+	for _, a := range kp.faults {
+		f := p.Containing(a)
+		if f < 0 || f == last || f == h {
+			continue
+		}
+		last = f
+		out = append(out, icall.Edge{From: int32(f), To: int32(h), How: icall.ViaFault, Via: "__ex_table"})
+	}
+	return out
 }

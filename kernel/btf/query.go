@@ -313,8 +313,14 @@ func (s *Spec) fieldAt(st TypeID, cname string, cid TypeID, off, cstart, size ui
 			continue
 		}
 		msz := s.Size(mt)
-		if msz == 0 && off == mo {
-			msz = uint64(size) // flexible array or unsized: only an exact hit
+		if msz == 0 && off >= mo {
+			// a flexible array member (hooks[]) runs to the end of the
+			// allocation: any element; other unsized members: exact hits
+			if e, n, ok := s.ArrayElem(mt); ok && n == 0 && s.Size(e) > 0 {
+				msz = uint64(off-mo) + uint64(size)
+			} else if off == mo {
+				msz = uint64(size)
+			}
 		}
 		if uint64(off) >= uint64(mo)+msz {
 			continue
@@ -343,6 +349,9 @@ func (s *Spec) fieldAt(st TypeID, cname string, cid TypeID, off, cstart, size ui
 			}
 			idx := uint32(uint64(rel) / es)
 			erel := uint32(uint64(rel) % es)
+			if _, n, _ := s.ArrayElem(u); n != 0 && idx >= n {
+				continue
+			}
 			eu := s.Skip(e)
 			if k := s.Kind(eu); k == KindStruct || k == KindUnion {
 				var f Field
@@ -445,6 +454,42 @@ func (s *Spec) funcPtrs(st TypeID, cname string, cid TypeID, base, cbase uint32,
 			if p := s.Skip(s.Ref(u)); s.Kind(p) == KindFuncProto {
 				*out = append(*out, FuncPtrLeaf{Offset: base + mo, Proto: p, Container: cid, ContainerName: cname,
 					ContainerOff: cbase + mo, Member: s.str(sp.items[int(t.first)+k].name)})
+			}
+		}
+	}
+}
+
+// PtrLeaf is a member that points to a struct or union.
+type PtrLeaf struct {
+	Offset uint32 // byte offset in the outer struct
+	Target TypeID // the struct or union pointed to (skipped)
+}
+
+// PointerMembers lists the members of st (embedded structs and unions
+// included) that point to a struct or union, with absolute offsets.
+func (s *Spec) PointerMembers(st TypeID) []PtrLeaf {
+	var out []PtrLeaf
+	s.ptrMembers(s.Skip(st), 0, 0, &out)
+	return out
+}
+
+func (s *Spec) ptrMembers(st TypeID, base uint32, depth int, out *[]PtrLeaf) {
+	sp, t := s.rec(st)
+	if t == nil || t.kind != KindStruct && t.kind != KindUnion || depth > 8 {
+		return
+	}
+	for k := 0; k < int(t.vlen); k++ {
+		mt, bo, bs := s.memberRaw(sp, t, k)
+		if bs != 0 || bo%8 != 0 {
+			continue
+		}
+		u := s.Skip(mt)
+		switch s.Kind(u) {
+		case KindStruct, KindUnion:
+			s.ptrMembers(u, base+bo/8, depth+1, out)
+		case KindPtr:
+			if p := s.Skip(s.Ref(u)); s.Kind(p) == KindStruct || s.Kind(p) == KindUnion {
+				*out = append(*out, PtrLeaf{Offset: base + bo/8, Target: p})
 			}
 		}
 	}

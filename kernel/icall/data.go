@@ -14,7 +14,7 @@ type outerType struct {
 	size uint32
 	// outer maps an absolute offset to the slot named by this type and
 	// that offset, when the member lies in an embedded named struct
-	outer map[uint32]int32
+	outer map[uint32][]int32
 	// leaves maps an absolute offset to the slots of the function-pointer
 	// members there: one in a struct, several in a union of them
 	// (security_list_options holds every LSM hook at offset 0).
@@ -64,16 +64,16 @@ func (r *resolver) buildTypeIndex() *typeIndex {
 			if len(leaves) == 0 {
 				return
 			}
-			t := &outerType{name: name, size: uint32(sp.Size(id)), leaves: make(map[uint32][]int32, len(leaves)), outer: map[uint32]int32{}}
+			t := &outerType{name: name, size: uint32(sp.Size(id)), leaves: make(map[uint32][]int32, len(leaves)), outer: map[uint32][]int32{}}
 			if t.size == 0 {
 				return
 			}
 			ix.outers[name] = t
 			for _, l := range leaves {
 				sig := sp.Signature(l.Proto)
-				t.leaves[l.Offset] = append(t.leaves[l.Offset], r.slot(slotKey{l.ContainerName, l.ContainerOff}, l.Member, sig))
+				t.leaves[l.Offset] = append(t.leaves[l.Offset], r.slot(l.ContainerName, l.ContainerOff, l.Member, sig))
 				if l.ContainerName != name {
-					t.outer[l.Offset] = r.slot(slotKey{name, l.Offset}, l.ContainerName+"."+l.Member, sig)
+					t.outer[l.Offset] = append(t.outer[l.Offset], r.slot(name, l.Offset, l.ContainerName+"."+l.Member, sig))
 				}
 				ix.bySig[sig] = append(ix.bySig[sig], sigLeaf{t, l.Offset})
 			}
@@ -96,6 +96,18 @@ func (r *resolver) buildTypeIndex() *typeIndex {
 // address-taken.
 func (r *resolver) inferObjects() {
 	ix := r.buildTypeIndex()
+	r.outers = ix.outers
+	// globals named after their struct type
+	r.nameType = map[int]string{}
+	for o, ob := range r.k.Objects {
+		sp := r.k.BTF
+		if ob.Module >= 0 && int(ob.Module) < len(r.k.ModBTF) && r.k.ModBTF[ob.Module] != nil {
+			sp = r.k.ModBTF[ob.Module]
+		}
+		if t, ok := sp.Struct(ob.Name); ok && sizeFits(ob.Size, sp.Size(t)) && ob.Size < 2*sp.Size(t)+64 {
+			r.nameType[o] = ob.Name
+		}
+	}
 	// functions that take a pointer to a struct with function-pointer
 	// members may copy function pointers between members: they get the
 	// data-flow pass
@@ -182,8 +194,10 @@ func (r *resolver) inferObjects() {
 				for _, id := range r.slotsFor(t, x) {
 					r.dataTargets[id] = append(r.dataTargets[id], x.fn)
 				}
-				if id, ok := t.outer[uint32(x.off%uint64(t.size))]; ok {
-					r.dataTargets[id] = append(r.dataTargets[id], x.fn)
+				for _, id := range t.outer[uint32(x.off%uint64(t.size))] {
+					if sig := r.sigs[x.fn]; sig == "" || r.slotList[id].sig == sig {
+						r.dataTargets[id] = append(r.dataTargets[id], x.fn)
+					}
 				}
 			}
 		}

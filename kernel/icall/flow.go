@@ -21,6 +21,7 @@ const (
 	vZero        // zero
 	vCand        // a function pointer of one of the slots of candidate list slot (a downcast)
 	vStack       // the address of the stack slot at off (entry-relative)
+	vHook        // a node of the LSM hook list of slot's hook (security_hook_heads)
 )
 
 type val struct {
@@ -189,6 +190,9 @@ func (r *resolver) flowAll() {
 	for _, w := range workers {
 		gs = append(gs, w.gstores...)
 		r.flows = append(r.flows, w.flows...)
+		r.pflows = append(r.pflows, w.pflows...)
+		r.gfns = append(r.gfns, w.gfns...)
+		r.statics = append(r.statics, w.statics...)
 		for k, s := range w.cb {
 			if t := r.cb[k]; t != nil {
 				t.funcs = append(t.funcs, s.funcs...)
@@ -199,9 +203,15 @@ func (r *resolver) flowAll() {
 				r.cb[k] = s
 			}
 		}
-		w.pass1, w.cb, w.gstores, w.flows = false, nil, nil, nil
+		w.pass1, w.cb, w.gstores, w.flows, w.pflows, w.gfns, w.statics = false, nil, nil, nil, nil, nil, nil
 	}
 	r.globalTypes(gs)
+	r.gfnObj = map[int]bool{}
+	for _, g := range r.gfns {
+		if o, ok := r.objectAt(g.addr); ok {
+			r.gfnObj[o] = true
+		}
+	}
 	parallelW(len(p.Functions), r.opt.Workers, func(k, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			workers[k].function(i) // only those marked again
@@ -244,8 +254,13 @@ type flowWorker struct {
 	// may know; with indirect calls, it is analysed again
 	globalRead bool
 	cb         map[cbKey]*cbSrc
-	// flows are slot-to-slot copies of function pointers (from, to)
-	flows [][2]int32
+	// flows are slot-to-slot copies of function pointers (from, to),
+	// pflows parameter-to-slot ones, gfns function pointers stored into
+	// globals
+	flows   [][2]int32
+	pflows  []pflow
+	gfns    []gfn
+	statics []gfn // static_call_update: addr is the trampoline function
 	// extra are further slots memberSlot found for the store being
 	// recorded (a downcast that fits several structs)
 	extra []int32
@@ -562,10 +577,10 @@ func (w *flowWorker) fromField(f btf.Field) val {
 		return val{k: vPtr, t: pt}
 	case btf.KindFuncProto:
 		sig := w.sp.Signature(pt)
-		id := w.r.slot(slotKey{f.ContainerName, f.Offset}, f.Member, sig)
+		id := w.r.slot(f.ContainerName, f.Offset, f.Member, sig)
 		outer := int32(-1)
 		if f.Outer != "" {
-			outer = w.r.slot(slotKey{f.Outer, f.OuterOffset}, f.ContainerName+"."+f.Member, sig)
+			outer = w.r.slot(f.Outer, f.OuterOffset, f.ContainerName+"."+f.Member, sig)
 		}
 		return val{k: vFnPtr, t: pt, slot: id, outer: outer}
 	}
@@ -594,8 +609,28 @@ func (w *flowWorker) global(a uint64) val {
 	if v, ok := w.pointee(a); ok {
 		return v
 	}
+	if o, ok := w.r.objectAt(a); ok {
+		if name := w.r.nameType[o]; name != "" && o != w.r.lsm.heads {
+			// a global named after its struct type (kvm_x86_ops,
+			// security_hook_heads)
+			if t, ok := w.sp.Struct(name); ok {
+				v := w.member(t, uint32(a-w.r.k.Objects[o].Addr), 0)
+				if v.k != vULoad {
+					return v
+				}
+			}
+		}
+		if w.r.gfnObj[o] {
+			return val{k: vTab, a: a} // a function pointer the code stores there
+		}
+	}
 	// a member of an object whose type layout inference found
 	if o, ok := w.r.objectAt(a); ok {
+		if o == w.r.lsm.heads {
+			if id, ok := w.r.lsm.hooks[uint32(a-w.r.k.Objects[o].Addr)]; ok {
+				return val{k: vHook, slot: id, outer: -1}
+			}
+		}
 		if ot, ok := w.r.objType[o]; ok && len(ot.types) == 1 {
 			t := ot.types[0]
 			if ids := t.leaves[uint32((a-w.r.k.Objects[o].Addr)%uint64(t.size))]; len(ids) == 1 {
@@ -634,6 +669,17 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 			return w.member(b.t, uint32(off), m.Disp)
 		}
 		return val{k: vULoad, off: m.Disp}
+	case vHook:
+		// hlist_for_each_entry(P, &security_hook_heads.NAME, list)
+		// P->hook.NAME(…): first and next are at offset 0, the hook at
+		// offsetof(struct security_hook_list, hook)
+		switch {
+		case m.Disp == 0 && m.Index == x86.NoReg:
+			return b
+		case m.Disp == int64(w.r.lsm.hookOff) && m.Index == x86.NoReg:
+			return val{k: vFnPtr, slot: b.slot, outer: -1}
+		}
+		return val{}
 	case vAddr:
 		if m.Index != x86.NoReg || b.idx {
 			return w.element(b.a + uint64(m.Disp))
@@ -644,6 +690,11 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 		// table(%rax): a global array indexed by a register the compiler
 		// used as the base (the index, scaled beforehand)
 		return w.element(uint64(m.Disp))
+	}
+	if b.k == vULoad && b.off >= 0 && m.Index == x86.NoReg {
+		// read through a pointer read at b.off of an unknown struct:
+		// the two offsets narrow the structs it can be (m->op->show)
+		return val{k: vULoad, off: m.Disp, a: uint64(b.off) + 1}
 	}
 	return val{k: vULoad, off: m.Disp}
 }
@@ -861,6 +912,13 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 				}
 				if w.pass1 {
 					w.callbackArgs(st, int32(callee))
+					if int32(callee) == w.r.staticCallUpdate {
+						// static_call_update(name, func): the trampoline
+						// __SCT__name jumps to func from now on
+						if t := st.r[x86.RSI]; t.k == vFunc {
+							w.statics = append(w.statics, gfn{t.a, st.r[x86.RDX], int32(w.fn)})
+						}
+					}
 				}
 				w.stackArgs(st, callee, stores)
 				if int32(callee) == w.r.taskWorkAdd {
@@ -1037,7 +1095,7 @@ func (w *flowWorker) globalStore(st *state, m x86.Mem, v val, insnAddr uint64) {
 // storeTo records a function address stored to memory: into a member of a
 // known struct (a slot), or elsewhere (it escapes).
 func (w *flowWorker) storeTo(st *state, m x86.Mem, v val, insnAddr uint64, rec bool, stores *[]store) {
-	if !rec || v.k != vFunc && !(v.k == vFnPtr && v.slot >= 0) {
+	if !rec || v.k != vFunc && !(v.k == vFnPtr && (v.slot >= 0 || v.param > 0)) {
 		return
 	}
 	slot, outer := int32(-1), int32(-1)
@@ -1046,7 +1104,30 @@ func (w *flowWorker) storeTo(st *state, m x86.Mem, v val, insnAddr uint64, rec b
 			slot, outer = w.memberSlot(w.sp, b.t, uint32(b.off+m.Disp), v)
 		}
 	}
+	if slot < 0 && m.Seg == 0 {
+		// into a global variable or array (softirq_vec[nr].action =
+		// action): its loads and tables read what is stored there
+		var a uint64
+		switch {
+		case m.Base == x86.RIP:
+			a = insnAddr + uint64(m.Disp)
+		case m.Base == x86.NoReg || st.r[m.Base].k != vAddr && w.r.inData(uint64(m.Disp)):
+			a = uint64(m.Disp)
+		case st.r[m.Base].k == vAddr:
+			a = st.r[m.Base].a + uint64(m.Disp)
+		}
+		if a != 0 && w.r.inData(a) && w.pass1 {
+			w.gfns = append(w.gfns, gfn{a, v, int32(w.fn)})
+		}
+	}
 	w.record(v, slot, outer, stores)
+}
+
+// gfn is a function pointer stored into a global.
+type gfn struct {
+	addr uint64
+	v    val
+	fn   int32 // the storing function (for a parameter)
 }
 
 // record notes a function address (or a function pointer read from
@@ -1065,7 +1146,21 @@ func (w *flowWorker) record(v val, slot, outer int32, stores *[]store) {
 		if outer >= 0 {
 			w.flows = append(w.flows, [2]int32{v.slot, outer})
 		}
+	case v.k == vFnPtr && v.param > 0 && slot >= 0 && w.pass1:
+		// a callback parameter stored into a member (single_open's
+		// op->show = show): the member gets what the callers pass
+		k := cbKey{int32(w.fn), v.param - 1}
+		w.pflows = append(w.pflows, pflow{k, slot})
+		if outer >= 0 {
+			w.pflows = append(w.pflows, pflow{k, outer})
+		}
 	}
+}
+
+// pflow is a callback parameter stored into a member slot.
+type pflow struct {
+	from cbKey
+	to   int32
 }
 
 // memberSlot is the function-pointer member at off of struct t (in sp),
@@ -1081,7 +1176,11 @@ func (w *flowWorker) memberSlot(sp *btf.Spec, t btf.TypeID, off uint32, v val) (
 	case vFunc:
 		sig = w.r.sigs[v.a]
 	case vFnPtr:
-		sig = w.r.slotList[v.slot].sig
+		if v.slot >= 0 {
+			sig = w.r.slotSig(v.slot)
+		} else {
+			sig = w.sp.Signature(v.t)
+		}
 	}
 	if sig == "" {
 		return -1, -1
@@ -1116,10 +1215,10 @@ func (w *flowWorker) fieldSlots(sp *btf.Spec, f btf.Field) (int32, int32) {
 		return -1, -1
 	}
 	sig := sp.Signature(pt)
-	slot := w.r.slot(slotKey{f.ContainerName, f.Offset}, f.Member, sig)
+	slot := w.r.slot(f.ContainerName, f.Offset, f.Member, sig)
 	outer := int32(-1)
 	if f.Outer != "" {
-		outer = w.r.slot(slotKey{f.Outer, f.OuterOffset}, f.ContainerName+"."+f.Member, sig)
+		outer = w.r.slot(f.Outer, f.OuterOffset, f.ContainerName+"."+f.Member, sig)
 	}
 	return slot, outer
 }

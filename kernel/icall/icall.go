@@ -78,6 +78,8 @@ const (
 	ViaParam    = "param"    // a function-pointer parameter: what the direct callers pass
 	ViaDowncast = "downcast" // a member of a struct that begins with the pointer's type (nlk_sk(sk)->netlink_rcv)
 	ViaTask     = "taskwork" // a task_work callback queued before returning to user space
+	ViaFault    = "fault"    // a user-memory access may fault into the page-fault handler
+	ViaStatic   = "static"   // a static call's trampoline, retargeted by static_call_update
 )
 
 // Edge is a resolved indirect call: From may call To; Via names the member
@@ -107,9 +109,6 @@ type Stats struct {
 	FuncObjects, TypedObjects int
 	// Edges is the number of distinct (caller, callee) pairs added.
 	Edges int
-	// SharedDropped counts edges a caller left out (Result.Edges no
-	// longer holds them).
-	SharedDropped int
 }
 
 // Site is one indirect call or jump and what resolved it.
@@ -144,7 +143,8 @@ func Resolve(k *Kernel, opt Options) (*Result, error) {
 	}
 	r := newResolver(k, opt)
 	r.inferObjects()
-	r.taskSlot = r.slot(slotKey{"callback_head", 8}, "func", "")
+	r.lsmHooks()
+	r.taskSlot = r.slot("callback_head", 8, "func", "")
 	r.flowAll()
 	return r.resolve(), nil
 }
@@ -177,16 +177,26 @@ type resolver struct {
 	taskWorkAdd int32  // index of task_work_add, −1
 	taskSlot    int32  // the slot callback_head.func
 
-	objFns      map[int][]objFn   // data object → the functions stored in it
-	dataTargets map[int32][]int32 // slot → functions stored there in typed data
-	globalElem  map[int]string    // data object → struct type of the pointers it holds
-	fnParams    []uint8           // per function: bit k set when parameter k is a function pointer
-	proto       []btf.TypeID      // per function: its BTF prototype (in spec(i)), 0 unknown
-	opsArg      []bool            // per function: a parameter points to a struct with function-pointer members
-	again       []bool            // per function: analyse again once global types are known
-	cb          map[cbKey]*cbSrc  // callback parameters: what direct callers pass
-	flows       [][2]int32        // function pointers copied from one slot to another
-	stats       Stats
+	lsm              lsmHooks          // the LSM hook lists
+	objFns           map[int][]objFn   // data object → the functions stored in it
+	dataTargets      map[int32][]int32 // slot → functions stored there in typed data
+	globalElem       map[int]string    // data object → struct type of the pointers it holds
+	fnParams         []uint8           // per function: bit k set when parameter k is a function pointer
+	proto            []btf.TypeID      // per function: its BTF prototype (in spec(i)), 0 unknown
+	opsArg           []bool            // per function: a parameter points to a struct with function-pointer members
+	again            []bool            // per function: analyse again once global types are known
+	cb               map[cbKey]*cbSrc  // callback parameters: what direct callers pass
+	flows            [][2]int32        // function pointers copied from one slot to another
+	pflows           []pflow           // callback parameters stored into slots
+	gfns             []gfn             // function pointers stored into globals
+	gfnObj           map[int]bool      // data objects that gfns store into
+	statics          []gfn             // static_call_update calls: trampoline, new target
+	nameType         map[int]string    // data object → the struct it is named after and fits
+	staticCallUpdate int32             // index of __static_call_update, −1
+	outers           map[string]*outerType
+	twoOnce          sync.Once
+	two              map[[2]uint32][]int32
+	stats            Stats
 }
 
 // slotKey names a function-pointer member: the innermost named struct or
@@ -194,6 +204,7 @@ type resolver struct {
 type slotKey struct {
 	container string
 	off       uint32
+	member    string // members of a union share an offset
 }
 
 type slotInfo struct {
@@ -203,7 +214,8 @@ type slotInfo struct {
 	params []string // parsed from sig
 }
 
-func (r *resolver) slot(k slotKey, member, sig string) int32 {
+func (r *resolver) slot(container string, off uint32, member, sig string) int32 {
+	k := slotKey{container, off, member}
 	r.slotMu.Lock()
 	defer r.slotMu.Unlock()
 	if id, ok := r.slotIDs[k]; ok {
@@ -216,6 +228,14 @@ func (r *resolver) slot(k slotKey, member, sig string) int32 {
 	r.slotIDs[k] = id
 	r.slotList = append(r.slotList, slotInfo{key: k, member: member, sig: sig, params: params(sig)})
 	return id
+}
+
+// slotSig is a slot's prototype; slots are interned concurrently during
+// the data-flow pass.
+func (r *resolver) slotSig(id int32) string {
+	r.slotMu.Lock()
+	defer r.slotMu.Unlock()
+	return r.slotList[id].sig
 }
 
 // candList interns a list of candidate slots.
@@ -241,6 +261,7 @@ func newResolver(k *Kernel, opt Options) *resolver {
 	r.thunk = make([]int8, n)
 	r.ignored = make([]bool, n)
 	r.taskWorkAdd = -1
+	r.staticCallUpdate = -1
 	for i, f := range k.Prog.Functions {
 		r.start[f.Addr] = int32(i)
 		r.thunk[i] = -1
@@ -249,6 +270,9 @@ func newResolver(k *Kernel, opt Options) *resolver {
 		}
 		for _, n := range append([]string{f.Name}, f.Aliases...) {
 			r.ignored[i] = r.ignored[i] || slices.Contains(x86.IgnoredCallees, n)
+		}
+		if f.Name == "__static_call_update" && k.Module[i] < 0 {
+			r.staticCallUpdate = int32(i)
 		}
 		if f.Name == "task_work_add" && k.Module[i] < 0 {
 			r.taskWorkAdd = int32(i)
@@ -422,4 +446,54 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// lsmHooks is what calls through the LSM hook lists need (Linux 6.1,
+// security/security.c call_int_hook): the security_hook_heads object,
+// the hook slot of each of its members (an hlist_head per hook, named like
+// the member of union security_list_options the list's entries hold), and
+// the offset of the hook in struct security_hook_list.
+type lsmHooks struct {
+	heads   int // index into Objects, −1 when absent
+	hooks   map[uint32]int32
+	hookOff uint32
+}
+
+func (r *resolver) lsmHooks() {
+	r.lsm.heads = -1
+	sp := r.k.BTF
+	heads, ok1 := sp.Struct("security_hook_heads")
+	list, ok2 := sp.Struct("security_hook_list")
+	opts, ok3 := sp.Struct("security_list_options")
+	if !ok1 || !ok2 || !ok3 {
+		return
+	}
+	for i, o := range r.k.Objects {
+		if o.Name == "security_hook_heads" && o.Module < 0 {
+			r.lsm.heads = i
+			break
+		}
+	}
+	if r.lsm.heads < 0 {
+		return
+	}
+	for k := 0; k < sp.NumMembers(list); k++ {
+		if m := sp.Member(list, k); m.Name == "hook" {
+			r.lsm.hookOff = m.BitOffset / 8
+		}
+	}
+	sigs := map[string]string{}
+	for k := 0; k < sp.NumMembers(opts); k++ {
+		m := sp.Member(opts, k)
+		if pt, kind, ok := sp.Pointee(m.Type); ok && kind == btf.KindFuncProto {
+			sigs[m.Name] = sp.Signature(pt)
+		}
+	}
+	r.lsm.hooks = map[uint32]int32{}
+	for k := 0; k < sp.NumMembers(heads); k++ {
+		m := sp.Member(heads, k)
+		if sig, ok := sigs[m.Name]; ok {
+			r.lsm.hooks[m.BitOffset/8] = r.slot("security_list_options", 0, m.Name, sig)
+		}
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"sysweight/kernel/btf"
 )
 
 // resolve matches every recorded call site to its targets.
@@ -73,6 +75,10 @@ func (r *resolver) resolve() *Result {
 	for _, f := range r.flows {
 		flowsInto[f[1]] = append(flowsInto[f[1]], f[0])
 	}
+	pflowsInto := map[int32][]cbKey{}
+	for _, f := range r.pflows {
+		pflowsInto[f.to] = append(pflowsInto[f.to], f.from)
+	}
 	memo := map[int32][]int32{}
 	var slotTargets func(id int32) []int32
 	slotTargets = func(id int32) []int32 {
@@ -89,10 +95,36 @@ func (r *resolver) resolve() *Result {
 		for _, from := range flowsInto[id] {
 			l = append(l, slotTargets(from)...)
 		}
+		for _, from := range pflowsInto[id] {
+			l = append(l, r.paramTargets(from, slotTargets, bySig, r.slotList[id].sig)...)
+		}
 		slices.Sort(l)
 		l = slices.Compact(l)
 		memo[id] = l
 		return l
+	}
+	gfnsIn := map[int][]gfn{}
+	for _, g := range r.gfns {
+		if o, ok := r.objectAt(g.addr); ok {
+			gfnsIn[o] = append(gfnsIn[o], g)
+		}
+	}
+	for _, sc := range r.statics {
+		var l []int32
+		switch v := sc.v; {
+		case v.k == vFunc:
+			l = []int32{int32(v.a)}
+		case v.k == vFnPtr && v.slot >= 0:
+			l = slotTargets(v.slot)
+		case v.k == vFnPtr && v.param > 0:
+			l = r.paramTargets(cbKey{sc.fn, v.param - 1}, slotTargets, bySig, "")
+		}
+		for _, t := range l {
+			edges = append(edges, Edge{From: int32(sc.addr), To: t, How: ViaStatic, Via: "static_call_update"})
+		}
+		if len(l) > 0 {
+			st.ByHow[ViaStatic]++
+		}
 	}
 	byOff := map[uint32][]int32{}
 	for id := range r.slotList {
@@ -148,7 +180,22 @@ func (r *resolver) resolve() *Result {
 					st.Unresolved++
 				}
 			case v.k == vTab:
-				if l, name, ok := r.tableFns(v.a); ok {
+				l, name, _ := r.tableFns(v.a)
+				if o, ok := r.objectAt(v.a); ok {
+					for _, g := range gfnsIn[o] {
+						switch v := g.v; {
+						case v.k == vFunc:
+							l = append(l, int32(v.a))
+						case v.k == vFnPtr && v.slot >= 0:
+							l = append(l, slotTargets(v.slot)...)
+						case v.k == vFnPtr && v.param > 0:
+							l = append(l, r.paramTargets(cbKey{g.fn, v.param - 1}, slotTargets, bySig, "")...)
+						}
+					}
+					name = r.k.Objects[o].Name
+				}
+				slices.Sort(l)
+				if l = slices.Compact(l); len(l) > 0 {
 					add(i, l, ViaTable, name)
 					st.ByHow[ViaTable]++
 				} else {
@@ -169,7 +216,11 @@ func (r *resolver) resolve() *Result {
 				}
 				st.ByHow[ViaDowncast]++
 			case v.k == vULoad && v.off >= 0:
-				ids := r.untyped(byOff[uint32(v.off)], s.args, slotTargets)
+				cands := byOff[uint32(v.off)]
+				if v.a > 0 {
+					cands = r.twoLevel(uint32(v.a-1), uint32(v.off))
+				}
+				ids := r.untyped(cands, s.args, slotTargets, v.a > 0)
 				switch {
 				case len(ids) == 0:
 					st.Unresolved++
@@ -220,6 +271,51 @@ func (r *resolver) ownTargets(id int32, codeSlot map[int32][]int32) []int32 {
 	l := append(slices.Clone(r.dataTargets[id]), codeSlot[id]...)
 	slices.Sort(l)
 	return slices.Compact(l)
+}
+
+// twoLevel are the function-pointer members at offset o2 of the structs
+// that some struct points to from offset o1: what a call through
+// x->a->b can reach when x's type is unknown (m->op->show).
+func (r *resolver) twoLevel(o1, o2 uint32) []int32 {
+	r.twoOnce.Do(r.buildTwoLevel)
+	return r.two[[2]uint32{o1, o2}]
+}
+
+func (r *resolver) buildTwoLevel() {
+	r.two = map[[2]uint32][]int32{}
+	seen := map[string]bool{}
+	add := func(sp *btf.Spec) {
+		sp.Each(func(id btf.TypeID, k btf.Kind) {
+			if k != btf.KindStruct {
+				return
+			}
+			name := sp.TagName(id)
+			if name == "" || seen[name] {
+				return
+			}
+			seen[name] = true
+			for _, pm := range sp.PointerMembers(id) {
+				t, ok := r.outers[sp.TagName(pm.Target)]
+				if !ok {
+					continue
+				}
+				for o2, ids := range t.leaves {
+					key := [2]uint32{pm.Offset, o2}
+					for _, id := range ids {
+						if !slices.Contains(r.two[key], id) {
+							r.two[key] = append(r.two[key], id)
+						}
+					}
+				}
+			}
+		})
+	}
+	add(r.k.BTF)
+	for _, sp := range r.k.ModBTF {
+		if sp != nil {
+			add(sp)
+		}
+	}
 }
 
 // paramTargets resolves a call through a function's own function-pointer
@@ -299,13 +395,17 @@ func specific(sig string) bool {
 // untyped picks, among the slots at one offset, those whose prototype
 // agrees with every argument whose type is known, and that have targets.
 // With no argument known nothing is picked.
-func (r *resolver) untyped(cands []int32, args [6]string, targets func(int32) []int32) []int32 {
+func (r *resolver) untyped(cands []int32, args [6]string, targets func(int32) []int32, twoLevel bool) []int32 {
 	var out []int32
-	best := 0
 next:
 	for _, id := range cands {
 		ps := r.slotList[id].params
-		matched := 0
+		matched, typed := 0, 0
+		for _, p := range ps {
+			if strings.HasPrefix(p, "*s:") || strings.HasPrefix(p, "*u:") {
+				typed++
+			}
+		}
 		for k, a := range args {
 			if a == "" || k >= len(ps) {
 				continue // registers past the prototype's parameters hold leftovers
@@ -315,15 +415,13 @@ next:
 			}
 			matched++
 		}
-		if matched > 0 && len(targets(id)) > 0 {
+		// One typed argument agreeing is weak evidence (many members take
+		// a struct file * or struct sock * first), unless it is every
+		// struct the prototype takes; a two-level offset is evidence of
+		// its own.
+		if (matched >= 2 || matched > 0 && matched == typed || twoLevel) && len(targets(id)) > 0 {
 			out = append(out, id)
-			best = max(best, matched)
 		}
-	}
-	// One typed argument agreeing is weak evidence: many members take a
-	// struct file * or struct sock * first.
-	if best < 2 {
-		return nil
 	}
 	return out
 }

@@ -62,6 +62,9 @@ type Set struct {
 	Unresolved  map[string]int
 	// Unsupported counts relocations of other types (not applied).
 	Unsupported int
+	// Faults are the addresses of instructions the modules' exception
+	// tables (__ex_table) list: user-memory accesses that may fault.
+	Faults []uint64
 }
 
 // Resolver finds a kernel (vmlinux) symbol's address by name.
@@ -187,6 +190,11 @@ func Link(mods []*Object, kernel Resolver, textAddr, dataAddr uint64) (*Set, err
 				s := addr[symi] + uint64(add)
 				place := tgt.addr + off
 				if !exec {
+					// struct exception_table_entry {int insn, fixup, data;}:
+					// the insn field is PC32-relocated to the instruction
+					if tgt.name == "__ex_table" && off%12 == 0 && (typ == rX86_64PC32 || typ == rX86_64PLT32) {
+						set.Faults = append(set.Faults, s)
+					}
 					if typ == rX86_64_64 && slotSection(tgt.name) {
 						set.Slots = append(set.Slots, Slot{Addr: place, Target: s})
 					}
