@@ -9,12 +9,12 @@ func TestParseNumeric(t *testing.T) {
 		ok    bool
 	}{
 		{"00000001750\x00", 1000, true}, // octal, NUL-terminated (GNU tar)
-		{"     1750 \x00", 1000, true},   // space-padded (old tars)
-		{"\x00\x00\x00\x00", 0, true},    // empty
+		{"     1750 \x00", 1000, true},  // space-padded (old tars)
+		{"\x00\x00\x00\x00", 0, true},   // empty
 		// GNU base-256: 0x80, then the value big-endian: 8 GiB + 1.
 		{"\x80\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x01", 8<<30 + 1, true},
 		{"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 0, false}, // negative base-256
-		{"12389\x00", 0, false},                                        // not octal
+		{"12389\x00", 0, false}, // not octal
 	} {
 		got, err := parseNumeric([]byte(c.field))
 		if (err == nil) != c.ok || got != c.want {
