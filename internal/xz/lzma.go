@@ -200,46 +200,21 @@ func treeBitsReverse(p []uint16, n uint32, rng, code uint32, in []byte, ip int) 
 	return sym, rng, code, ip
 }
 
-// tree3, tree6 and tree8 are treeBits for the fixed widths of the length
-// and position slot coders, on arrays so that the indices need no bounds
-// checks.
-func tree3(p *[8]uint16, rng, code uint32, in []byte, ip int) (uint32, uint32, uint32, int) {
+// treeBits decodes a symbol of log2(len(p)) bits, most significant bit
+// first, with the probabilities p[1:]; len(p) is a power of two, so the
+// masked indices need no bounds checks.
+func treeBits(p []uint16, rng, code uint32, in []byte, ip int) (uint32, uint32, uint32, int) {
+	mask := uint32(len(p) - 1)
 	m := uint32(1)
-	v := uint32(p[1])
-	for range 3 {
-		n0, n1 := uint32(p[(m<<1)&7]), uint32(p[(m<<1|1)&7])
+	v := uint32(p[1&mask])
+	for m <= mask {
+		n0, n1 := uint32(p[(m<<1)&mask]), uint32(p[(m<<1|1)&mask])
 		var bit uint32
-		bit, v, rng, code = rcBitNext(p[:], m, v, n0, n1, rng, code)
+		bit, v, rng, code = rcBitNext(p, m, v, n0, n1, rng, code)
 		rng, code, ip = rcNorm(rng, code, in, ip)
 		m = m<<1 | bit
 	}
-	return m - 8, rng, code, ip
-}
-
-func tree6(p *[64]uint16, rng, code uint32, in []byte, ip int) (uint32, uint32, uint32, int) {
-	m := uint32(1)
-	v := uint32(p[1])
-	for range 6 {
-		n0, n1 := uint32(p[(m<<1)&63]), uint32(p[(m<<1|1)&63])
-		var bit uint32
-		bit, v, rng, code = rcBitNext(p[:], m, v, n0, n1, rng, code)
-		rng, code, ip = rcNorm(rng, code, in, ip)
-		m = m<<1 | bit
-	}
-	return m - 64, rng, code, ip
-}
-
-func tree8(p *[256]uint16, rng, code uint32, in []byte, ip int) (uint32, uint32, uint32, int) {
-	m := uint32(1)
-	v := uint32(p[1])
-	for range 8 {
-		n0, n1 := uint32(p[(m<<1)&255]), uint32(p[(m<<1|1)&255])
-		var bit uint32
-		bit, v, rng, code = rcBitNext(p[:], m, v, n0, n1, rng, code)
-		rng, code, ip = rcNorm(rng, code, in, ip)
-		m = m<<1 | bit
-	}
-	return m - 256, rng, code, ip
+	return m - uint32(len(p)), rng, code, ip
 }
 
 // rcBitNext decodes the bit of probability p[i] = v without branches and
@@ -258,16 +233,16 @@ func decodeLen(l *lenProbs, posState uint32, rng, code uint32, in []byte, ip int
 	bit, rng, code = rcBit(&l.choice, rng, code)
 	rng, code, ip = rcNorm(rng, code, in, ip)
 	if bit == 0 {
-		n, rng, code, ip = tree3(&l.low[posState&15], rng, code, in, ip)
+		n, rng, code, ip = treeBits(l.low[posState&15][:], rng, code, in, ip)
 		return n, rng, code, ip
 	}
 	bit, rng, code = rcBit(&l.choice2, rng, code)
 	rng, code, ip = rcNorm(rng, code, in, ip)
 	if bit == 0 {
-		n, rng, code, ip = tree3(&l.mid[posState&15], rng, code, in, ip)
+		n, rng, code, ip = treeBits(l.mid[posState&15][:], rng, code, in, ip)
 		return lenLowSyms + n, rng, code, ip
 	}
-	n, rng, code, ip = tree8(&l.high, rng, code, in, ip)
+	n, rng, code, ip = treeBits(l.high[:], rng, code, in, ip)
 	return lenLowSyms + lenMidSyms + n, rng, code, ip
 }
 
@@ -275,7 +250,7 @@ func decodeLen(l *lenProbs, posState uint32, rng, code uint32, in []byte, ip int
 // minus minMatchLen. 0xffffffff is the end-of-payload marker.
 func (d *lzmaDecoder) decodeDist(length uint32, rng, code uint32, in []byte, ip int) (uint32, uint32, uint32, int) {
 	var slot uint32
-	slot, rng, code, ip = tree6(&d.posSlot[min(length, 3)], rng, code, in, ip)
+	slot, rng, code, ip = treeBits(d.posSlot[min(length, 3)][:], rng, code, in, ip)
 	if slot < 4 {
 		return slot, rng, code, ip
 	}
