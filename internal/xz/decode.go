@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"slices"
 	"sync"
@@ -63,25 +62,8 @@ func (c Config) Decode(src []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return readAll(r)
-}
-
-// readAll reads r to its end; r enforces the output limit.
-func readAll(r io.Reader) ([]byte, error) {
-	out := make([]byte, 0, 64<<10)
-	for {
-		if len(out) == cap(out) {
-			out = slices.Grow(out, cap(out))
-		}
-		n, err := r.Read(out[len(out):cap(out)])
-		out = out[:len(out)+n]
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
+	// The Reader enforces the output limit; ReadAll's is a backstop.
+	return bigbuf.ReadAll(r, 4*len(src), c.maxOutput())
 }
 
 // blockLoc is where one block is, from its stream's index.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"hash"
 	"hash/crc32"
 	"hash/crc64"
@@ -269,9 +270,9 @@ func parseBlockHeader(off int64, p []byte) (*blockHeader, error) {
 			}
 			b.filters = append(b.filters, filter{uint64(id), props})
 		case last:
-			return nil, errAt(at, ErrUnsupported, "last filter %#x, want LZMA2 (0x21)", id)
+			return nil, errAt(at, ErrUnsupported, "last filter %s, want LZMA2 (0x21)", filterName(uint64(id)))
 		default:
-			return nil, errAt(at, ErrUnsupported, "filter %#x in position %d of %d (only x86 BCJ and delta before LZMA2 are decoded)", id, k+1, n)
+			return nil, errAt(at, ErrUnsupported, "filter %s in position %d of %d (only x86 BCJ and delta before LZMA2 are decoded)", filterName(uint64(id)), k+1, n)
 		}
 	}
 	for ; i < size-4; i++ {
@@ -280,6 +281,19 @@ func parseBlockHeader(off int64, p []byte) (*blockHeader, error) {
 		}
 	}
 	return b, nil
+}
+
+// filterName names a filter ID as "0x5 (PowerPC BCJ)" (.xz format 5.3;
+// ARM64 and RISC-V are XZ Utils 5.4 and 5.6 additions).
+func filterName(id uint64) string {
+	names := map[uint64]string{
+		0x03: "delta", 0x04: "x86 BCJ", 0x05: "PowerPC BCJ", 0x06: "IA-64 BCJ", 0x07: "ARM BCJ",
+		0x08: "ARM-Thumb BCJ", 0x09: "SPARC BCJ", 0x0a: "ARM64 BCJ", 0x0b: "RISC-V BCJ", 0x21: "LZMA2",
+	}
+	if n, ok := names[id]; ok {
+		return fmt.Sprintf("%#x (%s)", id, n)
+	}
+	return fmt.Sprintf("%#x", id)
 }
 
 // dictSize decodes the LZMA2 dictionary size property (5.3.1).

@@ -16,7 +16,12 @@ import "encoding/binary"
 // The hot loop keeps the range decoder in local variables and decodes bits
 // through small functions the compiler inlines (rcBit, rcNorm): Go keeps
 // multi-value results in registers where it would spill a struct whose
-// address is taken.
+// address is taken. Decoding is bound by the latency from one bit to the
+// next: in bit trees (literals, lengths, distances) the next probability
+// depends on the bit just decoded, so both candidates are loaded ahead and
+// the bit selects one without a branch (rcBitNext, literal). Literals are
+// decoded in functions of their own, whose loops then have few enough live
+// variables to stay in registers.
 
 const (
 	numStates     = 12
@@ -178,30 +183,48 @@ func rcBitFlat(p *uint16, rng, code uint32) (uint32, uint32, uint32) {
 	return m + 1, bound&m | (rng-bound)&^m, code - bound&^m
 }
 
-// treeBits decodes an n-bit symbol, most significant bit first, with the
-// probabilities p[1 : 1<<n].
-func treeBits(p []uint16, n uint, rng, code uint32, in []byte, ip int) (uint32, uint32, uint32, int) {
-	m := uint32(1)
-	var bit uint32
-	for range n {
-		bit, rng, code = rcBit(&p[m], rng, code)
-		rng, code, ip = rcNorm(rng, code, in, ip)
-		m = m<<1 | bit
-	}
-	return m - 1<<n, rng, code, ip
-}
-
-// treeBitsReverse decodes an n-bit symbol, least significant bit first.
+// treeBitsReverse decodes an n-bit symbol, least significant bit first,
+// with the probabilities p[1 : 1<<n] (len(p) a power of two, at least 1<<n).
 func treeBitsReverse(p []uint16, n uint32, rng, code uint32, in []byte, ip int) (uint32, uint32, uint32, int) {
+	mask := uint32(len(p) - 1)
 	m := uint32(1)
+	v := uint32(p[1&mask])
 	var sym, bit uint32
 	for i := range n {
-		bit, rng, code = rcBit(&p[m], rng, code)
+		n0, n1 := uint32(p[(m<<1)&mask]), uint32(p[(m<<1|1)&mask])
+		bit, v, rng, code = rcBitNext(p, m, v, n0, n1, rng, code)
 		rng, code, ip = rcNorm(rng, code, in, ip)
 		m = m<<1 | bit
 		sym |= bit << i
 	}
 	return sym, rng, code, ip
+}
+
+// treeBits decodes a symbol of log2(len(p)) bits, most significant bit
+// first, with the probabilities p[1:]; len(p) is a power of two, so the
+// masked indices need no bounds checks.
+func treeBits(p []uint16, rng, code uint32, in []byte, ip int) (uint32, uint32, uint32, int) {
+	mask := uint32(len(p) - 1)
+	m := uint32(1)
+	v := uint32(p[1&mask])
+	for m <= mask {
+		n0, n1 := uint32(p[(m<<1)&mask]), uint32(p[(m<<1|1)&mask])
+		var bit uint32
+		bit, v, rng, code = rcBitNext(p, m, v, n0, n1, rng, code)
+		rng, code, ip = rcNorm(rng, code, in, ip)
+		m = m<<1 | bit
+	}
+	return m - uint32(len(p)), rng, code, ip
+}
+
+// rcBitNext decodes the bit of probability p[i] = v without branches and
+// returns it with the next bit's probability, n0 after a zero, n1 after a
+// one, which the caller loaded ahead (see literal).
+func rcBitNext(p []uint16, i, v, n0, n1, rng, code uint32) (bit, next, rng2, code2 uint32) {
+	bound := (rng >> probBits) * v
+	m := uint32((uint64(code) - uint64(bound)) >> 32) // all ones for a zero bit
+	p[i&uint32(len(p)-1)] = uint16(int32(v) - (int32(v)-int32(2017&m))>>moveBits)
+	return m + 1, n0&m | n1&^m, bound&m | (rng-bound)&^m, code - bound&^m
 }
 
 // decodeLen decodes a match length minus minMatchLen.
@@ -210,16 +233,16 @@ func decodeLen(l *lenProbs, posState uint32, rng, code uint32, in []byte, ip int
 	bit, rng, code = rcBit(&l.choice, rng, code)
 	rng, code, ip = rcNorm(rng, code, in, ip)
 	if bit == 0 {
-		n, rng, code, ip = treeBits(l.low[posState&15][:], 3, rng, code, in, ip)
+		n, rng, code, ip = treeBits(l.low[posState&15][:], rng, code, in, ip)
 		return n, rng, code, ip
 	}
 	bit, rng, code = rcBit(&l.choice2, rng, code)
 	rng, code, ip = rcNorm(rng, code, in, ip)
 	if bit == 0 {
-		n, rng, code, ip = treeBits(l.mid[posState&15][:], 3, rng, code, in, ip)
+		n, rng, code, ip = treeBits(l.mid[posState&15][:], rng, code, in, ip)
 		return lenLowSyms + n, rng, code, ip
 	}
-	n, rng, code, ip = treeBits(l.high[:], 8, rng, code, in, ip)
+	n, rng, code, ip = treeBits(l.high[:], rng, code, in, ip)
 	return lenLowSyms + lenMidSyms + n, rng, code, ip
 }
 
@@ -227,7 +250,7 @@ func decodeLen(l *lenProbs, posState uint32, rng, code uint32, in []byte, ip int
 // minus minMatchLen. 0xffffffff is the end-of-payload marker.
 func (d *lzmaDecoder) decodeDist(length uint32, rng, code uint32, in []byte, ip int) (uint32, uint32, uint32, int) {
 	var slot uint32
-	slot, rng, code, ip = treeBits(d.posSlot[min(length, 3)][:], 6, rng, code, in, ip)
+	slot, rng, code, ip = treeBits(d.posSlot[min(length, 3)][:], rng, code, in, ip)
 	if slot < 4 {
 		return slot, rng, code, ip
 	}
@@ -235,7 +258,10 @@ func (d *lzmaDecoder) decodeDist(length uint32, rng, code uint32, in []byte, ip 
 	dist := (2 | slot&1) << nd
 	var v uint32
 	if slot < endPosModel {
-		v, rng, code, ip = treeBitsReverse(d.posSpecial[dist-slot:], nd, rng, code, in, ip)
+		// The slot's reverse tree starts at posSpecial[dist-slot] and
+		// uses 1<<nd entries; a power-of-two window for the masking.
+		base := dist - slot
+		v, rng, code, ip = treeBitsReverse(d.posSpecial[base:base+1<<nd], nd, rng, code, in, ip)
 		return dist + v, rng, code, ip
 	}
 	// Direct bits: each halves the range; code >= range gives a one.
@@ -250,6 +276,63 @@ func (d *lzmaDecoder) decodeDist(length uint32, rng, code uint32, in []byte, ip 
 	dist += v << alignBits
 	v, rng, code, ip = treeBitsReverse(d.align[:], alignBits, rng, code, in, ip)
 	return dist + v, rng, code, ip
+}
+
+// literal decodes the 8 bits of a literal after a literal, with the
+// probabilities of its context. The decoding of one bit waits for the
+// previous one, whose value picks the next probability; loading both
+// candidates ahead and selecting keeps the load out of that chain. It is a
+// function of its own so that the loop's few variables stay in registers.
+func literal(probs *[literalCoders]uint16, rng, code uint32, in []byte, ip int) (uint32, uint32, uint32, int) {
+	sym := uint32(1)
+	v := uint32(probs[1])
+	for range 8 {
+		n0 := uint32(probs[(sym<<1)&0x1ff])
+		n1 := uint32(probs[(sym<<1|1)&0x1ff])
+		bound := (rng >> probBits) * v
+		m := uint32((uint64(code) - uint64(bound)) >> 32) // all ones for a zero bit
+		probs[sym&0xff] = uint16(int32(v) - (int32(v)-int32(2017&m))>>moveBits)
+		rng = bound&m | (rng-bound)&^m
+		code -= bound &^ m
+		sym = sym<<1 | (m + 1)
+		v = n0&m | n1&^m
+		rng, code, ip = rcNorm(rng, code, in, ip)
+	}
+	return sym, rng, code, ip
+}
+
+// matchedLiteral decodes a literal after a match: the byte at rep0
+// predicts its bits while they agree. offs is 0x100 until the first
+// differing bit, then 0, which selects the plain coders. As in literal,
+// both candidate probabilities for the next bit are loaded ahead.
+func matchedLiteral(probs *[literalCoders]uint16, match uint32, rng, code uint32, in []byte, ip int) (uint32, uint32, uint32, int) {
+	sym := uint32(1)
+	offs := uint32(0x100)
+	match <<= 1
+	i := offs + match&offs + sym
+	v := uint32(probs[i])
+	for range 8 {
+		next := match << 1
+		// After a zero bit offs keeps the bits where match is zero,
+		// after a one bit those where it is one.
+		o0, o1 := offs&^match, offs&match
+		i0 := o0 + next&o0 + sym<<1
+		i1 := o1 + next&o1 + sym<<1 | 1
+		n0 := uint32(probs[i0])
+		n1 := uint32(probs[i1])
+		bound := (rng >> probBits) * v
+		m := uint32((uint64(code) - uint64(bound)) >> 32) // all ones for a zero bit
+		probs[i] = uint16(int32(v) - (int32(v)-int32(2017&m))>>moveBits)
+		rng = bound&m | (rng-bound)&^m
+		code -= bound &^ m
+		sym = sym<<1 | (m + 1)
+		offs = o0&m | o1&^m
+		i = i0&m | i1&^m
+		v = n0&m | n1&^m
+		match = next
+		rng, code, ip = rcNorm(rng, code, in, ip)
+	}
+	return sym, rng, code, ip
 }
 
 // decode status beyond an error.
@@ -295,30 +378,15 @@ func (d *lzmaDecoder) decode(rc *rangeDecoder, out []byte, pos, end int) (int, i
 			}
 			base := ((uint32(pos)&lpMask)<<lc + prev>>(8-lc)) * literalCoders
 			probs := (*[literalCoders]uint16)(d.literal[base : base+literalCoders])
-			sym := uint32(1)
+			var sym uint32
 			if state >= 7 {
 				if int(rep0) >= pos {
 					err = errCorruptData
 					break
 				}
-				// The byte at rep0 predicts the literal's bits while
-				// they agree: offs is 0x100 until the first differing
-				// bit, then 0, which selects the plain coders.
-				match := uint32(out[pos-int(rep0)-1])
-				offs := uint32(0x100)
-				for sym < 0x100 {
-					match <<= 1
-					bit, rng, code = rcBitFlat(&probs[offs+match&offs+sym], rng, code)
-					rng, code, ip = rcNorm(rng, code, in, ip)
-					sym = sym<<1 | bit
-					offs &= match ^ (bit - 1)
-				}
+				sym, rng, code, ip = matchedLiteral(probs, uint32(out[pos-int(rep0)-1]), rng, code, in, ip)
 			} else {
-				for sym < 0x100 {
-					bit, rng, code = rcBitFlat(&probs[sym&0xff], rng, code)
-					rng, code, ip = rcNorm(rng, code, in, ip)
-					sym = sym<<1 | bit
-				}
+				sym, rng, code, ip = literal(probs, rng, code, in, ip)
 			}
 			out[pos] = byte(sym)
 			pos++

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"hash/crc32"
 	"io"
+
+	"sysweight/internal/bigbuf"
 )
 
 // Reader decodes .xz streams front to back from an io.Reader, one LZMA2
@@ -179,8 +181,13 @@ func (r *Reader) blockHeader() error {
 	r.stage = r.stage[:0]
 	r.wpos = 0
 	r.winMax = int(h.dictSize) + max(int(h.dictSize)/2, 4<<20)
-	if h.uncompressed >= 0 && h.uncompressed < int64(r.winMax) {
-		r.winMax = int(h.uncompressed)
+	if h.uncompressed >= 0 {
+		// The header gives the size: allocate once what the block
+		// will use.
+		r.winMax = int(min(h.uncompressed, int64(r.winMax)))
+		if len(r.win) < r.winMax {
+			r.win = bigbuf.Make(r.winMax)
+		}
 	}
 	return nil
 }
@@ -244,7 +251,7 @@ func (r *Reader) room(n int) {
 	if len(r.win) < r.winMax {
 		size := min(r.winMax, max(2*len(r.win), r.wpos+n, 256<<10))
 		if size >= r.wpos+n {
-			w := make([]byte, size)
+			w := bigbuf.Make(size)
 			copy(w, r.win[:r.wpos])
 			r.win = w
 			return

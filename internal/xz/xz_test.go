@@ -13,6 +13,7 @@ import (
 	"testing/iotest"
 
 	"sysweight/internal/xz"
+	"sysweight/internal/xz/xztest"
 )
 
 // The xz tool (XZ Utils) is the independent encoder and the oracle: every
@@ -31,15 +32,7 @@ func needXZ(t testing.TB) string {
 // runXZ compresses in with the xz tool.
 func runXZ(t testing.TB, in []byte, args ...string) []byte {
 	t.Helper()
-	cmd := exec.Command(needXZ(t), append([]string{"-c", "-q"}, args...)...)
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("xz %s: %v: %s", strings.Join(args, " "), err, stderr.String())
-	}
-	return out
+	return xztest.Compress(t, in, args...)
 }
 
 // textInput is deterministic text with the repetition of real prose and

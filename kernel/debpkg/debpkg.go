@@ -350,24 +350,11 @@ func unzstd(p []byte) ([]byte, error) {
 
 // readAll reads a decompressor to its end, up to MaxMember bytes.
 func readAll(r io.Reader, in int) ([]byte, error) {
-	out := bigbuf.Make(min(4*in+4096, MaxMember))[:0]
-	for {
-		if len(out) == cap(out) {
-			if len(out) >= MaxMember {
-				return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, MaxMember)
-			}
-			grown := bigbuf.Make(min(2*cap(out), MaxMember))
-			out = grown[:copy(grown, out)]
-		}
-		n, err := r.Read(out[len(out):cap(out)])
-		out = out[:len(out)+n]
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	out, err := bigbuf.ReadAll(r, 4*in, MaxMember)
+	if errors.Is(err, bigbuf.ErrLimit) {
+		return nil, fmt.Errorf("%w: %v", ErrTooLarge, err)
 	}
+	return out, err
 }
 
 // parseControl parses a binary package's control file (deb-control(5)):

@@ -11,8 +11,8 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
-	"github.com/ulikunitz/xz"
-	"github.com/ulikunitz/xz/lzma"
+
+	"sysweight/internal/xz"
 )
 
 // Compression is the format of a kernel payload.
@@ -43,7 +43,7 @@ var (
 	// ErrUnknownCompression means the payload starts with no known magic.
 	ErrUnknownCompression = errors.New("unknown compression")
 	// ErrUnsupportedCompression means the format is known but not decoded
-	// here (LZO, xz with a BCJ filter).
+	// here (LZO, xz with a BCJ filter for another architecture).
 	ErrUnsupportedCompression = errors.New("unsupported compression")
 	// ErrTooLarge means the output would pass MaxDecompressed.
 	ErrTooLarge = errors.New("decompressed kernel too large")
@@ -98,6 +98,8 @@ func Decompress(p []byte) ([]byte, Compression, error) {
 		return nil, c, fmt.Errorf("%w: lzo", ErrUnsupportedCompression)
 	case CompressionLZ4:
 		out, err = unlz4Legacy(p)
+	case CompressionXZ, CompressionLZMA:
+		out, err = decodeXZ(c, p)
 	default:
 		// The trailer only sizes the output buffer, bounded so that a
 		// lying one cannot make us allocate much.
@@ -132,27 +134,6 @@ func decodeStream(c Compression, p []byte, hint int) ([]byte, error) {
 		r = gz
 	case CompressionBzip2:
 		r = bzip2.NewReader(bytes.NewReader(p))
-	case CompressionLZMA:
-		lr, err := lzma.NewReader(bytes.NewReader(p))
-		if err != nil {
-			return nil, err
-		}
-		r = lr
-	case CompressionXZ:
-		if bcj := xzFilter(p); bcj == "x86" {
-			b, err := parseXZBlock(p)
-			if err != nil {
-				return nil, err
-			}
-			return decodeXZBCJ(p, b, hint)
-		} else if bcj != "" {
-			return nil, fmt.Errorf("%w: xz with the %s BCJ filter", ErrUnsupportedCompression, bcj)
-		}
-		xr, err := xz.ReaderConfig{SingleStream: true}.NewReader(bytes.NewReader(p))
-		if err != nil {
-			return nil, err
-		}
-		r = xr
 	case CompressionZstd:
 		zr, err := zstd.NewReader(bytes.NewReader(p), zstd.WithDecoderMaxMemory(MaxDecompressed), zstd.WithDecoderConcurrency(1))
 		if err != nil {
@@ -175,38 +156,27 @@ func decodeStream(c Compression, p []byte, hint int) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// xzFilter names the BCJ filter of the first xz block, "" for plain LZMA2.
-// The x86 kernel build uses "xz --x86" (scripts/xz_wrap.sh), which
-// github.com/ulikunitz/xz cannot decode; decodeXZBCJ does.
-func xzFilter(p []byte) string {
-	// Stream header (12 bytes), then the block header: size byte, flags
-	// byte (low 2 bits: filters-1), optional sizes, then filter IDs.
-	if len(p) < 12+3 {
-		return ""
+// decodeXZ decodes an xz or legacy lzma payload with internal/xz. The x86
+// kernel build compresses with "xz --check=crc32 --x86 --lzma2=..."
+// (scripts/xz_wrap.sh); the x86 BCJ filter is decoded, other architectures'
+// are ErrUnsupportedCompression. What follows the stream (the size trailer)
+// is ignored.
+func decodeXZ(c Compression, p []byte) ([]byte, error) {
+	cfg := xz.Config{SingleStream: true, MaxOutput: MaxDecompressed}
+	var out []byte
+	var err error
+	if c == CompressionXZ {
+		out, err = cfg.Decode(p)
+	} else {
+		out, err = cfg.DecodeLZMA(p)
 	}
-	h := p[12:]
-	flags := h[1]
-	i := 2
-	if flags&0x40 != 0 {
-		i += uvarintLen(h[i:])
+	switch {
+	case errors.Is(err, xz.ErrUnsupported):
+		return nil, fmt.Errorf("%w: %v", ErrUnsupportedCompression, err)
+	case errors.Is(err, xz.ErrTooLarge):
+		return nil, fmt.Errorf("%w: %v", ErrTooLarge, err)
 	}
-	if flags&0x80 != 0 {
-		i += uvarintLen(h[i:])
-	}
-	if flags&3 == 0 || i >= len(h) {
-		return ""
-	}
-	names := map[byte]string{4: "x86", 5: "powerpc", 6: "ia64", 7: "arm", 8: "armthumb", 9: "sparc", 0x0a: "arm64", 0x0b: "riscv"}
-	return names[h[i]]
-}
-
-func uvarintLen(b []byte) int {
-	for i, c := range b {
-		if c&0x80 == 0 {
-			return i + 1
-		}
-	}
-	return len(b)
+	return out, err
 }
 
 // sizeTrailer returns the size_append trailer if it is plausible.

@@ -13,9 +13,8 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
-	"github.com/ulikunitz/xz"
-	"github.com/ulikunitz/xz/lzma"
 
+	"sysweight/internal/xz/xztest"
 	"sysweight/kernel/image"
 	"sysweight/kernel/kallsyms"
 	"sysweight/kernel/kallsyms/kallsymstest"
@@ -81,9 +80,9 @@ func compressWith(t testing.TB, c string, in []byte) []byte {
 	case "gzip":
 		w = gzip.NewWriter(&buf)
 	case "xz":
-		w, err = xz.NewWriter(&buf)
+		return sizeAppend(xztest.Compress(t, in), len(in))
 	case "lzma":
-		w, err = lzma.NewWriter(&buf)
+		return sizeAppend(xztest.Compress(t, in, "--format=lzma"), len(in))
 	case "zstd":
 		w, err = zstd.NewWriter(&buf)
 	case "lz4":
@@ -118,8 +117,8 @@ func TestDecompress(t *testing.T) {
 		make func(t *testing.T, in []byte) []byte
 	}{
 		{"gzip (Go)", image.CompressionGzip, elf, func(t *testing.T, in []byte) []byte { return compressWith(t, "gzip", in) }},
-		{"xz (Go)", image.CompressionXZ, elf, func(t *testing.T, in []byte) []byte { return compressWith(t, "xz", in) }},
-		{"lzma (Go)", image.CompressionLZMA, elf, func(t *testing.T, in []byte) []byte { return compressWith(t, "lzma", in) }},
+		{"xz (xz's defaults: CRC64, preset 6)", image.CompressionXZ, elf, func(t *testing.T, in []byte) []byte { return compressWith(t, "xz", in) }},
+		{"xz --format=lzma", image.CompressionLZMA, elf, func(t *testing.T, in []byte) []byte { return compressWith(t, "lzma", in) }},
 		{"zstd (Go)", image.CompressionZstd, elf, func(t *testing.T, in []byte) []byte { return compressWith(t, "zstd", in) }},
 		{"lz4 legacy (Go)", image.CompressionLZ4, big, func(t *testing.T, in []byte) []byte { return compressWith(t, "lz4", in) }},
 		// The commands the kernel build runs (scripts/Makefile.lib).
@@ -337,7 +336,7 @@ func TestXZWithBCJ(t *testing.T) {
 	// Another architecture's BCJ filter is named, not decoded.
 	p = sizeAppend(runTool(t, elf, "xz", "--check=crc32", "--powerpc", "--lzma2=dict=1MiB"), len(elf))
 	_, _, err = image.Decompress(p)
-	if !errors.Is(err, image.ErrUnsupportedCompression) || !strings.Contains(err.Error(), "powerpc BCJ") {
+	if !errors.Is(err, image.ErrUnsupportedCompression) || !strings.Contains(err.Error(), "PowerPC BCJ") {
 		t.Errorf("err = %v, want ErrUnsupportedCompression naming the powerpc BCJ filter", err)
 	}
 }

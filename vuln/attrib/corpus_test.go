@@ -2,7 +2,6 @@ package attrib
 
 import (
 	"archive/tar"
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ulikunitz/xz"
+	"sysweight/internal/xz"
 )
 
 // The two real CVE feeds (see ../shared/data/README.md). Tests read them in
@@ -73,7 +72,7 @@ func readCNA(path string, c corpus) error {
 		return err
 	}
 	defer f.Close()
-	zr, err := xz.NewReader(bufio.NewReaderSize(f, 1<<20))
+	zr, err := xz.NewReader(f)
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", path, err)
 	}
@@ -117,7 +116,7 @@ func readOld(path string, c corpus) error {
 		return err
 	}
 	defer f.Close()
-	zr, err := xz.NewReader(bufio.NewReader(f))
+	zr, err := xz.NewReader(f)
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", path, err)
 	}

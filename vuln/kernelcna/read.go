@@ -2,7 +2,6 @@ package kernelcna
 
 import (
 	"archive/tar"
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -15,8 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ulikunitz/xz"
-
+	"sysweight/internal/xz"
 	"sysweight/vuln"
 )
 
@@ -226,12 +224,7 @@ func readInto(path string, buf *[]byte) ([]byte, error) {
 // goroutine decompresses and walks the tar while GOMAXPROCS workers parse.
 func ReadTarXZ(r io.Reader) ([]vuln.Record, Stats, error) {
 	start := time.Now()
-	if _, ok := r.(io.ByteReader); !ok {
-		// The xz decoder reads its input in tiny pieces: unbuffered, a file
-		// costs a system call per byte and decompression is 15 times slower.
-		r = bufio.NewReaderSize(r, 1<<20)
-	}
-	xr, err := xz.NewReader(r)
+	xr, err := xz.NewReader(r) // it buffers its input
 	if err != nil {
 		return nil, Stats{}, fmt.Errorf("opening xz stream: %w", err)
 	}

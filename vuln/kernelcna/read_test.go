@@ -2,7 +2,6 @@ package kernelcna
 
 import (
 	"archive/tar"
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -13,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ulikunitz/xz"
-
+	"sysweight/internal/xz"
+	"sysweight/internal/xz/xztest"
 	"sysweight/vuln"
 )
 
@@ -100,18 +99,12 @@ func tarOf(t *testing.T, root, prefix string, extra map[string]string) []byte {
 }
 
 func TestReadTarXZ(t *testing.T) {
-	var xzbuf bytes.Buffer
-	w, err := xz.NewWriter(&xzbuf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Write(tarOf(t, "testdata/happy", "", map[string]string{
+	xzbuf := xztest.Compress(t, tarOf(t, "testdata/happy", "", map[string]string{
 		"README":                                "not a record",
 		"cve/published/2099/CVE-2099-0001.mbox": "not kept",
 		"cve/rejected/2099/CVE-2099-0008.json":  "{not even json",
 	}))
-	w.Close()
-	recs, st, err := ReadTarXZ(bytes.NewReader(xzbuf.Bytes()))
+	recs, st, err := ReadTarXZ(bytes.NewReader(xzbuf))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,11 +124,7 @@ func TestReadTarXZ(t *testing.T) {
 }
 
 func TestReadTarXZCorrupt(t *testing.T) {
-	var xzbuf bytes.Buffer
-	w, _ := xz.NewWriter(&xzbuf)
-	w.Write(tarOf(t, "testdata/happy", "", nil))
-	w.Close()
-	b := xzbuf.Bytes()
+	b := xztest.Compress(t, tarOf(t, "testdata/happy", "", nil))
 	_, _, err := ReadTarXZ(bytes.NewReader(b[:len(b)/2]))
 	if err == nil || !strings.HasPrefix(err.Error(), "reading tar.xz") {
 		t.Errorf("truncated archive: err = %v", err)
@@ -172,7 +161,7 @@ func TestRealArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	xr, err := xz.NewReader(bufio.NewReader(f))
+	xr, err := xz.NewReader(f)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,8 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/ulikunitz/xz"
-
+	"sysweight/internal/xz"
 	"sysweight/vuln"
 	"sysweight/vuln/internal/fetch"
 )

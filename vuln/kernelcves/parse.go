@@ -11,8 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ulikunitz/xz"
-
+	"sysweight/internal/xz"
 	"sysweight/vuln"
 )
 

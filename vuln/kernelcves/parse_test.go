@@ -9,8 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ulikunitz/xz"
-
+	"sysweight/internal/xz/xztest"
 	"sysweight/vuln"
 )
 
@@ -52,11 +51,7 @@ func TestParse(t *testing.T) {
 	}
 
 	// The same bytes xz-compressed parse the same.
-	var xb bytes.Buffer
-	w, _ := xz.NewWriter(&xb)
-	w.Write(b)
-	w.Close()
-	fx, err := Parse(&xb)
+	fx, err := Parse(bytes.NewReader(xztest.Compress(t, b)))
 	if err != nil || !reflect.DeepEqual(fx, f) {
 		t.Errorf("xz: %v, equal %v", err, reflect.DeepEqual(fx, f))
 	}
