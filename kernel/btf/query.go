@@ -459,6 +459,40 @@ func (s *Spec) funcPtrs(st TypeID, cname string, cid TypeID, base, cbase uint32,
 	}
 }
 
+// Embedded is a named struct or union embedded in another.
+type Embedded struct {
+	Name   string
+	Offset uint32
+}
+
+// EmbeddedStructs lists the named structs and unions embedded in st at
+// any depth, with absolute offsets.
+func (s *Spec) EmbeddedStructs(st TypeID) []Embedded {
+	var out []Embedded
+	s.embedded(s.Skip(st), 0, 0, &out)
+	return out
+}
+
+func (s *Spec) embedded(st TypeID, base uint32, depth int, out *[]Embedded) {
+	sp, t := s.rec(st)
+	if t == nil || t.kind != KindStruct && t.kind != KindUnion || depth > 8 {
+		return
+	}
+	for k := 0; k < int(t.vlen); k++ {
+		mt, bo, bs := s.memberRaw(sp, t, k)
+		if bs != 0 || bo%8 != 0 {
+			continue
+		}
+		u := s.Skip(mt)
+		if kind := s.Kind(u); kind == KindStruct || kind == KindUnion {
+			if n := s.TagName(mt); n != "" {
+				*out = append(*out, Embedded{n, base + bo/8})
+			}
+			s.embedded(u, base+bo/8, depth+1, out)
+		}
+	}
+}
+
 // PtrLeaf is a member that points to a struct or union.
 type PtrLeaf struct {
 	Offset uint32 // byte offset in the outer struct

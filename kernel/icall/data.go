@@ -2,6 +2,7 @@ package icall
 
 import (
 	"slices"
+	"strings"
 
 	"sysweight/kernel/btf"
 )
@@ -12,6 +13,8 @@ import (
 type outerType struct {
 	name string
 	size uint32
+	sp   *btf.Spec
+	id   btf.TypeID
 	// outer maps an absolute offset to the slot named by this type and
 	// that offset, when the member lies in an embedded named struct
 	outer map[uint32][]int32
@@ -64,7 +67,7 @@ func (r *resolver) buildTypeIndex() *typeIndex {
 			if len(leaves) == 0 {
 				return
 			}
-			t := &outerType{name: name, size: uint32(sp.Size(id)), leaves: make(map[uint32][]int32, len(leaves)), outer: map[uint32][]int32{}}
+			t := &outerType{name: name, size: uint32(sp.Size(id)), sp: sp, id: id, leaves: make(map[uint32][]int32, len(leaves)), outer: map[uint32][]int32{}}
 			if t.size == 0 {
 				return
 			}
@@ -318,4 +321,27 @@ func (r *resolver) globalTypes(gs []gstore) {
 		}
 	}
 	r.globalElem = elem
+}
+
+// holders are the structs with function-pointer members that hold a
+// struct named member at byte offset off (embedded, at any depth).
+func (r *resolver) holders(member string, off uint32) []*outerType {
+	r.holdOnce.Do(func() {
+		r.hold = map[holdKey][]*outerType{}
+		for _, t := range r.outers {
+			for _, e := range t.sp.EmbeddedStructs(t.id) {
+				k := holdKey{e.Name, e.Offset}
+				r.hold[k] = append(r.hold[k], t)
+			}
+		}
+		for _, l := range r.hold {
+			slices.SortFunc(l, func(a, b *outerType) int { return strings.Compare(a.name, b.name) })
+		}
+	})
+	return r.hold[holdKey{member, off}]
+}
+
+type holdKey struct {
+	name string
+	off  uint32
 }

@@ -22,6 +22,7 @@ const (
 	vCand        // a function pointer of one of the slots of candidate list slot (a downcast)
 	vStack       // the address of the stack slot at off (entry-relative)
 	vHook        // a node of the LSM hook list of slot's hook (security_hook_heads)
+	vCont        // container_of: a struct holding a struct t at offset off
 )
 
 type val struct {
@@ -261,6 +262,9 @@ type flowWorker struct {
 	pflows  []pflow
 	gfns    []gfn
 	statics []gfn // static_call_update: addr is the trampoline function
+	// made are the function addresses this function's code materialises,
+	// used those a store, call or callback argument accounts for
+	made, used []int32
 	// extra are further slots memberSlot found for the store being
 	// recorded (a downcast that fits several structs)
 	extra []int32
@@ -334,6 +338,7 @@ func (w *flowWorker) function(i int) {
 	w.solve()
 	var sites []site
 	var stores []store
+	w.made, w.used = w.made[:0], w.used[:0]
 	for b := range w.blocks {
 		blk := &w.blocks[b]
 		if !blk.seen {
@@ -349,6 +354,28 @@ func (w *flowWorker) function(i int) {
 			if stores[k].slot == w.r.taskSlot {
 				stores[k].task = true
 			}
+		}
+	}
+	// A function address the code makes but that no store, call or
+	// callback argument above accounts for went where the pass lost
+	// track (a cmov between two destructors, a spill): it escapes.
+	for _, st := range stores {
+		w.used = append(w.used, st.fn)
+	}
+	for _, s := range sites {
+		if s.v.k == vFunc {
+			w.used = append(w.used, int32(s.v.a))
+		}
+	}
+	for _, g := range w.gfns {
+		if g.v.k == vFunc {
+			w.used = append(w.used, int32(g.v.a))
+		}
+	}
+	for _, f := range w.made {
+		if !slices.Contains(w.used, f) {
+			stores = append(stores, store{fn: f, slot: -1, outer: -1})
+			w.used = append(w.used, f)
 		}
 	}
 	w.r.sites[i], w.r.stores[i] = sites, stores
@@ -604,6 +631,14 @@ func (w *flowWorker) constant(a uint64) val {
 // global is the value read from the initialised data at a.
 func (w *flowWorker) global(a uint64) val {
 	if t, ok := w.r.slotAt(a); ok {
+		// an empty list head points to itself: what the code stores
+		// there later tells more than the initial value
+		if o, ok := w.r.objectAt(a); !ok || t < w.r.k.Objects[o].Addr || t >= w.r.k.Objects[o].Addr+w.r.k.Objects[o].Size {
+			return w.constant(t)
+		}
+		if v, ok := w.pointee(a); ok {
+			return v
+		}
 		return w.constant(t)
 	}
 	if v, ok := w.pointee(a); ok {
@@ -681,10 +716,35 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 		}
 		return val{}
 	case vAddr:
-		if m.Index != x86.NoReg || b.idx {
-			return w.element(b.a + uint64(m.Disp))
+		var v val
+		if o, ok := w.r.objectAt(b.a); ok && m.Index == x86.NoReg && !b.idx {
+			if ob := &w.r.k.Objects[o]; b.a+uint64(m.Disp) < ob.Addr || b.a+uint64(m.Disp) >= ob.Addr+ob.Size {
+				// past the object: the address was a list head's, and
+				// the load reads an entry's member
+				if name := w.r.globalElem[o]; name != "" {
+					if t, ok := w.sp.Struct(name); ok && m.Disp >= 0 {
+						return w.member(t, uint32(m.Disp), m.Disp)
+					}
+				}
+				return val{k: vULoad, off: m.Disp}
+			}
 		}
-		return w.global(b.a + uint64(m.Disp))
+		if m.Index != x86.NoReg || b.idx {
+			v = w.element(b.a + uint64(m.Disp))
+		} else {
+			v = w.global(b.a + uint64(m.Disp))
+		}
+		if v.k == vUnk && m.Index == x86.NoReg {
+			// a list head that points to itself until entries are
+			// linked in: what is read through it is an entry's member
+			return val{k: vULoad, off: m.Disp}
+		}
+		return v
+	case vCont:
+		if m.Index == x86.NoReg && m.Disp >= 0 {
+			return w.containerLoad(b, uint32(m.Disp))
+		}
+		return val{}
 	}
 	if w.r.inData(uint64(m.Disp)) {
 		// table(%rax): a global array indexed by a register the compiler
@@ -766,6 +826,59 @@ type memberKey struct {
 	off uint32
 }
 
+// containerLoad reads off bytes into a struct known only to hold a struct
+// of type c.t at offset c.off: the structs with such a member there tell
+// what the load reads (a function-pointer member of one of them: vCand).
+func (w *flowWorker) containerLoad(c val, off uint32) val {
+	name := w.sp.TagName(c.t)
+	if name == "" {
+		return val{}
+	}
+	if size := w.sp.Size(c.t); uint64(off) >= uint64(c.off) && uint64(off) < uint64(c.off)+size {
+		// inside the known member itself (the list_head's next)
+		return w.member(c.t, off-uint32(c.off), int64(off))
+	}
+	var slots []int32
+	holders := w.r.holders(name, uint32(c.off))
+	for _, t := range holders {
+		for _, id := range t.leaves[off] {
+			if !slices.Contains(slots, id) {
+				slots = append(slots, id)
+			}
+		}
+	}
+	if len(slots) > 0 && len(slots) <= 32 {
+		return val{k: vCand, slot: w.r.candList(slots), outer: -1}
+	}
+	if len(slots) > 0 {
+		return val{}
+	}
+	// a pointer member all the holders agree on (the next entry's
+	// list_head while walking a list)
+	ptr := ""
+	for _, t := range holders {
+		f, ok := t.sp.FieldAt(t.id, off, 8)
+		if !ok {
+			return val{}
+		}
+		pt, k, ok := t.sp.Pointee(f.Type)
+		if !ok || k != btf.KindStruct && k != btf.KindUnion {
+			return val{}
+		}
+		n := t.sp.TagName(pt)
+		if n == "" || ptr != "" && n != ptr {
+			return val{}
+		}
+		ptr = n
+	}
+	if ptr != "" {
+		if id, ok := w.sp.Struct(ptr); ok {
+			return val{k: vPtr, t: id}
+		}
+	}
+	return val{}
+}
+
 // downcast reads off bytes into a pointer to t where t has no member:
 // the code holds a pointer to a struct that begins with t (nlk_sk(sk) casts
 // a struct sock * to struct netlink_sock *). The structs that extend t
@@ -844,6 +957,9 @@ func (w *flowWorker) lea(st *state, m x86.Mem, insnAddr uint64) val {
 		// struct (&ss->cb[i]); the index is taken to step whole elements
 		if b.off+m.Disp >= 0 {
 			return val{k: vPtr, t: b.t, off: b.off + m.Disp}
+		}
+		if b.off == 0 && m.Index == x86.NoReg {
+			return val{k: vCont, t: b.t, off: -m.Disp}
 		}
 	case vAddr:
 		return val{k: vAddr, a: b.a + uint64(m.Disp), idx: b.idx || m.Index != x86.NoReg}
@@ -984,6 +1100,9 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			w.globalStore(st, op.Mem, st.r[op.Src], insnAddr)
 		}
 	case x86.OpStoreImm:
+		if v := w.constant(uint64(op.Imm)); rec && v.k == vFunc {
+			w.made = append(w.made, int32(v.a))
+		}
 		if off, ok := st.stackOff(op.Mem); ok {
 			st.stackClobber(off)
 			st.stackSet(off, w.constant(uint64(op.Imm)))
@@ -1001,8 +1120,14 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		st.r[op.Dst] = st.r[op.Src]
 	case x86.OpLea:
 		st.r[op.Dst] = w.lea(st, op.Mem, insnAddr)
+		if rec && st.r[op.Dst].k == vFunc {
+			w.made = append(w.made, int32(st.r[op.Dst].a))
+		}
 	case x86.OpMoveImm:
 		st.r[op.Dst] = w.constant(uint64(op.Imm))
+		if rec && st.r[op.Dst].k == vFunc {
+			w.made = append(w.made, int32(st.r[op.Dst].a))
+		}
 	case x86.OpAddImm:
 		if op.Dst == x86.RSP {
 			st.rsp += int32(op.Imm)
@@ -1012,6 +1137,10 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		switch {
 		case v.k == vPtr && v.off+op.Imm >= 0:
 			v.off += op.Imm
+		case v.k == vPtr && v.off == 0 && op.Imm < 0:
+			// container_of(ptr, type, member): a struct holding a t at
+			// −Imm (a list_head in wait_queue_entry)
+			v = val{k: vCont, t: v.t, off: -op.Imm}
 		case v.k == vAddr:
 			v.a += uint64(op.Imm)
 		default:
@@ -1059,6 +1188,7 @@ func (w *flowWorker) callbackArgs(st *state, callee int32) {
 		switch v := st.r[r]; {
 		case v.k == vFunc:
 			src.funcs = append(src.funcs, int32(v.a))
+			w.used = append(w.used, int32(v.a))
 		case v.k == vFnPtr && v.slot >= 0:
 			src.slots = append(src.slots, v.slot)
 		case v.k == vFnPtr && v.param > 0:

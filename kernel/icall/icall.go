@@ -195,6 +195,8 @@ type resolver struct {
 	staticCallUpdate int32             // index of __static_call_update, −1
 	outers           map[string]*outerType
 	twoOnce          sync.Once
+	holdOnce         sync.Once
+	hold             map[holdKey][]*outerType
 	two              map[[2]uint32][]int32
 	stats            Stats
 }

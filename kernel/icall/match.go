@@ -362,6 +362,20 @@ func (r *resolver) paramTargets(k cbKey, slotTargets func(int32) []int32, bySig 
 // narrow keeps the candidate slots whose prototype agrees with every
 // argument whose type is known, when at least one is.
 func (r *resolver) narrow(cands []int32, args [6]string, targets func(int32) []int32) []int32 {
+	known := false
+	for _, a := range args {
+		known = known || a != ""
+	}
+	if !known && len(cands) <= 4 {
+		// nothing to narrow by: a few candidates stand
+		var out []int32
+		for _, id := range cands {
+			if len(targets(id)) > 0 {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
 	var out []int32
 next:
 	for _, id := range cands {
