@@ -16,6 +16,13 @@ const (
 	MethodText     Method = "text"
 	MethodFunction Method = "function"
 	MethodFile     Method = "file"
+	// MethodTrace: the syscall under the faulting frame of a call trace.
+	MethodTrace Method = "trace"
+	// MethodUAPI: a UAPI name (KEYCTL_READ, SIOCGIFCONF) the text writes.
+	MethodUAPI Method = "uapi"
+	// MethodSite: the bug site (the function the text says is wrong)
+	// reached through the kernel call graph.
+	MethodSite Method = "site"
 )
 
 // Link attributes a CVE to one syscall, with the evidence.
@@ -177,6 +184,14 @@ func (sc *scanner) token(a, b int) {
 			}
 		}
 	default:
+		if !member && theFunction(s, a, b) {
+			if c := classOf(tok); c == distinctive || c == bare {
+				if name, ok := resolve(sc.t, tok); ok {
+					sc.add(name, explicit, s[a-4:b+9])
+					return
+				}
+			}
+		}
 		if member || classOf(tok) != bare || inPath(s, a, b) {
 			return
 		}
@@ -203,6 +218,15 @@ func (sc *scanner) shorthand(a int) bool {
 	}
 	_, ok := resolve(sc.t, s[k:e])
 	return !ok
+}
+
+// theFunction reports "the NAME function", NVD's way of naming the kernel
+// function that implements a syscall ("The mq_notify function in the Linux
+// kernel …"); only distinctive names count, since "the read function" of a
+// driver is its .read method.
+func theFunction(s string, a, b int) bool {
+	return a >= 4 && strings.EqualFold(s[a-4:a], "the ") && strings.HasPrefix(s[b:], " function") &&
+		(b+9 == len(s) || !isIdent(s[b+9]))
 }
 
 // isMethod reports that a call is followed by a word that makes it a driver
