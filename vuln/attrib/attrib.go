@@ -30,6 +30,9 @@ type Link struct {
 	Syscall  string
 	Method   Method
 	Evidence string // the matched text, e.g. "keyctl syscall", "fremovexattr()"
+	// Path is the call path from the syscall's entry to the bug, entry
+	// first, when the method has one (trace, site, file).
+	Path []string
 }
 
 // strength orders the forms of evidence: a link keeps its strongest one.
@@ -225,7 +228,7 @@ func (sc *scanner) shorthand(a int) bool {
 // kernel …"); only distinctive names count, since "the read function" of a
 // driver is its .read method.
 func theFunction(s string, a, b int) bool {
-	return a >= 4 && strings.EqualFold(s[a-4:a], "the ") && strings.HasPrefix(s[b:], " function") &&
+	return strings.HasPrefix(s[b:], " function") && a >= 4 && strings.EqualFold(s[a-4:a], "the ") &&
 		(b+9 == len(s) || !isIdent(s[b+9]))
 }
 
@@ -380,6 +383,9 @@ func (sc *scanner) walkBack(kw, kwEnd int) {
 // "system-call", in any case, not as part of a path such as syscall.c.
 func isKeyword(s string, a, b int) bool {
 	tok := s[a:b]
+	if n := len(tok); n < 6 || n > 8 || tok[0]|0x20 != 's' {
+		return false
+	}
 	if !(strings.EqualFold(tok, "syscall") || strings.EqualFold(tok, "syscalls")) {
 		if !strings.EqualFold(tok, "system") || keywordEnd(s, a) < 0 {
 			return false
@@ -510,9 +516,15 @@ func tidy(e string) string {
 	return e
 }
 
-func isIdent(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || isLetter(c)
-}
+func isIdent(c byte) bool { return identByte[c] }
+
+// identByte marks the bytes of identifiers: letters, digits, '_'.
+var identByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c == '_' || c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z'
+	}
+	return t
+}()
 
 func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 

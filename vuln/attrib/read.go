@@ -38,14 +38,15 @@ type Findings struct {
 // through an incidental frame.
 func Read(in Input, t *syscalls.Table) Findings {
 	var f Findings
-	prose := maskTraces(in.Description)
+	d := parseDoc(in.Description)
+	prose := d.maskedProse(in.Description)
 	if in.Subject != "" && !strings.Contains(in.Description, in.Subject) {
 		prose += "\n" + in.Subject
 	}
 	f.Text = Text(prose, t)
 	f.UAPI = UAPI(prose, t)
 	traced := map[string]bool{}
-	for _, st := range ParseTraces(in.Description) {
+	for _, st := range d.stacks {
 		if st.Kind != StackMain {
 			continue
 		}
@@ -60,7 +61,7 @@ func Read(in Input, t *syscalls.Table) Findings {
 		}
 		if !traced[c.Syscall] {
 			traced[c.Syscall] = true
-			f.Trace = append(f.Trace, Link{Syscall: c.Syscall, Method: MethodTrace, Evidence: ev})
+			f.Trace = append(f.Trace, Link{Syscall: c.Syscall, Method: MethodTrace, Evidence: ev, Path: c.Path})
 		}
 	}
 	sort.Slice(f.Trace, func(i, j int) bool { return f.Trace[i].Syscall < f.Trace[j].Syscall })
@@ -72,26 +73,27 @@ func Read(in Input, t *syscalls.Table) Findings {
 		}
 	}
 	f.Dropped = kept
-	f.Sites = Sites(in.Description, in.Subject)
+	f.Sites = sitesOf(d, in.Description, in.Subject)
 	return f
 }
 
-// maskTraces blanks the call-trace and fault lines of s, keeping its line
-// structure, so that the text method reads prose only.
-func maskTraces(s string) string {
-	if !strings.Contains(s, "+0x") && !strings.Contains(s, ".c:") {
+// maskedProse blanks the call-trace and fault lines of s, keeping its
+// line structure, so that the text method reads prose only.
+func (d doc) maskedProse(s string) string {
+	if len(d.stacks) == 0 && !strings.Contains(s, "RIP: ") && !strings.Contains(s, "pc : ") {
 		return s
 	}
-	lines := strings.Split(s, "\n")
-	for i, raw := range lines {
-		l := stripLogPrefix(raw)
-		if _, ok := parseFrame(l); ok {
-			lines[i] = ""
-		} else if _, ok := parseFaultLine(strings.TrimSpace(l)); ok {
-			lines[i] = ""
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, l := range d.lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if d.prose[i] {
+			b.WriteString(l)
 		}
 	}
-	return strings.Join(lines, "\n")
+	return b.String()
 }
 
 // pathEvidence renders a call path with the syscall's name for its entry,

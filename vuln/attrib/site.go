@@ -84,6 +84,10 @@ func Subject(description string) string {
 // apart from the description (linux_kernel_cves' cmt_msg); for kernel CNA
 // records it is read from the description.
 func Sites(description, subject string) []Site {
+	return sitesOf(parseDoc(description), description, subject)
+}
+
+func sitesOf(d doc, description, subject string) []Site {
 	var out []Site
 	seen := map[string]bool{}
 	add := func(s Site) {
@@ -95,7 +99,6 @@ func Sites(description, subject string) []Site {
 			return
 		}
 		seen[key] = true
-		s.Evidence = tidy(s.Evidence)
 		out = append(out, s)
 	}
 	var crash, subj, named, frames, fixes []Site
@@ -105,12 +108,17 @@ func Sites(description, subject string) []Site {
 	for _, fn := range subjectFuncs(subject) {
 		subj = append(subj, Site{Func: fn, Role: RoleSubject, Evidence: subject})
 	}
-	for _, st := range ParseTraces(description) {
+	for _, st := range d.stacks {
 		if st.Kind != StackMain {
 			continue
 		}
 		if st.Fault != "" && !reportFrame(st.Fault) {
 			crash = append(crash, Site{Func: st.Fault, Role: RoleCrash, Evidence: "RIP " + st.Fault})
+		}
+		if st.context() != "" {
+			// A kernel thread's, a kworker's or an incidental stack: its
+			// frames say nothing about a syscall.
+			continue
 		}
 		for _, f := range st.Frames {
 			if f.Unreliable || reportFrame(f.Func) {
@@ -122,14 +130,11 @@ func Sites(description, subject string) []Site {
 			frames = append(frames, Site{Func: f.Func, File: f.File, Role: RoleFrame, Evidence: "frame " + f.Func})
 		}
 	}
-	for _, line := range strings.Split(description, "\n") {
+	for i, line := range d.lines {
+		if !d.prose[i] {
+			continue
+		}
 		l := stripLogPrefix(line)
-		if _, ok := parseFrame(l); ok {
-			continue
-		}
-		if _, ok := parseFaultLine(strings.TrimSpace(l)); ok {
-			continue
-		}
 		crash = append(crash, crashSites(l)...)
 		if fx, ok := fixesSubject(l); ok {
 			for _, fn := range subjectFuncs(fx) {
@@ -183,38 +188,37 @@ func reportFrame(fn string) bool {
 	return false
 }
 
-// crashSites reads a crash header line.
+// crashSites reads a crash header line: "WARNING: … at FILE:LINE FUNC+0x…",
+// "kernel BUG at FILE:LINE!", or "… in FUNC" / "… in FILE:LINE" after a
+// sanitizer's or syzbot's crash words (crashLine).
 func crashSites(l string) []Site {
-	var out []Site
 	t := strings.TrimSpace(l)
-	if !crashLine(t) {
-		return nil
-	}
-	// "WARNING: CPU: 0 PID: 28 at io_uring/io_uring.c:734 foo+0x1c0/0x230"
-	if i := strings.Index(t, " at "); i >= 0 && strings.HasPrefix(t, "WARNING:") {
-		fs := strings.Fields(t[i+4:])
-		var file, fn string
-		if len(fs) > 0 && isFileLine(fs[0]) {
-			file = fs[0][:strings.IndexByte(fs[0], ':')]
-			fs = fs[1:]
-		}
-		if len(fs) > 0 {
-			if j := strings.Index(fs[0], "+0x"); j > 0 {
-				fn = baseSymbol(fs[0][:j])
+	if strings.HasPrefix(t, "WARNING:") {
+		if i := strings.Index(t, " at "); i >= 0 {
+			fs := strings.Fields(t[i+4:])
+			var file, fn string
+			if len(fs) > 0 && isFileLine(fs[0]) {
+				file = fs[0][:strings.IndexByte(fs[0], ':')]
+				fs = fs[1:]
+			}
+			if len(fs) > 0 {
+				if j := strings.Index(fs[0], "+0x"); j > 0 {
+					fn = baseSymbol(fs[0][:j])
+				}
+			}
+			if fn != "" || file != "" {
+				return []Site{{Func: fn, File: file, Role: RoleCrash, Evidence: t}}
 			}
 		}
-		if fn != "" || file != "" {
-			return []Site{{Func: fn, File: file, Role: RoleCrash, Evidence: t}}
-		}
 	}
-	// "kernel BUG at fs/ext4/inode.c:1234!"
 	if i := strings.Index(t, "BUG at "); i >= 0 {
 		fl := strings.TrimRight(strings.Fields(t[i+7:] + " ")[0], "!")
 		if isFileLine(fl) {
 			return []Site{{File: fl[:strings.IndexByte(fl, ':')], Role: RoleCrash, Evidence: t}}
 		}
 	}
-	// "... in FUNC", "... in FUNC+0x…", "... in FILE:LINE", "in FUNC / FUNC2"
+	var out []Site
+	checked := false
 	for k := 0; ; {
 		i := strings.Index(t[k:], " in ")
 		if i < 0 {
@@ -230,22 +234,29 @@ func crashSites(l string) []Site {
 		if j := strings.Index(w[:e], "+0x"); j > 0 {
 			tok = w[:j]
 		}
-		switch {
-		case isFileLine(tok):
-			out = append(out, Site{File: tok[:strings.IndexByte(tok, ':')], Role: RoleCrash, Evidence: t})
-		case looksLikeFunc(tok, strings.HasPrefix(w[e:], "(") || strings.HasPrefix(w[len(tok):], "+0x")):
-			out = append(out, Site{Func: baseSymbol(tok), Role: RoleCrash, Evidence: t})
-			// KCSAN: "data-race in foo / bar"
-			if rest := strings.TrimSpace(w[len(tok):]); strings.HasPrefix(rest, "/ ") {
-				f2 := strings.Fields(rest[2:] + " ")[0]
-				if looksLikeFunc(f2, false) {
-					out = append(out, Site{Func: baseSymbol(f2), Role: RoleCrash, Evidence: t})
-				}
-			}
+		file := isFileLine(tok)
+		fn := !file && looksLikeFunc(tok, strings.HasPrefix(w[e:], "(") || strings.HasPrefix(w[len(tok):], "+0x"))
+		if !file && !fn {
+			continue
 		}
-		if len(out) > 0 {
+		if !checked {
+			if !crashLine(t) {
+				return nil
+			}
+			checked = true
+		}
+		if file {
+			out = append(out, Site{File: tok[:strings.IndexByte(tok, ':')], Role: RoleCrash, Evidence: t})
 			break
 		}
+		out = append(out, Site{Func: baseSymbol(tok), Role: RoleCrash, Evidence: t})
+		// KCSAN: "data-race in foo / bar"
+		if rest := strings.TrimSpace(w[len(tok):]); strings.HasPrefix(rest, "/ ") {
+			if f2 := strings.Fields(rest[2:] + " ")[0]; looksLikeFunc(f2, false) {
+				out = append(out, Site{Func: baseSymbol(f2), Role: RoleCrash, Evidence: t})
+			}
+		}
+		break
 	}
 	return out
 }
@@ -345,7 +356,7 @@ func namedSites(l string) []Site {
 			if _, isEntry := entryName(id.tok); isEntry {
 				continue // the text method reads entry symbols
 			}
-			out = append(out, Site{Func: id.tok, Role: RoleNamed, Evidence: contextAround(l, id.start, id.start+len(id.tok)),
+			out = append(out, Site{Func: id.tok, Role: RoleNamed, Evidence: l,
 				Phrase: sitePhrase(l, id.start, id.start+len(id.tok))})
 		}
 	}
@@ -388,7 +399,10 @@ func identifiers(s string) []ident {
 		for j < len(s) && isIdent(s[j]) {
 			j++
 		}
-		if c := s[i]; c == '_' || isLetter(c) {
+		if c := s[i]; (c == '_' || isLetter(c)) && (j < len(s) && (s[j] == '(' || s[j] == '/' || s[j] == '.') ||
+			i > 0 && (s[i-1] == '/' || s[i-1] == '.') || strings.IndexByte(s[i:j], '_') >= 0) {
+			// Only identifiers that may be functions or parts of paths:
+			// with an underscore, called, or next to a '/' or '.'.
 			id := ident{tok: s[i:j], start: i}
 			id.called = j < len(s) && s[j] == '('
 			id.member = i > 0 && s[i-1] == '.' || i > 1 && (s[i-2:i] == "->" || s[i-2:i] == "::")
@@ -414,10 +428,4 @@ func pathAt(s string, i int) string {
 		return ""
 	}
 	return strings.TrimPrefix(p, "./")
-}
-
-func contextAround(s string, a, b int) string {
-	a = max(0, a-30)
-	b = min(len(s), b+30)
-	return s[a:b]
 }

@@ -59,19 +59,35 @@ type TraceCall struct {
 // ParseTraces finds the call traces of a description: each maximal run of
 // frame lines (with <IRQ>/<TASK> markers inside) is a stack, classified by
 // the header line just before it.
-func ParseTraces(s string) []Stack {
-	var out []Stack
-	lines := strings.Split(s, "\n")
+func ParseTraces(s string) []Stack { return parseDoc(s).stacks }
+
+// doc is a description read once: its lines, which of them are prose, and
+// its stacks.
+type doc struct {
+	lines  []string
+	prose  []bool // line i is prose: not a frame, fault or marker line
+	stacks []Stack
+}
+
+func parseDoc(s string) doc {
+	d := doc{lines: strings.Split(s, "\n")}
+	d.prose = make([]bool, len(d.lines))
+	if !strings.Contains(s, "+0x") && !strings.Contains(s, ".c:") && !strings.Contains(s, ".h:") {
+		for i := range d.prose {
+			d.prose[i] = true
+		}
+		return d
+	}
 	var cur *Stack
 	header, fault := "", ""
 	irq := false
 	flush := func() {
 		if cur != nil && len(cur.Frames) > 0 {
-			out = append(out, *cur)
+			d.stacks = append(d.stacks, *cur)
 		}
 		cur, irq = nil, false
 	}
-	for _, raw := range lines {
+	for i, raw := range d.lines {
 		line := stripLogPrefix(raw)
 		trimmed := strings.TrimSpace(line)
 		switch trimmed {
@@ -95,6 +111,7 @@ func ParseTraces(s string) []Stack {
 			cur.Frames = append(cur.Frames, fr)
 			continue
 		}
+		d.prose[i] = true
 		if cur != nil {
 			flush()
 			fault = ""
@@ -104,7 +121,7 @@ func ParseTraces(s string) []Stack {
 		}
 	}
 	flush()
-	return out
+	return d
 }
 
 // stackKind classifies the header line before a stack.
@@ -342,6 +359,19 @@ var incidentalFrames = map[string]string{
 	"process_one_work": "kworker", "worker_thread": "kworker",
 	"trace_call_bpf": "tracing", "bpf_trace_run1": "tracing", "bpf_trace_run2": "tracing",
 	"bpf_trace_run3": "tracing", "bpf_trace_run4": "tracing", "bpf_trace_run5": "tracing",
+	// Busy polling runs a NIC's receive queue: the packets come from
+	// outside, not from the polling syscall.
+	"napi_busy_loop": "packet receive",
+}
+
+// incidentalSyscalls run other code's callbacks as their whole purpose:
+// a module's exit routine (delete_module), its init routine
+// (init_module, finit_module), the drivers' shutdown and power-management
+// hooks (reboot). A bug reached from them is one of module init or exit, or
+// of a device going down, not of a syscall a process uses.
+var incidentalSyscalls = map[string]string{
+	"delete_module": "module exit", "init_module": "module init", "finit_module": "module init",
+	"reboot": "power management",
 }
 
 // Incidental names why a function on a path from a syscall to a bug makes
@@ -352,6 +382,9 @@ func Incidental(fn string) string { return incidental(baseSymbol(fn)) }
 func incidental(fn string) string {
 	if why, ok := incidentalFrames[fn]; ok {
 		return why
+	}
+	if name, entry := entryName(fn); entry {
+		return incidentalSyscalls[name]
 	}
 	switch {
 	case strings.Contains(fn, "kprobe") || strings.Contains(fn, "kretprobe"):
@@ -371,6 +404,27 @@ func incidental(fn string) string {
 	return ""
 }
 
+// context names what a stack runs in when that is not a syscall of its
+// own: the first incidental frame ("exit", "kworker", "interrupt", …) or
+// "kthread" for a stack based on kthread or ret_from_fork; "" otherwise.
+func (st Stack) context() string {
+	for _, f := range st.Frames {
+		if f.Unreliable {
+			continue
+		}
+		if _, entry := entryName(f.Func); entry {
+			return ""
+		}
+		if why := incidental(f.Func); why != "" {
+			return why
+		}
+		if f.Func == "kthread" || f.Func == "ret_from_fork" || f.Func == "ret_from_fork_asm" {
+			return "kthread"
+		}
+	}
+	return ""
+}
+
 // Call reads the syscall a main stack runs under: the innermost reliable
 // frame that is a syscall entry. Frames between the innermost frame and
 // that entry decide whether the syscall is incidental. ok is false when the
@@ -383,6 +437,9 @@ func (st Stack) Call(t *syscalls.Table) (TraceCall, bool) {
 			continue
 		}
 		if name, ok := EntryOf(f.Func, t); ok {
+			if why == "" {
+				why = incidentalSyscalls[name]
+			}
 			path = append(path, f.Func)
 			for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
 				path[i], path[j] = path[j], path[i]

@@ -41,6 +41,10 @@ func UAPI(text string, t *syscalls.Table) []Link {
 			j++
 		}
 		tok := text[i:j]
+		if c := tok[0]; c < 'A' || c > 'Z' || j-i < 4 {
+			i = j
+			continue
+		}
 		if e, ok := uapiNames[tok]; ok && !seen[e.syscall] && !inPath(text, i, j) {
 			if _, known := t.Number(e.syscall); known {
 				seen[e.syscall] = true
