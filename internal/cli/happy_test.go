@@ -4,8 +4,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"math"
+	"slices"
 	"strings"
 	"testing"
+
+	"sysweight/vuln/db"
 )
 
 // The compare JSON schema that scripts rely on, with values checked
@@ -102,8 +105,20 @@ func TestDBInfoJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &info); err != nil {
 		t.Fatal(err)
 	}
-	if info.Schema != 1 || len(info.Meta.Sources) < 2 || info.Meta.Sources[0].Name != "kernel-cna" ||
+	if info.Schema != db.SchemaVersion || len(info.Meta.Sources) < 2 || info.Meta.Sources[0].Name != "kernel-cna" ||
 		info.Meta.Sources[0].Version != "d9dda40c8f21126303839427ebc8652167302488" {
 		t.Errorf("info = %+v", info)
+	}
+	// The embedded DB has the six metrics of DESIGN.md, the triggers from
+	// syzkaller-repros at the pinned commit.
+	if want := []string{"cves", "severity", "exploits", "complexity", "reach", "triggers"}; !slices.Equal(info.Meta.Metrics, want) {
+		t.Errorf("metrics %v, want %v", info.Meta.Metrics, want)
+	}
+	var syz bool
+	for _, s := range info.Meta.Sources {
+		syz = syz || s.Name == "syzbot" && s.Version == "026c8891a19e672bba71481be250080e1a302ed8"
+	}
+	if !syz {
+		t.Errorf("no syzbot source at 026c8891a19e: %+v", info.Meta.Sources)
 	}
 }
