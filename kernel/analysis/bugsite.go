@@ -289,14 +289,14 @@ func (a *SiteAttributor) SiteLinks(sites []attrib.Site, files []string) []attrib
 }
 
 // siteCounts decides whether a site may link. With files (programFiles, or
-// files the text names) a site must be defined in one of them: the fixed
-// code is there, and a crash elsewhere is where the bug surfaced ("fix a
-// leak when device_add() fails" fixes the caller of device_add). A named
-// function the prose points at ("the FUNC function", "FUNC() in FILE")
-// counts without. Without files, every site but a merely mentioned
-// function counts.
+// files the text names) a subject, named, frame or Fixes site must be
+// defined in one of them: the fixed code is there ("fix a leak when
+// device_add() fails" fixes the caller of device_add). A crash site counts
+// wherever it is, and so does a named function the prose points at ("the
+// FUNC function", "FUNC() in FILE"). Without files, every site but a merely
+// mentioned function counts.
 func (a *SiteAttributor) siteCounts(s attrib.Site, files map[string]bool) bool {
-	if s.Role == attrib.RoleNamed && s.Phrase {
+	if s.Role == attrib.RoleCrash || s.Role == attrib.RoleNamed && s.Phrase {
 		return true
 	}
 	if len(files) > 0 {

@@ -80,7 +80,7 @@ func Read(in Input, t *syscalls.Table) Findings {
 // maskedProse blanks the call-trace and fault lines of s, keeping its
 // line structure, so that the text method reads prose only.
 func (d doc) maskedProse(s string) string {
-	if len(d.stacks) == 0 && !strings.Contains(s, "RIP: ") && !strings.Contains(s, "pc : ") {
+	if len(d.stacks) == 0 && !strings.Contains(s, "RIP: ") && !strings.Contains(s, "pc : ") && !strings.Contains(s, "\u00a0") {
 		return s
 	}
 	var b strings.Builder

@@ -70,6 +70,8 @@ type doc struct {
 }
 
 func parseDoc(s string) doc {
+	// Some descriptions indent traces with no-break spaces (U+00A0).
+	s = strings.ReplaceAll(s, "\u00a0", " ")
 	d := doc{lines: strings.Split(s, "\n")}
 	d.prose = make([]bool, len(d.lines))
 	if !strings.Contains(s, "+0x") && !strings.Contains(s, ".c:") && !strings.Contains(s, ".h:") {

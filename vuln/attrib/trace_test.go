@@ -118,6 +118,11 @@ func TestTraceCut(t *testing.T) {
 	if len(s) == 0 || s[0].Func != "vb2_start_streaming" || s[0].File != "drivers/media/common/videobuf2/videobuf2-core.c" || s[0].Role != RoleCrash {
 		t.Errorf("first site %+v, want the WARNING's vb2_start_streaming", s)
 	}
+	// No-break spaces indent the frames of some CNA texts (CVE-2023-52903).
+	nbsp := "Call trace:\n\u00a0foo_release+0x1/0x2\n\u00a0__x64_sys_close+0x3/0x4\n"
+	if f := Read(Input{Description: nbsp}, x86); len(f.Trace) != 1 || f.Trace[0].Syscall != "close" {
+		t.Errorf("no-break spaces: %+v", f.Trace)
+	}
 	// A kworker's stack names no syscall even with an _ioctl frame.
 	kw := " foo+0x1/0x2\n bar_ioctl+0x1/0x2\n process_one_work+0x1/0x2\n worker_thread+0x1/0x2\n kthread+0x1/0x2\n"
 	if c, ok := ParseTraces(kw)[0].Call(x86); ok {
