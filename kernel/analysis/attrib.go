@@ -21,6 +21,7 @@ const (
 	MethodTrace                        // the syscall under a call trace's faulting frame (vuln/attrib.Read)
 	MethodUAPI                         // a UAPI name the text writes (vuln/attrib.UAPI)
 	MethodSite                         // the bug site reached through the call graph (SiteAttributor)
+	MethodDispatch                     // the fixed file is an interface's dispatcher (vuln/attrib.Dispatch)
 )
 
 // methodNames are the methods in the order links are preferred.
@@ -28,10 +29,10 @@ var methodNames = []struct {
 	bit  Methods
 	name string
 }{{MethodText, "text"}, {MethodTrace, "trace"}, {MethodUAPI, "uapi"}, {MethodSite, "site"},
-	{MethodFunction, "function"}, {MethodFile, "file"}}
+	{MethodDispatch, "dispatch"}, {MethodFunction, "function"}, {MethodFile, "file"}}
 
 // ParseMethods reads a '+'-joined set of method names in any order: text,
-// trace, uapi, site, function, file ("text+trace+uapi+site").
+// trace, uapi, site, dispatch, function, file ("text+trace+uapi+site").
 func ParseMethods(s string) (Methods, error) {
 	var m Methods
 	for _, part := range strings.Split(s, "+") {
@@ -43,7 +44,7 @@ func ParseMethods(s string) (Methods, error) {
 			}
 		}
 		if !found {
-			return 0, fmt.Errorf("attribution methods %q: unknown method %q (want text, trace, uapi, site, function or file joined by +)", s, part)
+			return 0, fmt.Errorf("attribution methods %q: unknown method %q (want text, trace, uapi, site, dispatch, function or file joined by +)", s, part)
 		}
 	}
 	return m, nil
@@ -54,7 +55,7 @@ func (m Methods) String() string {
 	for _, x := range []struct {
 		bit  Methods
 		name string
-	}{{MethodText, "text"}, {MethodTrace, "trace"}, {MethodUAPI, "uapi"}, {MethodSite, "site"}, {MethodFunction, "function"}, {MethodFile, "file"}} {
+	}{{MethodText, "text"}, {MethodTrace, "trace"}, {MethodUAPI, "uapi"}, {MethodSite, "site"}, {MethodDispatch, "dispatch"}, {MethodFunction, "function"}, {MethodFile, "file"}} {
 		if m&x.bit != 0 {
 			parts = append(parts, x.name)
 		}

@@ -105,8 +105,8 @@ func (a *SiteAttributor) Links(in attrib.Input) []attrib.Link { return a.Attribu
 
 // Attribute runs the selected methods. The text, trace and uapi methods
 // are the direct evidence; the site method counts only for a CVE they leave
-// unattributed, and the file method only when the site method finds
-// nothing either (unless Always).
+// unattributed, the dispatch method only when the site method finds
+// nothing either, and the file method last (unless Always).
 func (a *SiteAttributor) Attribute(in attrib.Input) Attribution {
 	fd := attrib.Read(in, a.t)
 	res := Attribution{ByMethod: map[attrib.Method][]attrib.Link{}, Dropped: fd.Dropped}
@@ -122,6 +122,9 @@ func (a *SiteAttributor) Attribute(in attrib.Input) Attribution {
 	if a.meth&MethodSite != 0 {
 		res.ByMethod[attrib.MethodSite] = a.SiteLinks(fd.Sites, siteFiles(in.ProgramFiles, fd.Sites))
 	}
+	if a.meth&MethodDispatch != 0 {
+		res.ByMethod[attrib.MethodDispatch] = attrib.Dispatch(in.ProgramFiles)
+	}
 	if a.meth&MethodFile != 0 {
 		res.ByMethod[attrib.MethodFile] = a.FileLinks(siteFiles(in.ProgramFiles, fd.Sites))
 	}
@@ -136,13 +139,13 @@ func (a *SiteAttributor) Attribute(in attrib.Input) Attribution {
 	take(attrib.MethodText)
 	take(attrib.MethodTrace)
 	take(attrib.MethodUAPI)
-	if len(out) == 0 || a.opt.Always {
-		take(attrib.MethodSite)
+	for _, m := range []attrib.Method{attrib.MethodSite, attrib.MethodDispatch, attrib.MethodFile} {
+		if len(out) == 0 || a.opt.Always {
+			take(m)
+		}
 	}
-	if len(out) == 0 || a.opt.Always {
-		take(attrib.MethodFile)
-	}
-	order := map[attrib.Method]int{attrib.MethodText: 0, attrib.MethodTrace: 1, attrib.MethodUAPI: 2, attrib.MethodSite: 3, attrib.MethodFunction: 4, attrib.MethodFile: 5}
+	order := map[attrib.Method]int{attrib.MethodText: 0, attrib.MethodTrace: 1, attrib.MethodUAPI: 2, attrib.MethodSite: 3,
+		attrib.MethodDispatch: 4, attrib.MethodFunction: 5, attrib.MethodFile: 6}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Syscall != out[j].Syscall {
 			return out[i].Syscall < out[j].Syscall

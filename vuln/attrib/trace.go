@@ -74,7 +74,7 @@ func parseDoc(s string) doc {
 	s = strings.ReplaceAll(s, "\u00a0", " ")
 	d := doc{lines: strings.Split(s, "\n")}
 	d.prose = make([]bool, len(d.lines))
-	if !strings.Contains(s, "+0x") && !strings.Contains(s, ".c:") && !strings.Contains(s, ".h:") {
+	if !strings.Contains(s, "+0x") && !strings.Contains(s, ".c:") && !strings.Contains(s, ".h:") && !strings.Contains(s, "(0x") {
 		for i := range d.prose {
 			d.prose[i] = true
 		}
@@ -105,6 +105,12 @@ func parseDoc(s string) doc {
 			fault = f
 			continue
 		}
+		if syzProgLine(trimmed) {
+			// A syzkaller program: every call of the reproducer, set-up
+			// included; the trace, not the program, says which one
+			// triggers the bug.
+			continue
+		}
 		if fr, ok := parseFrame(line); ok {
 			if cur == nil {
 				cur = &Stack{Kind: stackKind(header), Header: tidy(header), Fault: fault}
@@ -124,6 +130,32 @@ func parseDoc(s string) doc {
 	}
 	flush()
 	return d
+}
+
+// syzProgLine reports a line of a syzkaller program, as syzbot reports
+// quote reproducers: "r0 = openat(0xffffffffffffff9c, &(0x7f…)=…, 0x0, 0x0)",
+// "ioctl$UFFDIO_API(r0, &(0x7f…))", "bpf$PROG_LOAD(0x5, &(0x7f…)={…}, 0x94)".
+func syzProgLine(t string) bool {
+	k := 0
+	if len(t) > 3 && t[0] == 'r' && t[1] >= '0' && t[1] <= '9' {
+		j := 1
+		for j < len(t) && t[j] >= '0' && t[j] <= '9' {
+			j++
+		}
+		if !strings.HasPrefix(t[j:], " = ") {
+			return false
+		}
+		k = j + 3
+	}
+	j := k
+	for j < len(t) && (isIdent(t[j]) || t[j] == '$') {
+		j++
+	}
+	if j == k || j >= len(t) || t[j] != '(' || !strings.HasSuffix(t, ")") {
+		return false
+	}
+	args := t[j:]
+	return k > 0 || strings.Contains(t[k:j], "$") || strings.Contains(args, "&(0x") || strings.Contains(args, "(0x")
 }
 
 // stackKind classifies the header line before a stack.
@@ -500,6 +532,9 @@ var opsSuffixes = []struct{ suffix, syscall string }{
 	{"_mknod", "mknod"}, {"_mkdir", "mkdir"}, {"_rmdir", "rmdir"}, {"_unlink", "unlink"},
 	{"_symlink", "symlink"}, {"_rename", "rename"}, {"_setxattr", "setxattr"}, {"_getxattr", "getxattr"},
 	{"_listxattr", "listxattr"}, {"_fiemap", "ioctl"},
+	// sysfs, configfs and kobject attributes: DEVICE_ATTR_RW(x) defines
+	// x_show (read of the file) and x_store (write).
+	{"_store", "write"}, {"_show", "read"},
 }
 
 // OpsSyscall maps the name of an operations method, by its suffix, to the

@@ -152,3 +152,25 @@ func TestParseFrame(t *testing.T) {
 		}
 	}
 }
+
+func TestSyzProgram(t *testing.T) {
+	// A syzbot report quoting its reproducer program (shape of
+	// CVE-2025-21881's): the program's calls are set-up; the trace names
+	// the trigger.
+	text := "syzbot reported:\n\nr0 = openat(0xffffffffffffff9c, &(0x7f0000000040)='./file0\\x00', 0x42, 0x0)\n" +
+		"ioctl$UFFDIO_API(r0, &(0x7f0000000000)={0xaa, 0x0})\nmmap(&(0x7f0000ffc000/0x3000)=nil, 0x3000, 0x3, 0x12, r0, 0x0)\n" +
+		"bpf$BPF_LINK_CREATE(0x1c, &(0x7f0000000100), 0x40)\n\nCall Trace:\n __replace_page+0x1/0x2\n __sys_bpf+0x3/0x4\n\n" +
+		"The fix makes uprobe_write_opcode() skip the zero page; open() is fine.\n"
+	f := Read(Input{Description: text}, x86)
+	if got := names(f.Text); !reflect.DeepEqual(got, []string{"open"}) {
+		t.Errorf("text %v, want only the prose's open", got)
+	}
+	if got := names(f.Trace); !reflect.DeepEqual(got, []string{"bpf"}) {
+		t.Errorf("trace %v, want [bpf]", got)
+	}
+	for _, l := range []string{"mmap(NULL, 4096)", "call foo(bar) now", "r0 = x"} {
+		if syzProgLine(l) {
+			t.Errorf("%q read as a syzkaller line", l)
+		}
+	}
+}

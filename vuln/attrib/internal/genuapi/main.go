@@ -73,6 +73,27 @@ var rules = []rule{
 	{header: "linux/l2tp.h", prefix: "L2TP_CMD_", kind: "enum", syscall: "sendmsg", exclude: []string{"__L2TP_CMD_MAX"}, why: "L2TP generic-netlink commands"},
 	{header: "linux/if_macsec.h", prefix: "MACSEC_CMD_", kind: "enum", syscall: "sendmsg", why: "MACsec generic-netlink commands"},
 	{header: "linux/wireguard.h", prefix: "WG_CMD_", kind: "enum", syscall: "sendmsg", exclude: []string{"__WG_CMD_MAX"}, why: "WireGuard generic-netlink commands"},
+	// Netlink attribute types: a request carrying them is a netlink
+	// message, sent with sendmsg(2).
+	{header: "linux/if_link.h", prefix: "IFLA_", kind: "enum", syscall: "sendmsg", why: "rtnetlink link attributes (RTM_NEWLINK/SETLINK)"},
+	{header: "linux/if_addr.h", prefix: "IFA_", kind: "enum", syscall: "sendmsg", why: "rtnetlink address attributes"},
+	{header: "linux/rtnetlink.h", prefix: "RTA_", kind: "enum", syscall: "sendmsg", why: "rtnetlink route attributes"},
+	{header: "linux/neighbour.h", prefix: "NDA_", kind: "enum", syscall: "sendmsg", why: "rtnetlink neighbour attributes"},
+	{header: "linux/fib_rules.h", prefix: "FRA_", kind: "enum", syscall: "sendmsg", why: "rtnetlink FIB rule attributes"},
+	{header: "linux/pkt_sched.h", prefix: "TCA_", kind: "enum", syscall: "sendmsg", why: "tc qdisc attributes, sent over rtnetlink"},
+	{header: "linux/pkt_cls.h", prefix: "TCA_", kind: "enum", syscall: "sendmsg", why: "tc classifier and action attributes, sent over rtnetlink"},
+	{header: "linux/tc_act/", prefix: "TCA_", kind: "enum", syscall: "sendmsg", why: "tc action attributes, sent over rtnetlink"},
+	{header: "linux/netfilter/nf_tables.h", prefix: "NFTA_", kind: "enum", syscall: "sendmsg", why: "nf_tables netlink attributes"},
+	{header: "linux/netfilter/nfnetlink_conntrack.h", prefix: "CTA_", kind: "enum", syscall: "sendmsg", why: "conntrack netlink attributes"},
+	{header: "linux/netfilter/nfnetlink_queue.h", prefix: "NFQA_", kind: "enum", syscall: "sendmsg", why: "nfqueue netlink attributes"},
+	{header: "linux/netfilter/nfnetlink_log.h", prefix: "NFULA_", kind: "enum", syscall: "sendmsg", why: "nflog netlink attributes"},
+	{header: "linux/netfilter/ipset/ip_set.h", prefix: "IPSET_ATTR_", kind: "enum", syscall: "sendmsg", why: "ipset netlink attributes"},
+	{header: "linux/xfrm.h", prefix: "XFRMA_", kind: "enum", syscall: "sendmsg", why: "xfrm netlink attributes"},
+	{header: "linux/nl80211.h", prefix: "NL80211_ATTR_", kind: "enum", syscall: "sendmsg", why: "nl80211 generic-netlink attributes"},
+	{header: "linux/devlink.h", prefix: "DEVLINK_ATTR_", kind: "enum", syscall: "sendmsg", why: "devlink generic-netlink attributes"},
+	{header: "linux/ethtool_netlink.h", prefix: "ETHTOOL_A_", kind: "enum", syscall: "sendmsg", why: "ethtool generic-netlink attributes"},
+	{header: "linux/mptcp.h", prefix: "MPTCP_PM_ATTR_", kind: "enum", syscall: "sendmsg", why: "MPTCP path-manager attributes"},
+	{header: "linux/tipc_netlink.h", prefix: "TIPC_NLA_", kind: "enum", syscall: "sendmsg", why: "TIPC generic-netlink attributes"},
 	{header: "asm-generic/socket.h", prefix: "SO_", kind: "define", syscall: "setsockopt", why: "SOL_SOCKET socket options"},
 	{header: "linux/tcp.h", prefix: "TCP_", kind: "define", from: "TCP_NODELAY", to: "TCP_TX_DELAY", syscall: "setsockopt", why: "TCP socket options (the block under \"TCP socket options\")"},
 	{header: "linux/udp.h", prefix: "UDP_", kind: "define", from: "UDP_CORK", to: "UDP_GRO", syscall: "setsockopt", why: "UDP socket options"},
@@ -143,6 +164,7 @@ type define struct {
 }
 
 type header struct {
+	name    string
 	defines []define
 	enums   map[string][]string // tag ("" for anonymous, several merged) → members in order
 }
@@ -203,41 +225,21 @@ func run(inc, pkg, sum, out string) error {
 		}
 	}
 	for _, r := range rules {
-		h := headers[r.header]
-		if h == nil {
+		hs := []*header{headers[r.header]}
+		if strings.HasSuffix(r.header, "/") { // every header of a directory
+			hs = nil
+			for _, name := range sortedKeys(headers) {
+				if strings.HasPrefix(name, r.header) {
+					hs = append(hs, headers[name])
+				}
+			}
+		}
+		if len(hs) == 0 || hs[0] == nil {
 			return fmt.Errorf("rule for %s: header not found under %s", r.header, inc)
 		}
 		n := 0
-		if r.kind == "define" || r.kind == "both" {
-			in := r.from == ""
-			for _, d := range h.defines {
-				if d.name == r.from {
-					in = true
-				}
-				if in && !d.funcLike && strings.HasPrefix(d.name, r.prefix) && !excluded(d.name, r.exclude) && !strings.HasPrefix(d.name, "_") {
-					add(d.name, sockSyscall(d.name, r.syscall), r.header)
-					n++
-				}
-				if d.name == r.to {
-					in = false
-				}
-			}
-		}
-		if r.kind == "enum" || r.kind == "both" {
-			var members []string
-			if r.enum != "" {
-				members = h.enums[r.enum]
-			} else {
-				for _, tag := range sortedKeys(h.enums) {
-					members = append(members, h.enums[tag]...)
-				}
-			}
-			for _, m := range members {
-				if strings.HasPrefix(m, r.prefix) && !excluded(m, r.exclude) && !strings.HasPrefix(m, "_") {
-					add(m, r.syscall, r.header)
-					n++
-				}
-			}
+		for _, h := range hs {
+			n += applyRule(r, h, add)
 		}
 		if n == 0 {
 			return fmt.Errorf("rule %s %s*: no name matched", r.header, r.prefix)
@@ -292,6 +294,44 @@ func run(inc, pkg, sum, out string) error {
 	return write(out, pkg, sum, table)
 }
 
+// applyRule adds the names of header h that rule r selects and returns
+// how many.
+func applyRule(r rule, h *header, add func(name, sc, hdr string)) int {
+	n := 0
+	if r.kind == "define" || r.kind == "both" {
+		in := r.from == ""
+		for _, d := range h.defines {
+			if d.name == r.from {
+				in = true
+			}
+			if in && !d.funcLike && strings.HasPrefix(d.name, r.prefix) && !excluded(d.name, r.exclude) && !strings.HasPrefix(d.name, "_") {
+				add(d.name, sockSyscall(d.name, r.syscall), d.header)
+				n++
+			}
+			if d.name == r.to {
+				in = false
+			}
+		}
+	}
+	if r.kind == "enum" || r.kind == "both" {
+		var members []string
+		if r.enum != "" {
+			members = h.enums[r.enum]
+		} else {
+			for _, tag := range sortedKeys(h.enums) {
+				members = append(members, h.enums[tag]...)
+			}
+		}
+		for _, m := range members {
+			if strings.HasPrefix(m, r.prefix) && !excluded(m, r.exclude) && !strings.HasPrefix(m, "_") {
+				add(m, r.syscall, h.name)
+				n++
+			}
+		}
+	}
+	return n
+}
+
 type entry struct{ syscall, header string }
 
 func sockSyscall(name, sc string) string {
@@ -326,7 +366,7 @@ func callsAny(body string, ctor map[string]bool) bool {
 // parse reads the #defines (joined across continuation lines, comments
 // dropped) and the enum members of one header.
 func parse(rel string, b []byte) *header {
-	h := &header{enums: map[string][]string{}}
+	h := &header{name: rel, enums: map[string][]string{}}
 	src := stripComments(string(b))
 	src = strings.ReplaceAll(src, "\\\n", " ")
 	sc := bufio.NewScanner(strings.NewReader(src))
