@@ -11,7 +11,7 @@ import (
 
 // DefaultMethods are the methods the weight DB counts by default: the
 // ones that passed the acceptance on the judged sample (see README).
-const DefaultMethods = MethodText | MethodTrace | MethodUAPI | MethodSite
+const DefaultMethods = MethodText | MethodTrace | MethodUAPI | MethodSite | MethodDispatch
 
 // SiteOptions tunes a SiteAttributor. The zero value is the default.
 type SiteOptions struct {
@@ -31,6 +31,11 @@ type SiteOptions struct {
 	// Dispatchers lets a bug site reached by more than K syscalls link to
 	// the nearest dispatchers among them (Dispatchers) instead of to none.
 	Dispatchers bool
+	// ProseWithTrace keeps the text method's links for a CVE whose call
+	// trace names the syscall under the faulting frame; by default the
+	// trace decides and syscalls the prose mentions beside it (set-up,
+	// context) do not count.
+	ProseWithTrace bool
 }
 
 // DefaultMaxDepth is SiteOptions.MaxDepth's default.
@@ -103,10 +108,12 @@ type Attribution struct {
 // Links returns the counted links of one CVE (for vuln/build).
 func (a *SiteAttributor) Links(in attrib.Input) []attrib.Link { return a.Attribute(in).Links }
 
-// Attribute runs the selected methods. The text, trace and uapi methods
-// are the direct evidence; the site method counts only for a CVE they leave
-// unattributed, the dispatch method only when the site method finds
-// nothing either, and the file method last (unless Always).
+// Attribute runs the selected methods. The trace, uapi and text methods
+// are the direct evidence, the text method only when no call trace names
+// the syscall under the faulting frame (ProseWithTrace keeps it); the site
+// method counts only for a CVE they leave unattributed, the dispatch method
+// only when the site method finds nothing either, and the file method last
+// (unless Always).
 func (a *SiteAttributor) Attribute(in attrib.Input) Attribution {
 	fd := attrib.Read(in, a.t)
 	res := Attribution{ByMethod: map[attrib.Method][]attrib.Link{}, Dropped: fd.Dropped}
@@ -136,7 +143,9 @@ func (a *SiteAttributor) Attribute(in attrib.Input) Attribution {
 			have[l.Syscall] = true
 		}
 	}
-	take(attrib.MethodText)
+	if len(res.ByMethod[attrib.MethodTrace]) == 0 || a.opt.ProseWithTrace || a.opt.Always {
+		take(attrib.MethodText)
+	}
 	take(attrib.MethodTrace)
 	take(attrib.MethodUAPI)
 	for _, m := range []attrib.Method{attrib.MethodSite, attrib.MethodDispatch, attrib.MethodFile} {

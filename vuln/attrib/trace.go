@@ -399,13 +399,12 @@ var incidentalFrames = map[string]string{
 }
 
 // incidentalSyscalls run other code's callbacks as their whole purpose:
-// a module's exit routine (delete_module), its init routine
-// (init_module, finit_module), the drivers' shutdown and power-management
-// hooks (reboot). A bug reached from them is one of module init or exit, or
-// of a device going down, not of a syscall a process uses.
+// a module's init routine (init_module, finit_module). A bug reached from
+// them is one of module init, not of a syscall a process uses. (A module's
+// exit routine under delete_module, and the drivers' shutdown hooks under
+// reboot, are triggers: sample 2's judges count delete_module.)
 var incidentalSyscalls = map[string]string{
-	"delete_module": "module exit", "init_module": "module init", "finit_module": "module init",
-	"reboot": "power management",
+	"init_module": "module init", "finit_module": "module init",
 }
 
 // Incidental names why a function on a path from a syscall to a bug makes
