@@ -130,7 +130,7 @@ func (a *SiteAttributor) Attribute(in attrib.Input) Attribution {
 		res.ByMethod[attrib.MethodSite] = a.SiteLinks(fd.Sites, siteFiles(in.ProgramFiles, fd.Sites))
 	}
 	if a.meth&MethodDispatch != 0 {
-		res.ByMethod[attrib.MethodDispatch] = attrib.Dispatch(in.ProgramFiles)
+		res.ByMethod[attrib.MethodDispatch] = attrib.Dispatch(siteFiles(in.ProgramFiles, fd.Sites))
 	}
 	if a.meth&MethodFile != 0 {
 		res.ByMethod[attrib.MethodFile] = a.FileLinks(siteFiles(in.ProgramFiles, fd.Sites))
@@ -312,7 +312,10 @@ func (a *SiteAttributor) siteCounts(s attrib.Site, files map[string]bool) bool {
 		return true
 	}
 	if len(files) > 0 {
-		return a.definedIn(s.Func, files)
+		// A subject's function the kernel image does not hold (a
+		// module's, or inlined everywhere) cannot be placed in a file;
+		// the subject names the fixed function, so it counts.
+		return a.definedIn(s.Func, files) || s.Role == attrib.RoleSubject && !a.x.Known(s.Func)
 	}
 	return s.Role != attrib.RoleNamed
 }

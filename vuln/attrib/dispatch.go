@@ -7,9 +7,9 @@ import "strings"
 // it is reached through that interface's syscall.
 const MethodDispatch Method = "dispatch"
 
-// dispatchFiles maps kernel source files (exact, or a directory with a
-// trailing '/', or a prefix ending in '_' or '-') to the syscall that
-// carries their requests. It stands in for the indirect calls a static call
+// dispatchFiles maps kernel source files (exact; a directory with a
+// trailing '/'; a prefix whose last part has no '.'; "*suffix") to the
+// syscall that carries their requests. It stands in for the indirect calls a static call
 // graph does not follow (genl and rtnetlink handler tables, file and
 // socket operations): each entry is a file whose functions user space
 // reaches only, or almost only, through that one syscall. Files where
@@ -18,6 +18,7 @@ const MethodDispatch Method = "dispatch"
 var dispatchFiles = []struct{ path, syscall, why string }{
 	// netlink: requests are messages sent with sendmsg(2)
 	{"net/wireless/nl80211.c", "sendmsg", "nl80211 generic-netlink commands"},
+	{"net/mac80211/cfg.c", "sendmsg", "mac80211's cfg80211 operations, called for nl80211 commands"},
 	{"net/core/rtnetlink.c", "sendmsg", "rtnetlink requests"},
 	{"net/netlink/genetlink.c", "sendmsg", "generic netlink"},
 	{"net/netfilter/nf_tables_api.c", "sendmsg", "nf_tables netlink batches"},
@@ -35,17 +36,20 @@ var dispatchFiles = []struct{ path, syscall, why string }{
 	{"net/mptcp/pm_netlink.c", "sendmsg", "MPTCP path-manager netlink"},
 	{"net/tipc/netlink", "sendmsg", "TIPC generic netlink"},
 	{"net/bluetooth/mgmt.c", "sendmsg", "Bluetooth management commands on an HCI control socket"},
+	{"crypto/crypto_user", "sendmsg", "NETLINK_CRYPTO requests"},
+	{"net/ipv4/inet_diag.c", "sendmsg", "sock_diag requests on NETLINK_SOCK_DIAG"},
+	{"*_diag.c", "sendmsg", "sock_diag handlers, run for NETLINK_SOCK_DIAG requests"},
 	// socket options
 	{"net/netfilter/x_tables.c", "setsockopt", "iptables rules are set with setsockopt"},
 	{"net/ipv4/netfilter/ip_tables.c", "setsockopt", "iptables"},
 	{"net/ipv6/netfilter/ip6_tables.c", "setsockopt", "ip6tables"},
 	{"net/ipv4/netfilter/arp_tables.c", "setsockopt", "arptables"},
 	{"net/bridge/netfilter/ebtables.c", "setsockopt", "ebtables"},
+	{"net/netfilter/xt_", "setsockopt", "xtables matches and targets, installed with iptables' setsockopt"},
 	// single-syscall subsystems
-	{"kernel/bpf/verifier.c", "bpf", "programs are verified at bpf(BPF_PROG_LOAD)"},
-	{"kernel/bpf/syscall.c", "bpf", "the bpf(2) syscall"},
-	{"kernel/bpf/btf.c", "bpf", "BTF is loaded with bpf(BPF_BTF_LOAD)"},
+	{"kernel/bpf/", "bpf", "programs, maps and BTF are loaded, verified and created with bpf(2)"},
 	{"io_uring/", "io_uring_enter", "io_uring requests run when submitted"},
+	{"fs/io_uring.c", "io_uring_enter", "io_uring before v5.19"},
 	{"security/keys/", "keyctl", "the key management syscalls"},
 	{"kernel/futex/", "futex", "futex(2)"},
 	// ioctl interfaces
@@ -60,13 +64,21 @@ var dispatchFiles = []struct{ path, syscall, why string }{
 	{"drivers/media/dvb-core/", "ioctl", "DVB ioctls"},
 	{"drivers/gpu/drm/drm_ioctl.c", "ioctl", "DRM ioctls"},
 	{"drivers/infiniband/core/uverbs", "ioctl", "RDMA verbs"},
+	{"drivers/infiniband/core/ucma.c", "write", "rdma_cm commands are written to /dev/infiniband/rdma_cm"},
+	{"drivers/vfio/", "ioctl", "VFIO ioctls"},
+	{"drivers/comedi/comedi_fops.c", "ioctl", "comedi ioctls"},
+	{"drivers/comedi/drivers.c", "ioctl", "comedi instructions, run for COMEDI_INSN ioctls"},
+	// configfs attributes are files user space writes to configure
+	{"fs/configfs/", "write", "configfs"},
+	{"*/configfs.c", "write", "a subsystem's configfs attributes"},
+	{"drivers/tty/vt/selection.c", "ioctl", "selection is set and pasted with TIOCLINUX"},
 	{"drivers/tty/tty_io.c", "ioctl", "tty ioctls"},
 	{"drivers/block/loop.c", "ioctl", "loop device ioctls"},
 	{"drivers/md/dm-ioctl.c", "ioctl", "device-mapper ioctls"},
 }
 
-// Dispatch is the *dispatch* method: when the record's programFiles (other
-// than headers) all belong to interfaces of dispatchFiles that agree on one
+// Dispatch is the *dispatch* method: when the record's programFiles (or
+// the source files its text names; headers aside) all belong to interfaces of dispatchFiles that agree on one
 // syscall, the CVE links to it, with the file and the interface as
 // evidence. One file that is not an interface's, or two interfaces of
 // different syscalls, give nothing.
@@ -94,6 +106,14 @@ func Dispatch(programFiles []string) []Link {
 
 func dispatchOf(f string) (string, string) {
 	for _, d := range dispatchFiles {
+		if suffix, ok := strings.CutPrefix(d.path, "*"); ok {
+			// "*_diag.c" is net/'s sock_diag handlers; "*/configfs.c" any
+			// subsystem's configfs file.
+			if strings.HasSuffix(f, suffix) && (suffix[0] == '/' || strings.HasPrefix(f, "net/")) {
+				return d.syscall, d.why
+			}
+			continue
+		}
 		last := d.path[len(d.path)-1]
 		switch {
 		case f == d.path, (last == '/' || last == '_' || last == '-' || !strings.Contains(d.path[strings.LastIndexByte(d.path, '/')+1:], ".")) && strings.HasPrefix(f, d.path):
