@@ -126,32 +126,44 @@ func (a *SiteAttributor) Attribute(in attrib.Input) Attribution {
 	if a.meth&MethodUAPI != 0 {
 		res.ByMethod[attrib.MethodUAPI] = fd.UAPI
 	}
-	if a.meth&MethodSite != 0 {
-		res.ByMethod[attrib.MethodSite] = a.SiteLinks(fd.Sites, siteFiles(in.ProgramFiles, fd.Sites))
-	}
-	if a.meth&MethodDispatch != 0 {
-		res.ByMethod[attrib.MethodDispatch] = attrib.Dispatch(siteFiles(in.ProgramFiles, fd.Sites))
-	}
-	if a.meth&MethodFile != 0 {
-		res.ByMethod[attrib.MethodFile] = a.FileLinks(siteFiles(in.ProgramFiles, fd.Sites))
-	}
 	var out []attrib.Link
-	have := map[string]bool{}
 	take := func(m attrib.Method) {
-		for _, l := range res.ByMethod[m] {
-			out = append(out, l)
-			have[l.Syscall] = true
-		}
+		out = append(out, res.ByMethod[m]...)
 	}
 	if len(res.ByMethod[attrib.MethodTrace]) == 0 || a.opt.ProseWithTrace || a.opt.Always {
 		take(attrib.MethodText)
 	}
 	take(attrib.MethodTrace)
 	take(attrib.MethodUAPI)
-	for _, m := range []attrib.Method{attrib.MethodSite, attrib.MethodDispatch, attrib.MethodFile} {
-		if len(out) == 0 || a.opt.Always {
-			take(m)
+	// The fill-in methods, each only when the ones before found nothing;
+	// their bug sites are read only then.
+	files := func() []string {
+		if len(in.ProgramFiles) > 0 {
+			return in.ProgramFiles
 		}
+		return siteFiles(nil, fd.Sites())
+	}
+	fill := []struct {
+		bit Methods
+		m   attrib.Method
+		run func() []attrib.Link
+	}{
+		{MethodSite, attrib.MethodSite, func() []attrib.Link {
+			return a.SiteLinks(fd.Sites(), files())
+		}},
+		{MethodDispatch, attrib.MethodDispatch, func() []attrib.Link {
+			return attrib.Dispatch(files())
+		}},
+		{MethodFile, attrib.MethodFile, func() []attrib.Link {
+			return a.FileLinks(files())
+		}},
+	}
+	for _, x := range fill {
+		if a.meth&x.bit == 0 || len(out) > 0 && !a.opt.Always {
+			continue
+		}
+		res.ByMethod[x.m] = x.run()
+		take(x.m)
 	}
 	order := map[attrib.Method]int{attrib.MethodText: 0, attrib.MethodTrace: 1, attrib.MethodUAPI: 2, attrib.MethodSite: 3,
 		attrib.MethodDispatch: 4, attrib.MethodFunction: 5, attrib.MethodFile: 6}

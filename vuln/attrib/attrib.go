@@ -187,6 +187,12 @@ func (sc *scanner) token(a, b int) {
 			}
 		}
 	default:
+		// Fast exits for the prose words that make up most tokens: no
+		// bare name is shorter than four letters or capitalised but
+		// "IOCTL(s)".
+		if len(tok) < 4 || tok[0] >= 'A' && tok[0] <= 'Z' && tok[0] != 'I' {
+			return
+		}
 		if !member && theFunction(s, a, b) {
 			if c := classOf(tok); c == distinctive || c == bare {
 				if name, ok := resolve(sc.t, tok); ok {

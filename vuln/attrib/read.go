@@ -28,11 +28,25 @@ type Findings struct {
 	// reached from them only through exit, task_work, module init, a
 	// kprobe, a tracepoint or an interrupt (the evidence says which).
 	Dropped []Link
-	Sites   []Site
+
+	doc   doc
+	in    Input
+	sites []Site
+	done  bool
 }
 
-// Read runs the text, trace and uapi methods over a record and lists its
-// bug sites. Call-trace lines are read by the trace method only: a syscall
+// Sites lists the record's bug sites (see the package function Sites),
+// read on first use: most records need them only when the text, trace and
+// uapi methods find nothing.
+func (f *Findings) Sites() []Site {
+	if !f.done {
+		f.sites, f.done = sitesOf(f.doc, f.in.Description, f.in.Subject), true
+	}
+	return f.sites
+}
+
+// Read runs the text, trace and uapi methods over a record; its bug
+// sites are read when asked for (Findings.Sites). Call-trace lines are read by the trace method only: a syscall
 // entry frame in a trace counts when it is under the faulting frame of a
 // main stack (not KASAN's "Allocated by"/"Freed by" stacks) and not reached
 // through an incidental frame.
@@ -73,7 +87,7 @@ func Read(in Input, t *syscalls.Table) Findings {
 		}
 	}
 	f.Dropped = kept
-	f.Sites = sitesOf(d, in.Description, in.Subject)
+	f.doc, f.in = d, in
 	return f
 }
 
