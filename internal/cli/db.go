@@ -154,7 +154,7 @@ func runDBBuild(o *dbBuildOptions, stdout, stderr io.Writer) error {
 		in.Triggers = tb
 	}
 	graphStart := time.Now()
-	graphNote, err := o.kernelInputs(&in, stderr)
+	graphNote, err := o.kernelInputs(&in)
 	if err != nil {
 		return err
 	}
@@ -305,7 +305,7 @@ func defaultGraphCache() string {
 // kernelInputs loads the kernel metrics and, for the call-graph methods,
 // the reach index (cached) and the attributor. It returns a note on where
 // the call graph came from.
-func (o *dbBuildOptions) kernelInputs(in *build.Inputs, stderr io.Writer) (string, error) {
+func (o *dbBuildOptions) kernelInputs(in *build.Inputs) (string, error) {
 	var rep *analysis.Report
 	switch o.kernelMetrics {
 	case "none":
