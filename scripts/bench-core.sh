@@ -35,7 +35,7 @@ git archive "$base" | tar -x -C "$work/base-src"
 (cd "$work/base-src" && go build -o "$work/sysweight-base" ./cmd/sysweight)
 swb="$work/sysweight-base"
 cache="$work/graph-cache"
-all="--kernel-image $img --filemap $fm --graph-cache $cache --methods text+trace+uapi+site+file"
+all="--kernel-image $img --filemap $fm --graph-cache $cache --methods text+trace+uapi+site+dispatch+file"
 def="--kernel-image $img --filemap $fm --graph-cache $cache"
 "$sw" db build --kernel-cna "$work/cna" --kernel-cna-date 2026-08-21 --out "$work/w.json" $all >/dev/null # fill the cache
 echo "== 1. db build from the extracted tree vs jq (hyperfine, 5 runs each, 1 warm-up)"
