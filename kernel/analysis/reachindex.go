@@ -132,29 +132,34 @@ func NewReachIndex(r *Report) (*ReachIndex, error) {
 }
 
 // markIncidental sets Reacher.Incidental, nearest functions first: a path
-// is incidental when its function is, or the path to its parent is.
+// is incidental when its function is, or the path to its parent is. The
+// rule is asked once per function, and the pairs are visited by depth in
+// buckets.
 func (x *ReachIndex) markIncidental() {
-	type ref struct {
-		f     int32
-		i     int32
-		depth uint16
-	}
-	var all []ref
+	inc := make([]bool, len(x.Funcs))
+	var byDepth [][][2]int32
 	for f, fn := range x.Funcs {
+		if len(fn.Reach) == 0 {
+			continue
+		}
+		inc[f] = attrib.Incidental(fn.Name) != ""
 		for i, r := range fn.Reach {
-			all = append(all, ref{int32(f), int32(i), r.Depth})
+			for int(r.Depth) >= len(byDepth) {
+				byDepth = append(byDepth, nil)
+			}
+			byDepth[r.Depth] = append(byDepth[r.Depth], [2]int32{int32(f), int32(i)})
 		}
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].depth < all[j].depth })
-	for _, a := range all {
-		fn := &x.Funcs[a.f]
-		r := &fn.Reach[a.i]
-		r.Incidental = attrib.Incidental(fn.Name) != ""
-		if !r.Incidental && r.Parent >= 0 {
-			for _, p := range x.Funcs[r.Parent].Reach {
-				if p.Syscall == r.Syscall {
-					r.Incidental = p.Incidental
-					break
+	for _, pairs := range byDepth {
+		for _, p := range pairs {
+			r := &x.Funcs[p[0]].Reach[p[1]]
+			r.Incidental = inc[p[0]]
+			if !r.Incidental && r.Parent >= 0 {
+				for _, q := range x.Funcs[r.Parent].Reach {
+					if q.Syscall == r.Syscall {
+						r.Incidental = q.Incidental
+						break
+					}
 				}
 			}
 		}

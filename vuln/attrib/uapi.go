@@ -41,7 +41,9 @@ func UAPI(text string, t *syscalls.Table) []Link {
 			j++
 		}
 		tok := text[i:j]
-		if c := tok[0]; c < 'A' || c > 'Z' || j-i < 4 {
+		// UAPI names are capitals, digits and '_': skip other words
+		// ("When", "the") without a map look-up.
+		if c, d := tok[0], tok[1%len(tok)]; c < 'A' || c > 'Z' || j-i < 4 || d >= 'a' && d <= 'z' {
 			i = j
 			continue
 		}
