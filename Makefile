@@ -24,11 +24,23 @@ generate:
 	cd runtimes && go run ./internal/genrules -shared ../$(SHARED) -out data
 	cd tools/gvisor-rules && go generate
 
-# Rebuild the embedded weight DB from the pinned feed snapshots. (shared)
+# The kernel whose call graph the site method follows: Debian's
+# 6.1.0-56 cloud image and the function→file map of its -dbg package, both
+# written by `DBG=1 scripts/kernel-metrics.sh` into KDIR.
+KDIR     ?= $(HOME)/.cache/sysweight/kernel
+KABI     ?= 6.1.0-56-cloud-amd64
+KIMAGE   ?= $(KDIR)/boot/vmlinuz-$(KABI)
+KFILEMAP ?= $(KDIR)/filemap-$(KABI).txt.gz
+METHODS  ?= default
+
+# Rebuild the embedded weight DB from the pinned feed snapshots, the
+# committed exploit and trigger tables and the kernel's call graph. (shared)
 weightdb:
+	@test -f $(KIMAGE) -a -f $(KFILEMAP) || { echo "weightdb: $(KIMAGE) or $(KFILEMAP) missing: run DBG=1 scripts/kernel-metrics.sh" >&2; exit 2; }
 	go run ./cmd/sysweight db build \
 	  --kernel-cna $(CNA) --kernel-cna-version d9dda40c8f21126303839427ebc8652167302488 \
 	  --kernel-cves $(KCVES) --kernel-cves-version 07180fb5 \
+	  --kernel-image $(KIMAGE) --filemap $(KFILEMAP) --methods $(METHODS) \
 	  --out vuln/db/data/weights-x86_64.json --timing
 
 # Speed checks of the core (db build vs jq, compare wall time). (shared)

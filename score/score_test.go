@@ -35,7 +35,7 @@ func TestLogWeightsAndScore(t *testing.T) {
 	if !near(w.Total, 5.0/3) {
 		t.Errorf("total = %v, want 5/3", w.Total)
 	}
-	if len(w.Missing) != 4 || len(w.Used) != 1 {
+	if len(w.Missing) != 5 || len(w.Used) != 1 {
 		t.Errorf("used %v missing %v", w.Used, w.Missing)
 	}
 	e, err := exposure.New("r", syscalls.X86_64, exposure.Provenance{Source: exposure.Declared}, []exposure.Entry{

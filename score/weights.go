@@ -20,10 +20,11 @@ const (
 	Exploits   Metric = "exploits"   // public exploits whose code invokes it
 	Complexity Metric = "complexity" // sum of cyclomatic complexity of reachable kernel functions
 	Reach      Metric = "reach"      // number of reachable kernel functions
+	Triggers   Metric = "triggers"   // distinct syzbot bugs whose reproducer calls it
 )
 
 // Metrics lists every metric in DESIGN.md order.
-var Metrics = []Metric{CVEs, Severity, Exploits, Complexity, Reach}
+var Metrics = []Metric{CVEs, Severity, Exploits, Complexity, Reach, Triggers}
 
 // ParseMetric accepts a metric name.
 func ParseMetric(s string) (Metric, error) {
@@ -32,7 +33,7 @@ func ParseMetric(s string) (Metric, error) {
 			return m, nil
 		}
 	}
-	return "", fmt.Errorf("unknown metric %q (want one of cves, severity, exploits, complexity, reach)", s)
+	return "", fmt.Errorf("unknown metric %q (want one of cves, severity, exploits, complexity, reach, triggers)", s)
 }
 
 // Norm maps a raw metric value to [0,1] given the metric's maximum over the

@@ -1,36 +1,64 @@
 #!/usr/bin/env bash
-# Speed checks of the core issue, in one run:
+# Speed checks of the core, in one run:
 #  1. `sysweight db build` from the extracted kernel CNA tree vs the jq
-#     baseline over the same files (target: >= 3x faster than jq);
-#  2. `sysweight db build` from the .tar.xz: total, and the share spent in xz;
+#     baseline over the same files (target: >= 3x faster than jq), with the
+#     text methods only and with every method on, the kernel graph cached;
+#  2. `sysweight db build` from the .tar.xz with every method on (graph
+#     cached, and not cached) vs the build of BASE (default: main), text
+#     only, as it was (target: within 3x);
 #  3. `sysweight compare` on the embedded DB: median wall (target <= 100 ms).
 # Usage: scripts/bench-core.sh [SHARED_DATA_DIR] [WORK_DIR]
+# Environment: KDIR (default ~/.cache/sysweight/kernel) holds the kernel
+# image and file map (DBG=1 scripts/kernel-metrics.sh); BASE is the git
+# revision of the baseline build (default main).
 # Needs hyperfine, jq, xz (scripts/install-deps.sh installs jq; apt-get install hyperfine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${1:-../shared/data}
 work=${2:-${TMPDIR:-/tmp}/sysweight-bench}
+kdir=${KDIR:-$HOME/.cache/sysweight/kernel}
+abi=6.1.0-56-cloud-amd64
+base=${BASE:-main}
 archive="$shared/kernel-cna/kernel-cna-cves-2026-08-21.tar.xz"
 [ -f "$archive" ] || { echo "bench-core: $archive not found" >&2; exit 2; }
+img=$kdir/boot/vmlinuz-$abi
+fm=$kdir/filemap-$abi.txt.gz
+[ -f "$img" ] && [ -f "$fm" ] || { echo "bench-core: $img or $fm missing: run DBG=1 scripts/kernel-metrics.sh" >&2; exit 2; }
 mkdir -p "$work"
 if [ ! -d "$work/cna/cve" ]; then
   mkdir -p "$work/cna" && tar -C "$work/cna" -xJf "$archive"
 fi
 go build -o "$work/sysweight" ./cmd/sysweight
 sw="$work/sysweight"
+rm -rf "$work/base-src" && mkdir -p "$work/base-src"
+git archive "$base" | tar -x -C "$work/base-src"
+(cd "$work/base-src" && go build -o "$work/sysweight-base" ./cmd/sysweight)
+swb="$work/sysweight-base"
+cache="$work/graph-cache"
+all="--kernel-image $img --filemap $fm --graph-cache $cache --methods text+trace+uapi+site+dispatch+file"
+def="--kernel-image $img --filemap $fm --graph-cache $cache"
+"$sw" db build --kernel-cna "$work/cna" --kernel-cna-date 2026-08-21 --out "$work/w.json" $all >/dev/null # fill the cache
 echo "== 1. db build from the extracted tree vs jq (hyperfine, 5 runs each, 1 warm-up)"
 ( cd "$work/cna" && hyperfine -w 1 -r 5 -N --export-json "$work/build.json" \
-    "$sw db build --kernel-cna $work/cna --kernel-cna-date 2026-08-21 --out $work/w.json" \
+    "$sw db build --kernel-cna $work/cna --kernel-cna-date 2026-08-21 --out $work/w.json --methods text+trace+uapi" \
+    "$sw db build --kernel-cna $work/cna --kernel-cna-date 2026-08-21 --out $work/w.json $def" \
+    "$sw db build --kernel-cna $work/cna --kernel-cna-date 2026-08-21 --out $work/w.json $all" \
+    "$swb db build --kernel-cna $work/cna --kernel-cna-date 2026-08-21 --out $work/w.json" \
     "bash -c \"find cve -name '*.json' -print0 | xargs -0 cat | jq -c '[.cveMetadata.cveId, .containers.cna.descriptions[0].value]' > /dev/null\"" )
 python3 - "$work/build.json" <<'PY'
 import json,sys
 r=json.load(open(sys.argv[1]))["results"]
-ours,jq=r[0]["median"],r[1]["median"]
-print(f"median: sysweight db build {ours:.3f} s, jq {jq:.3f} s, jq/ours = {jq/ours:.2f}x")
+names=["text+trace+uapi","default methods, graph cached","all methods, graph cached","baseline (BASE, text)"]
+jq=r[4]["median"]
+for n,x in zip(names,r):
+    print(f"median {n}: {x['median']:.3f} s, jq/ours = {jq/x['median']:.2f}x")
+print(f"median jq: {jq:.3f} s")
 PY
-echo "== 2. db build from the .tar.xz (3 runs)"
+echo "== 2. db build from the .tar.xz, all methods (3 runs each; BASE text only, as before)"
 for i in 1 2 3; do
-  /usr/bin/time -f "wall %e s, max RSS %M KiB" "$sw" db build --kernel-cna "$archive" --out "$work/w2.json" --timing >/dev/null
+  /usr/bin/time -f "BASE: wall %e s, max RSS %M KiB" "$swb" db build --kernel-cna "$archive" --out "$work/w2.json" >/dev/null
+  /usr/bin/time -f "all methods, graph cached: wall %e s, max RSS %M KiB" "$sw" db build --kernel-cna "$archive" --out "$work/w2.json" $all --timing >/dev/null
+  /usr/bin/time -f "all methods, graph not cached: wall %e s, max RSS %M KiB" "$sw" db build --kernel-cna "$archive" --out "$work/w2.json" ${all/--graph-cache $cache/--graph-cache none} --timing >/dev/null
 done
 echo "== 3. compare on the embedded DB (hyperfine, 20 runs)"
 hyperfine -w 3 -r 20 -N "$sw compare" --export-json "$work/compare.json" >/dev/null

@@ -23,8 +23,11 @@ func (c CVSS) IsV2() bool { return strings.HasPrefix(c.Version, "2") }
 
 // Record is one CVE as one feed (or, after Merge, several feeds) reports it.
 type Record struct {
-	ID           string   `json:"id"`
-	Description  string   `json:"description,omitempty"`
+	ID          string `json:"id"`
+	Description string `json:"description,omitempty"`
+	// Subject is the fix commit's subject line when a feed gives it apart
+	// from the description (linux_kernel_cves' cmt_msg); "" otherwise.
+	Subject      string   `json:"subject,omitempty"`
 	Published    string   `json:"published,omitempty"` // as the feed wrote it (RFC 3339 or a date)
 	CVSS         []CVSS   `json:"cvss,omitempty"`
 	ProgramFiles []string `json:"programFiles,omitempty"` // kernel source files the CNA names
@@ -66,8 +69,8 @@ type Loader interface {
 }
 
 // Merge combines records from several feeds by CVE id. For each id the
-// description and publication date come from the first record that has
-// them; CVSS scores are united, keeping the first score for each
+// description, subject and publication date come from the first record
+// that has them; CVSS scores are united, keeping the first score for each
 // (source, version) pair; program files and functions are united in order
 // of first appearance; Feed lists the contributing feeds in order. Pass the
 // feeds in order of preference. The result is sorted by CompareID.
@@ -85,6 +88,9 @@ func Merge(feeds ...[]Record) []Record {
 			m := &out[i]
 			if m.Description == "" {
 				m.Description = r.Description
+			}
+			if m.Subject == "" {
+				m.Subject = r.Subject
 			}
 			if m.Published == "" {
 				m.Published = r.Published

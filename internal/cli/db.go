@@ -15,12 +15,14 @@ import (
 	"sysweight/kernel/analysis"
 	"sysweight/report"
 	"sysweight/syscalls"
+	"sysweight/vuln/attrib"
 	"sysweight/vuln/build"
 	"sysweight/vuln/db"
 	"sysweight/vuln/exploitdb"
 	"sysweight/vuln/kernelcna"
 	"sysweight/vuln/kernelcves"
 	"sysweight/vuln/nvd"
+	"sysweight/vuln/syzbot"
 )
 
 func newDBCmd(g *globalOptions) *cobra.Command {
@@ -40,6 +42,8 @@ type dbBuildOptions struct {
 	exploits                    string
 	kernelMetrics               string
 	kernelImage, fileMap        string
+	graphCache                  string
+	triggers                    string
 	methods                     string
 	cache                       string
 	out                         string
@@ -77,9 +81,11 @@ The output is written to a temporary file and renamed.`,
 	f.StringVar(&o.kcDate, "kernel-cves-date", "", "date (YYYY-MM-DD) of that commit (default: from the file name)")
 	f.StringVar(&o.exploits, "exploits", "embedded", "per-syscall exploit table: embedded (the table derived from ExploitDB b4e29f1fa), a file, or none")
 	f.StringVar(&o.kernelMetrics, "kernel-metrics", "embedded", "per-syscall kernel-code metrics (kernel analyze --out): embedded (Debian 6.1.0-56 cloud), a file, or none")
-	f.StringVar(&o.kernelImage, "kernel-image", "", "kernel image for call-graph attribution (--methods with function or file)")
-	f.StringVar(&o.fileMap, "filemap", "", "function→file map or -dbg vmlinux, for the file method")
-	f.StringVar(&o.methods, "methods", "text", "attribution methods that count: text, text+function or text+function+file")
+	f.StringVar(&o.triggers, "triggers", "embedded", "per-syscall triggers table: embedded (derived from syzkaller-repros 026c8891a19e), a file, or none")
+	f.StringVar(&o.kernelImage, "kernel-image", "", "kernel image whose call graph the site and file methods follow")
+	f.StringVar(&o.fileMap, "filemap", "", "function→file map or -dbg vmlinux, for the file method and for named sites")
+	f.StringVar(&o.graphCache, "graph-cache", defaultGraphCache(), "directory caching the kernel's reach index (none: no cache)")
+	f.StringVar(&o.methods, "methods", "default", "attribution methods that count, joined by +: text, trace, uapi, site, file, function; default is "+analysis.DefaultMethods.String()+" (without --kernel-image, "+textMethods.String()+")")
 	f.StringVar(&o.out, "out", "", "output file (required)")
 	f.StringVar(&o.built, "built", "", "build time to record, RFC 3339 (default: the newest input date)")
 	f.BoolVar(&o.timing, "timing", false, "print where the time went to stderr")
@@ -127,9 +133,32 @@ func runDBBuild(o *dbBuildOptions, stdout, stderr io.Writer) error {
 		}
 		in.Exploits = tb
 	}
-	if err := o.kernelInputs(&in); err != nil {
+	switch o.triggers {
+	case "none":
+	case "embedded":
+		tb, err := syzbot.Default()
+		if err != nil {
+			return err
+		}
+		in.Triggers = tb
+	default:
+		f, err := os.Open(o.triggers)
+		if err != nil {
+			return fmt.Errorf("--triggers: %w", err)
+		}
+		tb, err := syzbot.Decode(f, syscalls.MustForArch(syscalls.X86_64))
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("--triggers %s: %w", o.triggers, err)
+		}
+		in.Triggers = tb
+	}
+	graphStart := time.Now()
+	graphNote, err := o.kernelInputs(&in)
+	if err != nil {
 		return err
 	}
+	graphTime := time.Since(graphStart)
 	if o.built != "" {
 		t, err := time.Parse(time.RFC3339, o.built)
 		if err != nil {
@@ -149,11 +178,11 @@ func runDBBuild(o *dbBuildOptions, stdout, stderr io.Writer) error {
 		return envError{err}
 	}
 	if o.timing {
-		fmt.Fprintf(stderr, "read %v (kernel CNA: %d records, %d rejected skipped; xz %v), attribute %v, assemble %v\n",
-			tm.Read.Round(time.Millisecond), tm.CNA.Records, tm.CNA.Rejected, tm.CNA.Decompress.Round(time.Millisecond),
+		fmt.Fprintf(stderr, "kernel graph %v (%s), read %v (kernel CNA: %d records, %d rejected skipped; xz %v), attribute %v, assemble %v\n",
+			graphTime.Round(time.Millisecond), graphNote, tm.Read.Round(time.Millisecond), tm.CNA.Records, tm.CNA.Rejected, tm.CNA.Decompress.Round(time.Millisecond),
 			tm.Attribute.Round(time.Millisecond), tm.Assemble.Round(time.Millisecond))
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d CVEs attributed, %s\n", o.out, len(d.CVEs), d.Meta.Checksum) // built, not decoded: CVEs is filled
+	fmt.Fprintf(stdout, "wrote %s: %d CVEs attributed by %s, %s\n", o.out, len(d.CVEs), strings.Join(d.Meta.Methods, "+"), d.Meta.Checksum) // built, not decoded: CVEs is filled
 	return nil
 }
 
@@ -260,61 +289,112 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// kernelInputs loads the kernel metrics and, for call-graph methods, the
-// attributor.
-func (o *dbBuildOptions) kernelInputs(in *build.Inputs) error {
+// textMethods are the methods that need no call graph.
+const textMethods = analysis.MethodText | analysis.MethodTrace | analysis.MethodUAPI
+
+// defaultGraphCache is where db build caches reach indexes:
+// $XDG_CACHE_HOME/sysweight/kernel, usually ~/.cache/sysweight/kernel.
+func defaultGraphCache() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "none"
+	}
+	return filepath.Join(d, "sysweight", "kernel")
+}
+
+// kernelInputs loads the kernel metrics and, for the call-graph methods,
+// the reach index (cached) and the attributor. It returns a note on where
+// the call graph came from.
+func (o *dbBuildOptions) kernelInputs(in *build.Inputs) (string, error) {
 	var rep *analysis.Report
 	switch o.kernelMetrics {
 	case "none":
 	case "embedded":
 		r, err := analysis.Default()
 		if err != nil {
-			return err
+			return "", err
 		}
 		rep = r
 	default:
 		f, err := os.Open(o.kernelMetrics)
 		if err != nil {
-			return fmt.Errorf("--kernel-metrics: %w", err)
+			return "", fmt.Errorf("--kernel-metrics: %w", err)
 		}
 		r, err := analysis.LoadReport(f)
 		f.Close()
 		if err != nil {
-			return fmt.Errorf("--kernel-metrics %s: %w", o.kernelMetrics, err)
+			return "", fmt.Errorf("--kernel-metrics %s: %w", o.kernelMetrics, err)
 		}
 		rep = r
 	}
 	if rep != nil {
 		in.Kernel = build.KernelFromReport(rep)
 	}
-	m, err := analysis.ParseMethods(o.methods)
-	if err != nil {
-		return fmt.Errorf("--methods: %w", err)
+	var m analysis.Methods
+	if o.methods == "default" {
+		m = analysis.DefaultMethods
+		if o.kernelImage == "" {
+			m &= textMethods // no call graph: the text methods only (recorded in the DB's methods)
+		}
+	} else {
+		var err error
+		if m, err = analysis.ParseMethods(o.methods); err != nil {
+			return "", fmt.Errorf("--methods: %w", err)
+		}
 	}
-	if m == analysis.MethodText {
-		return nil
+	in.Methods = strings.Split(m.String(), "+")
+	if m&^textMethods == 0 {
+		a, _ := analysis.NewSiteAttributor(nil, analysis.SiteOptions{Methods: m})
+		in.Attribute = a.Links
+		return "not needed", nil
 	}
 	if o.kernelImage == "" {
-		return fmt.Errorf("--methods %s needs --kernel-image", o.methods)
+		return "", fmt.Errorf("--methods %s needs --kernel-image (the call graph)", m)
 	}
-	r, err := analysis.AnalyzeFile(o.kernelImage, analysis.Options{})
-	if err != nil {
-		return err
-	}
-	opts := analysis.AttribOptions{Methods: m}
-	if m&analysis.MethodFile != 0 {
-		if o.fileMap == "" {
-			return fmt.Errorf("--methods %s needs --filemap", o.methods)
+	if m&analysis.MethodFunction != 0 {
+		// The function method of the first call-graph attribution, kept
+		// for comparison; it reads the graph directly and is not cached.
+		r, err := analysis.AnalyzeFile(o.kernelImage, analysis.Options{})
+		if err != nil {
+			return "", err
 		}
-		if opts.Files, err = analysis.LoadFileMap(o.fileMap); err != nil {
-			return err
+		opts := analysis.AttribOptions{Methods: m & (analysis.MethodText | analysis.MethodFunction | analysis.MethodFile)}
+		if m&analysis.MethodFile != 0 {
+			if o.fileMap == "" {
+				return "", fmt.Errorf("--methods %s needs --filemap", m)
+			}
+			if opts.Files, err = analysis.LoadFileMap(o.fileMap); err != nil {
+				return "", err
+			}
 		}
+		a, err := analysis.NewAttributor(r, opts)
+		if err != nil {
+			return "", err
+		}
+		in.Attribute = func(r attrib.Input) []attrib.Link { return a.Links(r.Description, r.ProgramFiles) }
+		return "analysed, not cached (function method)", nil
 	}
-	a, err := analysis.NewAttributor(r, opts)
+	if m&analysis.MethodFile != 0 && o.fileMap == "" {
+		return "", fmt.Errorf("--methods %s needs --filemap", m)
+	}
+	cache := o.graphCache
+	if cache == "none" {
+		cache = ""
+	}
+	x, hit, err := analysis.CachedReachIndex(o.kernelImage, o.fileMap, cache)
 	if err != nil {
-		return err
+		return "", err
+	}
+	a, err := analysis.NewSiteAttributor(x, analysis.SiteOptions{Methods: m})
+	if err != nil {
+		return "", err
 	}
 	in.Attribute = a.Links
-	in.Methods = strings.Split(o.methods, "+")
-	return nil
+	switch {
+	case hit:
+		return "reach index from " + cache, nil
+	case cache != "":
+		return "analysed, reach index cached in " + cache, nil
+	}
+	return "analysed, not cached", nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +39,7 @@ type explanation struct {
 
 type explainedCVE struct {
 	ID          string    `json:"id"`
+	Title       string    `json:"title,omitempty"`
 	Score       float64   `json:"score,omitempty"`
 	CVSSVersion string    `json:"cvss_version,omitempty"`
 	Feed        string    `json:"feed"`
@@ -47,22 +49,33 @@ type explainedCVE struct {
 func newExplainCmd(g *globalOptions) *cobra.Command {
 	o := &explainOptions{}
 	cmd := &cobra.Command{
-		Use:   "explain SYSCALL",
-		Short: "Show the evidence behind a syscall's weight: its CVEs, exploits and kernel functions",
+		Use:   "explain SYSCALL|CVE-ID",
+		Short: "Show the evidence behind a syscall's weight, or the syscalls a CVE is attributed to",
 		Long: `Show a syscall's weight, its raw and normalised metrics, and the records
 behind them: every attributed CVE with its CVSS score and the evidence of the
 attribution (method and matched text), its exploits and its most complex
 reachable kernel functions when the DB has them.
 
-JSON output: {"syscall", "nr", "weight", "rank", "raw", "normalized",
-"severity_scores": {"scored_v3", "scored_v2", "unscored"},
-"cves": [{"id", "score", "cvss_version", "feed", "evidence": [{"syscall",
-"method", "evidence"}]}], "exploits", "top_functions": [{"name", "cc"}]}`,
+Given a CVE id, show the CVE's title and score and the syscalls it is
+attributed to: for each, the method (text, trace, uapi, site, file), the
+evidence and, for the trace, site and file methods, the call path from the
+syscall's entry to the bug.
+
+JSON output for a syscall: {"syscall", "nr", "weight", "rank", "raw",
+"normalized", "severity_scores": {"scored_v3", "scored_v2", "unscored"},
+"cves": [{"id", "title", "score", "cvss_version", "feed", "evidence":
+[{"syscall", "method", "evidence", "path"}]}], "exploits", "top_functions":
+[{"name", "cc"}]}. For a CVE: {"id", "title", "score", "cvss_version",
+"vector", "feed", "links": [{"syscall", "method", "evidence", "path"}]}.`,
 		Example: `  sysweight explain keyctl
+  sysweight explain CVE-2016-8655
   sysweight explain bpf -o json | jq -r '.cves[].id'
   sysweight explain setsockopt --limit 0`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if isCVEID(args[0]) {
+				return runExplainCVE(g, args[0], cmd.OutOrStdout())
+			}
 			return runExplain(g, o, args[0], cmd.OutOrStdout())
 		},
 	}
@@ -101,7 +114,7 @@ func runExplain(g *globalOptions, o *explainOptions, name string, w io.Writer) e
 		if !ok {
 			return fmt.Errorf("weight DB: %s lists %s, which has no record", name, id)
 		}
-		ec := explainedCVE{ID: c.ID, Score: c.Score, CVSSVersion: c.CVSSVersion, Feed: c.Feed}
+		ec := explainedCVE{ID: c.ID, Title: c.Title, Score: c.Score, CVSSVersion: c.CVSSVersion, Feed: c.Feed}
 		for _, l := range c.Links {
 			if l.Syscall == name {
 				ec.Evidence = append(ec.Evidence, l)
@@ -159,4 +172,78 @@ func presentExplain(w io.Writer, f report.Format, ex explanation, ws *score.Weig
 		fmt.Fprintf(w, "… %d more (--limit 0 lists all)\n", len(ex.CVEs)-len(cves))
 	}
 	return nil
+}
+
+// isCVEID reports "CVE-YYYY-NNNN…" in any case.
+func isCVEID(s string) bool {
+	if len(s) < len("CVE-2000-0000") || !strings.EqualFold(s[:4], "CVE-") {
+		return false
+	}
+	y, n, ok := strings.Cut(s[4:], "-")
+	if !ok || len(y) != 4 || len(n) < 4 {
+		return false
+	}
+	for _, part := range []string{y, n} {
+		for i := 0; i < len(part); i++ {
+			if part[i] < '0' || part[i] > '9' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func runExplainCVE(g *globalOptions, id string, w io.Writer) error {
+	format, err := g.outputFormat()
+	if err != nil {
+		return err
+	}
+	d, err := g.loadDB()
+	if err != nil {
+		return err
+	}
+	id = strings.ToUpper(id)
+	c, ok := d.CVE(id)
+	if !ok {
+		if _, err := d.CVECount(); err != nil {
+			return err
+		}
+		return fmt.Errorf("%s is not attributed to any syscall in this weight DB (methods %v): no link, or not in its feeds", id, d.Meta.Methods)
+	}
+	return presentExplainCVE(w, format, c)
+}
+
+func presentExplainCVE(w io.Writer, f report.Format, c db.CVE) error {
+	if f == report.JSON {
+		return report.WriteJSON(w, c)
+	}
+	if f == report.Text {
+		sc := "no CVSS score"
+		if c.CVSSVersion != "" {
+			sc = "CVSS " + c.CVSSVersion + " " + fmtFloat(c.Score, 1)
+		}
+		fmt.Fprintf(w, "%s (%s; %s)\n", c.ID, sc, c.Feed)
+		if c.Title != "" {
+			fmt.Fprintf(w, "  %s\n", c.Title)
+		}
+		var names []string
+		for _, l := range c.Links {
+			if !slices.Contains(names, l.Syscall) {
+				names = append(names, l.Syscall)
+			}
+		}
+		fmt.Fprintf(w, "\nattributed to %d syscall(s): %s\n\n", len(names), strings.Join(names, ", "))
+		for _, l := range c.Links {
+			fmt.Fprintf(w, "%s (%s): %s\n", l.Syscall, l.Method, l.Evidence)
+			if len(l.Path) > 0 {
+				fmt.Fprintf(w, "  path: %s\n", strings.Join(l.Path, " → "))
+			}
+		}
+		return nil
+	}
+	t := report.Table{Header: []string{"SYSCALL", "METHOD", "EVIDENCE", "PATH"}, Align: "llll"}
+	for _, l := range c.Links {
+		t.Rows = append(t.Rows, []string{l.Syscall, l.Method, l.Evidence, strings.Join(l.Path, " → ")})
+	}
+	return t.Write(w, f)
 }

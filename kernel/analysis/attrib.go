@@ -18,22 +18,33 @@ const (
 	MethodText     Methods = 1 << iota // vuln/attrib.Text
 	MethodFunction                     // a named function reached by the syscall
 	MethodFile                         // a function of a programFiles file reached by it
+	MethodTrace                        // the syscall under a call trace's faulting frame (vuln/attrib.Read)
+	MethodUAPI                         // a UAPI name the text writes (vuln/attrib.UAPI)
+	MethodSite                         // the bug site reached through the call graph (SiteAttributor)
+	MethodDispatch                     // the fixed file is an interface's dispatcher (vuln/attrib.Dispatch)
 )
 
-// ParseMethods reads "text", "text+function", "text+function+file" (any
-// '+'-joined subset of the three names, in any order).
+// methodNames are the methods in the order links are preferred.
+var methodNames = []struct {
+	bit  Methods
+	name string
+}{{MethodText, "text"}, {MethodTrace, "trace"}, {MethodUAPI, "uapi"}, {MethodSite, "site"},
+	{MethodDispatch, "dispatch"}, {MethodFunction, "function"}, {MethodFile, "file"}}
+
+// ParseMethods reads a '+'-joined set of method names in any order: text,
+// trace, uapi, site, dispatch, function, file ("text+trace+uapi+site").
 func ParseMethods(s string) (Methods, error) {
 	var m Methods
 	for _, part := range strings.Split(s, "+") {
-		switch strings.TrimSpace(part) {
-		case "text":
-			m |= MethodText
-		case "function":
-			m |= MethodFunction
-		case "file":
-			m |= MethodFile
-		default:
-			return 0, fmt.Errorf("attribution methods %q: unknown method %q (want text, function or file joined by +)", s, part)
+		found := false
+		for _, x := range methodNames {
+			if strings.TrimSpace(part) == x.name {
+				m |= x.bit
+				found = true
+			}
+		}
+		if !found {
+			return 0, fmt.Errorf("attribution methods %q: unknown method %q (want text, trace, uapi, site, dispatch, function or file joined by +)", s, part)
 		}
 	}
 	return m, nil
@@ -44,7 +55,7 @@ func (m Methods) String() string {
 	for _, x := range []struct {
 		bit  Methods
 		name string
-	}{{MethodText, "text"}, {MethodFunction, "function"}, {MethodFile, "file"}} {
+	}{{MethodText, "text"}, {MethodTrace, "trace"}, {MethodUAPI, "uapi"}, {MethodSite, "site"}, {MethodDispatch, "dispatch"}, {MethodFunction, "function"}, {MethodFile, "file"}} {
 		if m&x.bit != 0 {
 			parts = append(parts, x.name)
 		}

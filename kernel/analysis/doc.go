@@ -42,6 +42,20 @@
 // filesystem methods are where most driver, protocol and filesystem bugs
 // live, and no syscall statically reaches them.
 //
+// Since issue 9 the weight DB uses SiteAttributor instead: it combines the
+// text-level methods of vuln/attrib (trace, uapi, text, dispatch) with the
+// *site* method, which looks the bug sites of a record (the crash frame,
+// the fix subject's function, "the FUNC function") up in a ReachIndex —
+// for each function the syscalls that reach it, with depth and the
+// previous function of a shortest path — and links a site reached by at
+// most K syscalls within MaxDepth calls to the nearest of them, with the
+// path as evidence. The ReachIndex is built through the Graph's exported
+// API only, so the call graph of issue 8 (modules, indirect calls) feeds it
+// without changes here; CachedReachIndex keeps it in a cache directory,
+// keyed by the sha256 of the image and the file map, so that a DB build
+// does not analyse the image again. The figures of both are in
+// docs/attribution.md.
+//
 // data/debian-6.1.0-56-cloud-amd64.json holds the per-syscall figures of
 // Debian's linux-image-6.1.0-56-cloud-amd64-unsigned 6.1.192-2 with its
 // provenance (package, sha256 of the image, analysis version);

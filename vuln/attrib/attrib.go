@@ -16,6 +16,13 @@ const (
 	MethodText     Method = "text"
 	MethodFunction Method = "function"
 	MethodFile     Method = "file"
+	// MethodTrace: the syscall under the faulting frame of a call trace.
+	MethodTrace Method = "trace"
+	// MethodUAPI: a UAPI name (KEYCTL_READ, SIOCGIFCONF) the text writes.
+	MethodUAPI Method = "uapi"
+	// MethodSite: the bug site (the function the text says is wrong)
+	// reached through the kernel call graph.
+	MethodSite Method = "site"
 )
 
 // Link attributes a CVE to one syscall, with the evidence.
@@ -23,6 +30,9 @@ type Link struct {
 	Syscall  string
 	Method   Method
 	Evidence string // the matched text, e.g. "keyctl syscall", "fremovexattr()"
+	// Path is the call path from the syscall's entry to the bug, entry
+	// first, when the method has one (trace, site, file).
+	Path []string
 }
 
 // strength orders the forms of evidence: a link keeps its strongest one.
@@ -177,6 +187,20 @@ func (sc *scanner) token(a, b int) {
 			}
 		}
 	default:
+		// Fast exits for the prose words that make up most tokens: no
+		// bare name is shorter than four letters or capitalised but
+		// "IOCTL(s)".
+		if len(tok) < 4 || tok[0] >= 'A' && tok[0] <= 'Z' && tok[0] != 'I' {
+			return
+		}
+		if !member && theFunction(s, a, b) {
+			if c := classOf(tok); c == distinctive || c == bare {
+				if name, ok := resolve(sc.t, tok); ok {
+					sc.add(name, explicit, s[a-4:b+9])
+					return
+				}
+			}
+		}
 		if member || classOf(tok) != bare || inPath(s, a, b) {
 			return
 		}
@@ -203,6 +227,15 @@ func (sc *scanner) shorthand(a int) bool {
 	}
 	_, ok := resolve(sc.t, s[k:e])
 	return !ok
+}
+
+// theFunction reports "the NAME function", NVD's way of naming the kernel
+// function that implements a syscall ("The mq_notify function in the Linux
+// kernel …"); only distinctive names count, since "the read function" of a
+// driver is its .read method.
+func theFunction(s string, a, b int) bool {
+	return strings.HasPrefix(s[b:], " function") && a >= 4 && strings.EqualFold(s[a-4:a], "the ") &&
+		(b+9 == len(s) || !isIdent(s[b+9]))
 }
 
 // isMethod reports that a call is followed by a word that makes it a driver
@@ -356,6 +389,9 @@ func (sc *scanner) walkBack(kw, kwEnd int) {
 // "system-call", in any case, not as part of a path such as syscall.c.
 func isKeyword(s string, a, b int) bool {
 	tok := s[a:b]
+	if n := len(tok); n < 6 || n > 8 || tok[0]|0x20 != 's' {
+		return false
+	}
 	if !(strings.EqualFold(tok, "syscall") || strings.EqualFold(tok, "syscalls")) {
 		if !strings.EqualFold(tok, "system") || keywordEnd(s, a) < 0 {
 			return false
@@ -486,9 +522,15 @@ func tidy(e string) string {
 	return e
 }
 
-func isIdent(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || isLetter(c)
-}
+func isIdent(c byte) bool { return identByte[c] }
+
+// identByte marks the bytes of identifiers: letters, digits, '_'.
+var identByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c == '_' || c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z'
+	}
+	return t
+}()
 
 func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 

@@ -97,9 +97,9 @@ func TestTextRules(t *testing.T) {
 func TestTextEvidence(t *testing.T) {
 	text := "keyctl(KEYCTL_READ) then, later, the keyctl syscall; __x64_sys_waitid+0x1/0x2 and setsockopt"
 	want := []Link{
-		{"keyctl", MethodText, "keyctl syscall"}, // the explicit form beats the earlier call form
-		{"setsockopt", MethodText, "setsockopt"},
-		{"waitid", MethodText, "__x64_sys_waitid"},
+		{"keyctl", MethodText, "keyctl syscall", nil}, // the explicit form beats the earlier call form
+		{"setsockopt", MethodText, "setsockopt", nil},
+		{"waitid", MethodText, "__x64_sys_waitid", nil},
 	}
 	if got := Text(text, x86); !reflect.DeepEqual(got, want) {
 		t.Errorf("Text = %+v\nwant %+v", got, want)

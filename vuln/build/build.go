@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"sysweight/syscalls"
 	"sysweight/vuln"
@@ -24,6 +25,7 @@ import (
 	"sysweight/vuln/kernelcna"
 	"sysweight/vuln/kernelcves"
 	"sysweight/vuln/nvd"
+	"sysweight/vuln/syzbot"
 )
 
 // Input is one feed file or directory with its version.
@@ -41,13 +43,17 @@ type Inputs struct {
 	// Exploits is the per-syscall exploit table (package vuln/exploitdb);
 	// nil leaves the exploits metric out.
 	Exploits *exploitdb.Table
+	// Triggers is the per-syscall table of syzbot reproducers (package
+	// vuln/syzbot); nil leaves the triggers metric out.
+	Triggers *syzbot.Table
 	// Kernel holds per-syscall code metrics (complexity, reach, top
 	// functions) with the name of the kernel they come from; nil leaves
 	// them out.
 	Kernel *KernelMetrics
-	// Attribute links a CVE to syscalls; nil means the text method alone
-	// (attrib.Text). Methods names what it counts, for the metadata.
-	Attribute func(description string, programFiles []string) []attrib.Link
+	// Attribute links a CVE to syscalls; nil means the text, trace and uapi
+	// methods (attrib.Read). Methods names what it counts, for the
+	// metadata.
+	Attribute func(attrib.Input) []attrib.Link
 	Methods   []string
 	// Built is the build time recorded in the DB. Zero means the newest
 	// input date, which keeps builds from the same inputs byte-identical.
@@ -119,8 +125,11 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 	attribute := in.Attribute
 	methods := in.Methods
 	if attribute == nil {
-		attribute = func(desc string, _ []string) []attrib.Link { return attrib.Text(desc, t) }
-		methods = []string{string(attrib.MethodText)}
+		attribute = func(in attrib.Input) []attrib.Link {
+			f := attrib.Read(in, t)
+			return append(append(f.Text, f.Trace...), f.UAPI...)
+		}
+		methods = []string{string(attrib.MethodText), string(attrib.MethodTrace), string(attrib.MethodUAPI)}
 	}
 	cves := attributeAll(merged, attribute)
 	tm.Attribute = time.Since(start)
@@ -154,6 +163,18 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 		sources = append(sources, k.Source)
 		kernelNote = k.Kernel
 	}
+	var triggersNote string
+	if tb := in.Triggers; tb != nil {
+		metrics = append(metrics, "triggers")
+		for _, r := range tb.Syscalls {
+			x := extra[r.Name]
+			x.Triggers, x.TriggersTFIDF = float64(r.Bugs), r.TFIDF
+			extra[r.Name] = x
+		}
+		p := tb.Source
+		sources = append(sources, db.Source{Name: "syzbot", Origin: p.Repo + " " + p.Path, Version: p.Commit, Date: p.Date, Records: p.Files})
+		triggersNote = p.String()
+	}
 	built := in.Built
 	if built.IsZero() {
 		for _, s := range sources {
@@ -169,6 +190,7 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 		Sources:  sources,
 		Kernel:   kernelNote,
 		Exploits: exploitsNote,
+		Triggers: triggersNote,
 		Notes: []string{
 			"severity sums the CVSS v3.x base score of each CVE where a feed gives one, else v2; per syscall the DB records how many of each",
 			fmt.Sprintf("%d CVE records read, %d attributed to at least one syscall", len(merged), countLinked(cves)),
@@ -177,6 +199,35 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 	d, err := db.Assemble(t, cves, meta, extra, func() time.Time { return built })
 	tm.Assemble = time.Since(start)
 	return d, tm, err
+}
+
+// maxTitle bounds a CVE's title in the DB.
+const maxTitle = 200
+
+// Title is the first line of a record's description, or of its subject
+// when the description is empty; for a kernel CNA record, the line after
+// "In the Linux kernel, the following vulnerability has been resolved:",
+// which is the fix's subject. Cut at maxTitle bytes (on a rune boundary)
+// with "…".
+func Title(r vuln.Record) string {
+	t := attrib.Subject(r.Description)
+	if t == "" {
+		t = strings.TrimSpace(r.Description)
+		if i := strings.IndexByte(t, '\n'); i >= 0 {
+			t = strings.TrimSpace(t[:i])
+		}
+	}
+	if t == "" {
+		t = r.Subject
+	}
+	if len(t) > maxTitle {
+		cut := maxTitle
+		for cut > 0 && !utf8.RuneStart(t[cut]) {
+			cut--
+		}
+		t = strings.TrimRight(t[:cut], " ") + "…"
+	}
+	return t
 }
 
 func countLinked(cves []db.CVE) int {
@@ -190,7 +241,7 @@ func countLinked(cves []db.CVE) int {
 }
 
 // attributeAll runs the attribution over every record on all cores.
-func attributeAll(recs []vuln.Record, attribute func(string, []string) []attrib.Link) []db.CVE {
+func attributeAll(recs []vuln.Record, attribute func(attrib.Input) []attrib.Link) []db.CVE {
 	out := make([]db.CVE, len(recs))
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
@@ -204,8 +255,11 @@ func attributeAll(recs []vuln.Record, attribute func(string, []string) []attrib.
 				if best, ok := r.BestCVSS(); ok {
 					c.Score, c.CVSSVersion, c.Vector = best.Score, best.Version, best.Vector
 				}
-				for _, l := range attribute(r.Description, r.ProgramFiles) {
-					c.Links = append(c.Links, db.Link{Syscall: l.Syscall, Method: string(l.Method), Evidence: l.Evidence})
+				for _, l := range attribute(attrib.Input{Description: r.Description, Subject: r.Subject, ProgramFiles: r.ProgramFiles}) {
+					c.Links = append(c.Links, db.Link{Syscall: l.Syscall, Method: string(l.Method), Evidence: l.Evidence, Path: l.Path})
+				}
+				if len(c.Links) > 0 {
+					c.Title = Title(*r)
 				}
 				out[i] = c
 			}

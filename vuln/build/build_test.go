@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"sysweight/kernel/analysis"
 	"sysweight/syscalls"
+	"sysweight/vuln/db"
 	"sysweight/vuln/exploitdb"
+	"sysweight/vuln/syzbot"
 )
 
 // writeTree writes a small kernel CNA tree in the vulns repository layout.
@@ -80,7 +83,11 @@ func TestBuildDeterministic(t *testing.T) {
 }
 
 // The committed default DB is what `make weightdb` builds from the pinned
-// shared snapshots: the build is deterministic and the file is current.
+// shared snapshots, the committed exploit and trigger tables and the
+// kernel's call graph: the build is deterministic and the file is current.
+// The call graph comes from SYSWEIGHT_KERNEL_DIR (boot/vmlinuz-ABI and
+// filemap-ABI.txt.gz, written by DBG=1 scripts/kernel-metrics.sh) when the
+// DB's methods need it.
 func TestDefaultDBUpToDate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skipping the full build")
@@ -91,7 +98,38 @@ func TestDefaultDBUpToDate(t *testing.T) {
 	if _, err := os.Stat(cna); err != nil {
 		t.Skipf("%s is absent (a plain clone has no shared data): cannot rebuild the default DB", cna)
 	}
+	committed, err := db.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := analysis.ParseMethods(strings.Join(committed.Meta.Methods, "+"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x *analysis.ReachIndex
+	if m&(analysis.MethodSite|analysis.MethodFile) != 0 {
+		dir := os.Getenv("SYSWEIGHT_KERNEL_DIR")
+		const abi = "6.1.0-56-cloud-amd64"
+		img, fm := filepath.Join(dir, "boot", "vmlinuz-"+abi), filepath.Join(dir, "filemap-"+abi+".txt.gz")
+		if _, err := os.Stat(img); dir == "" || err != nil {
+			t.Skipf("the default DB's methods (%s) need the kernel's call graph: set SYSWEIGHT_KERNEL_DIR (DBG=1 scripts/kernel-metrics.sh fills it)", m)
+		}
+		if _, err := os.Stat(fm); err != nil {
+			t.Skipf("%s is absent: DBG=1 scripts/kernel-metrics.sh writes it", fm)
+		}
+		if x, _, err = analysis.CachedReachIndex(img, fm, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := analysis.NewSiteAttributor(x, analysis.SiteOptions{Methods: m})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tb, err := exploitdb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := syzbot.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,6 +137,9 @@ func TestDefaultDBUpToDate(t *testing.T) {
 		KernelCNA:  Input{Path: cna, Version: "d9dda40c8f21126303839427ebc8652167302488"},
 		KernelCVEs: Input{Path: kc, Version: "07180fb5"},
 		Exploits:   tb,
+		Triggers:   tr,
+		Attribute:  a.Links,
+		Methods:    committed.Meta.Methods,
 	}
 	rep, err := analysis.Default()
 	if err != nil {

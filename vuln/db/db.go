@@ -18,7 +18,10 @@ import (
 
 // SchemaVersion is the one place the weight DB's schema version is written.
 // Bump it when a field changes meaning; Decode refuses other versions.
-const SchemaVersion = 1
+//
+// Version 2 added the triggers metric (Syscall.Triggers, TriggersTFIDF,
+// Meta.Triggers), each CVE's title, and a call path on links.
+const SchemaVersion = 2
 
 // Errors returned by Decode.
 var (
@@ -46,6 +49,7 @@ type Meta struct {
 	Sources  []Source `json:"sources"`
 	Kernel   string   `json:"kernel,omitempty"`   // kernel image the complexity/reach metrics come from
 	Exploits string   `json:"exploits,omitempty"` // exploit corpus the exploits metric comes from
+	Triggers string   `json:"triggers,omitempty"` // reproducer corpus the triggers metric comes from
 	Notes    []string `json:"notes,omitempty"`
 	Checksum string   `json:"checksum"` // sha256 of the encoding with this field empty
 }
@@ -53,13 +57,19 @@ type Meta struct {
 // Link attributes a CVE to a syscall, with why.
 type Link struct {
 	Syscall  string `json:"syscall"`
-	Method   string `json:"method"`   // text, function, file
-	Evidence string `json:"evidence"` // the matched text, function path or file
+	Method   string `json:"method"`   // text, trace, uapi, site, function, file
+	Evidence string `json:"evidence"` // the matched text, bug site or file
+	// Path is the call path from the syscall's entry to the bug site, entry
+	// first, for the trace, site and file methods.
+	Path []string `json:"path,omitempty"`
 }
 
 // CVE is one attributed CVE.
 type CVE struct {
-	ID          string  `json:"id"`
+	ID string `json:"id"`
+	// Title is the first line of the description (for kernel CNA records,
+	// the fix's subject line), so that explanations read well.
+	Title       string  `json:"title,omitempty"`
 	Score       float64 `json:"score,omitempty"`
 	CVSSVersion string  `json:"cvss_version,omitempty"` // "3.1", "3.0", "2.0"; empty when unscored
 	Vector      string  `json:"vector,omitempty"`
@@ -87,10 +97,14 @@ type Syscall struct {
 	Exploits   float64  `json:"exploits,omitempty"`
 	ExploitIDs []string `json:"exploit_ids,omitempty"`
 	TFIDF      float64  `json:"exploits_tfidf,omitempty"`
-	Complexity float64  `json:"complexity,omitempty"`
-	Reach      float64  `json:"reach,omitempty"`
-	TopFuncs   []FuncCC `json:"top_functions,omitempty"`
-	CVEIDs     []string `json:"cve_ids,omitempty"`
+	// Triggers counts the distinct syzbot bugs whose reproducer's test body
+	// calls the syscall; TriggersTFIDF is its TF-IDF variant.
+	Triggers      float64  `json:"triggers,omitempty"`
+	TriggersTFIDF float64  `json:"triggers_tfidf,omitempty"`
+	Complexity    float64  `json:"complexity,omitempty"`
+	Reach         float64  `json:"reach,omitempty"`
+	TopFuncs      []FuncCC `json:"top_functions,omitempty"`
+	CVEIDs        []string `json:"cve_ids,omitempty"`
 }
 
 // DB is the weight database.
@@ -116,7 +130,8 @@ type Clock func() time.Time
 // Assemble fills per-syscall cves/severity from the attributed CVEs, orders
 // everything deterministically and seals the checksum. cves must already
 // carry their links; syscalls not linked by any CVE get zero counts. Fields
-// of extra (exploits, complexity, reach) are copied per syscall name.
+// of extra (exploits, triggers, complexity, reach) are copied per syscall
+// name.
 func Assemble(t *syscalls.Table, cves []CVE, meta Meta, extra map[string]Syscall, now Clock) (*DB, error) {
 	d := &DB{Schema: SchemaVersion, Meta: meta}
 	d.Meta.Arch = string(t.Arch)
@@ -127,6 +142,7 @@ func Assemble(t *syscalls.Table, cves []CVE, meta Meta, extra map[string]Syscall
 		r := Syscall{Name: s.Name, Nr: s.Nr}
 		if x, ok := extra[s.Name]; ok {
 			r.Exploits, r.ExploitIDs, r.TFIDF = x.Exploits, x.ExploitIDs, x.TFIDF
+			r.Triggers, r.TriggersTFIDF = x.Triggers, x.TriggersTFIDF
 			r.Complexity, r.Reach, r.TopFuncs = x.Complexity, x.Reach, x.TopFuncs
 		}
 		d.Syscalls = append(d.Syscalls, r)
@@ -379,6 +395,7 @@ func (d *DB) Raw() score.Raw {
 		raw.Values[s.Name] = map[score.Metric]float64{
 			score.CVEs: float64(s.CVEs), score.Severity: s.Severity,
 			score.Exploits: s.Exploits, score.Complexity: s.Complexity, score.Reach: s.Reach,
+			score.Triggers: s.Triggers,
 		}
 	}
 	return raw

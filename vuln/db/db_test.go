@@ -3,6 +3,7 @@ package db
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +82,7 @@ func TestDecodeRejects(t *testing.T) {
 		text string
 	}{
 		"tampered":  {strings.Replace(good, `"severity": 12.7`, `"severity": 99`, 1), ErrChecksum, "checksum mismatch"},
-		"schema":    {strings.Replace(good, `"schema": 1`, `"schema": 99`, 1), ErrSchema, "schema 99"},
+		"schema":    {strings.Replace(good, fmt.Sprintf(`"schema": %d`, SchemaVersion), `"schema": 99`, 1), ErrSchema, "schema 99"},
 		"truncated": {good[:len(good)/2], nil, "weight DB"},
 		"syntax":    {`{"schema": 1,,}`, nil, "byte 14"},
 	}

@@ -1,5 +1,5 @@
 // Package db owns the versioned weight database: per-syscall raw metrics
-// (cves, severity, exploits, complexity, reach) with the CVE links and
+// (cves, severity, exploits, complexity, reach, triggers) with the CVE links and
 // evidence behind them, metadata (schema version, build time, sources with
 // versions, checksum), deterministic encoding, verified decoding, and the
 // embedded default database.

@@ -49,6 +49,7 @@ func (f *File) Records() []vuln.Record {
 
 type entryJSON struct {
 	NVDText             string          `json:"nvd_text"`
+	CmtMsg              string          `json:"cmt_msg"`
 	CVSS2               json.RawMessage `json:"cvss2"`
 	CVSS3               json.RawMessage `json:"cvss3"`
 	CWE                 string          `json:"cwe"`
@@ -119,7 +120,7 @@ func parseEntry(id string, b json.RawMessage) (Entry, bool, error) {
 		return Entry{}, true, nil
 	}
 	e := Entry{
-		Record:              vuln.Record{ID: id, Description: j.NVDText, Feed: FeedName},
+		Record:              vuln.Record{ID: id, Description: j.NVDText, Subject: strings.TrimSpace(j.CmtMsg), Feed: FeedName},
 		CWE:                 j.CWE,
 		Fixes:               j.Fixes,
 		Breaks:              j.Breaks,

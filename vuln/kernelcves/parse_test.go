@@ -32,7 +32,7 @@ func TestParse(t *testing.T) {
 			}},
 			CWE: "Other", Fixes: "5555555555555555555555555555555555555555", Breaks: "4444444444444444444444444444444444444444"},
 		{Record: vuln.Record{ID: "CVE-2099-0999", Feed: FeedName}, AffectedVersions: "unk to unk"},
-		{Record: vuln.Record{ID: "CVE-2099-1000", Description: "Race condition in mm/fixture.c allows local users to gain privileges via the madvise() system call.", Feed: FeedName,
+		{Record: vuln.Record{ID: "CVE-2099-1000", Description: "Race condition in mm/fixture.c allows local users to gain privileges via the madvise() system call.", Subject: "mm: a hand-written fixture entry", Feed: FeedName,
 			CVSS: []vuln.CVSS{
 				{Version: "3.x", Score: 7.8, Vector: "AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H", Source: FeedName},
 				{Version: "2.0", Score: 7.2, Vector: "AV:L/AC:L/Au:N/C:C/I:C/A:C", Source: FeedName},

@@ -1,0 +1,428 @@
+package analysis
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"sysweight/syscalls"
+	"sysweight/vuln/attrib"
+)
+
+// DefaultMethods are the methods the weight DB counts by default: the
+// ones that passed the acceptance on the judged sample (see README).
+const DefaultMethods = MethodText | MethodTrace | MethodUAPI | MethodSite | MethodDispatch
+
+// SiteOptions tunes a SiteAttributor. The zero value is the default.
+type SiteOptions struct {
+	Methods Methods // 0 means DefaultMethods
+	// MaxSyscalls is K: a bug site reached by more syscalls is too general
+	// to name its trigger, and links only to the dispatchers among them
+	// (0: DefaultMaxSyscalls).
+	MaxSyscalls int
+	// Always counts the site and file methods even for a CVE the text,
+	// trace or uapi method attributes; by default they only fill in.
+	Always bool
+	// MaxDepth bounds the call path from a syscall to a bug site: longer
+	// paths in a static graph without indirect calls run through detours
+	// (epoll_ctl → … → device_add → bus_for_each_drv) rather than the way
+	// the bug is reached (0: DefaultMaxDepth; <0: no bound).
+	MaxDepth int
+	// Dispatchers lets a bug site reached by more than K syscalls link to
+	// the nearest dispatchers among them (Dispatchers) instead of to none.
+	Dispatchers bool
+	// ProseWithTrace keeps the text method's links for a CVE whose call
+	// trace names the syscall under the faulting frame; by default the
+	// trace decides and syscalls the prose mentions beside it (set-up,
+	// context) do not count.
+	ProseWithTrace bool
+}
+
+// DefaultMaxDepth is SiteOptions.MaxDepth's default.
+const DefaultMaxDepth = 8
+
+// SiteAttributor attributes CVEs to syscalls by every method: text, trace
+// and uapi read the text (vuln/attrib.Read); site and file follow the bug
+// site or the CNA's programFiles through a ReachIndex. It is read-only and
+// safe for concurrent use.
+type SiteAttributor struct {
+	x    *ReachIndex
+	t    *syscalls.Table
+	meth Methods
+	k    int
+	opt  SiteOptions
+	// maxDepth is MaxDepth resolved.
+	maxDepth int
+	files    map[string][]int // file → functions, when the index has files
+}
+
+// NewSiteAttributor prepares attribution over x; x may be nil when only
+// text methods are selected.
+func NewSiteAttributor(x *ReachIndex, opt SiteOptions) (*SiteAttributor, error) {
+	a := &SiteAttributor{x: x, t: syscalls.MustForArch(syscalls.X86_64), meth: opt.Methods, k: opt.MaxSyscalls, opt: opt}
+	if a.meth == 0 {
+		a.meth = DefaultMethods
+	}
+	if a.k <= 0 {
+		a.k = DefaultMaxSyscalls
+	}
+	switch {
+	case opt.MaxDepth == 0:
+		a.maxDepth = DefaultMaxDepth
+	case opt.MaxDepth < 0:
+		a.maxDepth = 1 << 30
+	default:
+		a.maxDepth = opt.MaxDepth
+	}
+	if a.meth&(MethodSite|MethodFile|MethodFunction) != 0 && x == nil {
+		return nil, ErrNoCallGraph
+	}
+	if a.meth&MethodFile != 0 {
+		if !x.HasFiles() {
+			return nil, ErrNoFileMap
+		}
+		a.files = map[string][]int{}
+		for f, fn := range x.Funcs {
+			if fn.File != "" {
+				a.files[fn.File] = append(a.files[fn.File], f)
+			}
+		}
+	}
+	return a, nil
+}
+
+// Methods are the methods that count.
+func (a *SiteAttributor) Methods() Methods { return a.meth }
+
+// Attribution is the result for one CVE.
+type Attribution struct {
+	// Links are the links that count, sorted by syscall, then by method in
+	// order of preference (text, trace, uapi, site, function, file).
+	Links []attrib.Link
+	// ByMethod holds every selected method's own links, before the
+	// fill-in rule; Dropped the trace syscalls left out as incidental.
+	ByMethod map[attrib.Method][]attrib.Link
+	Dropped  []attrib.Link
+}
+
+// Links returns the counted links of one CVE (for vuln/build).
+func (a *SiteAttributor) Links(in attrib.Input) []attrib.Link { return a.Attribute(in).Links }
+
+// Attribute runs the selected methods. The trace, uapi and text methods
+// are the direct evidence, the text method only when no call trace names
+// the syscall under the faulting frame (ProseWithTrace keeps it); the site
+// method counts only for a CVE they leave unattributed, the dispatch method
+// only when the site method finds nothing either, and the file method last
+// (unless Always).
+func (a *SiteAttributor) Attribute(in attrib.Input) Attribution {
+	fd := attrib.Read(in, a.t)
+	res := Attribution{ByMethod: map[attrib.Method][]attrib.Link{}, Dropped: fd.Dropped}
+	if a.meth&MethodText != 0 {
+		res.ByMethod[attrib.MethodText] = fd.Text
+	}
+	if a.meth&MethodTrace != 0 {
+		res.ByMethod[attrib.MethodTrace] = fd.Trace
+	}
+	if a.meth&MethodUAPI != 0 {
+		res.ByMethod[attrib.MethodUAPI] = fd.UAPI
+	}
+	var out []attrib.Link
+	take := func(m attrib.Method) {
+		out = append(out, res.ByMethod[m]...)
+	}
+	if len(res.ByMethod[attrib.MethodTrace]) == 0 || a.opt.ProseWithTrace || a.opt.Always {
+		take(attrib.MethodText)
+	}
+	take(attrib.MethodTrace)
+	take(attrib.MethodUAPI)
+	// The fill-in methods, each only when the ones before found nothing;
+	// their bug sites are read only then.
+	files := func() []string {
+		if len(in.ProgramFiles) > 0 {
+			return in.ProgramFiles
+		}
+		return siteFiles(nil, fd.Sites())
+	}
+	fill := []struct {
+		bit Methods
+		m   attrib.Method
+		run func() []attrib.Link
+	}{
+		{MethodSite, attrib.MethodSite, func() []attrib.Link {
+			return a.SiteLinks(fd.Sites(), files())
+		}},
+		{MethodDispatch, attrib.MethodDispatch, func() []attrib.Link {
+			return attrib.Dispatch(files())
+		}},
+		{MethodFile, attrib.MethodFile, func() []attrib.Link {
+			return a.FileLinks(files())
+		}},
+	}
+	for _, x := range fill {
+		if a.meth&x.bit == 0 || len(out) > 0 && !a.opt.Always {
+			continue
+		}
+		res.ByMethod[x.m] = x.run()
+		take(x.m)
+	}
+	order := map[attrib.Method]int{attrib.MethodText: 0, attrib.MethodTrace: 1, attrib.MethodUAPI: 2, attrib.MethodSite: 3,
+		attrib.MethodDispatch: 4, attrib.MethodFunction: 5, attrib.MethodFile: 6}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Syscall != out[j].Syscall {
+			return out[i].Syscall < out[j].Syscall
+		}
+		return order[out[i].Method] < order[out[j].Method]
+	})
+	res.Links = out
+	return res
+}
+
+// Dispatchers are syscalls that select kernel code by an argument (a
+// request number, a message type, an option, a command): when a bug site is
+// reached by more than K syscalls, the dispatchers among them are the ones
+// through which user space picks that code on purpose, and the others reach
+// it as a side effect. sendmsg stands for netlink's requests.
+var Dispatchers = map[string]bool{
+	"ioctl": true, "sendmsg": true, "setsockopt": true, "getsockopt": true, "bpf": true,
+	"keyctl": true, "prctl": true, "fcntl": true, "io_uring_enter": true, "io_uring_register": true,
+	"ptrace": true, "perf_event_open": true, "seccomp": true, "madvise": true, "futex": true,
+	"mount": true, "fsconfig": true, "quotactl": true, "add_key": true,
+}
+
+// siteFiles are the CNA's programFiles, or else the source files the text
+// names.
+func siteFiles(programFiles []string, sites []attrib.Site) []string {
+	if len(programFiles) > 0 {
+		return programFiles
+	}
+	var files []string
+	for _, s := range sites {
+		if s.Func == "" && s.File != "" {
+			files = append(files, s.File)
+		}
+	}
+	return files
+}
+
+// reached is one syscall's shortest way to a bug site.
+type reached struct {
+	syscall string
+	depth   int
+	f       int
+}
+
+// reachOf lists the syscalls that reach any function named name, each with
+// its shortest path, leaving out those whose path runs through exit,
+// task_work, module init, a kprobe or a kworker.
+func (a *SiteAttributor) reachOf(name string) []reached {
+	best := map[string]reached{}
+	for _, f := range a.x.byName[name] {
+		for _, r := range a.x.Reach(int(f)) {
+			if r.Incidental {
+				continue
+			}
+			s := a.x.SyscallName(r)
+			if b, ok := best[s]; ok && b.depth <= int(r.Depth) {
+				continue
+			}
+			best[s] = reached{s, int(r.Depth), int(f)}
+		}
+	}
+	out := make([]reached, 0, len(best))
+	for _, r := range best {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].depth != out[j].depth {
+			return out[i].depth < out[j].depth
+		}
+		return out[i].syscall < out[j].syscall
+	})
+	return out
+}
+
+// choose picks the syscalls a bug site is attributed to: when at most K
+// syscalls reach it within MaxDepth calls, the nearest (shortest path);
+// with Dispatchers, the nearest dispatchers among more; else none.
+func (a *SiteAttributor) choose(rs []reached) []reached {
+	if len(rs) == 0 || rs[0].depth > a.maxDepth {
+		return nil
+	}
+	pool := rs
+	if len(rs) > a.k {
+		if !a.opt.Dispatchers {
+			return nil
+		}
+		pool = nil
+		for _, r := range rs {
+			if Dispatchers[r.syscall] {
+				pool = append(pool, r)
+			}
+		}
+		if len(pool) == 0 {
+			return nil
+		}
+	}
+	d := pool[0].depth
+	var out []reached
+	for _, r := range pool {
+		if r.depth == d {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// SiteLinks is the site method: the bug sites of a description, strongest
+// role first (crash, subject, named, frame, fixes), are looked up in the
+// call graph; the first role whose sites reach any syscall decides. Each
+// crash, subject and named site links to the syscalls choose picks, with
+// the call path as evidence; of a call trace's frames only the innermost
+// that links counts. Which sites may link is siteCounts's rule. A site the call graph does not reach whose name is an
+// operations method ("packet_setsockopt") links to that method's syscall.
+func (a *SiteAttributor) SiteLinks(sites []attrib.Site, files []string) []attrib.Link {
+	var out []attrib.Link
+	have := map[string]bool{}
+	inFiles := map[string]bool{}
+	for _, f := range files {
+		inFiles[cleanPath(f)] = true
+	}
+	for i := 0; i < len(sites); {
+		role := sites[i].Role
+		j := i
+		for j < len(sites) && sites[j].Role == role {
+			j++
+		}
+		for _, s := range sites[i:j] {
+			if s.Func == "" || !a.siteCounts(s, inFiles) {
+				continue
+			}
+			n := len(out)
+			out = a.siteLinks(s, out, have)
+			if role == attrib.RoleFrame && len(out) > n {
+				break
+			}
+		}
+		if len(out) > 0 {
+			break
+		}
+		i = j
+	}
+	slices.SortFunc(out, func(x, y attrib.Link) int { return strings.Compare(x.Syscall, y.Syscall) })
+	return out
+}
+
+// siteCounts decides whether a site may link. With files (programFiles, or
+// files the text names) a subject, named, frame or Fixes site must be
+// defined in one of them: the fixed code is there ("fix a leak when
+// device_add() fails" fixes the caller of device_add). A crash site counts
+// wherever it is, and so does a named function the prose points at ("the
+// FUNC function", "FUNC() in FILE"). Without files, every site but a merely
+// mentioned function counts.
+func (a *SiteAttributor) siteCounts(s attrib.Site, files map[string]bool) bool {
+	if s.Role == attrib.RoleCrash || s.Role == attrib.RoleNamed && s.Phrase {
+		return true
+	}
+	if len(files) > 0 {
+		// A subject's function the kernel image does not hold (a
+		// module's, or inlined everywhere) cannot be placed in a file;
+		// the subject names the fixed function, so it counts.
+		return a.definedIn(s.Func, files) || s.Role == attrib.RoleSubject && !a.x.Known(s.Func)
+	}
+	return s.Role != attrib.RoleNamed
+}
+
+// definedIn reports a function defined in one of files.
+func (a *SiteAttributor) definedIn(fn string, files map[string]bool) bool {
+	if len(files) == 0 {
+		return false
+	}
+	for _, f := range a.x.byName[fn] {
+		if files[a.x.Funcs[f].File] {
+			return true
+		}
+	}
+	return false
+}
+
+// siteLinks appends one site's links.
+func (a *SiteAttributor) siteLinks(s attrib.Site, out []attrib.Link, have map[string]bool) []attrib.Link {
+	var rs []reached
+	if a.x.Known(s.Func) {
+		rs = a.reachOf(s.Func)
+	}
+	if len(rs) == 0 {
+		if sc, ok := attrib.OpsSyscall(s.Func); ok && !have[sc] {
+			if _, known := a.t.Number(sc); known {
+				have[sc] = true
+				out = append(out, attrib.Link{Syscall: sc, Method: attrib.MethodSite,
+					Evidence: s.Role.String() + " " + s.Func + ": the ." + strings.TrimPrefix(attrib.OpsSuffix(s.Func), "_") + " method of " + sc})
+			}
+		}
+		return out
+	}
+	for _, r := range a.choose(rs) {
+		if have[r.syscall] {
+			continue
+		}
+		have[r.syscall] = true
+		p := a.x.Path(r.syscall, r.f)
+		out = append(out, attrib.Link{Syscall: r.syscall, Method: attrib.MethodSite,
+			Evidence: s.Role.String() + " " + s.Func + ": " + evidencePath(r.syscall, p), Path: p})
+	}
+	return out
+}
+
+// FileLinks is the file method over the index: each function defined in
+// one of files (programFiles, or a file the text names) that at least one
+// and at most K syscalls reach links to its nearest syscalls; headers
+// (include/) are left out, their inline functions being everywhere.
+func (a *SiteAttributor) FileLinks(files []string) []attrib.Link {
+	if a.files == nil {
+		return nil
+	}
+	type via struct {
+		file  string
+		depth int
+		f     int
+	}
+	found := map[string]via{}
+	for _, file := range files {
+		file = cleanPath(file)
+		if strings.HasPrefix(file, "include/") || strings.HasSuffix(file, ".h") {
+			continue
+		}
+		for _, f := range a.files[file] {
+			n := a.x.Count(f)
+			if n == 0 || n > a.k || int(a.x.Reach(f)[0].Depth) > a.maxDepth {
+				continue
+			}
+			var rs []reached
+			for _, r := range a.x.Reach(f) {
+				if !r.Incidental {
+					rs = append(rs, reached{a.x.SyscallName(r), int(r.Depth), f})
+				}
+			}
+			if len(rs) == 0 {
+				continue
+			}
+			d := rs[0].depth
+			for _, r := range rs {
+				if r.depth != d {
+					break
+				}
+				if b, ok := found[r.syscall]; ok && b.depth <= r.depth {
+					continue
+				}
+				found[r.syscall] = via{file, r.depth, f}
+			}
+		}
+	}
+	out := make([]attrib.Link, 0, len(found))
+	for s, v := range found {
+		p := a.x.Path(s, v.f)
+		out = append(out, attrib.Link{Syscall: s, Method: attrib.MethodFile, Evidence: v.file + ": " + evidencePath(s, p), Path: p})
+	}
+	slices.SortFunc(out, func(x, y attrib.Link) int { return strings.Compare(x.Syscall, y.Syscall) })
+	return out
+}

@@ -1,0 +1,512 @@
+package analysis
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"sysweight/vuln/attrib"
+)
+
+// ReachIndexVersion names the layout of a ReachIndex; a cached index of
+// another version is rebuilt.
+const ReachIndexVersion = 4
+
+// ReachIndex is the part of a kernel call graph that bug-site attribution
+// needs, small enough to cache: for every function that at least one
+// syscall reaches (hubs are not indexed), which syscalls reach it, the
+// length of each one's shortest call path and the function before it on
+// that path. It is built through the Graph's exported API only (Syscalls,
+// Path, Lookup), so a richer graph (modules, resolved indirect calls)
+// gives a richer index without a change here. It is read-only after
+// NewReachIndex or LoadReachIndex and safe for concurrent use.
+type ReachIndex struct {
+	// Kernel identifies the image (sha256 of the analysed file) and
+	// Source says where the file names came from; both are the cache key.
+	Kernel   string
+	Source   string
+	Version  int
+	Syscalls []string    // indexed syscalls, in report order
+	Funcs    []IndexFunc // by the graph's function index
+	byName   map[string][]int32
+}
+
+// IndexFunc is one function of the index.
+type IndexFunc struct {
+	Name  string
+	File  string    // source file when a FileMap was given, else ""
+	Reach []Reacher // by depth, then syscall; empty for hubs and unreached functions
+}
+
+// Reacher is one syscall that reaches a function: Depth is the number of
+// calls from the syscall's entry, Parent the function before it on a
+// shortest path (−1 when the function is the entry). Incidental marks a
+// path that runs through exit, task_work, module init, a kprobe, a
+// tracepoint or an interrupt (vuln/attrib.Incidental): the syscall reaches
+// the function only as a side effect.
+type Reacher struct {
+	Syscall    uint16
+	Depth      uint16
+	Parent     int32
+	Incidental bool
+}
+
+// ErrNoFunctions means a Report was analysed without Options.Functions:
+// the index needs every function's name and file.
+var ErrNoFunctions = errors.New("report lists no functions (analyse with Options.Functions)")
+
+// NewReachIndex indexes r's call graph. r must come from Analyze with
+// Options.Functions (and SetFileMap for files).
+func NewReachIndex(r *Report) (*ReachIndex, error) {
+	g := r.Graph()
+	if g == nil {
+		return nil, ErrNoCallGraph
+	}
+	if len(r.Functions) == 0 {
+		return nil, ErrNoFunctions
+	}
+	x := &ReachIndex{Kernel: r.Kernel.SHA256, Version: ReachIndexVersion, Funcs: make([]IndexFunc, len(r.Functions))}
+	scIndex := map[string]uint16{}
+	type pending struct {
+		f      int
+		parent string
+	}
+	var todo [][]pending // per function, per Reach entry
+	todo = make([][]pending, len(r.Functions))
+	for f, fn := range r.Functions {
+		x.Funcs[f] = IndexFunc{Name: fn.Name, File: fn.File}
+		if fn.Hub {
+			continue
+		}
+		for _, s := range g.Syscalls(f) {
+			p := g.Path(s, f)
+			if len(p) == 0 {
+				continue
+			}
+			k, ok := scIndex[s]
+			if !ok {
+				k = uint16(len(x.Syscalls))
+				scIndex[s] = k
+				x.Syscalls = append(x.Syscalls, s)
+			}
+			parent := ""
+			if len(p) >= 2 {
+				parent = p[len(p)-2]
+			}
+			x.Funcs[f].Reach = append(x.Funcs[f].Reach, Reacher{Syscall: k, Depth: uint16(len(p) - 1), Parent: -1})
+			todo[f] = append(todo[f], pending{f, parent})
+		}
+	}
+	x.index()
+	// Resolve each path's previous function by name: of the functions of
+	// that name, the one the same syscall reaches one call nearer.
+	for f := range x.Funcs {
+		for i, pd := range todo[f] {
+			if pd.parent == "" {
+				continue
+			}
+			r := &x.Funcs[f].Reach[i]
+			for _, c := range g.Lookup(pd.parent) {
+				if x.Funcs[c].Name != pd.parent {
+					continue
+				}
+				if d, ok := x.depth(c, r.Syscall); ok && d+1 == r.Depth {
+					r.Parent = int32(c)
+					break
+				}
+			}
+		}
+	}
+	for f := range x.Funcs {
+		sortReach(x.Funcs[f].Reach)
+	}
+	x.markIncidental()
+	return x, nil
+}
+
+// markIncidental sets Reacher.Incidental, nearest functions first: a path
+// is incidental when its function is, or the path to its parent is. The
+// rule is asked once per function, and the pairs are visited by depth in
+// buckets.
+func (x *ReachIndex) markIncidental() {
+	inc := make([]bool, len(x.Funcs))
+	var byDepth [][][2]int32
+	for f, fn := range x.Funcs {
+		if len(fn.Reach) == 0 {
+			continue
+		}
+		inc[f] = attrib.Incidental(fn.Name) != ""
+		for i, r := range fn.Reach {
+			for int(r.Depth) >= len(byDepth) {
+				byDepth = append(byDepth, nil)
+			}
+			byDepth[r.Depth] = append(byDepth[r.Depth], [2]int32{int32(f), int32(i)})
+		}
+	}
+	for _, pairs := range byDepth {
+		for _, p := range pairs {
+			r := &x.Funcs[p[0]].Reach[p[1]]
+			r.Incidental = inc[p[0]]
+			if !r.Incidental && r.Parent >= 0 {
+				for _, q := range x.Funcs[r.Parent].Reach {
+					if q.Syscall == r.Syscall {
+						r.Incidental = q.Incidental
+						break
+					}
+				}
+			}
+		}
+	}
+}
+
+func sortReach(r []Reacher) {
+	sort.Slice(r, func(i, j int) bool {
+		if r[i].Depth != r[j].Depth {
+			return r[i].Depth < r[j].Depth
+		}
+		return r[i].Syscall < r[j].Syscall
+	})
+}
+
+func (x *ReachIndex) index() {
+	x.byName = make(map[string][]int32, len(x.Funcs))
+	for f, fn := range x.Funcs {
+		x.byName[fn.Name] = append(x.byName[fn.Name], int32(f))
+		if i := strings.IndexByte(fn.Name, '.'); i > 0 {
+			x.byName[fn.Name[:i]] = append(x.byName[fn.Name[:i]], int32(f))
+		}
+	}
+}
+
+func (x *ReachIndex) depth(f int, sc uint16) (uint16, bool) {
+	for _, r := range x.Funcs[f].Reach {
+		if r.Syscall == sc {
+			return r.Depth, true
+		}
+	}
+	return 0, false
+}
+
+// Lookup returns the functions named name (or name.suffix: foo.isra.0,
+// foo.cold), by index.
+func (x *ReachIndex) Lookup(name string) []int {
+	out := make([]int, 0, len(x.byName[name]))
+	for _, f := range x.byName[name] {
+		out = append(out, int(f))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Known reports whether name is a function of the kernel.
+func (x *ReachIndex) Known(name string) bool { return len(x.byName[name]) > 0 }
+
+// Reach returns the syscalls that reach function f, nearest first.
+func (x *ReachIndex) Reach(f int) []Reacher { return x.Funcs[f].Reach }
+
+// Count is how many syscalls reach function f.
+func (x *ReachIndex) Count(f int) int { return len(x.Funcs[f].Reach) }
+
+// SyscallName names a Reacher's syscall.
+func (x *ReachIndex) SyscallName(r Reacher) string { return x.Syscalls[r.Syscall] }
+
+// Path is the call path from the syscall's entry to function f, entry
+// first, or nil when the syscall does not reach f.
+func (x *ReachIndex) Path(syscall string, f int) []string {
+	k := slices.Index(x.Syscalls, syscall)
+	if k < 0 {
+		return nil
+	}
+	var rev []string
+	for cur, steps := f, 0; cur >= 0 && steps < 1<<12; steps++ {
+		var r *Reacher
+		for i := range x.Funcs[cur].Reach {
+			if x.Funcs[cur].Reach[i].Syscall == uint16(k) {
+				r = &x.Funcs[cur].Reach[i]
+				break
+			}
+		}
+		if r == nil {
+			return nil
+		}
+		rev = append(rev, x.Funcs[cur].Name)
+		if r.Depth == 0 {
+			break
+		}
+		cur = int(r.Parent)
+	}
+	slices.Reverse(rev)
+	return rev
+}
+
+// FuncsInFile lists the functions defined in a source file ("net/ipv4/tcp.c"),
+// by index; nil without file names.
+func (x *ReachIndex) FuncsInFile(file string) []int {
+	file = cleanPath(file)
+	var out []int
+	for f, fn := range x.Funcs {
+		if fn.File == file {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// HasFiles reports whether the index carries source files.
+func (x *ReachIndex) HasFiles() bool {
+	for _, fn := range x.Funcs {
+		if fn.File != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// reachMagic starts an encoded ReachIndex.
+const reachMagic = "sysweight reach index\n"
+
+// WriteTo writes the index in a compact binary form: the magic line, then
+// uvarint-prefixed strings and uvarints: version, kernel, source, the
+// syscalls, the source files, and per function its name, file and
+// reachers (syscall, depth, parent+1). Reacher.Incidental is not stored:
+// it follows vuln/attrib.Incidental's current rules and is marked again on
+// reading.
+func (x *ReachIndex) WriteTo(w io.Writer) (int64, error) {
+	cw := &countWriter{w: w}
+	bw := bufio.NewWriter(cw)
+	var buf [binary.MaxVarintLen64]byte
+	u := func(v uint64) { bw.Write(buf[:binary.PutUvarint(buf[:], v)]) }
+	str := func(s string) { u(uint64(len(s))); bw.WriteString(s) }
+	bw.WriteString(reachMagic)
+	u(uint64(x.Version))
+	str(x.Kernel)
+	str(x.Source)
+	u(uint64(len(x.Syscalls)))
+	for _, s := range x.Syscalls {
+		str(s)
+	}
+	files := map[string]int{"": 0}
+	fileList := []string{""}
+	for _, fn := range x.Funcs {
+		if _, ok := files[fn.File]; !ok {
+			files[fn.File] = len(fileList)
+			fileList = append(fileList, fn.File)
+		}
+	}
+	u(uint64(len(fileList)))
+	for _, f := range fileList {
+		str(f)
+	}
+	u(uint64(len(x.Funcs)))
+	for _, fn := range x.Funcs {
+		str(fn.Name)
+		u(uint64(files[fn.File]))
+		u(uint64(len(fn.Reach)))
+		for _, r := range fn.Reach {
+			u(uint64(r.Syscall))
+			u(uint64(r.Depth))
+			u(uint64(r.Parent + 1))
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return cw.n, err
+	}
+	return cw.n, nil
+}
+
+// ReadReachIndex reads what WriteTo wrote.
+func ReadReachIndex(r io.Reader) (*ReachIndex, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reach index: %w", err)
+	}
+	if !strings.HasPrefix(string(b[:min(len(b), len(reachMagic))]), reachMagic) {
+		return nil, fmt.Errorf("reach index: not a reach index (no magic line)")
+	}
+	d := decoder{b: b, off: len(reachMagic)}
+	x := &ReachIndex{Version: int(d.u())}
+	if x.Version != ReachIndexVersion {
+		return nil, fmt.Errorf("reach index: version %d, want %d", x.Version, ReachIndexVersion)
+	}
+	x.Kernel, x.Source = d.str(), d.str()
+	ns := d.count(1 << 12)
+	x.Syscalls = make([]string, ns)
+	for i := range x.Syscalls {
+		x.Syscalls[i] = d.str()
+	}
+	files := make([]string, d.count(1<<20))
+	for i := range files {
+		files[i] = d.str()
+	}
+	nf := d.count(1 << 24)
+	x.Funcs = make([]IndexFunc, nf)
+	var pool []Reacher
+	for i := range x.Funcs {
+		fn := &x.Funcs[i]
+		fn.Name = d.str()
+		if k := d.u(); k < uint64(len(files)) {
+			fn.File = files[k]
+		} else {
+			d.fail("file index out of range")
+		}
+		n := d.count(1 << 16)
+		if n == 0 {
+			continue
+		}
+		if len(pool) < n {
+			pool = make([]Reacher, max(n, 1<<14))
+		}
+		fn.Reach, pool = pool[:n:n], pool[n:]
+		for j := range fn.Reach {
+			sc, dep, par := d.u(), d.u(), d.u()
+			if sc >= uint64(ns) || par > uint64(nf) {
+				d.fail("reference out of range")
+			}
+			fn.Reach[j] = Reacher{Syscall: uint16(sc), Depth: uint16(dep), Parent: int32(par) - 1}
+		}
+		if d.err != nil {
+			break
+		}
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("reach index: %w", d.err)
+	}
+	x.index()
+	x.markIncidental()
+	return x, nil
+}
+
+type decoder struct {
+	b   []byte
+	off int
+	err error
+}
+
+func (d *decoder) fail(why string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("byte %d: %s", d.off, why)
+	}
+}
+
+func (d *decoder) u() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b[d.off:])
+	if n <= 0 {
+		d.fail("truncated")
+		return 0
+	}
+	d.off += n
+	return v
+}
+
+func (d *decoder) count(limit int) int {
+	n := d.u()
+	if n > uint64(limit) {
+		d.fail("count too large")
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) str() string {
+	n := d.u()
+	if d.err != nil || n > uint64(len(d.b)-d.off) {
+		d.fail("truncated string")
+		return ""
+	}
+	s := string(d.b[d.off : d.off+int(n)])
+	d.off += int(n)
+	return s
+}
+
+// CachedReachIndex returns the reach index of the kernel image at
+// imagePath with the file map at fileMapPath ("" for none), from cacheDir
+// when an index of the same image (by sha256), file map and version is
+// there, else by analysing the image and writing the index to cacheDir
+// (atomically). cacheDir "" analyses without caching. hit says which.
+func CachedReachIndex(imagePath, fileMapPath, cacheDir string) (x *ReachIndex, hit bool, err error) {
+	sum := hashFile(imagePath)
+	if sum.err != nil {
+		return nil, false, sum.err
+	}
+	source := ""
+	if fileMapPath != "" {
+		h := hashFile(fileMapPath)
+		if h.err != nil {
+			return nil, false, h.err
+		}
+		source = filepath.Base(fileMapPath) + " sha256:" + h.sum
+	}
+	name := ""
+	if cacheDir != "" {
+		key := sum.sum[:16]
+		if source != "" {
+			key += "-" + source[strings.LastIndexByte(source, ':')+1:][:16]
+		}
+		name = filepath.Join(cacheDir, fmt.Sprintf("reach-v%d-%s.bin", ReachIndexVersion, key))
+		if f, err := os.Open(name); err == nil {
+			x, err := ReadReachIndex(f)
+			f.Close()
+			if err == nil && x.Kernel == sum.sum && x.Source == source {
+				return x, true, nil
+			}
+		}
+	}
+	r, err := AnalyzeFile(imagePath, Options{Functions: true})
+	if err != nil {
+		return nil, false, err
+	}
+	if fileMapPath != "" {
+		m, err := LoadFileMap(fileMapPath)
+		if err != nil {
+			return nil, false, err
+		}
+		if n := r.SetFileMap(m); n == 0 {
+			return nil, false, fmt.Errorf("%s: no function of %s found in it (another kernel build?)", fileMapPath, imagePath)
+		}
+	}
+	x, err = NewReachIndex(r)
+	if err != nil {
+		return nil, false, err
+	}
+	x.Source = source
+	if name != "" {
+		if err := writeCache(name, x); err != nil {
+			return nil, false, fmt.Errorf("caching the reach index: %w", err)
+		}
+	}
+	return x, false, nil
+}
+
+func writeCache(name string, x *ReachIndex) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriter(tmp)
+	if _, err := x.WriteTo(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}

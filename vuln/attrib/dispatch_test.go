@@ -1,0 +1,36 @@
+package attrib
+
+import "testing"
+
+// Files and the interface that carries their requests, read from the
+// kernel tree's layout: nl80211.c holds the nl80211 genl ops; ip_tables.c
+// do_ipt_set_ctl; kernel/bpf/ the bpf(2) objects.
+func TestDispatch(t *testing.T) {
+	cases := []struct {
+		files []string
+		want  string
+	}{
+		{[]string{"net/wireless/nl80211.c"}, "sendmsg"},
+		{[]string{"net/netfilter/nft_set_pipapo.c", "include/net/netfilter/nf_tables.h"}, "sendmsg"},
+		{[]string{"net/ipv4/netfilter/ip_tables.c", "net/netfilter/x_tables.c"}, "setsockopt"},
+		{[]string{"kernel/bpf/verifier.c"}, "bpf"},
+		{[]string{"io_uring/rw.c"}, "io_uring_enter"},
+		{[]string{"net/sctp/sctp_diag.c"}, "sendmsg"},
+		{[]string{"drivers/nvme/target/configfs.c"}, "write"},
+		// A driver file is not an interface's; two interfaces disagree.
+		{[]string{"net/wireless/nl80211.c", "drivers/net/wireless/foo/main.c"}, ""},
+		{[]string{"kernel/bpf/syscall.c", "io_uring/rw.c"}, ""},
+		{[]string{"drivers/scsi/sd.c"}, ""},
+		{[]string{"include/linux/bpf.h"}, ""},
+		{[]string{"fs/ext4/foo_diag.c"}, ""}, // *_diag.c is net/'s only
+	}
+	for _, c := range cases {
+		got := Dispatch(c.files)
+		switch {
+		case c.want == "" && got != nil:
+			t.Errorf("%v: %v, want nothing", c.files, got)
+		case c.want != "" && (len(got) != 1 || got[0].Syscall != c.want || got[0].Method != MethodDispatch):
+			t.Errorf("%v: %v, want %s", c.files, got, c.want)
+		}
+	}
+}

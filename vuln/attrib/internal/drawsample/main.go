@@ -1,0 +1,389 @@
+// Command drawsample draws the random, stratified evaluation sample of CVEs
+// for issue 9 (vuln/attrib/testdata/SAMPLE2.md): judges verify the syscalls
+// of the drawn CVEs by hand, before any attribution method is tuned on them.
+//
+//	go run ./vuln/attrib/internal/drawsample -shared ../shared/data -out vuln/attrib/testdata/sample2-draw.json
+//
+// It reads the two CVE feeds of ../shared/data with the project's readers
+// (vuln/kernelcna, vuln/kernelcves), puts every record in one stratum (see
+// strata below), and draws 40 main and 10 holdout CVEs per stratum with a
+// fixed seed. The file it writes holds CVE ids, feeds, strata and sets only,
+// never feed text. The draw is deterministic: the same inputs give the same
+// bytes (TestDrawIsCommitted checks the committed file).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/ulikunitz/xz"
+
+	"sysweight/syscalls"
+	"sysweight/vuln"
+	"sysweight/vuln/attrib"
+	"sysweight/vuln/kernelcna"
+	"sysweight/vuln/kernelcves"
+)
+
+// The inputs, relative to the shared data directory, with the versions
+// ../shared/data/README.md gives for them.
+const (
+	cnaPath     = "kernel-cna/kernel-cna-cves-2026-08-21.tar.xz"
+	cnaCommit   = "d9dda40c8f21126303839427ebc8652167302488"
+	kcvesPath   = "kernel-cves/linux_kernel_cves-2023-01-27.json.xz"
+	kcvesCommit = "07180fb5"
+)
+
+const (
+	seed        = 20261204
+	mainSize    = 40
+	holdoutSize = 10
+)
+
+// stratum is one stratum of the draw, in order of precedence.
+type stratum struct {
+	name, rule string
+}
+
+var strata = []stratum{
+	{"trace", "the record's text (kernel-cna: the CNA description; linux_kernel_cves: nvd_text, or cmt_msg when nvd_text is empty) contains a kernel call trace: the string \"Call Trace:\" (case-sensitive), or at least two stack-frame tokens NAME+0xOFF/0xLEN (regexp " + frameRE.String() + ", occurrences counted, not distinct). Either feed."},
+	{"kernelcves", "linux_kernel_cves records (pre-2023 era) not in trace, whose id is not in the kernel-cna feed. Text is nvd_text, or cmt_msg when nvd_text is empty; records with both empty are skipped (not in any stratum)."},
+	{"cna-files", "kernel-cna records not in trace whose description gets no link from today's text method (attrib.Text, x86_64 table, of this commit) and which list at least one affected[].programFiles entry."},
+	{"cna", "the remaining kernel-cna records."},
+}
+
+var frameRE = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+`)
+
+// hasTrace reports whether text holds a kernel call trace (stratum trace).
+func hasTrace(text string) bool {
+	return strings.Contains(text, "Call Trace:") || len(frameRE.FindAllStringIndex(text, 2)) >= 2
+}
+
+// entry is one CVE of the population.
+type entry struct {
+	id, feed, stratum string
+}
+
+// Drawn is one CVE of the sample.
+type Drawn struct {
+	ID      string `json:"id"`
+	Feed    string `json:"feed"`
+	Stratum string `json:"stratum"`
+	Set     string `json:"set"` // "main" or "holdout"
+}
+
+// Sample is the file drawsample writes.
+type Sample struct {
+	About      string            `json:"about"`
+	Seed       uint64            `json:"seed"`
+	Shuffle    string            `json:"shuffle"`
+	Sources    map[string]string `json:"sources"`
+	Strata     map[string]string `json:"strata"`
+	Order      []string          `json:"strata_order"`
+	Notes      []string          `json:"notes"`
+	Population map[string]int    `json:"population"`
+	CVEs       []Drawn           `json:"cves"`
+
+	strataOf map[string]string // CVE id → stratum, for the whole population
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("drawsample", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	shared := fl.String("shared", "../shared/data", "shared data directory holding "+cnaPath+" and "+kcvesPath)
+	out := fl.String("out", "", "sample file to write (atomically)")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if *out == "" || fl.NArg() > 0 {
+		fmt.Fprintln(stderr, "drawsample: usage: drawsample -shared DIR -out FILE")
+		return 2
+	}
+	s, err := draw(*shared)
+	if err != nil {
+		fmt.Fprintln(stderr, "drawsample:", err)
+		return 2
+	}
+	b, err := encode(s)
+	if err != nil {
+		fmt.Fprintln(stderr, "drawsample:", err)
+		return 1
+	}
+	if err := writeFile(*out, b); err != nil {
+		fmt.Fprintln(stderr, "drawsample:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d CVEs\n", *out, len(s.CVEs))
+	for _, st := range strata {
+		fmt.Fprintf(stdout, "  %-10s population %5d\n", st.name, s.Population[st.name])
+	}
+	for _, n := range s.Notes {
+		fmt.Fprintln(stdout, "  note:", n)
+	}
+	return 0
+}
+
+// draw reads the feeds under shared and draws the sample.
+func draw(shared string) (*Sample, error) {
+	cnaFile := filepath.Join(shared, cnaPath)
+	kcFile := filepath.Join(shared, kcvesPath)
+	cnaSum, err := fileSHA256(cnaFile)
+	if err != nil {
+		return nil, err
+	}
+	kcSum, err := fileSHA256(kcFile)
+	if err != nil {
+		return nil, err
+	}
+	cna, err := readCNA(cnaFile)
+	if err != nil {
+		return nil, err
+	}
+	kc, cmt, err := readKernelCVEs(kcFile)
+	if err != nil {
+		return nil, err
+	}
+	pop, notes := classify(cna, kc, cmt, syscalls.MustForArch(syscalls.X86_64))
+
+	s := &Sample{
+		About: "Random, stratified sample of kernel CVEs for hand-verified judgements of their trigger syscalls " +
+			"(issue 9; see SAMPLE2.md). Drawn by vuln/attrib/internal/drawsample from the feeds below; " +
+			"holds ids, feeds, strata and sets only, no feed text. holdout entries are reserved for the final " +
+			"independent check and must not be used while building or tuning methods.",
+		Seed: seed,
+		Shuffle: fmt.Sprintf("per stratum: sort the ids with vuln.CompareID (year, then number), shuffle with "+
+			"rand.New(rand.NewPCG(%d, i)).Shuffle (math/rand/v2, Go 1.26), i the stratum's index in strata_order (0-based); "+
+			"the first %d are main, the next %d holdout", seed, mainSize, holdoutSize),
+		Sources: map[string]string{
+			kernelcna.FeedName:  fmt.Sprintf("%s (kernel CNA vulns repository commit %s, sha256 %s)", cnaPath, cnaCommit, cnaSum),
+			kernelcves.FeedName: fmt.Sprintf("%s (github.com/nluedtke/linux_kernel_cves commit %s, sha256 %s)", kcvesPath, kcvesCommit, kcSum),
+		},
+		Strata:     map[string]string{},
+		Notes:      notes,
+		Population: map[string]int{},
+		strataOf:   map[string]string{},
+	}
+	for _, e := range pop {
+		s.strataOf[e.id] = e.stratum
+	}
+	for i, st := range strata {
+		s.Strata[st.name] = st.rule
+		s.Order = append(s.Order, st.name)
+		var ids []string
+		feed := map[string]string{}
+		for _, e := range pop {
+			if e.stratum == st.name {
+				ids = append(ids, e.id)
+				feed[e.id] = e.feed
+			}
+		}
+		s.Population[st.name] = len(ids)
+		if len(ids) < mainSize+holdoutSize {
+			return nil, fmt.Errorf("stratum %s has %d CVEs, fewer than the %d to draw", st.name, len(ids), mainSize+holdoutSize)
+		}
+		slices.SortFunc(ids, vuln.CompareID)
+		r := rand.New(rand.NewPCG(seed, uint64(i)))
+		r.Shuffle(len(ids), func(a, b int) { ids[a], ids[b] = ids[b], ids[a] })
+		for k, id := range ids[:mainSize+holdoutSize] {
+			set := "main"
+			if k >= mainSize {
+				set = "holdout"
+			}
+			s.CVEs = append(s.CVEs, Drawn{ID: id, Feed: feed[id], Stratum: st.name, Set: set})
+		}
+	}
+	return s, nil
+}
+
+// classify puts every record in its stratum. A CVE in both feeds keeps the
+// kernel-cna record only.
+func classify(cna, kc []vuln.Record, cmt map[string]string, t *syscalls.Table) ([]entry, []string) {
+	var pop []entry
+	inCNA := map[string]bool{}
+	cnaFiles := map[string][]string{}
+	for _, r := range cna {
+		inCNA[r.ID] = true
+		cnaFiles[r.ID] = r.ProgramFiles
+		st := "cna"
+		switch {
+		case hasTrace(r.Description):
+			st = "trace"
+		case len(attrib.Text(r.Description, t)) == 0 && len(r.ProgramFiles) > 0:
+			st = "cna-files"
+		}
+		pop = append(pop, entry{r.ID, kernelcna.FeedName, st})
+	}
+	noFiles := 0
+	for _, e := range pop {
+		if e.stratum == "cna" && len(cnaFiles[e.id]) == 0 {
+			noFiles++
+		}
+	}
+	var both, empty, fromCmt []string
+	for _, r := range kc {
+		if inCNA[r.ID] {
+			both = append(both, r.ID)
+			continue
+		}
+		text := r.Description
+		if text == "" {
+			text = cmt[r.ID]
+			if text == "" {
+				empty = append(empty, r.ID)
+				continue
+			}
+			fromCmt = append(fromCmt, r.ID)
+		}
+		st := "kernelcves"
+		if hasTrace(text) {
+			st = "trace"
+		}
+		pop = append(pop, entry{r.ID, kernelcves.FeedName, st})
+	}
+	counts := map[string]int{}
+	for _, e := range pop {
+		counts[e.stratum]++
+	}
+	notes := []string{
+		fmt.Sprintf("%d kernel-cna records (published, not rejected), %d linux_kernel_cves records (not rejected)", len(cna), len(kc)),
+		fmt.Sprintf("%d CVE ids are in both feeds%s; a CVE in both keeps the kernel-cna record (newer, authoritative) and its linux_kernel_cves record is left out",
+			len(both), list(both)),
+		fmt.Sprintf("%d of the %d kernel-cna records in stratum cna list no programFiles; all the others are in it because the text method links them to a syscall",
+			noFiles, counts["cna"]),
+		fmt.Sprintf("%d linux_kernel_cves records have an empty nvd_text and use cmt_msg", len(fromCmt)),
+		fmt.Sprintf("%d linux_kernel_cves records have both nvd_text and cmt_msg empty and are skipped%s",
+			len(empty), list(empty)),
+	}
+	return pop, notes
+}
+
+func list(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(ids, " ") + ")"
+}
+
+func readCNA(path string) ([]vuln.Record, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("kernel CNA input: %w", err)
+	}
+	defer f.Close()
+	recs, _, err := kernelcna.ReadTarXZ(f)
+	if err != nil {
+		return nil, fmt.Errorf("kernel CNA %s: %w", path, err)
+	}
+	return recs, nil
+}
+
+// readKernelCVEs returns the records of linux_kernel_cves and, by CVE id,
+// the cmt_msg fields, which package kernelcves does not expose: the file is
+// read a second time for them.
+func readKernelCVEs(path string) ([]vuln.Record, map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("linux_kernel_cves input: %w", err)
+	}
+	kf, err := kernelcves.Parse(bytes.NewReader(b))
+	if err != nil {
+		return nil, nil, fmt.Errorf("linux_kernel_cves %s: %w", path, err)
+	}
+	xr, err := xz.NewReader(bufio.NewReader(bytes.NewReader(b)))
+	if err != nil {
+		return nil, nil, fmt.Errorf("linux_kernel_cves %s: want an xz file: %w", path, err)
+	}
+	var raw map[string]struct {
+		CmtMsg string `json:"cmt_msg"`
+	}
+	if err := json.NewDecoder(xr).Decode(&raw); err != nil {
+		return nil, nil, fmt.Errorf("linux_kernel_cves %s: reading cmt_msg: %w", path, err)
+	}
+	cmt := make(map[string]string, len(raw))
+	for id, e := range raw {
+		cmt[id] = e.CmtMsg
+	}
+	return kf.Records(), cmt, nil
+}
+
+// encode writes s as indented JSON, one CVE per line, in a fixed order.
+func encode(s *Sample) ([]byte, error) {
+	cves := s.CVEs
+	s.CVEs = nil
+	b, err := json.MarshalIndent(s, "", "  ")
+	s.CVEs = cves
+	if err != nil {
+		return nil, err
+	}
+	// Replace the empty list by one line per CVE, so that judges' diffs
+	// stay readable.
+	var buf bytes.Buffer
+	head, ok := bytes.CutSuffix(b, []byte("\"cves\": null\n}"))
+	if !ok {
+		return nil, fmt.Errorf("encoding the sample: unexpected layout")
+	}
+	buf.Write(head)
+	buf.WriteString("\"cves\": [\n")
+	for i, c := range cves {
+		line, err := json.Marshal(c)
+		if err != nil {
+			return nil, err
+		}
+		buf.WriteString("    ")
+		buf.Write(line)
+		if i < len(cves)-1 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('\n')
+	}
+	buf.WriteString("  ]\n}\n")
+	return buf.Bytes(), nil
+}
+
+func writeFile(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".drawsample-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("input: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("reading %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

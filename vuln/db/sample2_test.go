@@ -1,0 +1,217 @@
+package db
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// The judged evaluation sample of issue 9 (vuln/attrib/testdata/SAMPLE2.md):
+// 160 CVEs drawn at random in four strata before any method was tuned on
+// them, each judged by reading the record and the kernel source (want,
+// also, none, with reasons). The 40 holdout CVEs are not judged here.
+const sample2Dir = "../attrib/testdata"
+
+var sample2Strata = []string{"trace", "kernelcves", "cna-files", "cna"}
+
+// sample2Population is each stratum's size in the feeds (SAMPLE2.md).
+var sample2Population = map[string]float64{"trace": 4062, "kernelcves": 2254, "cna-files": 10026, "cna": 538}
+
+type judgement struct {
+	ID   string   `json:"id"`
+	Want []string `json:"want"`
+	Also []string `json:"also"`
+}
+
+type sample2CVE struct {
+	stratum string
+	judgement
+}
+
+func readSample2(t *testing.T) []sample2CVE {
+	t.Helper()
+	var draw struct {
+		CVEs []struct{ ID, Stratum, Set string } `json:"cves"`
+	}
+	b, err := os.ReadFile(filepath.Join(sample2Dir, "sample2-draw.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &draw); err != nil {
+		t.Fatal(err)
+	}
+	set, stratum := map[string]string{}, map[string]string{}
+	for _, c := range draw.CVEs {
+		set[c.ID], stratum[c.ID] = c.Set, c.Stratum
+	}
+	var out []sample2CVE
+	for _, s := range sample2Strata {
+		var f struct {
+			Stratum string      `json:"stratum"`
+			CVEs    []judgement `json:"cves"`
+		}
+		name := filepath.Join(sample2Dir, "sample2-judged-"+s+".json")
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &f); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, j := range f.CVEs {
+			// The protocol: only main CVEs are judged and used.
+			if set[j.ID] != "main" || stratum[j.ID] != s {
+				t.Fatalf("%s: %s is %q/%q in the draw, want main/%s", name, j.ID, set[j.ID], stratum[j.ID], s)
+			}
+			out = append(out, sample2CVE{s, j})
+		}
+	}
+	if len(out) != 160 {
+		t.Fatalf("%d judged CVEs, want 160 (40 main per stratum)", len(out))
+	}
+	return out
+}
+
+// prCount counts links (correct when the syscall is in want ∪ also) and
+// want pairs (found when linked).
+type prCount struct{ links, correct, want, found int }
+
+func (c *prCount) add(o prCount) {
+	c.links += o.links
+	c.correct += o.correct
+	c.want += o.want
+	c.found += o.found
+}
+
+func (c prCount) P() float64 {
+	if c.links == 0 {
+		return 1
+	}
+	return float64(c.correct) / float64(c.links)
+}
+
+func (c prCount) R() float64 {
+	if c.want == 0 {
+		return 1
+	}
+	return float64(c.found) / float64(c.want)
+}
+
+// scoreCVE scores one CVE's linked syscalls.
+func scoreCVE(j judgement, linked map[string]bool) prCount {
+	ok, want := map[string]bool{}, map[string]bool{}
+	for _, w := range j.Want {
+		ok[w], want[w] = true, true
+	}
+	for _, a := range j.Also {
+		ok[a] = true
+	}
+	c := prCount{want: len(want)}
+	for s := range linked {
+		c.links++
+		if ok[s] {
+			c.correct++
+		}
+		if want[s] {
+			c.found++
+		}
+	}
+	return c
+}
+
+// weighted scales each stratum's counts to its population: a ratio
+// estimate for the whole feed.
+func weighted(by map[string]prCount) (p, r float64) {
+	var c, l, f, w float64
+	for s, x := range by {
+		k := sample2Population[s] / 40
+		c += k * float64(x.correct)
+		l += k * float64(x.links)
+		f += k * float64(x.found)
+		w += k * float64(x.want)
+	}
+	return c / l, f / w
+}
+
+// TestDefaultDBOnSample2 scores the embedded DB's links on the judged
+// sample, by stratum and by method, and guards the figures measured when
+// the DB was built (docs/attribution.md). The acceptance of issue 9
+// (precision ≥ 0.90, recall ≥ 0.75) is not met on today's call graph; the
+// figures are logged for the report.
+func TestDefaultDBOnSample2(t *testing.T) {
+	d, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample := readSample2(t)
+	methods := map[string]bool{}
+	by := map[string]map[string]prCount{} // system → stratum → counts
+	for _, e := range sample {
+		c, _ := d.CVE(e.ID)
+		all := map[string]bool{}
+		perMethod := map[string]map[string]bool{}
+		for _, l := range c.Links {
+			all[l.Syscall] = true
+			if perMethod[l.Method] == nil {
+				perMethod[l.Method] = map[string]bool{}
+			}
+			perMethod[l.Method][l.Syscall] = true
+		}
+		for _, m := range d.Meta.Methods {
+			methods[m] = true
+		}
+		systems := map[string]map[string]bool{"DB": all}
+		for m := range methods {
+			systems["method "+m] = perMethod[m]
+		}
+		for name, linked := range systems {
+			if by[name] == nil {
+				by[name] = map[string]prCount{}
+			}
+			x := by[name][e.stratum]
+			x.add(scoreCVE(e.judgement, linked))
+			by[name][e.stratum] = x
+		}
+	}
+	var names []string
+	for n := range by {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	fmt.Fprintf(&b, "embedded DB (methods %v) on sample 2 (160 main CVEs):\n", d.Meta.Methods)
+	for _, n := range names {
+		var pooled prCount
+		for _, s := range sample2Strata {
+			x := by[n][s]
+			pooled.add(x)
+			fmt.Fprintf(&b, "  %-16s %-10s links %3d correct %3d P %.3f | want %3d found %3d R %.3f\n", n, s, x.links, x.correct, x.P(), x.want, x.found, x.R())
+		}
+		wp, wr := weighted(by[n])
+		fmt.Fprintf(&b, "  %-16s %-10s links %3d correct %3d P %.3f | want %3d found %3d R %.3f (weighted P %.3f R %.3f)\n",
+			n, "pooled", pooled.links, pooled.correct, pooled.P(), pooled.want, pooled.found, pooled.R(), wp, wr)
+	}
+	t.Log(b.String())
+	var pooled prCount
+	for _, s := range sample2Strata {
+		pooled.add(by["DB"][s])
+	}
+	// Floors a little under the figures measured at the DB's commit
+	// (pooled P 0.853, R 0.579): a change that loses them fails.
+	if pooled.P() < 0.84 || pooled.R() < 0.56 {
+		t.Errorf("default DB on sample 2: pooled precision %.3f, recall %.3f; measured 0.853 / 0.579 when it was built", pooled.P(), pooled.R())
+	}
+	if tr := by["method trace"]; tr != nil {
+		var c prCount
+		for _, x := range tr {
+			c.add(x)
+		}
+		if c.P() < 0.95 {
+			t.Errorf("trace method precision %.3f, want ≥ 0.95 (measured 1.000)", c.P())
+		}
+	}
+}
