@@ -13,7 +13,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -28,7 +27,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ulikunitz/xz"
+	"sysweight/internal/xz"
 
 	"sysweight/syscalls"
 	"sysweight/vuln"
@@ -305,7 +304,7 @@ func readKernelCVEs(path string) ([]vuln.Record, map[string]string, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("linux_kernel_cves %s: %w", path, err)
 	}
-	xr, err := xz.NewReader(bufio.NewReader(bytes.NewReader(b)))
+	xr, err := xz.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, nil, fmt.Errorf("linux_kernel_cves %s: want an xz file: %w", path, err)
 	}
