@@ -25,11 +25,12 @@ generate:
 	cd tools/gvisor-rules && go generate
 
 # The kernel whose call graph the site method follows: Debian's
-# 6.1.0-56 cloud image and the function→file map of its -dbg package, both
-# written by `DBG=1 scripts/kernel-metrics.sh` into KDIR.
+# 6.1.0-56 cloud kernel package (vmlinuz and modules) and the function→file
+# map of its -dbg package, both fetched by `DBG=1 scripts/kernel-metrics.sh`
+# into KDIR.
 KDIR     ?= $(HOME)/.cache/sysweight/kernel
 KABI     ?= 6.1.0-56-cloud-amd64
-KIMAGE   ?= $(KDIR)/boot/vmlinuz-$(KABI)
+KIMAGE   ?= $(KDIR)/linux-image-$(KABI)-unsigned_6.1.192-2_amd64.deb
 KFILEMAP ?= $(KDIR)/filemap-$(KABI).txt.gz
 METHODS  ?= default
 

@@ -19,4 +19,5 @@ me=fetch-kernel-deb
 # shellcheck source=lib-kernel-deb.sh
 . "$repo/scripts/lib-kernel-deb.sh"
 
-fetch "linux-image-${abi}-unsigned"
+deb=$(fetch "linux-image-${abi}-unsigned")
+extract "$deb" "boot/vmlinuz-${abi}"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # kernel-metrics.sh: derive the committed kernel metrics
 # (kernel/analysis/data/debian-ABI.json) from Debian's kernel package.
-# It downloads (once, into CACHE_DIR) linux-image-ABI-unsigned, whose
-# boot/vmlinuz-ABI is a stripped bzImage with the kernel's own kallsyms, runs
-# `sysweight kernel analyze` on it and writes the per-syscall figures with
-# their provenance (package name and version, sha256 of the image, analysis
-# version).
+# It downloads (once, into CACHE_DIR) linux-image-ABI-unsigned — a stripped
+# bzImage with the kernel's own kallsyms, and its modules — runs
+# `sysweight kernel analyze` on the package and writes the per-syscall
+# figures with their provenance (package name and version, sha256 of the
+# package, analysis version).
 #
 # With DBG=1 it also fetches linux-image-ABI-dbg (283 MB), analyses its
 # vmlinux (full .symtab) and checks that the per-syscall figures and the
@@ -42,7 +42,9 @@ go build -o "$bin/sysweight" ./cmd/sysweight
 out=kernel/analysis/data/debian-${abi}.json
 mkdir -p "$(dirname "$out")"
 start=$(date +%s%N)
-"$bin/sysweight" kernel analyze "$dir/boot/vmlinuz-${abi}" --package "$pkg $version" --out "$out" --syscalls keyctl,bpf,setsockopt
+# The whole kernel: the package's vmlinuz and its 1,121 modules, indirect
+# calls resolved.
+"$bin/sysweight" kernel analyze "$deb" --out "$out" --syscalls keyctl,bpf,setsockopt --timing
 echo "kernel-metrics: wrote $out in $(awk -v a="$start" -v b="$(date +%s%N)" 'BEGIN {printf "%.2f", (b-a)/1e9}') s"
 
 if [[ ${DBG:-0} == 1 ]]; then
@@ -50,12 +52,14 @@ if [[ ${DBG:-0} == 1 ]]; then
 	dbgdeb=$(fetch "$dbgpkg")
 	vmlinux=usr/lib/debug/boot/vmlinux-${abi}
 	extract "$dbgdeb" "$vmlinux"
-	"$bin/sysweight" kernel analyze "$dir/$vmlinux" --package "$pkg $version" --out "$bin/dbg.json" -o csv >/dev/null
-	# The image's identity (file, sha256, symbol source) differs by design;
+	# The image alone, from its kallsyms and from the -dbg .symtab: the
+	# image's identity (file, sha256, symbol source) differs by design;
 	# the figures must not.
-	if ! cmp -s <(jq -S '{summary, syscalls}' "$out") <(jq -S '{summary, syscalls}' "$bin/dbg.json"); then
+	"$bin/sysweight" kernel analyze "$dir/boot/vmlinuz-${abi}" --out "$bin/stripped.json" -o csv >/dev/null
+	"$bin/sysweight" kernel analyze "$dir/$vmlinux" --out "$bin/dbg.json" -o csv >/dev/null
+	if ! cmp -s <(jq -S '{summary, syscalls}' "$bin/stripped.json") <(jq -S '{summary, syscalls}' "$bin/dbg.json"); then
 		echo "kernel-metrics: the -dbg vmlinux gives other figures than the stripped image:" >&2
-		diff <(jq -S '{summary, syscalls}' "$out") <(jq -S '{summary, syscalls}' "$bin/dbg.json") | head -40 >&2
+		diff <(jq -S '{summary, syscalls}' "$bin/stripped.json") <(jq -S '{summary, syscalls}' "$bin/dbg.json") | head -40 >&2
 		exit 1
 	fi
 	echo "kernel-metrics: -dbg vmlinux (.symtab) and stripped vmlinuz (kallsyms) give identical figures"

@@ -191,18 +191,5 @@ func pathText(p []analysis.Step) string {
 // analyzeKernelInput analyses a Debian kernel package (its image and
 // modules), or an image with the modules of modulesDir when given.
 func analyzeKernelInput(path, modulesDir string, opt analysis.Options) (*analysis.Report, error) {
-	if analysis.IsDeb(path) {
-		if modulesDir != "" {
-			return nil, fmt.Errorf("--modules: %s is a package and brings its own modules", path)
-		}
-		return analysis.AnalyzeDeb(path, opt)
-	}
-	if modulesDir != "" {
-		mods, err := analysis.ReadModules(modulesDir)
-		if err != nil {
-			return nil, err
-		}
-		opt.Modules = mods
-	}
-	return analysis.AnalyzeFile(path, opt)
+	return analysis.AnalyzePath(path, modulesDir, opt)
 }

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -100,5 +102,61 @@ func TestKernelAnalyzeHelp(t *testing.T) {
 	code, stdout, _ := run(t, "kernel", "analyze", "--help")
 	if code != 0 || !strings.Contains(stdout, "sysweight kernel analyze /boot/vmlinuz-$(uname -r)") {
 		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+}
+
+// TestKernelModuleBadInput: the package and module inputs of kernel analyze
+// and kernel reach fail with one line naming the file, exit 2. The wrong
+// kernel is real: kernel/module's test module, built with gcc, carries the
+// vermagic of Debian's 6.1.0-56-cloud-amd64 (testdata/mod.c), and the
+// synthetic image is 6.1.0-test.
+func TestKernelModuleBadInput(t *testing.T) {
+	img := writeTemp(t, "vmlinux", analysistest.ELF())
+	deb, err := os.ReadFile(filepath.Join("..", "..", "kernel", "debpkg", "testdata", "happy", "hello-xz.deb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := writeTemp(t, "linux-image-truncated.deb", deb[:len(deb)*2/3])
+	noKernel := writeTemp(t, "hello.deb", deb)
+	notELF := t.TempDir()
+	if err := os.WriteFile(filepath.Join(notELF, "bad.ko"), []byte("this is not an ELF object\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	emptyDir := t.TempDir()
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{truncated}, truncated + ": "},
+		{[]string{noKernel}, noKernel + ": no kernel image (boot/vmlinuz-*) in the package"},
+		{[]string{img, "--modules", notELF}, filepath.Join(notELF, "bad.ko") + ": "},
+		{[]string{img, "--modules", emptyDir}, emptyDir + ": no kernel modules"},
+		{[]string{noKernel, "--modules", emptyDir}, "brings its own modules"},
+	}
+	if gcc, err := exec.LookPath("gcc"); err == nil {
+		other := t.TempDir()
+		src, _ := filepath.Abs(filepath.Join("..", "..", "kernel", "module", "testdata", "mod.c"))
+		ko := filepath.Join(other, "test-mod.ko")
+		if out, err := exec.Command(gcc, "-O2", "-c", "-fno-pic", "-mcmodel=kernel", "-mno-red-zone", "-fno-stack-protector", src, "-o", ko).CombinedOutput(); err != nil {
+			t.Fatalf("gcc: %v\n%s", err, out)
+		}
+		cases = append(cases, struct {
+			args []string
+			want string
+		}{[]string{img, "--modules", other}, ko + `: module built for another kernel: vermagic "6.1.0-56-cloud-amd64", the image is 6.1.0-test`})
+	} else {
+		t.Log("gcc absent: the wrong-kernel case is skipped (scripts/install-deps.sh installs gcc)")
+	}
+	for _, c := range cases {
+		for _, cmd := range [][]string{{"kernel", "analyze"}, {"kernel", "reach"}} {
+			args := append(append(slices.Clone(cmd), c.args...), "keyctl")
+			if cmd[1] == "analyze" {
+				args = append(slices.Clone(cmd), c.args...)
+			}
+			code, stdout, stderr := run(t, args...)
+			if code != 2 || stdout != "" || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "sysweight: ") {
+				t.Errorf("%v: exit %d, stderr %q, want one line with %q", args, code, stderr, c.want)
+			}
+		}
 	}
 }

@@ -1,5 +1,5 @@
 // Package kerneltest finds the real Debian kernel the heavier tests read,
-// in the cache that `make kernel-cache` fills (scripts/kernel-cache.sh):
+// in the cache that `make kernel-deb` fills (scripts/fetch-kernel-deb.sh):
 // $SYSWEIGHT_KERNEL_DIR, or ~/.cache/sysweight/kernel. Tests skip, naming
 // that target, when it is absent.
 package kerneltest
@@ -27,7 +27,7 @@ func Dir(t testing.TB) string {
 		dir = filepath.Join(home, ".cache", "sysweight", "kernel")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "boot", "vmlinuz-"+ABI)); err != nil {
-		t.Skipf("kernel image absent (%v): run make kernel-cache", err)
+		t.Skipf("kernel image absent (%v): run make kernel-deb", err)
 	}
 	return dir
 }
@@ -43,7 +43,7 @@ func Deb(t testing.TB) string {
 	dir := Dir(t)
 	m, _ := filepath.Glob(filepath.Join(dir, Package+"_*_amd64.deb"))
 	if len(m) == 0 {
-		t.Skipf("%s .deb absent from %s: run make kernel-cache", Package, dir)
+		t.Skipf("%s .deb absent from %s: run make kernel-deb", Package, dir)
 	}
 	return m[0]
 }
@@ -53,7 +53,7 @@ func Dbg(t testing.TB) string {
 	t.Helper()
 	p := filepath.Join(Dir(t), "usr", "lib", "debug", "boot", "vmlinux-"+ABI)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("-dbg vmlinux absent (%v): run make kernel-cache DBG=1", err)
+		t.Skipf("-dbg vmlinux absent (%v): run DBG=1 scripts/kernel-metrics.sh", err)
 	}
 	return p
 }

@@ -41,6 +41,26 @@ func IsDeb(path string) bool {
 	return string(b[:8]) == "!<arch>\n" && strings.HasPrefix(string(b[8:]), "debian-binary")
 }
 
+// AnalyzePath analyses what a user names: a Debian kernel package (its
+// image and modules), or an image with the modules under modulesDir ("":
+// none).
+func AnalyzePath(path, modulesDir string, opt Options) (*Report, error) {
+	if IsDeb(path) {
+		if modulesDir != "" {
+			return nil, fmt.Errorf("%s is a package and brings its own modules (drop --modules)", path)
+		}
+		return AnalyzeDeb(path, opt)
+	}
+	if modulesDir != "" {
+		mods, err := ReadModules(modulesDir)
+		if err != nil {
+			return nil, err
+		}
+		opt.Modules = append(opt.Modules, mods...)
+	}
+	return AnalyzeFile(path, opt)
+}
+
 // AnalyzeDeb analyses a Debian kernel package: its boot/vmlinuz-* and
 // every module under lib/modules/*/kernel. Kernel.File and SHA256 name the
 // package; Kernel.Package is its Package and Version fields.

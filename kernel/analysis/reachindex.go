@@ -428,8 +428,8 @@ func (d *decoder) str() string {
 	return s
 }
 
-// CachedReachIndex returns the reach index of the kernel image at
-// imagePath with the file map at fileMapPath ("" for none), from cacheDir
+// CachedReachIndex returns the reach index of the kernel at imagePath (an
+// image, or a Debian kernel package with its modules) with the file map at fileMapPath ("" for none), from cacheDir
 // when an index of the same image (by sha256), file map and version is
 // there, else by analysing the image and writing the index to cacheDir
 // (atomically). cacheDir "" analyses without caching. hit says which.
@@ -461,7 +461,7 @@ func CachedReachIndex(imagePath, fileMapPath, cacheDir string) (x *ReachIndex, h
 			}
 		}
 	}
-	r, err := AnalyzeFile(imagePath, Options{Functions: true})
+	r, err := AnalyzePath(imagePath, "", Options{Functions: true})
 	if err != nil {
 		return nil, false, err
 	}

@@ -1,0 +1,202 @@
+package analysis
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"sysweight/internal/kerneltest"
+	"sysweight/kernel/ftrace"
+)
+
+var (
+	debOnce sync.Once
+	debRep  *Report
+	debErr  error
+)
+
+// realDeb analyses the cached Debian kernel package (vmlinuz and its 1,121
+// modules, indirect calls resolved) once per test binary.
+func realDeb(t *testing.T) *Report {
+	t.Helper()
+	deb := kerneltest.Deb(t)
+	debOnce.Do(func() { debRep, debErr = AnalyzeDeb(deb, Options{}) })
+	if debErr != nil {
+		t.Fatal(debErr)
+	}
+	return debRep
+}
+
+// recallSplit is the split of the traced syscalls made before the reach
+// rules were tuned: a seeded shuffle (PCG 20261204, 8) of their sorted
+// names, the first half "dev" (looked at while tuning), the rest "test".
+func recallSplit(names []string) map[string]bool {
+	names = slices.Sorted(slices.Values(names))
+	rng := rand.New(rand.NewPCG(20261204, 8))
+	rng.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
+	dev := map[string]bool{}
+	for _, n := range names[:len(names)/2] {
+		dev[n] = true
+	}
+	return dev
+}
+
+// TestRealRecall checks the static reach of the whole package against the
+// dynamic footprints committed by kernel/ftrace (the same kernel booted
+// under QEMU with function_graph, `make kernel-footprints`): the share of
+// the non-hub functions each syscall executed that its static reach holds.
+// The footprints are an independent measurement (a trace, not the call
+// graph), and the syscalls were split before tuning; both halves are held
+// to the bar.
+func TestRealRecall(t *testing.T) {
+	r := realDeb(t)
+	fp, err := ftrace.DefaultFootprints()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := fp.Provenance.Kernel; !strings.Contains(r.Kernel.Banner, k.Release) || !strings.Contains(r.Kernel.Package, k.Version) {
+		t.Fatalf("footprints are of %s %s, the package is %s (%s)", k.Release, k.Version, r.Kernel.Package, r.Kernel.Banner)
+	}
+	rep, err := Recall(r, fp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev := recallSplit(fp.SyscallNames())
+	var part [2]struct{ n, hit, below int }
+	var below []SyscallRecall
+	for _, s := range rep.Syscalls {
+		i := 1
+		if dev[s.Name] {
+			i = 0
+		}
+		part[i].n += s.NonHub
+		part[i].hit += s.Reached
+		if s.Recall() < 0.9 {
+			part[i].below++
+			below = append(below, s)
+		}
+	}
+	for i, name := range []string{"dev", "test"} {
+		p := part[i]
+		t.Logf("%-4s recall %.3f (%d of %d non-hub executed functions); %d syscalls below 0.90", name, float64(p.hit)/float64(p.n), p.hit, p.n, p.below)
+		if float64(p.hit) < 0.9*float64(p.n) {
+			t.Errorf("%s: recall %.3f < 0.90", name, float64(p.hit)/float64(p.n))
+		}
+	}
+	all := float64(rep.Reached) / float64(rep.NonHub)
+	t.Logf("all  recall %.3f (%d of %d); with hubs counted in %.3f (%d of %d); %d syscalls traced",
+		all, rep.Reached, rep.NonHub, float64(rep.ReachedAll)/float64(rep.Executed), rep.ReachedAll, rep.Executed, len(rep.Syscalls))
+	sort.Slice(below, func(i, j int) bool {
+		if a, b := below[i].Recall(), below[j].Recall(); a != b {
+			return a < b
+		}
+		return below[i].Name < below[j].Name
+	})
+	var b strings.Builder
+	for _, s := range below {
+		fmt.Fprintf(&b, "  %-18s %3d/%-3d %.2f  missed %s\n", s.Name, s.Reached, s.NonHub, s.Recall(), strings.Join(s.Missed, ", "))
+	}
+	t.Logf("syscalls below 0.90:\n%s", b.String())
+	// The figures measured at commit time (Version 2): 17 syscalls below
+	// 0.90, most of them missing one or two functions reached through
+	// softirq or an interrupt during the syscall (net_rx_action,
+	// __napi_poll), a netfilter hook, or a seq_file ->show. A change that
+	// makes more of them fall below must say why.
+	if len(below) > 17 {
+		t.Errorf("%d syscalls below 0.90, was 17", len(below))
+	}
+	// Precision guard: the static reach must not swamp the footprint.
+	t.Logf("median non-hub footprint %d, median static reach %d", rep.MedianNonHub, rep.MedianReach)
+	if rep.MedianReach > 10*max(rep.MedianNonHub, 1) {
+		t.Errorf("median static reach %d > 10x the median footprint %d", rep.MedianReach, rep.MedianNonHub)
+	}
+}
+
+// TestRealReachBound: no syscall's reach (hubs left out) comes near a
+// quarter of the kernel's functions; the issue allows that only for
+// generic dispatchers (ioctl, read, write), and none needs it.
+func TestRealReachBound(t *testing.T) {
+	r := realDeb(t)
+	quarter := r.Summary.Functions / 4
+	top := slices.Clone(r.Syscalls)
+	sort.Slice(top, func(i, j int) bool { return top[i].Reach > top[j].Reach })
+	var b strings.Builder
+	for _, s := range top[:10] {
+		fmt.Fprintf(&b, " %s=%d", s.Name, s.Reach)
+	}
+	t.Logf("%d functions, %d hubs; largest reach:%s", r.Summary.Functions, r.Summary.Hubs, b.String())
+	for _, s := range r.Syscalls {
+		if s.Reach > quarter {
+			t.Errorf("%s reaches %d of %d functions", s.Name, s.Reach, r.Summary.Functions)
+		}
+	}
+	// Read from the package with `dpkg --contents` | grep -c '\.ko': 1,121
+	// modules in linux-image-6.1.0-56-cloud-amd64-unsigned 6.1.192-2.
+	if r.Summary.Modules != 1121 {
+		t.Errorf("%d modules loaded, want 1121", r.Summary.Modules)
+	}
+}
+
+// TestRealReachPaths: the paths the issue names (`kernel reach --to`: a
+// shortest path of the walk, hubs passed through), each through an indirect
+// hop whose resolution the test reads off the path, checked by hand
+// against Linux 6.1: tcp_setsockopt is tcp_prot.setsockopt, reached from
+// sock_common_setsockopt's sk->sk_prot->setsockopt; netlink_sendmsg is
+// netlink_ops.sendmsg (sock->ops->sendmsg); seq_read_iter is the
+// read_iter of proc and seq files; inet_create is inet_family_ops.create
+// (pf->create in __sock_create); nf_tables_newrule is the NFT_MSG_NEWRULE
+// callback of nf_tables_subsys, called by nfnetlink_rcv_batch (nc->call)
+// after netlink_unicast's nlk->netlink_rcv.
+func TestRealReachPaths(t *testing.T) {
+	r := realDeb(t)
+	g := r.Graph()
+	for _, c := range []struct {
+		syscall, fn, module string
+		via                 []string // functions the path must pass, in order
+	}{
+		{"setsockopt", "tcp_setsockopt", "", []string{"__sys_setsockopt"}},
+		{"sendmsg", "netlink_sendmsg", "", []string{"____sys_sendmsg"}},
+		{"read", "seq_read_iter", "", []string{"vfs_read"}},
+		{"socket", "inet_create", "", []string{"__sock_create"}},
+		{"sendmsg", "nf_tables_newrule", "nf_tables", []string{"netlink_sendmsg", "nfnetlink_rcv_batch"}},
+	} {
+		var f = -1
+		for _, x := range g.Lookup(c.fn) {
+			if g.Name(x) == c.fn && g.Module(x) == c.module {
+				f = x
+			}
+		}
+		if f < 0 {
+			t.Errorf("%s [%s] not in the graph", c.fn, c.module)
+			continue
+		}
+		steps := g.Walk(c.syscall).Path(f)
+		if steps == nil {
+			t.Errorf("%s does not reach %s", c.syscall, c.fn)
+			continue
+		}
+		var names []string
+		indirect := false
+		for _, s := range steps {
+			names = append(names, s.Func)
+			indirect = indirect || s.Via != ""
+		}
+		t.Logf("%s → %s: %v", c.syscall, c.fn, steps)
+		if !indirect {
+			t.Errorf("%s → %s: no indirect hop on the path %v", c.syscall, c.fn, names)
+		}
+		i := 0
+		for _, n := range names {
+			if i < len(c.via) && n == c.via[i] {
+				i++
+			}
+		}
+		if i < len(c.via) {
+			t.Errorf("%s → %s: path %v does not pass %v", c.syscall, c.fn, names, c.via)
+		}
+	}
+}
