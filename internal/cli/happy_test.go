@@ -126,8 +126,11 @@ func TestDBInfoJSON(t *testing.T) {
 // explain CVE-…: the links of two CVEs whose trigger is documented. NVD's
 // CVE-2016-8655 text names packet_setsockopt (net/packet/af_packet.c's
 // proto_ops .setsockopt) and CVE-2017-11176's "The mq_notify function".
-// Today's call graph has no indirect calls, so the path from setsockopt to
-// packet_set_ring is not in the DB yet (issue 8's graph adds it).
+// Its fix subject ("packet: fix race condition in packet_set_ring") names
+// the fixed function; Linux 6.1's packet_setsockopt calls packet_set_ring
+// for PACKET_RX_RING and PACKET_TX_RING, and __sys_setsockopt reaches
+// packet_setsockopt through sock->ops->setsockopt, so the evidence runs on
+// to packet_set_ring.
 func TestExplainCVE(t *testing.T) {
 	for _, c := range []struct{ id, syscall, method string }{
 		{"CVE-2016-8655", "setsockopt", "site"},
@@ -150,7 +153,7 @@ func TestExplainCVE(t *testing.T) {
 		}
 	}
 	code, out, _ := run(t, "explain", "cve-2016-8655")
-	if code != 0 || !strings.Contains(out, "setsockopt (site): named packet_setsockopt") {
+	if code != 0 || !strings.Contains(out, "setsockopt (site): named packet_setsockopt: setsockopt → __sys_setsockopt → packet_setsockopt → packet_set_ring\n") {
 		t.Errorf("text output: %d %q", code, out)
 	}
 	if code, _, errs := run(t, "explain", "CVE-1999-0001"); code != 2 || !strings.Contains(errs, "CVE-1999-0001") {

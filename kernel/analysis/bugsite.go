@@ -217,7 +217,13 @@ type reached struct {
 func (a *SiteAttributor) reachOf(name string) []reached {
 	best := map[string]reached{}
 	for _, f := range a.x.byName[name] {
-		for _, r := range a.x.Reach(int(f)) {
+		rs := a.x.Reach(int(f))
+		if a.opt.Dispatchers {
+			// A hub is reached by more than half the syscalls, so by
+			// more than K: only the dispatcher rule can use it.
+			rs = a.x.ReachAll(int(f))
+		}
+		for _, r := range rs {
 			if r.Incidental {
 				continue
 			}
@@ -304,12 +310,46 @@ func (a *SiteAttributor) SiteLinks(sites []attrib.Site, files []string) []attrib
 			}
 		}
 		if len(out) > 0 {
+			a.deepen(out, sites, inFiles)
 			break
 		}
 		i = j
 	}
 	slices.SortFunc(out, func(x, y attrib.Link) int { return strings.Compare(x.Syscall, y.Syscall) })
 	return out
+}
+
+// deepen carries a link's path on to another site of the CVE (strongest
+// role first) that did not link by itself (reached by more than K
+// syscalls: shared code) when the linked syscall reaches it through the
+// linked site within MaxDepth: CVE-2016-8655's fix subject names
+// packet_set_ring and its text "the packet_set_ring and packet_setsockopt
+// functions"; setsockopt links by packet_setsockopt, and its evidence
+// becomes the path on to packet_set_ring. The links stay the same.
+func (a *SiteAttributor) deepen(out []attrib.Link, sites []attrib.Site, inFiles map[string]bool) {
+	for i := range out {
+		l := &out[i]
+		if len(l.Path) == 0 {
+			continue
+		}
+		via := l.Path[len(l.Path)-1]
+		for _, s := range sites {
+			if s.Func == "" || s.Func == via || !a.x.Known(s.Func) || !a.siteCounts(s, inFiles) {
+				continue
+			}
+			for _, f := range a.x.byName[s.Func] {
+				p := a.x.Path(l.Syscall, int(f))
+				if len(p) > len(l.Path) && len(p)-1 <= a.maxDepth && slices.Equal(p[:len(l.Path)], l.Path) {
+					l.Evidence += " → " + strings.Join(p[len(l.Path):], " → ")
+					l.Path = p
+					break
+				}
+			}
+			if l.Path[len(l.Path)-1] != via {
+				break
+			}
+		}
+	}
 }
 
 // siteCounts decides whether a site may link. With files (programFiles, or

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"sysweight/kernel/analysis"
@@ -50,7 +51,23 @@ func TestReachIndex(t *testing.T) {
 	}
 	hub := x.Lookup("mutex_lock_hub")
 	if len(hub) != 1 || x.Count(hub[0]) != 0 {
-		t.Errorf("the hub is indexed: %v", hub)
+		t.Fatalf("the hub is indexed: %v", hub)
+	}
+	// The hub is not indexed, but the index's call graph answers for it:
+	// each of the 7 syscalls' entries calls it directly (analysistest.Funcs),
+	// so all 7 reach it at depth 1.
+	hubReach := func(x *analysis.ReachIndex) []string {
+		var out []string
+		for _, r := range x.ReachAll(hub[0]) {
+			out = append(out, x.SyscallName(r)+":"+string(rune('0'+r.Depth)))
+		}
+		return out
+	}
+	if got := hubReach(x); len(got) != 7 || strings.Count(strings.Join(got, " "), ":1") != 7 {
+		t.Errorf("reach of the hub %v, want 7 syscalls at depth 1", got)
+	}
+	if p := x.Path("read", hub[0]); !reflect.DeepEqual(p, []string{"__x64_sys_read", "mutex_lock_hub"}) {
+		t.Errorf("path to the hub %v", p)
 	}
 	// The encoding round-trips.
 	var b bytes.Buffer
@@ -61,7 +78,7 @@ func TestReachIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(x.Funcs, y.Funcs) || !reflect.DeepEqual(x.Syscalls, y.Syscalls) || y.Kernel != x.Kernel {
+	if !reflect.DeepEqual(x.Funcs, y.Funcs) || !reflect.DeepEqual(x.Syscalls, y.Syscalls) || y.Kernel != x.Kernel || !reflect.DeepEqual(hubReach(x), hubReach(y)) {
 		t.Error("decoded index differs")
 	}
 	for _, bad := range [][]byte{nil, []byte("not an index"), b.Bytes()[:b.Len()/2]} {

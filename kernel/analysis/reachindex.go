@@ -17,7 +17,7 @@ import (
 
 // ReachIndexVersion names the layout of a ReachIndex; a cached index of
 // another version is rebuilt.
-const ReachIndexVersion = 4
+const ReachIndexVersion = 5
 
 // ReachIndex is the part of a kernel call graph that bug-site attribution
 // needs, small enough to cache: for every function that at least one
@@ -36,6 +36,9 @@ type ReachIndex struct {
 	Syscalls []string    // indexed syscalls, in report order
 	Funcs    []IndexFunc // by the graph's function index
 	byName   map[string][]int32
+	// graph answers for the functions not indexed (hubs): nil in an
+	// index built by hand.
+	graph *callGraph
 }
 
 // IndexFunc is one function of the index.
@@ -104,6 +107,7 @@ func NewReachIndex(r *Report) (*ReachIndex, error) {
 			todo[f] = append(todo[f], pending{f, parent})
 		}
 	}
+	x.graph = newCallGraph(g, x, scIndex)
 	x.index()
 	// Resolve each path's previous function by name: of the functions of
 	// that name, the one the same syscall reaches one call nearer.
@@ -211,6 +215,17 @@ func (x *ReachIndex) Known(name string) bool { return len(x.byName[name]) > 0 }
 // Reach returns the syscalls that reach function f, nearest first.
 func (x *ReachIndex) Reach(f int) []Reacher { return x.Funcs[f].Reach }
 
+// ReachAll is Reach for an indexed function; for a hub (reached by more
+// than half the syscalls, so not indexed) it walks the call graph back
+// from f, passing hubs and not incidental functions, and returns the
+// syscalls that reach it, nearest first. nil without a graph.
+func (x *ReachIndex) ReachAll(f int) []Reacher {
+	if r := x.Funcs[f].Reach; len(r) > 0 || x.graph == nil {
+		return r
+	}
+	return x.graph.reach(x, int32(f))
+}
+
 // Count is how many syscalls reach function f.
 func (x *ReachIndex) Count(f int) int { return len(x.Funcs[f].Reach) }
 
@@ -234,7 +249,13 @@ func (x *ReachIndex) Path(syscall string, f int) []string {
 			}
 		}
 		if r == nil {
-			return nil
+			if cur != f || x.graph == nil {
+				return nil
+			}
+			for _, c := range x.graph.path(x, uint16(k), int32(f)) {
+				rev = append(rev, x.Funcs[c].Name)
+			}
+			return rev
 		}
 		rev = append(rev, x.Funcs[cur].Name)
 		if r.Depth == 0 {
@@ -315,6 +336,23 @@ func (x *ReachIndex) WriteTo(w io.Writer) (int64, error) {
 			u(uint64(r.Parent + 1))
 		}
 	}
+	// The call graph: each syscall's entry (+1, 0 for none), then each
+	// function's callees.
+	if x.graph == nil {
+		u(0)
+	} else {
+		u(1)
+		for s := range x.Syscalls {
+			u(uint64(x.graph.entry[s] + 1))
+		}
+		for f := range x.Funcs {
+			cs := x.graph.to[x.graph.off[f]:x.graph.off[f+1]]
+			u(uint64(len(cs)))
+			for _, c := range cs {
+				u(uint64(c))
+			}
+		}
+	}
 	if err := bw.Flush(); err != nil {
 		return cw.n, err
 	}
@@ -375,8 +413,34 @@ func ReadReachIndex(r io.Reader) (*ReachIndex, error) {
 			break
 		}
 	}
+	if d.u() == 1 {
+		cg := &callGraph{entry: make([]int32, ns), off: make([]int32, nf+1)}
+		for s := range cg.entry {
+			e := d.u()
+			if e > uint64(nf) {
+				d.fail("entry out of range")
+			}
+			cg.entry[s] = int32(e) - 1
+		}
+		for f := 0; f < nf && d.err == nil; f++ {
+			n := d.count(1 << 20)
+			for range n {
+				c := d.u()
+				if c >= uint64(nf) {
+					d.fail("callee out of range")
+					break
+				}
+				cg.to = append(cg.to, int32(c))
+			}
+			cg.off[f+1] = int32(len(cg.to))
+		}
+		x.graph = cg
+	}
 	if d.err != nil {
 		return nil, fmt.Errorf("reach index: %w", d.err)
+	}
+	if d.off != len(d.b) {
+		return nil, fmt.Errorf("reach index: byte %d: %d bytes after the end", d.off, len(d.b)-d.off)
 	}
 	x.index()
 	x.markIncidental()
