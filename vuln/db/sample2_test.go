@@ -13,7 +13,8 @@ import (
 // The judged evaluation sample of issue 9 (vuln/attrib/testdata/SAMPLE2.md):
 // 160 CVEs drawn at random in four strata before any method was tuned on
 // them, each judged by reading the record and the kernel source (want,
-// also, none, with reasons). The 40 holdout CVEs are not judged here.
+// also, none, with reasons). The 40 holdout CVEs, judged by the same
+// protocol, are scored once by TestDefaultDBOnHoldout.
 const sample2Dir = "../attrib/testdata"
 
 var sample2Strata = []string{"trace", "kernelcves", "cna-files", "cna"}
@@ -32,7 +33,12 @@ type sample2CVE struct {
 	judgement
 }
 
-func readSample2(t *testing.T) []sample2CVE {
+func readSample2(t *testing.T) []sample2CVE { return readSample2Set(t, "main") }
+
+// readSample2Set reads the judgements of one set of the draw: "main"
+// (sample2-judged-*.json, 40 per stratum) or "holdout"
+// (sample2-holdout-*.json, 10 per stratum).
+func readSample2Set(t *testing.T, which string) []sample2CVE {
 	t.Helper()
 	var draw struct {
 		CVEs []struct{ ID, Stratum, Set string } `json:"cves"`
@@ -54,7 +60,11 @@ func readSample2(t *testing.T) []sample2CVE {
 			Stratum string      `json:"stratum"`
 			CVEs    []judgement `json:"cves"`
 		}
-		name := filepath.Join(sample2Dir, "sample2-judged-"+s+".json")
+		prefix := "sample2-judged-"
+		if which == "holdout" {
+			prefix = "sample2-holdout-"
+		}
+		name := filepath.Join(sample2Dir, prefix+s+".json")
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -63,15 +73,14 @@ func readSample2(t *testing.T) []sample2CVE {
 			t.Fatalf("%s: %v", name, err)
 		}
 		for _, j := range f.CVEs {
-			// The protocol: only main CVEs are judged and used.
-			if set[j.ID] != "main" || stratum[j.ID] != s {
-				t.Fatalf("%s: %s is %q/%q in the draw, want main/%s", name, j.ID, set[j.ID], stratum[j.ID], s)
+			if set[j.ID] != which || stratum[j.ID] != s {
+				t.Fatalf("%s: %s is %q/%q in the draw, want %s/%s", name, j.ID, set[j.ID], stratum[j.ID], which, s)
 			}
 			out = append(out, sample2CVE{s, j})
 		}
 	}
-	if len(out) != 160 {
-		t.Fatalf("%d judged CVEs, want 160 (40 main per stratum)", len(out))
+	if n := map[string]int{"main": 160, "holdout": 40}[which]; len(out) != n {
+		t.Fatalf("%d judged %s CVEs, want %d", len(out), which, n)
 	}
 	return out
 }
@@ -201,9 +210,11 @@ func TestDefaultDBOnSample2(t *testing.T) {
 		pooled.add(by["DB"][s])
 	}
 	// Floors a little under the figures measured at the DB's commit
-	// (pooled P 0.853, R 0.579): a change that loses them fails.
+	// (pooled P 0.861, R 0.579 on the kernel package's graph; 0.853 /
+	// 0.579 on the vmlinuz-only graph before): a change that loses them
+	// fails.
 	if pooled.P() < 0.84 || pooled.R() < 0.56 {
-		t.Errorf("default DB on sample 2: pooled precision %.3f, recall %.3f; measured 0.853 / 0.579 when it was built", pooled.P(), pooled.R())
+		t.Errorf("default DB on sample 2: pooled precision %.3f, recall %.3f; measured 0.861 / 0.579 when it was built", pooled.P(), pooled.R())
 	}
 	if tr := by["method trace"]; tr != nil {
 		var c prCount
@@ -213,5 +224,42 @@ func TestDefaultDBOnSample2(t *testing.T) {
 		if c.P() < 0.95 {
 			t.Errorf("trace method precision %.3f, want ≥ 0.95 (measured 1.000)", c.P())
 		}
+	}
+}
+
+// TestDefaultDBOnHoldout scores the embedded DB on the holdout set of
+// sample 2: 40 CVEs (10 per stratum) drawn with the main set, judged by
+// the same protocol and kept from everyone who built or tuned the methods.
+// They were scored once, after the methods and the DB were final
+// (2026-12-04): pooled precision 0.870 (20 of 23 links), recall 0.526 (20 of
+// 38 wanted pairs); the DB before issue 9 had 0.833 / 0.395 on them. The
+// floors guard those figures; they are not targets to tune against.
+func TestDefaultDBOnHoldout(t *testing.T) {
+	d, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pooled prCount
+	var b strings.Builder
+	by := map[string]prCount{}
+	for _, e := range readSample2Set(t, "holdout") {
+		c, _ := d.CVE(e.ID)
+		linked := map[string]bool{}
+		for _, l := range c.Links {
+			linked[l.Syscall] = true
+		}
+		x := by[e.stratum]
+		x.add(scoreCVE(e.judgement, linked))
+		by[e.stratum] = x
+	}
+	for _, s := range sample2Strata {
+		x := by[s]
+		pooled.add(x)
+		fmt.Fprintf(&b, "  %-10s links %2d correct %2d P %.3f | want %2d found %2d R %.3f\n", s, x.links, x.correct, x.P(), x.want, x.found, x.R())
+	}
+	t.Logf("embedded DB on the holdout (40 CVEs):\n%s  pooled     links %2d correct %2d P %.3f | want %2d found %2d R %.3f",
+		b.String(), pooled.links, pooled.correct, pooled.P(), pooled.want, pooled.found, pooled.R())
+	if pooled.P() < 0.85 || pooled.R() < 0.50 {
+		t.Errorf("holdout: pooled precision %.3f, recall %.3f; measured 0.870 / 0.526", pooled.P(), pooled.R())
 	}
 }
