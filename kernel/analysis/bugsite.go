@@ -310,7 +310,7 @@ func (a *SiteAttributor) SiteLinks(sites []attrib.Site, files []string) []attrib
 			}
 		}
 		if len(out) > 0 {
-			a.deepen(out, sites, inFiles)
+			a.deepen(out, sites[:i], inFiles)
 			break
 		}
 		i = j
@@ -319,11 +319,12 @@ func (a *SiteAttributor) SiteLinks(sites []attrib.Site, files []string) []attrib
 	return out
 }
 
-// deepen carries a link's path on to another site of the CVE (strongest
-// role first) that did not link by itself (reached by more than K
-// syscalls: shared code) when the linked syscall reaches it through the
-// linked site within MaxDepth: CVE-2016-8655's fix subject names
-// packet_set_ring and its text "the packet_set_ring and packet_setsockopt
+// deepen carries a link's path on to a site of a stronger role (sites:
+// those before the role that linked, strongest first) that did not link by
+// itself (reached by more than K syscalls: shared code) when the linked
+// syscall reaches it through the linked site within MaxDepth:
+// CVE-2016-8655's fix subject names packet_set_ring, which every syscall
+// reaches, and its text "the packet_set_ring and packet_setsockopt
 // functions"; setsockopt links by packet_setsockopt, and its evidence
 // becomes the path on to packet_set_ring. The links stay the same.
 func (a *SiteAttributor) deepen(out []attrib.Link, sites []attrib.Site, inFiles map[string]bool) {
@@ -338,8 +339,8 @@ func (a *SiteAttributor) deepen(out []attrib.Link, sites []attrib.Site, inFiles 
 				continue
 			}
 			for _, f := range a.x.byName[s.Func] {
-				p := a.x.Path(l.Syscall, int(f))
-				if len(p) > len(l.Path) && len(p)-1 <= a.maxDepth && slices.Equal(p[:len(l.Path)], l.Path) {
+				p := a.x.Extend(l.Path, int(f), a.maxDepth)
+				if p != nil {
 					l.Evidence += " → " + strings.Join(p[len(l.Path):], " → ")
 					l.Path = p
 					break

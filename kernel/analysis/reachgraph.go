@@ -159,3 +159,38 @@ func (cg *callGraph) path(x *ReachIndex, s uint16, f int32) []int32 {
 	}
 	return nil
 }
+
+// hop is a shortest non-incidental call path from function from to
+// function to of at most max calls, from first, or nil.
+func (cg *callGraph) hop(x *ReachIndex, from, to int32, max int) []int32 {
+	cg.prepare(x)
+	if cg.blocked[to] {
+		return nil
+	}
+	parent := map[int32]int32{from: -1}
+	level := []int32{from}
+	for d := 0; d <= max && len(level) > 0; d++ {
+		var next []int32
+		for _, v := range level {
+			if v == to {
+				var rev []int32
+				for c := to; c >= 0; c = parent[c] {
+					rev = append(rev, c)
+				}
+				slices.Reverse(rev)
+				return rev
+			}
+			if d == max {
+				continue
+			}
+			for _, c := range cg.to[cg.off[v]:cg.off[v+1]] {
+				if _, ok := parent[c]; !ok && !cg.blocked[c] {
+					parent[c] = v
+					next = append(next, c)
+				}
+			}
+		}
+		level = next
+	}
+	return nil
+}

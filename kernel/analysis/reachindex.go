@@ -267,6 +267,33 @@ func (x *ReachIndex) Path(syscall string, f int) []string {
 	return rev
 }
 
+// Extend returns path (from a syscall's entry, as Path gives it) carried
+// on to function f by a shortest non-incidental call path from its last
+// function, when the whole stays within maxDepth calls; nil otherwise or
+// without a call graph.
+func (x *ReachIndex) Extend(path []string, f, maxDepth int) []string {
+	if x.graph == nil || len(path) == 0 {
+		return nil
+	}
+	budget := maxDepth - (len(path) - 1)
+	if budget <= 0 {
+		return nil
+	}
+	for _, from := range x.byName[path[len(path)-1]] {
+		if x.Funcs[from].Name != path[len(path)-1] {
+			continue
+		}
+		if h := x.graph.hop(x, from, int32(f), budget); len(h) > 1 {
+			out := slices.Clone(path)
+			for _, c := range h[1:] {
+				out = append(out, x.Funcs[c].Name)
+			}
+			return out
+		}
+	}
+	return nil
+}
+
 // FuncsInFile lists the functions defined in a source file ("net/ipv4/tcp.c"),
 // by index; nil without file names.
 func (x *ReachIndex) FuncsInFile(file string) []int {
