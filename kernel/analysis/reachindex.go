@@ -17,7 +17,7 @@ import (
 
 // ReachIndexVersion names the layout of a ReachIndex; a cached index of
 // another version is rebuilt.
-const ReachIndexVersion = 5
+const ReachIndexVersion = 6
 
 // ReachIndex is the part of a kernel call graph that bug-site attribution
 // needs, small enough to cache: for every function that at least one

@@ -24,9 +24,13 @@
 //   - Code: a forward data-flow pass over each function's basic blocks
 //     follows the struct type of every register and spilled stack slot:
 //     parameters from the function's BTF prototype, return values from
-//     the callee's, the per-CPU current task, loads through typed
-//     pointers (btf.FieldAt), globals whose initialised pointers or
-//     stores fix their type, and casts to structs that begin with the
+//     the callee's, the per-CPU current task, per-CPU variables addressed
+//     through a CPU's base (cpu_rq(cpu), this_cpu_ptr: the variable's
+//     offset plus __per_cpu_offset[cpu] or this_cpu_off), loads through
+//     typed pointers (btf.FieldAt), a pointer stepping through an array of
+//     its struct or through a global array (class++ over the scheduler
+//     classes, h++ over softirq_vec), globals whose initialised pointers
+//     or stores fix their type, and casts to structs that begin with the
 //     known one. A call through a value loaded from a function-pointer
 //     member is a call through that member's slot; stores of function
 //     addresses into typed members add them to the slot.
@@ -48,18 +52,23 @@
 // walks over wait-queue entries, list heads typed by what is linked into
 // them), a struct built on the stack and passed to a callee (typed by the
 // callee's parameter), and stores from one slot to another; a pointer whose
-// address the pass loses track of counts as escaped.
+// address the pass loses track of counts as escaped, and so do a member's
+// functions when code copies one of them into memory of no known type
+// (nf_hook_entries_grow fills kvmalloc'd entries from nf_hook_ops.hook,
+// which is how nf_hook_slow reaches every registered netfilter hook).
 //
 // Known imprecision, measured on Debian 6.1.0-56's package: the offset rule
 // (an unknown struct, members singled out by the arguments) and escaped
-// functions joined by prototype bridge unrelated code — a scheduler-class
-// call in __do_set_cpus_allowed resolves by offset to dev_pm_ops.restore,
-// and from there getpid statically reaches ext4 and TCP — so that 65% of
-// the package's functions are reached by more than half the syscalls.
-// Turning the offset rule off (Options.MaxUntypedSlots < 0) leaves 56,457
-// such functions and drops the recall against the dynamic footprints from
-// 0.92 to 0.82, so it stays on; kernel/analysis's hub rule keeps the
-// per-syscall metrics to syscall-specific code.
+// functions joined by prototype bridge unrelated code. finish_task_switch
+// is an .isra clone with no BTF prototype, so prev->sched_class->task_dead
+// resolves by offset to 14 members, dev_pm_ops.restore_noirq among them,
+// and from there getpid statically reaches ext4's write_iter (`kernel
+// reach PACKAGE getpid --to ext4_file_write_iter`); 66% of the package's
+// functions are reached by more than half the syscalls. Turning the
+// offset rule off (Options.MaxUntypedSlots < 0) left 56,457 such functions
+// in analysis Version 2 and dropped the recall against the dynamic
+// footprints from 0.92 to 0.82, so it stays on; kernel/analysis's hub rule
+// keeps the per-syscall metrics to syscall-specific code.
 //
 // It owns the resolution rules only: decoding is kernel/x86's, types
 // kernel/btf's, module linking kernel/module's, and what a syscall reaches

@@ -23,6 +23,7 @@ const (
 	vStack       // the address of the stack slot at off (entry-relative)
 	vHook        // a node of the LSM hook list of slot's hook (security_hook_heads)
 	vCont        // container_of: a struct holding a struct t at offset off
+	vPcpu        // the offset of a per-CPU variable of type t; plus a CPU's base, its address
 )
 
 type val struct {
@@ -96,10 +97,10 @@ func (st *state) stackClobber(off int32) {
 
 // meetInto merges st into t, the in-state of a block two paths reach, and
 // reports whether t changed.
-func meetInto(t *state, st *state) bool {
+func meetInto(t *state, st *state, size func(btf.TypeID) uint64) bool {
 	changed := false
 	for r := range t.r {
-		if m := meet(t.r[r], st.r[r]); m != t.r[r] {
+		if m := meet(t.r[r], st.r[r], size); m != t.r[r] {
 			t.r[r], changed = m, true
 		}
 	}
@@ -127,9 +128,27 @@ func (st *state) stackOff(m x86.Mem) (int32, bool) {
 }
 
 // meet is the value a register has on entry to a block two paths reach.
-func meet(a, b val) val {
+func meet(a, b val, size func(btf.TypeID) uint64) val {
 	if a == b {
 		return a
+	}
+	if a.k == vPtr && b.k == vPtr && a.t == b.t && a.off != b.off {
+		// a pointer stepping through an array of its struct
+		// (for_class_range(class, prev->sched_class, …): class++): an
+		// element of it
+		d := max(a.off, b.off) - min(a.off, b.off)
+		if n := int64(size(a.t)); n > 0 && d%n == 0 {
+			a.off = min(a.off, b.off)
+			return a
+		}
+	}
+	if a.k == vAddr && b.k == vAddr && (a.idx || b.idx) {
+		// a pointer stepping through a global array (h++ over
+		// softirq_vec in handle_softirqs): an element of it, index unknown
+		lo, hi := min(a.a, b.a), max(a.a, b.a)
+		if hi-lo < 1<<16 {
+			return val{k: vAddr, a: lo, idx: true}
+		}
 	}
 	return val{}
 }
@@ -192,6 +211,7 @@ func (r *resolver) flowAll() {
 		gs = append(gs, w.gstores...)
 		r.flows = append(r.flows, w.flows...)
 		r.pflows = append(r.pflows, w.pflows...)
+		r.escSlots = append(r.escSlots, w.escSlots...)
 		r.gfns = append(r.gfns, w.gfns...)
 		r.statics = append(r.statics, w.statics...)
 		for k, s := range w.cb {
@@ -204,7 +224,7 @@ func (r *resolver) flowAll() {
 				r.cb[k] = s
 			}
 		}
-		w.pass1, w.cb, w.gstores, w.flows, w.pflows, w.gfns, w.statics = false, nil, nil, nil, nil, nil, nil
+		w.pass1, w.cb, w.gstores, w.flows, w.pflows, w.escSlots, w.gfns, w.statics = false, nil, nil, nil, nil, nil, nil, nil
 	}
 	r.globalTypes(gs)
 	r.gfnObj = map[int]bool{}
@@ -258,10 +278,11 @@ type flowWorker struct {
 	// flows are slot-to-slot copies of function pointers (from, to),
 	// pflows parameter-to-slot ones, gfns function pointers stored into
 	// globals
-	flows   [][2]int32
-	pflows  []pflow
-	gfns    []gfn
-	statics []gfn // static_call_update: addr is the trampoline function
+	flows    [][2]int32
+	pflows   []pflow
+	escSlots []int32
+	gfns     []gfn
+	statics  []gfn // static_call_update: addr is the trampoline function
 	// made are the function addresses this function's code materialises,
 	// used those a store, call or callback argument accounts for
 	made, used []int32
@@ -530,7 +551,7 @@ func (w *flowWorker) solve() {
 			if !t.seen {
 				w.in[blk.succ[s]], t.seen, changed = st, true, true
 			} else {
-				changed = meetInto(&w.in[blk.succ[s]], &st)
+				changed = meetInto(&w.in[blk.succ[s]], &st, w.sp.Size)
 			}
 			if changed && !inWork[blk.succ[s]] {
 				inWork[blk.succ[s]] = true
@@ -934,6 +955,30 @@ func (w *flowWorker) fromTypeIn(sp *btf.Spec, t btf.TypeID) val {
 	return val{}
 }
 
+// percpu is the value of the constant c when it is the offset of a
+// per-CPU variable of struct type (runqueues). Offsets below 4 KiB are
+// left out: they are as often small constants and member offsets.
+func (w *flowWorker) percpu(c int64) val {
+	if c < 1<<12 || c >= 1<<31 {
+		return val{}
+	}
+	if _, t, ok := w.r.k.BTF.PercpuVar(uint32(c)); ok {
+		if u := w.r.k.BTF.Skip(t); w.r.k.BTF.Kind(u) == btf.KindStruct {
+			return val{k: vPcpu, t: u}
+		}
+	}
+	return val{}
+}
+
+// percpuAt is a per-CPU variable's offset v plus a CPU's base: a pointer
+// to the variable (in the kernel's BTF, which module BTF extends).
+func (w *flowWorker) percpuAt(v val) val {
+	if v.k != vPcpu {
+		return val{}
+	}
+	return val{k: vPtr, t: v.t}
+}
+
 // lea is the address m computes.
 func (w *flowWorker) lea(st *state, m x86.Mem, insnAddr uint64) val {
 	switch {
@@ -1128,6 +1173,14 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		if rec && st.r[op.Dst].k == vFunc {
 			w.made = append(w.made, int32(st.r[op.Dst].a))
 		}
+		if st.r[op.Dst].k == vUnk {
+			st.r[op.Dst] = w.percpu(op.Imm)
+		}
+	case x86.OpAddMem:
+		// per_cpu_ptr(&var, cpu), this_cpu_ptr(&var): the variable's
+		// offset plus a CPU's base, __per_cpu_offset[cpu] or
+		// %gs:this_cpu_off (cpu_rq(cpu), this_rq())
+		st.r[op.Dst] = w.percpuAt(st.r[op.Dst])
 	case x86.OpAddImm:
 		if op.Dst == x86.RSP {
 			st.rsp += int32(op.Imm)
@@ -1153,6 +1206,10 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		// pointer plus an index (array element): the pointer's type stays
 		d, s := st.r[op.Dst], st.r[op.Src]
 		switch {
+		case d.k == vPcpu && s.k != vPtr:
+			st.r[op.Dst] = w.percpuAt(d)
+		case s.k == vPcpu && d.k != vPtr:
+			st.r[op.Dst] = w.percpuAt(s)
 		case d.k == vPtr && s.k != vPtr:
 		case d.k != vPtr && d.k != vAddr && s.k == vPtr:
 			st.r[op.Dst] = s
@@ -1229,7 +1286,10 @@ func (w *flowWorker) storeTo(st *state, m x86.Mem, v val, insnAddr uint64, rec b
 		return
 	}
 	slot, outer := int32(-1), int32(-1)
-	if m.Seg == 0 && m.Base != x86.NoReg && m.Base != x86.RIP && m.Index == x86.NoReg {
+	if m.Seg == 0 && m.Base != x86.NoReg && m.Base != x86.RIP {
+		// an index register steps through an array member whose element
+		// holds the slot at the same offset, as loads read it
+		// (new->hooks[n].hook = reg->hook)
 		if b := st.r[m.Base]; b.k == vPtr && b.off+m.Disp >= 0 {
 			slot, outer = w.memberSlot(w.sp, b.t, uint32(b.off+m.Disp), v)
 		}
@@ -1248,6 +1308,12 @@ func (w *flowWorker) storeTo(st *state, m x86.Mem, v val, insnAddr uint64, rec b
 		}
 		if a != 0 && w.r.inData(a) && w.pass1 {
 			w.gfns = append(w.gfns, gfn{a, v, int32(w.fn)})
+		}
+		if a == 0 && v.k == vFnPtr && v.slot >= 0 && w.pass1 && (m.Base == x86.NoReg || st.r[m.Base].k != vStack) {
+			// a member's function pointer copied into memory of no known
+			// type (an allocation typed only by its use: nf_hook_entries
+			// from kvmalloc): the member's functions escape
+			w.escSlots = append(w.escSlots, v.slot)
 		}
 	}
 	w.record(v, slot, outer, stores)

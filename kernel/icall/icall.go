@@ -188,6 +188,7 @@ type resolver struct {
 	cb               map[cbKey]*cbSrc  // callback parameters: what direct callers pass
 	flows            [][2]int32        // function pointers copied from one slot to another
 	pflows           []pflow           // callback parameters stored into slots
+	escSlots         []int32           // slots whose function pointers code stores untyped
 	gfns             []gfn             // function pointers stored into globals
 	gfnObj           map[int]bool      // data objects that gfns store into
 	statics          []gfn             // static_call_update calls: trampoline, new target

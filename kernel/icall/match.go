@@ -53,6 +53,14 @@ func (r *resolver) resolve() *Result {
 			}
 		}
 	}
+	for _, id := range r.escSlots {
+		for _, f := range r.dataTargets[id] {
+			escaped[f] = true
+		}
+		for _, f := range codeSlot[id] {
+			escaped[f] = true
+		}
+	}
 	bySig := map[string][]int32{}
 	escBySig := map[string][]int32{}
 	for f := range n {

@@ -46,6 +46,7 @@ const (
 	OpAddImm                  // Dst ← Dst + Imm (64-bit; sub is a negative Imm)
 	OpZero                    // Dst ← 0 (xor/sub of a register with itself)
 	OpAddReg                  // Dst ← Dst + Src (64-bit registers)
+	OpAddMem                  // Dst ← Dst + [Mem] (64-bit)
 )
 
 // Mem is a memory operand: [Seg: Base + Index*Scale + Disp]. For a
@@ -288,6 +289,8 @@ opcode:
 				op.Class, op.Dst = OpZero, reg
 			case !mem && alu == 0 && c == 0x03 && w:
 				op.Class, op.Dst, op.Src = OpAddReg, reg, rm
+			case mem && c == 0x03 && w:
+				op.Class, op.Dst = OpAddMem, reg
 			}
 		}
 	case c < 0x40: // al/eax, imm forms

@@ -91,3 +91,52 @@ noinline void setup(struct sock_like *s)
 	set_rcv(s, &c);
 }
 noinline void deliver(struct sock_like *s, struct work *w) { s->rcv(w); }
+
+// a pointer stepping through an array of structs (for_class_range over
+// the scheduler classes): c++ keeps c a struct klass pointer, so
+// pick_all's c->pick → pick_a, pick_b
+struct klass_rq { long nr; };
+struct klass { long prio; long (*pick)(struct klass_rq *); };
+noinline long pick_a(struct klass_rq *rq) { return rq->nr; }
+noinline long pick_b(struct klass_rq *rq) { return rq->nr + 1; }
+const struct klass classes[2] = { { 1, pick_a }, { 2, pick_b } };
+noinline long pick_all(const struct klass *first, const struct klass *last, struct klass_rq *rq)
+{
+	long n = 0;
+	for (const struct klass *c = first; c != last; c++)
+		n += c->pick(rq);
+	return n;
+}
+
+// a member's function pointer copied into memory of no known type (the
+// netfilter hook entries, allocated untyped by kvmalloc): grow copies
+// hook_ops.hook into an element of hook_entries.hooks, so hook_a escapes
+// and run_hooks's e->hooks[i].hook → hook_a, the only function of that
+// prototype
+struct hook_ctx { int pf; };
+struct hook_ops { int prio; int (*hook)(void *priv, struct hook_ctx *ctx); };
+struct hook_entry { int (*hook)(void *priv, struct hook_ctx *ctx); void *priv; };
+struct hook_entries { unsigned short n; struct hook_entry hooks[]; };
+noinline int hook_a(void *priv, struct hook_ctx *ctx) { return ctx->pf; }
+const struct hook_ops a_hook = { 1, hook_a };
+static char pool[256];
+// noipa: callers must not learn which registers it leaves alone, as
+// callers of an allocator in another object file cannot
+__attribute__((noipa)) void *alloc_mem(unsigned long n) { return n < sizeof(pool) ? pool : 0; }
+noinline struct hook_entries *grow(const struct hook_ops *reg, int n)
+{
+	struct hook_entries *e = alloc_mem(8 + 16 * (unsigned long)(n + 1));
+	if (!e)
+		return e;
+	e->n = n + 1;
+	e->hooks[n].hook = reg->hook;
+	e->hooks[n].priv = (void *)reg;
+	return e;
+}
+noinline int run_hooks(struct hook_entries *e, struct hook_ctx *ctx)
+{
+	int v = 0;
+	for (int i = 0; i < e->n; i++)
+		v += e->hooks[i].hook(e->hooks[i].priv, ctx);
+	return v;
+}
