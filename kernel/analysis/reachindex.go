@@ -17,7 +17,7 @@ import (
 
 // ReachIndexVersion names the layout of a ReachIndex; a cached index of
 // another version is rebuilt.
-const ReachIndexVersion = 6
+const ReachIndexVersion = 5
 
 // ReachIndex is the part of a kernel call graph that bug-site attribution
 // needs, small enough to cache: for every function that at least one
@@ -543,7 +543,9 @@ func CachedReachIndex(imagePath, fileMapPath, cacheDir string) (x *ReachIndex, h
 		if source != "" {
 			key += "-" + source[strings.LastIndexByte(source, ':')+1:][:16]
 		}
-		name = filepath.Join(cacheDir, fmt.Sprintf("reach-v%d-%s.bin", ReachIndexVersion, key))
+		// the layout's version and the analysis's: a new resolution
+		// rule changes the graph of the same image
+		name = filepath.Join(cacheDir, fmt.Sprintf("reach-v%d-a%d-%s.bin", ReachIndexVersion, Version, key))
 		if f, err := os.Open(name); err == nil {
 			x, err := ReadReachIndex(f)
 			f.Close()

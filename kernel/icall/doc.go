@@ -31,7 +31,8 @@
 //     its struct or through a global array (class++ over the scheduler
 //     classes, h++ over softirq_vec), globals whose initialised pointers
 //     or stores fix their type, and casts to structs that begin with the
-//     known one. A call through a value loaded from a function-pointer
+//     known one. Where two paths meet, NULL on one and a typed pointer on
+//     the other stays the typed pointer. A call through a value loaded from a function-pointer
 //     member is a call through that member's slot; stores of function
 //     addresses into typed members add them to the slot.
 //   - Matching, in order: a constant function address; a member slot
@@ -51,7 +52,11 @@
 // register. The flow also follows container_of of embedded structs (list
 // walks over wait-queue entries, list heads typed by what is linked into
 // them), a struct built on the stack and passed to a callee (typed by the
-// callee's parameter), and stores from one slot to another; a pointer whose
+// callee's parameter), a struct on the stack that a callee fills (its
+// pointer members typed after the call: nft_expr_init's struct
+// nft_expr_info from nf_tables_expr_parse; after an indirect call, by the
+// pointer's prototype: vfs_readlink's struct delayed_call from
+// ->get_link), and stores from one slot to another; a pointer whose
 // address the pass loses track of counts as escaped, and so do a member's
 // functions when code copies one of them into memory of no known type
 // (nf_hook_entries_grow fills kvmalloc'd entries from nf_hook_ops.hook,

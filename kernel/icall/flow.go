@@ -108,7 +108,12 @@ func meetInto(t *state, st *state, size func(btf.TypeID) uint64) bool {
 		t.rspOK, t.n, changed = false, 0, true
 	}
 	for i := 0; i < int(t.n); {
-		if st.stackGet(t.stk[i].off) != t.stk[i].v {
+		if o := st.stackGet(t.stk[i].off); o != t.stk[i].v {
+			if m := meet(t.stk[i].v, o, size); m.k != vUnk {
+				t.stk[i].v, changed = m, true
+				i++
+				continue
+			}
 			t.n--
 			t.stk[i] = t.stk[t.n]
 			changed = true
@@ -130,6 +135,14 @@ func (st *state) stackOff(m x86.Mem) (int32, bool) {
 // meet is the value a register has on entry to a block two paths reach.
 func meet(a, b val, size func(btf.TypeID) uint64) val {
 	if a == b {
+		return a
+	}
+	// NULL on one path, a typed pointer on the other (DEFINE_DELAYED_CALL
+	// then ->get_link filling it): the typed pointer, or NULL
+	if a.k == vZero && (b.k == vPtr || b.k == vFnPtr) {
+		return b
+	}
+	if b.k == vZero && (a.k == vPtr || a.k == vFnPtr) {
 		return a
 	}
 	if a.k == vPtr && b.k == vPtr && a.t == b.t && a.off != b.off {
@@ -1088,6 +1101,12 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			}
 		}
 		if op.Kind == x86.Call {
+			if callee >= 0 && w.r.thunk[callee] >= 0 {
+				// a retpoline call: the pointer's prototype tells what
+				// it fills and returns
+				w.indirectOut(st, st.r[w.r.thunk[callee]])
+				return
+			}
 			w.outParams(st, callee)
 			for r := range st.r {
 				if x86.CallerSaved&(1<<r) != 0 {
@@ -1106,12 +1125,13 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			callSite(w.load(st, op.Mem, insnAddr))
 		}
 		if op.Kind == x86.CallInd {
-			w.outParams(st, -1)
-			for r := range st.r {
-				if x86.CallerSaved&(1<<r) != 0 {
-					st.r[r] = val{}
-				}
+			fn := val{}
+			if op.IndirectReg {
+				fn = st.r[op.Src]
+			} else if op.HasMem {
+				fn = w.load(st, op.Mem, insnAddr)
 			}
+			w.indirectOut(st, fn)
 		}
 		return
 	case x86.Ret:
@@ -1432,6 +1452,33 @@ func (w *flowWorker) outParams(st *state, callee int) {
 			proto, _ = sp.FuncProto(f.Name)
 		}
 	}
+	w.outArgs(st, sp, proto)
+}
+
+// indirectOut is the state after an indirect call through fn: the stack
+// objects it receives by address are typed by the pointer's prototype
+// (vfs_readlink's struct delayed_call, filled by ->get_link), the
+// caller-saved registers lost, and the return value of the prototype's
+// type.
+func (w *flowWorker) indirectOut(st *state, fn val) {
+	var proto btf.TypeID
+	if fn.k == vFnPtr && w.sp.Kind(fn.t) == btf.KindFuncProto {
+		proto = fn.t
+	}
+	w.outArgs(st, w.sp, proto)
+	for r := range st.r {
+		if x86.CallerSaved&(1<<r) != 0 {
+			st.r[r] = val{}
+		}
+	}
+	if proto != 0 {
+		st.r[x86.RAX] = w.fromType(w.sp.Ref(proto))
+	}
+}
+
+// outArgs forgets the stack a call receives by address and types what
+// the prototype proto (in sp; 0: unknown) says the callee fills there.
+func (w *flowWorker) outArgs(st *state, sp *btf.Spec, proto btf.TypeID) {
 	for k, r := range x86.ArgRegs {
 		a := st.r[r]
 		if a.k != vStack {
@@ -1453,7 +1500,24 @@ func (w *flowWorker) outParams(st *state, callee int) {
 				if v := w.fromTypeIn(sp, inner); v.k == vPtr {
 					st.stackSet(int32(a.off), v)
 				}
+			} else if v := w.fromTypeIn(sp, pt); v.k == vPtr && v.off == 0 {
+				// a struct on the stack the callee fills (struct
+				// nft_expr_info by nf_tables_expr_parse): what its
+				// pointer members hold afterwards is of their types
+				w.stackStruct(st, a.off, v.t)
 			}
+		}
+	}
+}
+
+// stackStruct types the 8-byte stack slots at off.. that hold the pointer
+// members of a struct t placed there.
+func (w *flowWorker) stackStruct(st *state, off int64, t btf.TypeID) {
+	size := min(w.sp.Size(t), 256)
+	for k := uint64(0); k+8 <= size; k += 8 {
+		switch v := w.member(t, uint32(k), int64(k)); v.k {
+		case vPtr, vFnPtr:
+			st.stackSet(int32(off+int64(k)), v)
 		}
 	}
 }

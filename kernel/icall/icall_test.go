@@ -115,6 +115,8 @@ func TestFixtureEdges(t *testing.T) {
 		"deliver":   {"in_fn"},                // stack struct and member copy
 		"pick_all":  {"pick_a", "pick_b"},     // pointer stepping through an array
 		"run_hooks": {"hook_a"},               // member copied into untyped memory
+		"ex_init":   {"ex_a_init"},            // stack struct a callee fills
+		"do_link":   {"lnk_free", "lnk_get"},  // stack struct an indirect call fills
 	}
 	for from, to := range want {
 		if got := edges[from]; !slices.Equal(got, to) {
@@ -137,6 +139,7 @@ func TestFixtureEdges(t *testing.T) {
 		"deliver":   "member sock_like.rcv",
 		"pick_all":  "member klass.pick",
 		"run_hooks": "member hook_entry.hook",
+		"ex_init":   "member ex_ops.init",
 	}
 	for from, h := range wantHow {
 		if how[from] != h {

@@ -140,3 +140,48 @@ noinline int run_hooks(struct hook_entries *e, struct hook_ctx *ctx)
 		v += e->hooks[i].hook(e->hooks[i].priv, ctx);
 	return v;
 }
+
+// a struct on the stack that a callee fills (nft_expr_init's struct
+// nft_expr_info, filled by nf_tables_expr_parse): after ex_parse(&info),
+// info.ops is a struct ex_ops pointer, so ex_init's info.ops->init →
+// ex_a_init, by the member, not by offset
+struct ex_ctx { int n; };
+struct ex_ops { int (*init)(struct ex_ctx *); long size; };
+struct ex_info { const struct ex_ops *ops; long n; };
+noinline int ex_a_init(struct ex_ctx *c) { return c->n; }
+const struct ex_ops ex_a_ops = { ex_a_init, 8 };
+__attribute__((noipa)) int ex_parse(struct ex_info *info, long k)
+{
+	info->ops = &ex_a_ops;
+	info->n = k;
+	return 0;
+}
+noinline int ex_init(struct ex_ctx *c, long k)
+{
+	struct ex_info info;
+	if (ex_parse(&info, k))
+		return -1;
+	return info.ops->init(c) + info.n;
+}
+
+// a stack struct an indirect call fills (vfs_readlink's struct
+// delayed_call, filled by inode->i_op->get_link): the pointer's prototype
+// types it, so do_link's d.fn → lnk_free (and ops->get → lnk_get)
+struct dcall { void (*fn)(void *); void *arg; };
+struct lnk_ops { const char *(*get)(struct ex_ctx *, struct dcall *); long flags; };
+noinline void lnk_free(void *p) { ((struct ex_ctx *)p)->n = 0; }
+noinline const char *lnk_get(struct ex_ctx *c, struct dcall *d)
+{
+	d->fn = lnk_free;
+	d->arg = c;
+	return "x";
+}
+const struct lnk_ops lnk_a_ops = { lnk_get, 1 };
+noinline int do_link(struct ex_ctx *c, const struct lnk_ops *ops)
+{
+	struct dcall d = { 0, 0 };
+	const char *s = ops->get(c, &d);
+	if (d.fn)
+		d.fn(d.arg);
+	return s[0];
+}
