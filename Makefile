@@ -5,7 +5,7 @@ SHARED ?= ../shared/data
 CNA    ?= $(SHARED)/kernel-cna/kernel-cna-cves-2026-08-21.tar.xz
 KCVES  ?= $(SHARED)/kernel-cves/linux_kernel_cves-2023-01-27.json.xz
 
-.PHONY: test deps generate weightdb bench fuzz check-kallsyms kernel-deb kernel-footprints
+.PHONY: test deps generate weightdb bench fuzz check-kallsyms kernel-deb kernel-footprints kernel-footprints-check
 
 include mk/passthrough.mk
 
@@ -62,6 +62,10 @@ check-kallsyms:
 # kernel/ftrace/data/*.footprints.json.gz (downloads ~26 MB, root for apt).
 kernel-footprints:
 	scripts/kernel-footprints.sh
+
+# The held-out footprints of the "check" workload (see the script).
+kernel-footprints-check:
+	scripts/kernel-footprints-check.sh
 
 # 60 s of each fuzz target.
 fuzz:

@@ -19,7 +19,9 @@
 #   ABI        default 6.1.0-56-cloud-amd64 (Debian 12 bookworm-security)
 # Environment: KFP_ARGS adds flags to "kfootprints run" (e.g.
 #   KFP_ARGS="-workloads nft,tty -probe-syscalls getpid,read" for a quick
-#   look; the committed file is made without it).
+#   look; the committed file is made without it). KFP_OUT and KFP_RUN
+#   replace the output file and the run directory
+#   (scripts/kernel-footprints-check.sh uses them).
 set -euo pipefail
 
 dir=${1:-${HOME}/.cache/sysweight/kernel}
@@ -74,8 +76,8 @@ source="sysweight $(git rev-parse HEAD 2>/dev/null || echo unknown)"
 if [[ -n $(git status --porcelain --untracked-files=no 2>/dev/null) ]]; then
 	source+="+modified"
 fi
-run=$dir/footprints-$abi
-out=kernel/ftrace/data/debian-${abi}.footprints.json.gz
+run=${KFP_RUN:-$dir/footprints-$abi}
+out=${KFP_OUT:-kernel/ftrace/data/debian-${abi}.footprints.json.gz}
 # shellcheck disable=SC2086 # KFP_ARGS is a list of flags
 "$bin/kfootprints" run -kernel "$dir/boot/vmlinuz-$abi" -modules "$moddir" \
 	-package "$pkg" -version "$version" -source "$source" \

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -261,3 +262,67 @@ func TestRealIndirectRules(t *testing.T) {
 		}
 	}
 }
+
+// checkFootprints is the held-out footprint set of the "check" workload
+// (make kernel-footprints-check), written after the reach rules were tuned
+// on the committed footprints.
+const checkFootprints = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check.footprints.json.gz"
+
+// TestRealRecallCheck measures the static reach against the held-out
+// footprints: recall over the non-hub functions each syscall ran, and over
+// every (syscall, function) pair with hubs counted in. The bars are those
+// measured when the set was first run (2026-12-05, analysis Version 4); a
+// change that lowers them must say why.
+func TestRealRecallCheck(t *testing.T) {
+	r := realDeb(t)
+	f, err := os.Open(checkFootprints)
+	if err != nil {
+		t.Skipf("%s absent: make kernel-footprints-check writes it", checkFootprints)
+	}
+	defer f.Close()
+	fp, err := ftrace.LoadFootprints(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := fp.Provenance.Kernel; !strings.Contains(r.Kernel.Banner, k.Release) || !strings.Contains(r.Kernel.Package, k.Version) {
+		t.Fatalf("footprints are of %s %s, the package is %s (%s)", k.Release, k.Version, r.Kernel.Package, r.Kernel.Banner)
+	}
+	rep, err := Recall(r, fp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	below := 0
+	for _, s := range rep.Syscalls {
+		if s.NonHub > 0 && s.Recall() < 0.9 {
+			below++
+			fmt.Fprintf(&b, "  %-18s %3d/%-3d %.2f  missed %s\n", s.Name, s.Reached, s.NonHub, s.Recall(), strings.Join(s.Missed, ", "))
+		}
+	}
+	nonHub := float64(rep.Reached) / float64(max(rep.NonHub, 1))
+	all := float64(rep.ReachedAll) / float64(max(rep.Executed, 1))
+	t.Logf("held out: %d syscalls; recall %.3f (%d of %d non-hub executed functions); with hubs %.3f (%d of %d); %d syscalls below 0.90:\n%s",
+		len(rep.Syscalls), nonHub, rep.Reached, rep.NonHub, all, rep.ReachedAll, rep.Executed, below, b.String())
+	if len(rep.Syscalls) == 0 || rep.Executed == 0 {
+		t.Fatal("no syscall of the held-out footprints was analysed")
+	}
+	if all < checkAllFloor {
+		t.Errorf("recall with hubs %.3f, below the %.3f first measured", all, checkAllFloor)
+	}
+	if nonHub < checkNonHubFloor {
+		t.Errorf("non-hub recall %.3f, below the %.3f first measured", nonHub, checkNonHubFloor)
+	}
+}
+
+// The held-out figures of the first run (2026-12-05, analysis Version 4),
+// rounded down: recall 0.733 (297 of 405 non-hub functions) and 0.985
+// with hubs (6,860 of 6,968 pairs), 14 of 77 syscalls below 0.90. Far
+// below the tuning set's 0.968: the check workload reads /proc and /sys
+// files (seq_file ->show methods behind file->private_data, a void
+// pointer the flow cannot type) and dumps netlink tables through ip
+// (rtnetlink's dump callbacks run from netlink_dump's cb->dump). It was
+// not tuned on.
+const (
+	checkAllFloor    = 0.98
+	checkNonHubFloor = 0.73
+)

@@ -26,6 +26,9 @@ import (
 //go:embed shell.sh
 var shellScript []byte
 
+//go:embed check.sh
+var checkScript []byte
+
 // The workloads, in the order they run. Text workloads are small enough
 // for the kernel's own text rendering to be read back as a check of the
 // binary decoding.
@@ -40,6 +43,13 @@ var allWorkloads = []secfile.Workload{
 	// per-call timeout is far above the probe's default. Only pause
 	// waits for it.
 	{Name: "probe", Argv: []string{"/sysweight-probe", "-free", "-timeout", "20s", "-baseline-every", "0"}, TimeoutSec: 3600},
+}
+
+// checkWorkloads run only when named (-workloads check): their
+// footprints are a held-out set for the static reach, written after its
+// rules were tuned on the others (scripts/kernel-footprints-check.sh).
+var checkWorkloads = []secfile.Workload{
+	{Name: "check", Argv: []string{"/bin/busybox", "sh", "/workloads/check.sh"}, TimeoutSec: 900},
 }
 
 // The modules the guest loads: the virtio disk the trace leaves by, and
@@ -237,7 +247,7 @@ func runCmd(ctx context.Context, args []string) error {
 
 func workloadNames() string {
 	var n []string
-	for _, w := range allWorkloads {
+	for _, w := range append(slices.Clone(allWorkloads), checkWorkloads...) {
 		n = append(n, w.Name)
 	}
 	return strings.Join(n, ",")
@@ -248,13 +258,17 @@ func selectWorkloads(only, probeSyscalls string) ([]secfile.Workload, error) {
 	want := map[string]bool{}
 	if only != "" {
 		for _, n := range strings.Split(only, ",") {
-			if !slices.ContainsFunc(allWorkloads, func(w secfile.Workload) bool { return w.Name == n }) {
+			if !slices.ContainsFunc(append(slices.Clone(allWorkloads), checkWorkloads...), func(w secfile.Workload) bool { return w.Name == n }) {
 				return nil, fmt.Errorf("-workloads: unknown workload %q, want some of %s", n, workloadNames())
 			}
 			want[n] = true
 		}
 	}
-	for _, w := range allWorkloads {
+	list := allWorkloads
+	if only != "" {
+		list = append(slices.Clone(allWorkloads), checkWorkloads...)
+	}
+	for _, w := range list {
 		if only != "" && !want[w.Name] {
 			continue
 		}
@@ -311,6 +325,7 @@ func writeInitramfs(path, busybox, probe, guest string, mods []string, cfg secfi
 		{Name: "bin/busybox", Mode: 0o100755, Data: bb},
 		{Name: "sysweight-probe", Mode: 0o100755, Data: pb},
 		{Name: "workloads/shell.sh", Mode: 0o100644, Data: shellScript},
+		{Name: "workloads/check.sh", Mode: 0o100644, Data: checkScript},
 		{Name: strings.TrimPrefix(secfile.ConfigPath, "/"), Mode: 0o100644, Data: cfgJSON},
 	}
 	applets, err := exec.Command(busybox, "--list").Output()
