@@ -29,6 +29,9 @@ var shellScript []byte
 //go:embed check.sh
 var checkScript []byte
 
+//go:embed check2.sh
+var check2Script []byte
+
 // The workloads, in the order they run. Text workloads are small enough
 // for the kernel's own text rendering to be read back as a check of the
 // binary decoding.
@@ -50,6 +53,7 @@ var allWorkloads = []secfile.Workload{
 // rules were tuned on the others (scripts/kernel-footprints-check.sh).
 var checkWorkloads = []secfile.Workload{
 	{Name: "check", Argv: []string{"/bin/busybox", "sh", "/workloads/check.sh"}, TimeoutSec: 900},
+	{Name: "check2", Argv: []string{"/bin/busybox", "sh", "/workloads/check2.sh"}, TimeoutSec: 900},
 }
 
 // The modules the guest loads: the virtio disk the trace leaves by, and
@@ -326,6 +330,7 @@ func writeInitramfs(path, busybox, probe, guest string, mods []string, cfg secfi
 		{Name: "sysweight-probe", Mode: 0o100755, Data: pb},
 		{Name: "workloads/shell.sh", Mode: 0o100644, Data: shellScript},
 		{Name: "workloads/check.sh", Mode: 0o100644, Data: checkScript},
+		{Name: "workloads/check2.sh", Mode: 0o100644, Data: check2Script},
 		{Name: strings.TrimPrefix(secfile.ConfigPath, "/"), Mode: 0o100644, Data: cfgJSON},
 	}
 	applets, err := exec.Command(busybox, "--list").Output()
