@@ -170,7 +170,15 @@ func meet(a, b val, size func(btf.TypeID) uint64) val {
 type site struct {
 	v    val
 	args [6]string // canonical pointer types of the argument registers, "" unknown
+	// self: a call x->op->f(x, …) through an untyped x (seq_read_iter's
+	// m, file->private_data): the first argument is the object the ops
+	// pointer was read from
+	self bool
 }
+
+// objTag names the untyped pointer a load at insnAddr read, so that a
+// call can tell it is passed the object its function pointer came from.
+func objTag(insnAddr uint64) int32 { return int32(insnAddr&0x7fffffff) | 1 }
 
 // store records a function's address leaving the code: stored into a
 // member (slot ≥ 0), stored elsewhere or passed on (slot −1), or queued as
@@ -225,6 +233,7 @@ func (r *resolver) flowAll() {
 		r.flows = append(r.flows, w.flows...)
 		r.pflows = append(r.pflows, w.pflows...)
 		r.escSlots = append(r.escSlots, w.escSlots...)
+		r.escParams = append(r.escParams, w.escParams...)
 		r.gfns = append(r.gfns, w.gfns...)
 		r.statics = append(r.statics, w.statics...)
 		for k, s := range w.cb {
@@ -237,7 +246,7 @@ func (r *resolver) flowAll() {
 				r.cb[k] = s
 			}
 		}
-		w.pass1, w.cb, w.gstores, w.flows, w.pflows, w.escSlots, w.gfns, w.statics = false, nil, nil, nil, nil, nil, nil, nil
+		w.pass1, w.cb, w.gstores, w.flows, w.pflows, w.escSlots, w.escParams, w.gfns, w.statics = false, nil, nil, nil, nil, nil, nil, nil, nil
 	}
 	r.globalTypes(gs)
 	r.gfnObj = map[int]bool{}
@@ -291,11 +300,12 @@ type flowWorker struct {
 	// flows are slot-to-slot copies of function pointers (from, to),
 	// pflows parameter-to-slot ones, gfns function pointers stored into
 	// globals
-	flows    [][2]int32
-	pflows   []pflow
-	escSlots []int32
-	gfns     []gfn
-	statics  []gfn // static_call_update: addr is the trampoline function
+	flows     [][2]int32
+	pflows    []pflow
+	escSlots  []int32
+	escParams []cbKey
+	gfns      []gfn
+	statics   []gfn // static_call_update: addr is the trampoline function
 	// made are the function addresses this function's code materialises,
 	// used those a store, call or callback argument accounts for
 	made, used []int32
@@ -735,7 +745,12 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 	case vPtr:
 		off := b.off + m.Disp
 		if off >= 0 {
-			return w.member(b.t, uint32(off), m.Disp)
+			v := w.member(b.t, uint32(off), m.Disp)
+			if v.k == vUnk && m.Index == x86.NoReg {
+				// a void pointer member (file->private_data): tagged
+				v.slot = objTag(insnAddr)
+			}
+			return v
 		}
 		return val{k: vULoad, off: m.Disp}
 	case vHook:
@@ -788,7 +803,10 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 	if b.k == vULoad && b.off >= 0 && m.Index == x86.NoReg {
 		// read through a pointer read at b.off of an unknown struct:
 		// the two offsets narrow the structs it can be (m->op->show)
-		return val{k: vULoad, off: m.Disp, a: uint64(b.off) + 1}
+		return val{k: vULoad, off: m.Disp, a: uint64(b.off) + 1, slot: b.slot}
+	}
+	if b.k == vUnk && b.slot != 0 && m.Index == x86.NoReg {
+		return val{k: vULoad, off: m.Disp, slot: b.slot}
 	}
 	return val{k: vULoad, off: m.Disp}
 }
@@ -1057,6 +1075,9 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			return
 		}
 		s := site{v: v}
+		if a0 := st.r[x86.ArgRegs[0]]; v.k == vULoad && v.a > 0 && v.slot != 0 && a0.k == vUnk && a0.slot == v.slot {
+			s.self = true
+		}
 		for i, r := range x86.ArgRegs {
 			s.args[i] = w.argType(st.r[r])
 			escape(st.r[r])
@@ -1334,6 +1355,12 @@ func (w *flowWorker) storeTo(st *state, m x86.Mem, v val, insnAddr uint64, rec b
 			// type (an allocation typed only by its use: nf_hook_entries
 			// from kvmalloc): the member's functions escape
 			w.escSlots = append(w.escSlots, v.slot)
+		}
+		if a == 0 && v.k == vFnPtr && v.param > 0 && w.pass1 && (m.Base == x86.NoReg || st.r[m.Base].k != vStack) {
+			// a callback parameter stored untyped (rtnl_register_internal:
+			// link = kzalloc(…); link->dumpit = dumpit): what the callers
+			// pass escapes
+			w.escParams = append(w.escParams, cbKey{int32(w.fn), v.param - 1})
 		}
 	}
 	w.record(v, slot, outer, stores)

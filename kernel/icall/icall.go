@@ -189,6 +189,7 @@ type resolver struct {
 	flows            [][2]int32        // function pointers copied from one slot to another
 	pflows           []pflow           // callback parameters stored into slots
 	escSlots         []int32           // slots whose function pointers code stores untyped
+	escParams        []cbKey           // callback parameters code stores untyped
 	gfns             []gfn             // function pointers stored into globals
 	gfnObj           map[int]bool      // data objects that gfns store into
 	statics          []gfn             // static_call_update calls: trampoline, new target
@@ -199,6 +200,7 @@ type resolver struct {
 	holdOnce         sync.Once
 	hold             map[holdKey][]*outerType
 	two              map[[2]uint32][]int32
+	twoSelf          map[[2]uint32][]int32 // of two, the methods whose first parameter points to the struct holding the ops pointer
 	stats            Stats
 }
 

@@ -117,6 +117,7 @@ func TestFixtureEdges(t *testing.T) {
 		"run_hooks": {"hook_a"},               // member copied into untyped memory
 		"ex_init":   {"ex_a_init"},            // stack struct a callee fills
 		"do_link":   {"lnk_free", "lnk_get"},  // stack struct an indirect call fills
+		"run_dump":  {"dump_a"},               // callback parameter stored untyped
 	}
 	for from, to := range want {
 		if got := edges[from]; !slices.Equal(got, to) {
@@ -140,6 +141,7 @@ func TestFixtureEdges(t *testing.T) {
 		"pick_all":  "member klass.pick",
 		"run_hooks": "member hook_entry.hook",
 		"ex_init":   "member ex_ops.init",
+		"run_dump":  "member dump_cb.dump",
 	}
 	for from, h := range wantHow {
 		if how[from] != h {

@@ -61,6 +61,37 @@ func (r *resolver) resolve() *Result {
 			escaped[f] = true
 		}
 	}
+	// what callers pass for a callback parameter stored untyped escapes,
+	// through callers that pass their own parameter on
+	seenParam := map[cbKey]bool{}
+	var walkParam func(k cbKey)
+	walkParam = func(k cbKey) {
+		if seenParam[k] {
+			return
+		}
+		seenParam[k] = true
+		src := r.cb[k]
+		if src == nil {
+			return
+		}
+		for _, f := range src.funcs {
+			escaped[f], r.taken[f] = true, true
+		}
+		for _, id := range src.slots {
+			for _, f := range r.dataTargets[id] {
+				escaped[f] = true
+			}
+			for _, f := range codeSlot[id] {
+				escaped[f] = true
+			}
+		}
+		for _, f := range src.fwd {
+			walkParam(f)
+		}
+	}
+	for _, k := range r.escParams {
+		walkParam(k)
+	}
 	bySig := map[string][]int32{}
 	escBySig := map[string][]int32{}
 	for f := range n {
@@ -225,7 +256,10 @@ func (r *resolver) resolve() *Result {
 				st.ByHow[ViaDowncast]++
 			case v.k == vULoad && v.off >= 0:
 				cands := byOff[uint32(v.off)]
-				if v.a > 0 {
+				switch {
+				case v.a > 0 && s.self:
+					cands = r.twoLevelSelf(uint32(v.a-1), uint32(v.off))
+				case v.a > 0:
 					cands = r.twoLevel(uint32(v.a-1), uint32(v.off))
 				}
 				ids := r.untyped(cands, s.args, slotTargets, v.a > 0)
@@ -289,8 +323,17 @@ func (r *resolver) twoLevel(o1, o2 uint32) []int32 {
 	return r.two[[2]uint32{o1, o2}]
 }
 
+// twoLevelSelf are those of twoLevel(o1, o2) whose first parameter is a
+// pointer to the struct that holds the pointer at o1: what a call
+// x->op->show(x, …) can reach.
+func (r *resolver) twoLevelSelf(o1, o2 uint32) []int32 {
+	r.twoOnce.Do(r.buildTwoLevel)
+	return r.twoSelf[[2]uint32{o1, o2}]
+}
+
 func (r *resolver) buildTwoLevel() {
 	r.two = map[[2]uint32][]int32{}
+	r.twoSelf = map[[2]uint32][]int32{}
 	seen := map[string]bool{}
 	add := func(sp *btf.Spec) {
 		sp.Each(func(id btf.TypeID, k btf.Kind) {
@@ -312,6 +355,9 @@ func (r *resolver) buildTwoLevel() {
 					for _, id := range ids {
 						if !slices.Contains(r.two[key], id) {
 							r.two[key] = append(r.two[key], id)
+						}
+						if ps := r.slotList[id].params; len(ps) > 0 && (ps[0] == "*s:"+name || ps[0] == "*u:"+name) && !slices.Contains(r.twoSelf[key], id) {
+							r.twoSelf[key] = append(r.twoSelf[key], id)
 						}
 					}
 				}

@@ -185,3 +185,22 @@ noinline int do_link(struct ex_ctx *c, const struct lnk_ops *ops)
 		d.fn(d.arg);
 	return s[0];
 }
+
+// a callback parameter stored into memory of no known type
+// (rtnl_register_internal: link = kzalloc(…); link->dumpit = dumpit):
+// what the callers pass escapes and joins the slots of its prototype, so
+// run_dump's cb->dump → dump_a
+struct dump_cb { long args; int (*dump)(struct dump_cb *cb, struct ex_ctx *c); };
+noinline int dump_a(struct dump_cb *cb, struct ex_ctx *c) { return cb->args + c->n; }
+__attribute__((noipa)) void *alloc_link(unsigned long n) { return n < sizeof(pool) ? pool + 128 : 0; }
+noinline int reg_dump(int (*dumpit)(struct dump_cb *, struct ex_ctx *))
+{
+	struct dump_cb *l = alloc_link(sizeof(*l));
+	if (!l)
+		return -12;
+	l->args = 0;
+	l->dump = dumpit;
+	return 0;
+}
+noinline int reg_all(void) { return reg_dump(dump_a); }
+noinline int run_dump(struct dump_cb *cb, struct ex_ctx *c) { return cb->dump(cb, c); }
