@@ -56,8 +56,11 @@
 // (seq_file ->show methods behind file->private_data, a void pointer) and
 // netlink dumps (rtnetlink's dumpers, run by netlink_dump's cb->dump).
 // Version 5 fixed both (0.865, 0.994 on that set, no longer held out);
-// "check2", written before those fixes and run once after them, is the
-// held-out figure (see TestRealRecallCheck2). The Report it returns is small, JSON and
+// "check2" (72 syscalls), written before those fixes and run once after
+// them, is the held-out figure: 288 of 323 non-hub functions (0.892),
+// 0.995 of the pairs with hubs, 10 syscalls below 0.90 (proc reads through
+// proc_inode's op union and the mount seq files, sysfs attributes under
+// sendfile, slab constructors, nanosleep's hrtimer path). The Report it returns is small, JSON and
 // deterministic: the kernel's identity (file name, sha256, the "Linux
 // version" banner), the symbol source, summary counts and, per syscall,
 // reach, complexity and the most complex functions. DBMetrics hands these

@@ -345,9 +345,13 @@ func recallCheck(t *testing.T, path string, allFloor, nonHubFloor float64) {
 	}
 }
 
-// CHECK2: the figures of the one run of the held-out "check2" set,
-// rounded down (filled in when it was run).
+// CHECK2: the one run of the held-out "check2" set (2026-12-05, analysis
+// Version 5, 72 syscalls): recall 0.892 (288 of 323 non-hub functions) and
+// 0.995 with hubs (7,218 of 7,253 pairs), 10 syscalls below 0.90 (proc
+// reads through proc_inode's op union and mount seq files, sysfs
+// attributes under sendfile, slab constructors). The bars are those,
+// rounded down; nothing was tuned on it.
 const (
-	check2AllFloor    = 0.0
-	check2NonHubFloor = 0.0
+	check2AllFloor    = 0.99
+	check2NonHubFloor = 0.89
 )
