@@ -329,9 +329,10 @@ func moveFputWork(p *x86.Program, edges []icall.Edge) []icall.Edge {
 }
 
 // exitFuncs are the noreturn functions syscalls call on purpose (exit,
-// exit_group); every other noreturn function (panic, __stack_chk_fail,
+// exit_group), and do_task_dead, where do_exit schedules away for the
+// last time; every other noreturn function (panic, __stack_chk_fail,
 // make_task_dead, BUG paths) is a barrier: reach does not enter it.
-var exitFuncs = []string{"do_exit", "do_group_exit"}
+var exitFuncs = []string{"do_exit", "do_group_exit", "do_task_dead"}
 
 func barriers(p *x86.Program) []bool {
 	b := make([]bool, len(p.Functions))

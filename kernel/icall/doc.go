@@ -31,8 +31,11 @@
 //     its struct or through a global array (class++ over the scheduler
 //     classes, h++ over softirq_vec), globals whose initialised pointers
 //     or stores fix their type, and casts to structs that begin with the
-//     known one. Where two paths meet, NULL on one and a typed pointer on
-//     the other stays the typed pointer. A call through a value loaded from a function-pointer
+//     known one. Where two paths meet (or a cmov picks), NULL on one and
+//     a typed pointer on the other stays the typed pointer, and so does
+//     the address of a data object whose layout gave it that struct type
+//     (clockid_to_kclock: an element of posix_clocks, or
+//     &clock_posix_cpu). A call through a value loaded from a function-pointer
 //     member is a call through that member's slot; stores of function
 //     addresses into typed members add them to the slot.
 //   - Matching, in order: a constant function address; a member slot
@@ -56,9 +59,12 @@
 // pointer members typed after the call: nft_expr_init's struct
 // nft_expr_info from nf_tables_expr_parse; after an indirect call, by the
 // pointer's prototype: vfs_readlink's struct delayed_call from
-// ->get_link), and stores from one slot to another; a pointer whose
-// address the pass loses track of counts as escaped, and so do a member's
-// functions when code copies one of them into memory of no known type
+// ->get_link), a load before a typed struct (a member of the structs
+// that hold it there: PROC_I(inode)->op.proc_get_link, container_of
+// folded into the load), and stores from one slot to another; a pointer
+// whose address the pass loses track of counts as escaped, and so do a
+// member's functions when code copies one of them into memory of no known
+// type
 // (nf_hook_entries_grow fills kvmalloc'd entries from nf_hook_ops.hook,
 // which is how nf_hook_slow reaches every registered netfilter hook), and
 // what callers pass for a callback parameter the callee stores there
@@ -76,7 +82,7 @@
 // is an .isra clone with no BTF prototype, so prev->sched_class->task_dead
 // resolves by offset to 14 members, dev_pm_ops.restore_noirq among them,
 // and from there getpid statically reaches ext4's write_iter (`kernel
-// reach PACKAGE getpid --to ext4_file_write_iter`); 67% of the package's
+// reach PACKAGE getpid --to ext4_file_write_iter`); 68% of the package's
 // functions are reached by more than half the syscalls. Turning the
 // offset rule off (Options.MaxUntypedSlots < 0) left 56,457 such functions
 // in analysis Version 2 and dropped the recall against the dynamic

@@ -97,10 +97,10 @@ func (st *state) stackClobber(off int32) {
 
 // meetInto merges st into t, the in-state of a block two paths reach, and
 // reports whether t changed.
-func meetInto(t *state, st *state, size func(btf.TypeID) uint64) bool {
+func meetInto(t *state, st *state, w *flowWorker) bool {
 	changed := false
 	for r := range t.r {
-		if m := meet(t.r[r], st.r[r], size); m != t.r[r] {
+		if m := meet(t.r[r], st.r[r], w); m != t.r[r] {
 			t.r[r], changed = m, true
 		}
 	}
@@ -109,7 +109,7 @@ func meetInto(t *state, st *state, size func(btf.TypeID) uint64) bool {
 	}
 	for i := 0; i < int(t.n); {
 		if o := st.stackGet(t.stk[i].off); o != t.stk[i].v {
-			if m := meet(t.stk[i].v, o, size); m.k != vUnk {
+			if m := meet(t.stk[i].v, o, w); m.k != vUnk {
 				t.stk[i].v, changed = m, true
 				i++
 				continue
@@ -133,9 +133,17 @@ func (st *state) stackOff(m x86.Mem) (int32, bool) {
 }
 
 // meet is the value a register has on entry to a block two paths reach.
-func meet(a, b val, size func(btf.TypeID) uint64) val {
+func meet(a, b val, w *flowWorker) val {
 	if a == b {
 		return a
+	}
+	if a.k == vAddr || b.k == vAddr {
+		// the address of a typed object on one path (clockid_to_kclock:
+		// &clock_posix_cpu, or an element of posix_clocks): a pointer to
+		// its struct
+		if p, q := w.addrPtr(a), w.addrPtr(b); p.k == vPtr && p == q {
+			return p
+		}
 	}
 	// NULL on one path, a typed pointer on the other (DEFINE_DELAYED_CALL
 	// then ->get_link filling it): the typed pointer, or NULL
@@ -150,7 +158,7 @@ func meet(a, b val, size func(btf.TypeID) uint64) val {
 		// (for_class_range(class, prev->sched_class, …): class++): an
 		// element of it
 		d := max(a.off, b.off) - min(a.off, b.off)
-		if n := int64(size(a.t)); n > 0 && d%n == 0 {
+		if n := int64(w.sp.Size(a.t)); n > 0 && d%n == 0 {
 			a.off = min(a.off, b.off)
 			return a
 		}
@@ -574,7 +582,7 @@ func (w *flowWorker) solve() {
 			if !t.seen {
 				w.in[blk.succ[s]], t.seen, changed = st, true, true
 			} else {
-				changed = meetInto(&w.in[blk.succ[s]], &st, w.sp.Size)
+				changed = meetInto(&w.in[blk.succ[s]], &st, w)
 			}
 			if changed && !inWork[blk.succ[s]] {
 				inWork[blk.succ[s]] = true
@@ -751,6 +759,12 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 				v.slot = objTag(insnAddr)
 			}
 			return v
+		}
+		if name := w.sp.TagName(b.t); name != "" && m.Index == x86.NoReg {
+			// before the struct: a member of a struct holding it
+			if slots := w.r.beforeSlots(name, uint32(-off)); len(slots) > 0 && len(slots) <= 32 {
+				return val{k: vCand, slot: w.r.candList(slots), outer: -1}
+			}
 		}
 		return val{k: vULoad, off: m.Disp}
 	case vHook:
@@ -986,6 +1000,25 @@ func (w *flowWorker) fromTypeIn(sp *btf.Spec, t btf.TypeID) val {
 	return val{}
 }
 
+// addrPtr is v as a struct pointer when it is the address of a data
+// object whose layout gave it one struct type; other values are returned
+// as they are.
+func (w *flowWorker) addrPtr(v val) val {
+	if v.k != vAddr || v.idx {
+		return v
+	}
+	o, ok := w.r.objectAt(v.a)
+	if !ok || w.r.k.Objects[o].Addr != v.a {
+		return v
+	}
+	if ot, ok := w.r.objType[o]; ok && len(ot.types) == 1 {
+		if id, ok := w.sp.Struct(ot.types[0].name); ok {
+			return val{k: vPtr, t: id}
+		}
+	}
+	return v
+}
+
 // percpu is the value of the constant c when it is the offset of a
 // per-CPU variable of struct type (runqueues). Offsets below 4 KiB are
 // left out: they are as often small constants and member offsets.
@@ -1217,6 +1250,8 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		if st.r[op.Dst].k == vUnk {
 			st.r[op.Dst] = w.percpu(op.Imm)
 		}
+	case x86.OpCmov:
+		st.r[op.Dst] = meet(st.r[op.Dst], st.r[op.Src], w)
 	case x86.OpAddMem:
 		// per_cpu_ptr(&var, cpu), this_cpu_ptr(&var): the variable's
 		// offset plus a CPU's base, __per_cpu_offset[cpu] or

@@ -199,6 +199,7 @@ type resolver struct {
 	twoOnce          sync.Once
 	holdOnce         sync.Once
 	hold             map[holdKey][]*outerType
+	holdAt           map[string][]heldAt // by embedded struct name: its holders and offsets
 	two              map[[2]uint32][]int32
 	twoSelf          map[[2]uint32][]int32 // of two, the methods whose first parameter points to the struct holding the ops pointer
 	stats            Stats

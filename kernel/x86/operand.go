@@ -47,6 +47,7 @@ const (
 	OpZero                    // Dst ← 0 (xor/sub of a register with itself)
 	OpAddReg                  // Dst ← Dst + Src (64-bit registers)
 	OpAddMem                  // Dst ← Dst + [Mem] (64-bit)
+	OpCmov                    // Dst ← Src or Dst (64-bit registers, a cmovcc)
 )
 
 // Mem is a memory operand: [Seg: Base + Index*Scale + Disp]. For a
@@ -247,6 +248,12 @@ opcode:
 		case c2 == 0x38 || c2 == 0x3a:
 			op.Writes = all
 			op.MemWrite = true
+		case c2 >= 0x40 && c2 <= 0x4f: // cmovcc
+			reg, rm, mem := modrm()
+			op.Writes = bit(reg)
+			if w && !mem {
+				op.Class, op.Dst, op.Src = OpCmov, reg, rm
+			}
 		default:
 			// movzx/movsx, cmov, imul, bsf/bsr, popcnt, SSE moves to
 			// general registers: the reg field is the destination.

@@ -39,6 +39,10 @@ func TestDecodeOpHand(t *testing.T) {
 		{"movq $0xffffffff81000000,0x10(%rdi)", []byte{0x48, 0xc7, 0x47, 0x10, 0x00, 0x00, 0x00, 0x81}, x86.OpStoreImm, x86.NoReg, x86.NoReg, mem(x86.RDI, x86.NoReg, 1, 0x10), -0x7f000000, 0, true},
 		{"lea 0x100(%rip),%rsi", []byte{0x48, 0x8d, 0x35, 0x00, 0x01, 0x00, 0x00}, x86.OpLea, x86.RSI, x86.NoReg, mem(x86.RIP, x86.NoReg, 1, 0x107), 0, 0, false},
 		{"add %rcx,%rax", []byte{0x48, 0x01, 0xc8}, x86.OpAddReg, x86.RAX, x86.RCX, nm, 0, 0, false},
+		// bytes from GNU as, checked with objdump
+		{"add -0x7dc614a0(,%rax,8),%rbx", []byte{0x48, 0x03, 0x1c, 0xc5, 0x60, 0xeb, 0x39, 0x82}, x86.OpAddMem, x86.RBX, x86.NoReg, mem(x86.NoReg, x86.RAX, 8, -0x7dc614a0), 0, 0, false},
+		{"cmovne %rdx,%rax", []byte{0x48, 0x0f, 0x45, 0xc2}, x86.OpCmov, x86.RAX, x86.RDX, nm, 0, 0, false},
+		{"cmovne (%rdx),%rax", []byte{0x48, 0x0f, 0x45, 0x02}, x86.OpOther, x86.NoReg, x86.NoReg, mem(x86.RDX, x86.NoReg, 1, 0), 0, 0, false},
 		{"mov %r9,0x10(%rsp)", []byte{0x4c, 0x89, 0x4c, 0x24, 0x10}, x86.OpStore, x86.NoReg, x86.R9, mem(x86.RSP, x86.NoReg, 1, 0x10), 0, 0, true},
 		{"movabs $0xffffffff81000000,%r11", []byte{0x49, 0xbb, 0x00, 0x00, 0x00, 0x81, 0xff, 0xff, 0xff, 0xff}, x86.OpMoveImm, x86.R11, x86.NoReg, nm, -0x7f000000, 0, false},
 		{"mov %eax,0x8(%rbx)", []byte{0x89, 0x43, 0x08}, x86.OpOther, x86.NoReg, x86.NoReg, mem(x86.RBX, x86.NoReg, 1, 8), 0, 0, true},

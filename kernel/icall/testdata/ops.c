@@ -204,3 +204,18 @@ noinline int reg_dump(int (*dumpit)(struct dump_cb *, struct ex_ctx *))
 }
 noinline int reg_all(void) { return reg_dump(dump_a); }
 noinline int run_dump(struct dump_cb *cb, struct ex_ctx *c) { return cb->dump(cb, c); }
+
+// container_of folded into a load at a negative offset (PROC_I(inode)->
+// op.proc_get_link): p_readlink reads p->op.get_link at -8 from the
+// embedded struct vnode, so it reaches p_get, the only function stored in
+// that member of a struct holding a vnode
+struct vnode { long ino; };
+union pop { int (*get_link)(struct vnode *, long *); int (*show)(long); };
+struct pnode { long pid; union pop op; struct vnode vfs; };
+noinline int p_get(struct vnode *v, long *x) { return v->ino + *x; }
+noinline void p_init(struct pnode *p) { p->op.get_link = p_get; }
+noinline int p_readlink(struct vnode *v, long *x)
+{
+	struct pnode *p = (struct pnode *)((char *)v - __builtin_offsetof(struct pnode, vfs));
+	return p->op.get_link(v, x);
+}
