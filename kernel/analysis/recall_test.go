@@ -112,14 +112,14 @@ func TestRealRecall(t *testing.T) {
 		fmt.Fprintf(&b, "  %-18s %3d/%-3d %.2f  missed %s\n", s.Name, s.Reached, s.NonHub, s.Recall(), strings.Join(s.Missed, ", "))
 	}
 	t.Logf("syscalls below 0.90:\n%s", b.String())
-	// The figures measured at commit time (analysis Version 6): 8
-	// syscalls below 0.90, each missing one to seven functions the trace
+	// The figures measured at commit time (analysis Version 7): 6
+	// syscalls below 0.90, each missing one to six functions the trace
 	// charges to them but that the graph does not connect: a seq_file
-	// ->show, a tty or pty method, a slab constructor, I/O-scheduler and
+	// ->show, a tty or pty method, kobj_map probes, I/O-scheduler and
 	// virtio callbacks run for sync. A change that makes more of them fall
 	// below must say why.
-	if len(below) > 8 {
-		t.Errorf("%d syscalls below 0.90, was 8", len(below))
+	if len(below) > 6 {
+		t.Errorf("%d syscalls below 0.90, was 6", len(below))
 	}
 	// Precision guard: the static reach must not swamp the footprint.
 	t.Logf("median non-hub footprint %d, median static reach %d", rep.MedianNonHub, rep.MedianReach)
@@ -255,6 +255,12 @@ func TestRealReachPaths(t *testing.T) {
 //     PROC_I(inode)->op.proc_get_link before the inode; fs/proc/base.c
 //     and fd.c set it to proc_cwd_link, proc_root_link, proc_exe_link,
 //     map_files_get_link and proc_fd_link.
+//   - callbacks passed on the stack and allocations typed by use:
+//     kmem_cache_create pushes its ctor as kmem_cache_create_usercopy's
+//     7th argument, and create_cache stores it into a kmem_cache_zalloc'd
+//     s that it passes to __kmem_cache_create; SLUB's setup_object calls
+//     s->ctor, which reaches shmem_init_inode (mm/shmem.c), sighand_ctor
+//     (kernel/fork.c) and anon_vma_ctor (mm/rmap.c).
 func TestRealIndirectRules(t *testing.T) {
 	r := realDeb(t)
 	g := r.Graph()
@@ -289,6 +295,7 @@ func TestRealIndirectRules(t *testing.T) {
 			"posix_get_tai_timespec", "alarm_clock_get_timespec", "posix_cpu_clock_get",
 			"process_cpu_clock_get", "thread_cpu_clock_get", "pc_clock_gettime"}, true},
 		{"call_proc_get_link", "downcast proc_op.proc_get_link", []string{"proc_cwd_link", "proc_root_link", "proc_exe_link", "map_files_get_link", "proc_fd_link"}, true},
+		{"setup_object", "member kmem_cache.ctor", []string{"shmem_init_inode", "sighand_ctor", "anon_vma_ctor"}, false},
 	} {
 		got := callees(c.caller, c.via)
 		for _, w := range c.want {

@@ -59,7 +59,12 @@
 // pointer members typed after the call: nft_expr_init's struct
 // nft_expr_info from nf_tables_expr_parse; after an indirect call, by the
 // pointer's prototype: vfs_readlink's struct delayed_call from
-// ->get_link), a load before a typed struct (a member of the structs
+// ->get_link), an allocation typed by the struct-pointer parameter it is
+// passed to (create_cache's kmem_cache_zalloc'd s, passed to
+// __kmem_cache_create; the function is solved again with it typed),
+// callbacks passed on the stack (a 7th or 8th argument, pushed or stored
+// above the return address: kmem_cache_create's ctor), a load before a
+// typed struct (a member of the structs
 // that hold it there: PROC_I(inode)->op.proc_get_link, container_of
 // folded into the load), and stores from one slot to another; a pointer
 // whose address the pass loses track of counts as escaped, and so do a

@@ -24,6 +24,7 @@ const (
 	vHook        // a node of the LSM hook list of slot's hook (security_hook_heads)
 	vCont        // container_of: a struct holding a struct t at offset off
 	vPcpu        // the offset of a per-CPU variable of type t; plus a CPU's base, its address
+	vRet         // the untyped pointer the call at a returned (kmalloc): typed by its use
 )
 
 type val struct {
@@ -322,6 +323,10 @@ type flowWorker struct {
 	extra []int32
 	// taskWork: the function queues task_work (calls task_work_add)
 	taskWork bool
+	// useType: the struct type each untyped call result (by call
+	// address) is passed as to a direct callee, 0 when two disagree;
+	// retType: those the next solve types the results by
+	useType, retType map[uint64]btf.TypeID
 }
 
 // function decodes function i, runs the data flow over its blocks to a
@@ -387,7 +392,28 @@ func (w *flowWorker) function(i int) {
 	w.taskWork = false
 	w.globalRead = false
 	w.buildBlocks(len(code))
+	clear(w.retType)
+	clear(w.useType)
 	w.solve()
+	if len(w.useType) > 0 {
+		// an allocation typed by what the function passes it to
+		// (create_cache: s = kmem_cache_zalloc(…); s->ctor = ctor;
+		// __kmem_cache_create(s, …)): solve again with the results typed
+		if w.retType == nil {
+			w.retType = map[uint64]btf.TypeID{}
+		}
+		for a, t := range w.useType {
+			if t != 0 {
+				w.retType[a] = t
+			}
+		}
+		if len(w.retType) > 0 {
+			for b := range w.blocks {
+				w.blocks[b].seen = false
+			}
+			w.solve()
+		}
+	}
 	var sites []site
 	var stores []store
 	w.made, w.used = w.made[:0], w.used[:0]
@@ -615,6 +641,17 @@ func (w *flowWorker) entry() state {
 				v.param = int8(k + 1)
 			}
 			st.r[x86.ArgRegs[k]] = v
+		}
+		for k := 6; k < 8; k++ {
+			// the first stack arguments, above the return address
+			t, ok := w.sp.ParamType(proto, k)
+			if !ok {
+				break
+			}
+			if v := w.fromType(t); v.k == vFnPtr {
+				v.param = int8(k + 1)
+				st.stackSet(int32(8+8*(k-6)), v)
+			}
 		}
 		break
 	}
@@ -1128,6 +1165,9 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			return // __fentry__: a NOP once the kernel runs
 		}
 		if callee >= 0 {
+			if reg := w.r.thunk[callee]; reg < 0 && (op.Kind == x86.Call || op.Kind == x86.Jmp) {
+				w.typeByUse(st, int(callee))
+			}
 			if reg := w.r.thunk[callee]; reg >= 0 {
 				callSite(st.r[reg])
 			} else if rec && (op.Kind == x86.Call || op.Kind == x86.Jmp) {
@@ -1169,6 +1209,12 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			}
 			if callee >= 0 {
 				st.r[x86.RAX] = w.returnOf(int(callee))
+				if st.r[x86.RAX].k == vUnk {
+					st.r[x86.RAX] = val{k: vRet, a: insnAddr}
+					if t, ok := w.retType[insnAddr]; ok {
+						st.r[x86.RAX] = val{k: vPtr, t: t}
+					}
+				}
 			}
 		}
 		return
@@ -1250,6 +1296,10 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		if st.r[op.Dst].k == vUnk {
 			st.r[op.Dst] = w.percpu(op.Imm)
 		}
+	case x86.OpPush:
+		if st.rspOK {
+			st.stackSet(st.rsp, st.r[op.Src])
+		}
 	case x86.OpCmov:
 		st.r[op.Dst] = meet(st.r[op.Dst], st.r[op.Src], w)
 	case x86.OpAddMem:
@@ -1308,9 +1358,16 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 // function-pointer parameters.
 func (w *flowWorker) callbackArgs(st *state, callee int32) {
 	mask := w.r.fnParams[callee]
-	for k, r := range x86.ArgRegs {
+	for k := range 8 {
 		if mask&(1<<k) == 0 {
 			continue
+		}
+		var arg val
+		switch {
+		case k < len(x86.ArgRegs):
+			arg = st.r[x86.ArgRegs[k]]
+		case st.rspOK:
+			arg = st.stackGet(st.rsp + int32(8*(k-len(x86.ArgRegs))))
 		}
 		key := cbKey{callee, int8(k)}
 		src := w.cb[key]
@@ -1318,7 +1375,7 @@ func (w *flowWorker) callbackArgs(st *state, callee int32) {
 			src = &cbSrc{}
 			w.cb[key] = src
 		}
-		switch v := st.r[r]; {
+		switch v := arg; {
 		case v.k == vFunc:
 			src.funcs = append(src.funcs, int32(v.a))
 			w.used = append(w.used, int32(v.a))
@@ -1505,6 +1562,46 @@ func (w *flowWorker) fieldSlots(sp *btf.Spec, f btf.Field) (int32, int32) {
 // stack addresses it is passed: the callee may write anything at or above
 // such an address, and a parameter T ** (sock_create_lite's struct socket
 // **res) leaves a T * there.
+// typeByUse notes the struct types of the untyped call results passed to
+// callee's struct-pointer parameters.
+func (w *flowWorker) typeByUse(st *state, callee int) {
+	f := &w.r.k.Prog.Functions[callee]
+	if containsDot(f.Name) {
+		return
+	}
+	var sp *btf.Spec
+	var proto btf.TypeID
+	for k, r := range x86.ArgRegs {
+		a := st.r[r]
+		if a.k != vRet {
+			continue
+		}
+		if proto == 0 {
+			sp = w.r.spec(callee)
+			var ok bool
+			if proto, ok = sp.FuncProto(f.Name); !ok {
+				return
+			}
+		}
+		pt, ok := sp.ParamType(proto, k)
+		if !ok {
+			continue
+		}
+		v := w.fromTypeIn(sp, pt)
+		if v.k != vPtr {
+			continue
+		}
+		if w.useType == nil {
+			w.useType = map[uint64]btf.TypeID{}
+		}
+		if old, seen := w.useType[a.a]; !seen {
+			w.useType[a.a] = v.t
+		} else if old != v.t {
+			w.useType[a.a] = 0
+		}
+	}
+}
+
 func (w *flowWorker) outParams(st *state, callee int) {
 	var sp *btf.Spec
 	var proto btf.TypeID

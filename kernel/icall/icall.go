@@ -181,7 +181,7 @@ type resolver struct {
 	objFns           map[int][]objFn   // data object → the functions stored in it
 	dataTargets      map[int32][]int32 // slot → functions stored there in typed data
 	globalElem       map[int]string    // data object → struct type of the pointers it holds
-	fnParams         []uint8           // per function: bit k set when parameter k is a function pointer
+	fnParams         []uint8           // per function: bit k set when parameter k (< 8) is a function pointer
 	proto            []btf.TypeID      // per function: its BTF prototype (in spec(i)), 0 unknown
 	opsArg           []bool            // per function: a parameter points to a struct with function-pointer members
 	again            []bool            // per function: analyse again once global types are known
@@ -316,7 +316,7 @@ func (r *resolver) funcSig(i int) (string, uint8) {
 		if p, ok := sp.FuncProto(n); ok {
 			r.proto[i] = p
 			var mask uint8
-			for k := 0; k < 6; k++ {
+			for k := 0; k < 8; k++ { // 6 in registers, 2 on the stack
 				t, ok := sp.ParamType(p, k)
 				if !ok {
 					break

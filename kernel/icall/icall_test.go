@@ -119,6 +119,8 @@ func TestFixtureEdges(t *testing.T) {
 		"do_link":    {"lnk_free", "lnk_get"},  // stack struct an indirect call fills
 		"run_dump":   {"dump_a"},               // callback parameter stored untyped
 		"p_readlink": {"p_get"},                // container_of folded into the load
+		"st_run":     {"st_a"},                 // callback passed on the stack
+		"vr_obj":     {"vr_ctor"},              // allocation typed by its use
 	}
 	for from, to := range want {
 		if got := edges[from]; !slices.Equal(got, to) {
@@ -144,6 +146,8 @@ func TestFixtureEdges(t *testing.T) {
 		"ex_init":    "member ex_ops.init",
 		"run_dump":   "member dump_cb.dump",
 		"p_readlink": "downcast pop.get_link",
+		"st_run":     "member st_holder.fn",
+		"vr_obj":     "member vr_cache.ctor",
 	}
 	for from, h := range wantHow {
 		if how[from] != h {

@@ -48,6 +48,7 @@ const (
 	OpAddReg                  // Dst ← Dst + Src (64-bit registers)
 	OpAddMem                  // Dst ← Dst + [Mem] (64-bit)
 	OpCmov                    // Dst ← Src or Dst (64-bit registers, a cmovcc)
+	OpPush                    // [rsp−8] ← Src (push of a register; StackDelta −8)
 )
 
 // Mem is a memory operand: [Seg: Base + Index*Scale + Disp]. For a
@@ -306,6 +307,9 @@ opcode:
 		}
 	case c >= 0x50 && c <= 0x57, c == 0x68, c == 0x6a: // push
 		op.StackDelta = -8
+		if c <= 0x57 && !opsize {
+			op.Class, op.Src = OpPush, int8(c&7)|int8(rex&1)<<3
+		}
 	case c >= 0x58 && c <= 0x5f:
 		op.Writes = bit(int8(c&7) | int8(rex&1)<<3)
 		op.StackDelta = 8

@@ -219,3 +219,39 @@ noinline int p_readlink(struct vnode *v, long *x)
 	struct pnode *p = (struct pnode *)((char *)v - __builtin_offsetof(struct pnode, vfs));
 	return p->op.get_link(v, x);
 }
+
+// a callback passed on the stack (the 7th argument: kmem_cache_create
+// pushes its ctor for kmem_cache_create_usercopy): st_fwd pushes fn for
+// st_reg, which stores it into h->fn, so st_run's h->fn → st_a. The
+// prototype names no struct, so nothing reaches it by prototype.
+struct st_holder { long n; int (*fn)(void *); };
+noinline int st_a(void *p) { return *(int *)p; }
+__attribute__((noipa)) int st_reg(long a, long b, long c, long d, long e, struct st_holder *h, int (*fn)(void *))
+{
+	h->fn = fn;
+	return (int)(a + b + c + d + e);
+}
+__attribute__((noipa)) int st_fwd(struct st_holder *h, int (*fn)(void *)) { return st_reg(1, 2, 3, 4, 5, h, fn); }
+noinline int st_init(struct st_holder *h) { return st_fwd(h, st_a); }
+noinline int st_run(struct st_holder *h, void *p) { return h->fn(p); }
+
+// an allocation typed by its use (create_cache: s = kmem_cache_zalloc(…);
+// s->ctor = ctor; __kmem_cache_create(s, …)): vr_alloc returns void *,
+// vr_setup takes a struct vr_cache *, so the store is into vr_cache.ctor
+// and vr_obj's c->ctor → vr_ctor
+struct vr_cache { long size; void (*ctor)(void *); };
+noinline void vr_ctor(void *p) { *(long *)p = 0; }
+__attribute__((noipa)) void *vr_alloc(unsigned long n) { return n < 64 ? pool + 192 : 0; }
+__attribute__((noipa)) int vr_setup(struct vr_cache *c) { return c->size > 0; }
+noinline struct vr_cache *vr_create(void (*ctor)(void *))
+{
+	struct vr_cache *c = vr_alloc(sizeof(*c));
+	if (!c)
+		return 0;
+	c->size = 16;
+	c->ctor = ctor;
+	vr_setup(c);
+	return c;
+}
+noinline void vr_init(void) { vr_create(vr_ctor); }
+noinline void vr_obj(struct vr_cache *c, void *o) { c->ctor(o); }
