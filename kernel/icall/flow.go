@@ -1,6 +1,7 @@
 package icall
 
 import (
+	"cmp"
 	"slices"
 
 	"sysweight/kernel/btf"
@@ -257,6 +258,10 @@ func (r *resolver) flowAll() {
 		}
 		w.pass1, w.cb, w.gstores, w.flows, w.pflows, w.escSlots, w.escParams, w.gfns, w.statics = false, nil, nil, nil, nil, nil, nil, nil, nil
 	}
+	// workers take chunks as they come: put what they found in one order,
+	// so that the resolution (slotTargets cuts cycles of copies where its
+	// walk meets them) does not depend on the scheduling
+	sortFlows(r)
 	r.globalTypes(gs)
 	r.gfnObj = map[int]bool{}
 	for _, g := range r.gfns {
@@ -1737,4 +1742,49 @@ func (w *flowWorker) returnOf(c int) val {
 		return val{}
 	}
 	return w.fromTypeIn(sp, sp.Ref(proto))
+}
+
+// sortFlows orders the copies between slots, the parameters stored into
+// slots, the escaped slots and parameters, and what callers pass for each
+// callback parameter.
+func sortFlows(r *resolver) {
+	slices.SortFunc(r.flows, func(a, b [2]int32) int {
+		if c := cmp.Compare(a[0], b[0]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a[1], b[1])
+	})
+	r.flows = slices.Compact(r.flows)
+	slices.SortFunc(r.pflows, func(a, b pflow) int {
+		if c := cmp.Compare(a.from.fn, b.from.fn); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.from.k, b.from.k); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.to, b.to)
+	})
+	r.pflows = slices.Compact(r.pflows)
+	slices.Sort(r.escSlots)
+	r.escSlots = slices.Compact(r.escSlots)
+	slices.SortFunc(r.escParams, func(a, b cbKey) int {
+		if c := cmp.Compare(a.fn, b.fn); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.k, b.k)
+	})
+	r.escParams = slices.Compact(r.escParams)
+	for _, src := range r.cb {
+		slices.Sort(src.funcs)
+		src.funcs = slices.Compact(src.funcs)
+		slices.Sort(src.slots)
+		src.slots = slices.Compact(src.slots)
+		slices.SortFunc(src.fwd, func(a, b cbKey) int {
+			if c := cmp.Compare(a.fn, b.fn); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.k, b.k)
+		})
+		src.fwd = slices.Compact(src.fwd)
+	}
 }
