@@ -186,8 +186,9 @@ type site struct {
 	self bool
 }
 
-// objTag names the untyped pointer a load at insnAddr read, so that a
-// call can tell it is passed the object its function pointer came from.
+// objTag names the untyped pointer a load at insnAddr read (kept in an
+// unknown value's slot field, and in the loads through it), so that a call
+// can tell it is passed the object its function pointer came from.
 func objTag(insnAddr uint64) int32 { return int32(insnAddr&0x7fffffff) | 1 }
 
 // store records a function's address leaving the code: stored into a
@@ -1170,8 +1171,10 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			return // __fentry__: a NOP once the kernel runs
 		}
 		if callee >= 0 {
-			if reg := w.r.thunk[callee]; reg < 0 && (op.Kind == x86.Call || op.Kind == x86.Jmp) {
-				w.typeByUse(st, int(callee))
+			if op.Kind == x86.Call || op.Kind == x86.Jmp {
+				if w.r.thunk[callee] < 0 {
+					w.typeByUse(st, int(callee))
+				}
 			}
 			if reg := w.r.thunk[callee]; reg >= 0 {
 				callSite(st.r[reg])
@@ -1224,18 +1227,16 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		}
 		return
 	case x86.CallInd, x86.JmpInd:
-		if op.IndirectReg {
-			callSite(st.r[op.Src])
-		} else if op.HasMem {
-			callSite(w.load(st, op.Mem, insnAddr))
+		fn := val{}
+		switch {
+		case op.IndirectReg:
+			fn = st.r[op.Src]
+			callSite(fn)
+		case op.HasMem:
+			fn = w.load(st, op.Mem, insnAddr)
+			callSite(fn)
 		}
 		if op.Kind == x86.CallInd {
-			fn := val{}
-			if op.IndirectReg {
-				fn = st.r[op.Src]
-			} else if op.HasMem {
-				fn = w.load(st, op.Mem, insnAddr)
-			}
 			w.indirectOut(st, fn)
 		}
 		return
@@ -1447,17 +1448,19 @@ func (w *flowWorker) storeTo(st *state, m x86.Mem, v val, insnAddr uint64, rec b
 		if a != 0 && w.r.inData(a) && w.pass1 {
 			w.gfns = append(w.gfns, gfn{a, v, int32(w.fn)})
 		}
-		if a == 0 && v.k == vFnPtr && v.slot >= 0 && w.pass1 && (m.Base == x86.NoReg || st.r[m.Base].k != vStack) {
-			// a member's function pointer copied into memory of no known
-			// type (an allocation typed only by its use: nf_hook_entries
-			// from kvmalloc): the member's functions escape
-			w.escSlots = append(w.escSlots, v.slot)
-		}
-		if a == 0 && v.k == vFnPtr && v.param > 0 && w.pass1 && (m.Base == x86.NoReg || st.r[m.Base].k != vStack) {
-			// a callback parameter stored untyped (rtnl_register_internal:
-			// link = kzalloc(…); link->dumpit = dumpit): what the callers
-			// pass escapes
-			w.escParams = append(w.escParams, cbKey{int32(w.fn), v.param - 1})
+		if a == 0 && v.k == vFnPtr && w.pass1 && (m.Base == x86.NoReg || st.r[m.Base].k != vStack) {
+			switch {
+			case v.slot >= 0:
+				// a member's function pointer copied into memory of no
+				// known type (nf_hook_entries from kvmalloc): the
+				// member's functions escape
+				w.escSlots = append(w.escSlots, v.slot)
+			case v.param > 0:
+				// a callback parameter stored untyped
+				// (rtnl_register_internal: link = kzalloc(…);
+				// link->dumpit = dumpit): what the callers pass escapes
+				w.escParams = append(w.escParams, cbKey{int32(w.fn), v.param - 1})
+			}
 		}
 	}
 	w.record(v, slot, outer, stores)
@@ -1563,10 +1566,6 @@ func (w *flowWorker) fieldSlots(sp *btf.Spec, f btf.Field) (int32, int32) {
 	return slot, outer
 }
 
-// outParams models what a call does to the caller's stack through the
-// stack addresses it is passed: the callee may write anything at or above
-// such an address, and a parameter T ** (sock_create_lite's struct socket
-// **res) leaves a T * there.
 // typeByUse notes the struct types of the untyped call results passed to
 // callee's struct-pointer parameters.
 func (w *flowWorker) typeByUse(st *state, callee int) {
@@ -1607,6 +1606,10 @@ func (w *flowWorker) typeByUse(st *state, callee int) {
 	}
 }
 
+// outParams models what a call does to the caller's stack through the
+// stack addresses it is passed: the callee may write anything at or above
+// such an address, and a parameter T ** (sock_create_lite's struct socket
+// **res) leaves a T * there.
 func (w *flowWorker) outParams(st *state, callee int) {
 	var sp *btf.Spec
 	var proto btf.TypeID
@@ -1756,10 +1759,7 @@ func sortFlows(r *resolver) {
 	})
 	r.flows = slices.Compact(r.flows)
 	slices.SortFunc(r.pflows, func(a, b pflow) int {
-		if c := cmp.Compare(a.from.fn, b.from.fn); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.from.k, b.from.k); c != 0 {
+		if c := cmpCbKey(a.from, b.from); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.to, b.to)
@@ -1767,24 +1767,22 @@ func sortFlows(r *resolver) {
 	r.pflows = slices.Compact(r.pflows)
 	slices.Sort(r.escSlots)
 	r.escSlots = slices.Compact(r.escSlots)
-	slices.SortFunc(r.escParams, func(a, b cbKey) int {
-		if c := cmp.Compare(a.fn, b.fn); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.k, b.k)
-	})
+	slices.SortFunc(r.escParams, cmpCbKey)
 	r.escParams = slices.Compact(r.escParams)
 	for _, src := range r.cb {
 		slices.Sort(src.funcs)
 		src.funcs = slices.Compact(src.funcs)
 		slices.Sort(src.slots)
 		src.slots = slices.Compact(src.slots)
-		slices.SortFunc(src.fwd, func(a, b cbKey) int {
-			if c := cmp.Compare(a.fn, b.fn); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.k, b.k)
-		})
+		slices.SortFunc(src.fwd, cmpCbKey)
 		src.fwd = slices.Compact(src.fwd)
 	}
+}
+
+// cmpCbKey orders callback parameters by function, then parameter.
+func cmpCbKey(a, b cbKey) int {
+	if c := cmp.Compare(a.fn, b.fn); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.k, b.k)
 }
