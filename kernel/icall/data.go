@@ -326,29 +326,33 @@ func (r *resolver) globalTypes(gs []gstore) {
 // holders are the structs with function-pointer members that hold a
 // struct named member at byte offset off (embedded, at any depth).
 func (r *resolver) holders(member string, off uint32) []*outerType {
-	r.holdOnce.Do(func() {
-		r.hold = map[holdKey][]*outerType{}
-		r.holdAt = map[string][]heldAt{}
-		for _, t := range r.outers {
-			for _, e := range t.sp.EmbeddedStructs(t.id) {
-				k := holdKey{e.Name, e.Offset}
-				r.hold[k] = append(r.hold[k], t)
-				r.holdAt[e.Name] = append(r.holdAt[e.Name], heldAt{t, e.Offset})
-			}
-		}
-		for _, l := range r.hold {
-			slices.SortFunc(l, func(a, b *outerType) int { return strings.Compare(a.name, b.name) })
-		}
-		for _, l := range r.holdAt {
-			slices.SortFunc(l, func(a, b heldAt) int {
-				if c := strings.Compare(a.t.name, b.t.name); c != 0 {
-					return c
-				}
-				return int(a.off) - int(b.off)
-			})
-		}
-	})
+	r.holdOnce.Do(r.buildHolders)
 	return r.hold[holdKey{member, off}]
+}
+
+// buildHolders indexes the structs with function-pointer members by the
+// structs they embed: by name and offset (hold), and by name (holdAt).
+func (r *resolver) buildHolders() {
+	r.hold = map[holdKey][]*outerType{}
+	r.holdAt = map[string][]heldAt{}
+	for _, t := range r.outers {
+		for _, e := range t.sp.EmbeddedStructs(t.id) {
+			k := holdKey{e.Name, e.Offset}
+			r.hold[k] = append(r.hold[k], t)
+			r.holdAt[e.Name] = append(r.holdAt[e.Name], heldAt{t, e.Offset})
+		}
+	}
+	for _, l := range r.hold {
+		slices.SortFunc(l, func(a, b *outerType) int { return strings.Compare(a.name, b.name) })
+	}
+	for _, l := range r.holdAt {
+		slices.SortFunc(l, func(a, b heldAt) int {
+			if c := strings.Compare(a.t.name, b.t.name); c != 0 {
+				return c
+			}
+			return int(a.off) - int(b.off)
+		})
+	}
 }
 
 // heldAt is a struct with function-pointer members holding another struct
@@ -363,7 +367,7 @@ type heldAt struct {
 // it (container_of folded into the load: PROC_I(inode)->op.proc_get_link
 // reads at a negative offset from the inode).
 func (r *resolver) beforeSlots(member string, back uint32) []int32 {
-	r.holders(member, 0) // builds holdAt
+	r.holdOnce.Do(r.buildHolders)
 	var out []int32
 	for _, h := range r.holdAt[member] {
 		if h.off < back {

@@ -53,13 +53,17 @@ func (r *resolver) resolve() *Result {
 			}
 		}
 	}
-	for _, id := range r.escSlots {
+	// the functions of a slot that code copies into untyped memory escape
+	escapeSlot := func(id int32) {
 		for _, f := range r.dataTargets[id] {
 			escaped[f] = true
 		}
 		for _, f := range codeSlot[id] {
 			escaped[f] = true
 		}
+	}
+	for _, id := range r.escSlots {
+		escapeSlot(id)
 	}
 	// what callers pass for a callback parameter stored untyped escapes,
 	// through callers that pass their own parameter on
@@ -78,12 +82,7 @@ func (r *resolver) resolve() *Result {
 			escaped[f], r.taken[f] = true, true
 		}
 		for _, id := range src.slots {
-			for _, f := range r.dataTargets[id] {
-				escaped[f] = true
-			}
-			for _, f := range codeSlot[id] {
-				escaped[f] = true
-			}
+			escapeSlot(id)
 		}
 		for _, f := range src.fwd {
 			walkParam(f)

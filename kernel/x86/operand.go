@@ -256,8 +256,8 @@ opcode:
 				op.Class, op.Dst, op.Src = OpCmov, reg, rm
 			}
 		default:
-			// movzx/movsx, cmov, imul, bsf/bsr, popcnt, SSE moves to
-			// general registers: the reg field is the destination.
+			// movzx/movsx, imul, bsf/bsr, popcnt, SSE moves to general
+			// registers: the reg field is the destination.
 			reg, rm, _ := modrm()
 			op.Writes = bit(reg) | bit(rm)
 			if c2 >= 0x10 && c2 <= 0x17 || c2 >= 0x28 && c2 <= 0x2f || c2 >= 0x50 && c2 <= 0x7f && c2 != 0x7e || c2 >= 0xc2 && c2 <= 0xc6 || c2 >= 0xd0 {
