@@ -48,6 +48,16 @@ func recallOf(t *testing.T, r *Report, fp *ftrace.Footprints) *RecallReport {
 	return rep
 }
 
+// listRecall is one line per syscall: reached of non-hub executed
+// functions, recall, and the functions missed.
+func listRecall(l []SyscallRecall) string {
+	var b strings.Builder
+	for _, s := range l {
+		fmt.Fprintf(&b, "  %-18s %3d/%-3d %.2f  missed %s\n", s.Name, s.Reached, s.NonHub, s.Recall(), strings.Join(s.Missed, ", "))
+	}
+	return b.String()
+}
+
 // recallSplit is the split of the traced syscalls made before the reach
 // rules were tuned: a seeded shuffle (PCG 20261204, 8) of their sorted
 // names, the first half "dev" (looked at while tuning), the rest "test".
@@ -107,11 +117,7 @@ func TestRealRecall(t *testing.T) {
 		}
 		return below[i].Name < below[j].Name
 	})
-	var b strings.Builder
-	for _, s := range below {
-		fmt.Fprintf(&b, "  %-18s %3d/%-3d %.2f  missed %s\n", s.Name, s.Reached, s.NonHub, s.Recall(), strings.Join(s.Missed, ", "))
-	}
-	t.Logf("syscalls below 0.90:\n%s", b.String())
+	t.Logf("syscalls below 0.90:\n%s", listRecall(below))
 	// The figures measured at commit time (analysis Version 7): 6
 	// syscalls below 0.90, each missing one to six functions the trace
 	// charges to them but that the graph does not connect: a seq_file
@@ -328,10 +334,15 @@ func TestRealRecallCheck(t *testing.T) {
 	recallCheck(t, checkFootprints, 0.98, 0.73)
 }
 
-// TestRealRecallCheck2 measures the held-out "check2" set; the bars are
-// those of its one run (see CHECK2 below).
+// TestRealRecallCheck2 measures the held-out "check2" set. Its one run
+// (2026-12-05, analysis Version 5, 72 syscalls): recall 0.892 (288 of 323
+// non-hub functions) and 0.995 with hubs (7,218 of 7,253 pairs), 10
+// syscalls below 0.90 (proc reads through proc_inode's op union and mount
+// seq files, sysfs attributes under sendfile, slab constructors). Its list
+// was seen after that run; the later fixes (Versions 6 and 7) answered the
+// tuning set's misses. The bars are that run's, rounded down.
 func TestRealRecallCheck2(t *testing.T) {
-	recallCheck(t, check2Footprints, check2AllFloor, check2NonHubFloor)
+	recallCheck(t, check2Footprints, 0.99, 0.89)
 }
 
 // recallCheck compares the static reach with the footprints at path:
@@ -349,18 +360,16 @@ func recallCheck(t *testing.T, path string, allFloor, nonHubFloor float64) {
 		t.Fatal(err)
 	}
 	rep := recallOf(t, r, fp)
-	var b strings.Builder
-	below := 0
+	var below []SyscallRecall
 	for _, s := range rep.Syscalls {
 		if s.NonHub > 0 && s.Recall() < 0.9 {
-			below++
-			fmt.Fprintf(&b, "  %-18s %3d/%-3d %.2f  missed %s\n", s.Name, s.Reached, s.NonHub, s.Recall(), strings.Join(s.Missed, ", "))
+			below = append(below, s)
 		}
 	}
 	nonHub := float64(rep.Reached) / float64(max(rep.NonHub, 1))
 	all := float64(rep.ReachedAll) / float64(max(rep.Executed, 1))
 	t.Logf("%s: %d syscalls; recall %.3f (%d of %d non-hub executed functions); with hubs %.3f (%d of %d); %d syscalls below 0.90:\n%s",
-		filepath.Base(path), len(rep.Syscalls), nonHub, rep.Reached, rep.NonHub, all, rep.ReachedAll, rep.Executed, below, b.String())
+		filepath.Base(path), len(rep.Syscalls), nonHub, rep.Reached, rep.NonHub, all, rep.ReachedAll, rep.Executed, len(below), listRecall(below))
 	if len(rep.Syscalls) == 0 || rep.Executed == 0 {
 		t.Fatal("no syscall of the footprints was analysed")
 	}
@@ -371,14 +380,3 @@ func recallCheck(t *testing.T, path string, allFloor, nonHubFloor float64) {
 		t.Errorf("non-hub recall %.3f, below the %.3f first measured", nonHub, nonHubFloor)
 	}
 }
-
-// CHECK2: the one run of the held-out "check2" set (2026-12-05, analysis
-// Version 5, 72 syscalls): recall 0.892 (288 of 323 non-hub functions) and
-// 0.995 with hubs (7,218 of 7,253 pairs), 10 syscalls below 0.90 (proc
-// reads through proc_inode's op union and mount seq files, sysfs
-// attributes under sendfile, slab constructors). The bars are those,
-// rounded down; nothing was tuned on it.
-const (
-	check2AllFloor    = 0.99
-	check2NonHubFloor = 0.89
-)
