@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"sysweight/internal/kerneltest"
 	"sysweight/kernel/analysis"
 	"sysweight/syscalls"
 	"sysweight/vuln/db"
@@ -85,9 +86,9 @@ func TestBuildDeterministic(t *testing.T) {
 // The committed default DB is what `make weightdb` builds from the pinned
 // shared snapshots, the committed exploit and trigger tables and the
 // kernel's call graph: the build is deterministic and the file is current.
-// The call graph comes from SYSWEIGHT_KERNEL_DIR (the linux-image .deb and
-// filemap-ABI.txt.gz, written by DBG=1 scripts/kernel-metrics.sh) when the
-// DB's methods need it.
+// The call graph comes from the kernel cache (internal/kerneltest: the
+// linux-image .deb and filemap-ABI.txt.gz, written by DBG=1
+// scripts/kernel-metrics.sh) when the DB's methods need it.
 func TestDefaultDBUpToDate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skipping the full build")
@@ -108,15 +109,9 @@ func TestDefaultDBUpToDate(t *testing.T) {
 	}
 	var x *analysis.ReachIndex
 	if m&(analysis.MethodSite|analysis.MethodFile) != 0 {
-		dir := os.Getenv("SYSWEIGHT_KERNEL_DIR")
-		const abi = "6.1.0-56-cloud-amd64"
 		// the whole package, vmlinuz and modules, as make weightdb builds it
-		debs, _ := filepath.Glob(filepath.Join(dir, "linux-image-"+abi+"-unsigned_*_amd64.deb"))
-		fm := filepath.Join(dir, "filemap-"+abi+".txt.gz")
-		if dir == "" || len(debs) == 0 {
-			t.Skipf("the default DB's methods (%s) need the kernel's call graph: set SYSWEIGHT_KERNEL_DIR (DBG=1 scripts/kernel-metrics.sh fills it)", m)
-		}
-		img := debs[0]
+		img := kerneltest.Deb(t)
+		fm := filepath.Join(kerneltest.Dir(t), "filemap-"+kerneltest.ABI+".txt.gz")
 		if _, err := os.Stat(fm); err != nil {
 			t.Skipf("%s is absent: DBG=1 scripts/kernel-metrics.sh writes it", fm)
 		}

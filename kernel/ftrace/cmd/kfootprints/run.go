@@ -249,9 +249,14 @@ func runCmd(ctx context.Context, args []string) error {
 	return nil
 }
 
+// knownWorkloads are the default workloads and those run only when named.
+func knownWorkloads() []secfile.Workload {
+	return append(slices.Clone(allWorkloads), checkWorkloads...)
+}
+
 func workloadNames() string {
 	var n []string
-	for _, w := range append(slices.Clone(allWorkloads), checkWorkloads...) {
+	for _, w := range knownWorkloads() {
 		n = append(n, w.Name)
 	}
 	return strings.Join(n, ",")
@@ -262,7 +267,7 @@ func selectWorkloads(only, probeSyscalls string) ([]secfile.Workload, error) {
 	want := map[string]bool{}
 	if only != "" {
 		for _, n := range strings.Split(only, ",") {
-			if !slices.ContainsFunc(append(slices.Clone(allWorkloads), checkWorkloads...), func(w secfile.Workload) bool { return w.Name == n }) {
+			if !slices.ContainsFunc(knownWorkloads(), func(w secfile.Workload) bool { return w.Name == n }) {
 				return nil, fmt.Errorf("-workloads: unknown workload %q, want some of %s", n, workloadNames())
 			}
 			want[n] = true
@@ -270,7 +275,7 @@ func selectWorkloads(only, probeSyscalls string) ([]secfile.Workload, error) {
 	}
 	list := allWorkloads
 	if only != "" {
-		list = append(slices.Clone(allWorkloads), checkWorkloads...)
+		list = knownWorkloads()
 	}
 	for _, w := range list {
 		if only != "" && !want[w.Name] {
