@@ -6,7 +6,7 @@
 //
 // It reads the two CVE feeds of ../shared/data with the project's readers
 // (vuln/kernelcna, vuln/kernelcves), puts every record in one stratum (see
-// strata below), and draws 40 main and 10 holdout CVEs per stratum with a
+// strata below), and draws 40 main, 10 holdout and 10 holdout2 CVEs per stratum with a
 // fixed seed. The file it writes holds CVE ids, feeds, strata and sets only,
 // never feed text. The draw is deterministic: the same inputs give the same
 // bytes (TestDrawIsCommitted checks the committed file).
@@ -49,6 +49,10 @@ const (
 	seed        = 20261204
 	mainSize    = 40
 	holdoutSize = 10
+	// holdout2Size more per stratum, the next in the same shuffle, were
+	// added on 2026-12-05 for a second independent check after the first
+	// holdout had been scored (SAMPLE2.md).
+	holdout2Size = 10
 )
 
 // stratum is one stratum of the draw, in order of precedence.
@@ -80,7 +84,7 @@ type Drawn struct {
 	ID      string `json:"id"`
 	Feed    string `json:"feed"`
 	Stratum string `json:"stratum"`
-	Set     string `json:"set"` // "main" or "holdout"
+	Set     string `json:"set"` // "main", "holdout" or "holdout2"
 }
 
 // Sample is the file drawsample writes.
@@ -163,12 +167,12 @@ func draw(shared string) (*Sample, error) {
 	s := &Sample{
 		About: "Random, stratified sample of kernel CVEs for hand-verified judgements of their trigger syscalls " +
 			"(issue 9; see SAMPLE2.md). Drawn by vuln/attrib/internal/drawsample from the feeds below; " +
-			"holds ids, feeds, strata and sets only, no feed text. holdout entries are reserved for the final " +
-			"independent check and must not be used while building or tuning methods.",
+			"holds ids, feeds, strata and sets only, no feed text. holdout and holdout2 entries are reserved for " +
+			"independent checks and must not be used while building or tuning methods.",
 		Seed: seed,
 		Shuffle: fmt.Sprintf("per stratum: sort the ids with vuln.CompareID (year, then number), shuffle with "+
 			"rand.New(rand.NewPCG(%d, i)).Shuffle (math/rand/v2, Go 1.26), i the stratum's index in strata_order (0-based); "+
-			"the first %d are main, the next %d holdout", seed, mainSize, holdoutSize),
+			"the first %d are main, the next %d holdout, the next %d holdout2 (added 2026-12-05)", seed, mainSize, holdoutSize, holdout2Size),
 		Sources: map[string]string{
 			kernelcna.FeedName:  fmt.Sprintf("%s (kernel CNA vulns repository commit %s, sha256 %s)", cnaPath, cnaCommit, cnaSum),
 			kernelcves.FeedName: fmt.Sprintf("%s (github.com/nluedtke/linux_kernel_cves commit %s, sha256 %s)", kcvesPath, kcvesCommit, kcSum),
@@ -193,15 +197,19 @@ func draw(shared string) (*Sample, error) {
 			}
 		}
 		s.Population[st.name] = len(ids)
-		if len(ids) < mainSize+holdoutSize {
-			return nil, fmt.Errorf("stratum %s has %d CVEs, fewer than the %d to draw", st.name, len(ids), mainSize+holdoutSize)
+		n := mainSize + holdoutSize + holdout2Size
+		if len(ids) < n {
+			return nil, fmt.Errorf("stratum %s has %d CVEs, fewer than the %d to draw", st.name, len(ids), n)
 		}
 		slices.SortFunc(ids, vuln.CompareID)
 		r := rand.New(rand.NewPCG(seed, uint64(i)))
 		r.Shuffle(len(ids), func(a, b int) { ids[a], ids[b] = ids[b], ids[a] })
-		for k, id := range ids[:mainSize+holdoutSize] {
+		for k, id := range ids[:n] {
 			set := "main"
-			if k >= mainSize {
+			switch {
+			case k >= mainSize+holdoutSize:
+				set = "holdout2"
+			case k >= mainSize:
 				set = "holdout"
 			}
 			s.CVEs = append(s.CVEs, Drawn{ID: id, Feed: feed[id], Stratum: st.name, Set: set})
