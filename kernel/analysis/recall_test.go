@@ -267,6 +267,20 @@ func TestRealReachPaths(t *testing.T) {
 //     s that it passes to __kmem_cache_create; SLUB's setup_object calls
 //     s->ctor, which reaches shmem_init_inode (mm/shmem.c), sighand_ctor
 //     (kernel/fork.c) and anon_vma_ctor (mm/rmap.c).
+//   - what must not be reached: a module's init and exit functions are
+//     called through struct module's init and exit only by
+//     do_one_initcall (do_init_module passes mod->init) and by
+//     delete_module (mod->exit) (kernel/module/main.c); nf_tables's are
+//     checked. Two rules keep the others off: a union of function
+//     pointers (security_list_options) does not type an object holding
+//     several functions (before, every module's __this_module was typed
+//     as an array of it and its cleanup_module reached from each LSM
+//     hook of prototype void(void)), and untyped loads whose members hold
+//     more than MaxUntypedTargets functions stay unresolved (before,
+//     libata's interrupt handlers reached every module.init).
+//     security_secmark_refcount_inc's hook (security/security.c) reaches
+//     selinux_secmark_refcount_inc and BPF LSM's
+//     bpf_lsm_secmark_refcount_inc, and no module function.
 func TestRealIndirectRules(t *testing.T) {
 	r := realDeb(t)
 	g := r.Graph()
@@ -311,6 +325,41 @@ func TestRealIndirectRules(t *testing.T) {
 		}
 		if c.exact && len(got) != len(c.want) {
 			t.Errorf("%s: %s reaches %v, want exactly %v", c.caller, c.via, slices.Sorted(maps.Keys(got)), c.want)
+		}
+	}
+
+	// Who calls nf_tables's init and exit indirectly.
+	p := g.Program()
+	callers := map[int]string{}
+	for _, name := range []string{"init_module", "cleanup_module"} {
+		for _, f := range g.Lookup(name) {
+			if g.Module(f) == "nf_tables" {
+				callers[f] = name
+			}
+		}
+	}
+	if len(callers) != 2 {
+		t.Fatalf("nf_tables: %d init/exit functions found, want 2", len(callers))
+	}
+	wantCaller := map[string]string{"init_module": "do_one_initcall", "cleanup_module": "__do_sys_delete_module"}
+	for i, fn := range p.Functions {
+		for _, c := range fn.Indirect {
+			if name, ok := callers[c]; ok && fn.Name != wantCaller[name] {
+				t.Errorf("%s reaches nf_tables's %s (%s); only %s calls it", fn.Name, name, g.Via(i, c), wantCaller[name])
+			}
+		}
+	}
+	got := callees("security_secmark_refcount_inc", "member security_list_options.secmark_refcount_inc")
+	for _, w := range []string{"selinux_secmark_refcount_inc", "bpf_lsm_secmark_refcount_inc"} {
+		if !got[w] {
+			t.Errorf("security_secmark_refcount_inc does not reach %s", w)
+		}
+	}
+	for _, f := range g.Lookup("security_secmark_refcount_inc") {
+		for _, c := range p.Functions[f].Indirect {
+			if m := g.Module(c); m != "" {
+				t.Errorf("security_secmark_refcount_inc reaches %s of module %s", g.Name(c), m)
+			}
 		}
 	}
 }

@@ -13,8 +13,12 @@ import (
 type outerType struct {
 	name string
 	size uint32
-	sp   *btf.Spec
-	id   btf.TypeID
+	// union: a union of function pointers (security_list_options) fits
+	// any one function of a member's prototype, never several: its
+	// members are alternatives
+	union bool
+	sp    *btf.Spec
+	id    btf.TypeID
 	// outer maps an absolute offset to the slot named by this type and
 	// that offset, when the member lies in an embedded named struct
 	outer map[uint32][]int32
@@ -67,7 +71,7 @@ func (r *resolver) buildTypeIndex() *typeIndex {
 			if len(leaves) == 0 {
 				return
 			}
-			t := &outerType{name: name, size: uint32(sp.Size(id)), sp: sp, id: id, leaves: make(map[uint32][]int32, len(leaves)), outer: map[uint32][]int32{}}
+			t := &outerType{name: name, size: uint32(sp.Size(id)), union: k == btf.KindUnion, sp: sp, id: id, leaves: make(map[uint32][]int32, len(leaves)), outer: map[uint32][]int32{}}
 			if t.size == 0 {
 				return
 			}
@@ -173,7 +177,7 @@ func (r *resolver) inferObjects() {
 			if d < uint64(c.abs) || (d-uint64(c.abs))%uint64(c.t.size) != 0 || !sizeFits(size, uint64(c.t.size)) {
 				continue
 			}
-			if slices.Contains(found, c.t) || !r.fits(c.t, fns) {
+			if slices.Contains(found, c.t) || !r.fits(c.t, fns) || c.t.union && len(fns) > 1 {
 				continue
 			}
 			found = append(found, c.t)
@@ -183,12 +187,18 @@ func (r *resolver) inferObjects() {
 		}
 		if len(found) > 1 {
 			// several layouts fit: keep those that leave the least of the
-			// object unexplained
-			best := uint64(1 << 62)
+			// object unexplained, and of those the largest type (one
+			// struct module rather than an array of a smaller type whose
+			// members happen to have the same prototypes)
+			best, big := uint64(1<<62), uint32(0)
 			for _, t := range found {
 				best = min(best, size%uint64(t.size))
 			}
 			found = slices.DeleteFunc(found, func(t *outerType) bool { return size%uint64(t.size) != best })
+			for _, t := range found {
+				big = max(big, t.size)
+			}
+			found = slices.DeleteFunc(found, func(t *outerType) bool { return t.size != big })
 		}
 		r.objType[o] = objType{types: found}
 		r.stats.TypedObjects++

@@ -58,6 +58,13 @@ type Options struct {
 	// when there are at most this many such members (0: 6); otherwise it
 	// stays unresolved.
 	MaxUntypedSlots int
+	// MaxUntypedTargets: such a call also stays unresolved when its
+	// members hold more than this many functions together (0: 800; < 0: no
+	// bound). Those are generic members (a module's init, a work item's
+	// func) reached through two loads with no argument to type them; on
+	// Debian's 6.1 cloud kernel the bound takes 3,800 functions out of the
+	// hub core and no traced footprint function out of reach.
+	MaxUntypedTargets int
 	// NoProtoOnly leaves calls through function-pointer parameters and
 	// variables (no struct member known) unresolved instead of resolving
 	// them to every address-taken function of the same prototype.
@@ -99,7 +106,7 @@ type Stats struct {
 	ByHow      map[string]int
 	Unresolved int
 	// Ambiguous are untyped sites with more candidate members than
-	// MaxUntypedSlots.
+	// MaxUntypedSlots or more targets than MaxUntypedTargets.
 	Ambiguous int
 	// AddressTaken functions appear in data or have their address taken
 	// in code; WithSignature of them have a BTF prototype.
@@ -140,6 +147,9 @@ func Resolve(k *Kernel, opt Options) (*Result, error) {
 	}
 	if opt.MaxUntypedSlots == 0 {
 		opt.MaxUntypedSlots = 6
+	}
+	if opt.MaxUntypedTargets == 0 {
+		opt.MaxUntypedTargets = 800
 	}
 	r := newResolver(k, opt)
 	r.inferObjects()

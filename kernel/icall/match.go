@@ -265,7 +265,7 @@ func (r *resolver) resolve() *Result {
 				switch {
 				case len(ids) == 0:
 					st.Unresolved++
-				case len(ids) > r.opt.MaxUntypedSlots:
+				case len(ids) > r.opt.MaxUntypedSlots || r.opt.MaxUntypedTargets > 0 && countTargets(ids, slotTargets) > r.opt.MaxUntypedTargets:
 					st.Ambiguous++
 					st.Unresolved++
 				default:
@@ -491,4 +491,14 @@ next:
 		}
 	}
 	return out
+}
+
+// countTargets is the number of functions the members ids hold, counted once
+// per member.
+func countTargets(ids []int32, targets func(int32) []int32) int {
+	n := 0
+	for _, id := range ids {
+		n += len(targets(id))
+	}
+	return n
 }
