@@ -6,8 +6,8 @@
 //
 // It reads the two CVE feeds of ../shared/data with the project's readers
 // (vuln/kernelcna, vuln/kernelcves), puts every record in one stratum (see
-// strata below), and draws 40 main, 10 holdout and 10 holdout2 CVEs per stratum with a
-// fixed seed. The file it writes holds CVE ids, feeds, strata and sets only,
+// strata below), and draws 40 main, 10 holdout, 10 holdout2 and 10 holdout3
+// CVEs per stratum with a fixed seed. The file it writes holds CVE ids, feeds, strata and sets only,
 // never feed text. The draw is deterministic: the same inputs give the same
 // bytes (TestDrawIsCommitted checks the committed file).
 package main
@@ -53,6 +53,9 @@ const (
 	// added on 2026-12-05 for a second independent check after the first
 	// holdout had been scored (SAMPLE2.md).
 	holdout2Size = 10
+	// holdout3Size more, the next again, were added later on 2026-12-05,
+	// before the text method was tuned on the main set (SAMPLE2.md).
+	holdout3Size = 10
 )
 
 // stratum is one stratum of the draw, in order of precedence.
@@ -84,7 +87,7 @@ type Drawn struct {
 	ID      string `json:"id"`
 	Feed    string `json:"feed"`
 	Stratum string `json:"stratum"`
-	Set     string `json:"set"` // "main", "holdout" or "holdout2"
+	Set     string `json:"set"` // "main", "holdout", "holdout2" or "holdout3"
 }
 
 // Sample is the file drawsample writes.
@@ -167,12 +170,13 @@ func draw(shared string) (*Sample, error) {
 	s := &Sample{
 		About: "Random, stratified sample of kernel CVEs for hand-verified judgements of their trigger syscalls " +
 			"(issue 9; see SAMPLE2.md). Drawn by vuln/attrib/internal/drawsample from the feeds below; " +
-			"holds ids, feeds, strata and sets only, no feed text. holdout and holdout2 entries are reserved for " +
+			"holds ids, feeds, strata and sets only, no feed text. holdout, holdout2 and holdout3 entries are reserved for " +
 			"independent checks and must not be used while building or tuning methods.",
 		Seed: seed,
 		Shuffle: fmt.Sprintf("per stratum: sort the ids with vuln.CompareID (year, then number), shuffle with "+
 			"rand.New(rand.NewPCG(%d, i)).Shuffle (math/rand/v2, Go 1.26), i the stratum's index in strata_order (0-based); "+
-			"the first %d are main, the next %d holdout, the next %d holdout2 (added 2026-12-05)", seed, mainSize, holdoutSize, holdout2Size),
+			"the first %d are main, the next %d holdout, the next %d holdout2 (added 2026-12-05), the next %d holdout3 (added 2026-12-05, later)",
+			seed, mainSize, holdoutSize, holdout2Size, holdout3Size),
 		Sources: map[string]string{
 			kernelcna.FeedName:  fmt.Sprintf("%s (kernel CNA vulns repository commit %s, sha256 %s)", cnaPath, cnaCommit, cnaSum),
 			kernelcves.FeedName: fmt.Sprintf("%s (github.com/nluedtke/linux_kernel_cves commit %s, sha256 %s)", kcvesPath, kcvesCommit, kcSum),
@@ -197,7 +201,7 @@ func draw(shared string) (*Sample, error) {
 			}
 		}
 		s.Population[st.name] = len(ids)
-		n := mainSize + holdoutSize + holdout2Size
+		n := mainSize + holdoutSize + holdout2Size + holdout3Size
 		if len(ids) < n {
 			return nil, fmt.Errorf("stratum %s has %d CVEs, fewer than the %d to draw", st.name, len(ids), n)
 		}
@@ -207,6 +211,8 @@ func draw(shared string) (*Sample, error) {
 		for k, id := range ids[:n] {
 			set := "main"
 			switch {
+			case k >= mainSize+holdoutSize+holdout2Size:
+				set = "holdout3"
 			case k >= mainSize+holdoutSize:
 				set = "holdout2"
 			case k >= mainSize:
