@@ -247,7 +247,7 @@ func TestReportRoundTrip(t *testing.T) {
 func TestLoadReportBad(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{`{`, "unexpected EOF"},
-		{`{"analysis_version": 9, "arch": "x86_64"}`, "analysis_version 9"},
+		{`{"analysis_version": 99, "arch": "x86_64"}`, "analysis_version 99"},
 		{`{"analysis_version": 1, "arch": "vax", "syscalls": [{"name": "read"}]}`, `arch "vax"`},
 		{`{"analysis_version": 1, "arch": "x86_64", "syscalls": [{"name": "frobnicate"}]}`, `"frobnicate" is not`},
 		{`{"analysis_version": 1, "arch": "x86_64", "syscalls": [{"name": "read"}, {"name": "read"}]}`, "listed twice"},

@@ -1,6 +1,7 @@
 package btf
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -10,7 +11,11 @@ import (
 type lookups struct {
 	once  sync.Once
 	funcs map[string]TypeID // FUNC name → its FUNC_PROTO (this spec only)
-	named map[string]TypeID // named struct/union → id (first; this spec only)
+	// funcAlt holds the other FUNC_PROTOs of a name that several static
+	// functions share (kernel/user_namespace.c's and fs/namespace.c's
+	// m_start)
+	funcAlt map[string][]TypeID
+	named   map[string]TypeID // named struct/union → id (first; this spec only)
 	// ext maps a struct to the structs of this spec whose first member
 	// (at offset 0) is that struct: struct netlink_sock { struct sock sk;
 	// … } extends sock.
@@ -27,6 +32,7 @@ func (s *Spec) lk() *lookups {
 	l := &s.idx
 	l.once.Do(func() {
 		l.funcs = make(map[string]TypeID)
+		l.funcAlt = make(map[string][]TypeID)
 		l.named = make(map[string]TypeID)
 		l.sigs = make(map[TypeID]string)
 		l.ext = make(map[TypeID][]TypeID)
@@ -42,8 +48,10 @@ func (s *Spec) lk() *lookups {
 			switch t.kind {
 			case KindFunc:
 				n := s.str(t.name)
-				if _, dup := l.funcs[n]; !dup {
+				if first, dup := l.funcs[n]; !dup {
 					l.funcs[n] = TypeID(t.size)
+				} else if p := TypeID(t.size); p != first && !slices.Contains(l.funcAlt[n], p) {
+					l.funcAlt[n] = append(l.funcAlt[n], p)
 				}
 			case KindStruct, KindUnion:
 				if t.name != 0 {
@@ -94,12 +102,25 @@ func (s *Spec) Extenders(st TypeID) []TypeID {
 }
 
 // FuncProto returns the FUNC_PROTO of the function named name, looked up in
-// s and then its base.
+// s and then its base. A name that functions of different prototypes
+// share (static functions of several files) has none: BTF does not say
+// which is which.
 func (s *Spec) FuncProto(name string) (TypeID, bool) {
 	for sp := s; sp != nil; sp = sp.base {
-		if id, ok := sp.lk().funcs[name]; ok {
-			return id, true
+		l := sp.lk()
+		id, ok := l.funcs[name]
+		if !ok {
+			continue
 		}
+		if alt := l.funcAlt[name]; len(alt) > 0 {
+			sig := sp.Signature(id)
+			for _, a := range alt {
+				if sp.Signature(a) != sig {
+					return 0, false
+				}
+			}
+		}
+		return id, true
 	}
 	return 0, false
 }

@@ -52,6 +52,7 @@ func TestRealMatchesBpftool(t *testing.T) {
 	var cur btf.TypeID
 	var k, last int
 	var structs, funcs, members int
+	protos := map[string]map[int]bool{} // FUNC name → its FUNC_PROTO ids, by bpftool
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -71,6 +72,10 @@ func TestRealMatchesBpftool(t *testing.T) {
 				}
 			case "FUNC":
 				funcs++
+				if protos[m[3]] == nil {
+					protos[m[3]] = map[int]bool{}
+				}
+				protos[m[3]][a["type_id"]] = true
 				if s.Name(cur) != m[3] || s.Ref(cur) != btf.TypeID(a["type_id"]) {
 					t.Errorf("[%d] FUNC %q → %d; parsed %q → %d", id, m[3], a["type_id"], s.Name(cur), s.Ref(cur))
 				}
@@ -95,4 +100,37 @@ func TestRealMatchesBpftool(t *testing.T) {
 		t.Errorf("only %d structs/unions and %d funcs compared", structs, funcs)
 	}
 	t.Logf("compared %d types: %d structs/unions (%d members), %d funcs", last, structs, members, funcs)
+
+	// Static functions of several files share a name. 6.1's m_start is
+	// fs/namespace.c's m_start(struct seq_file *, loff_t *) and
+	// kernel/user_namespace.c's m_start(struct seq_file *, loff_t *,
+	// struct uid_gid_map *): bpftool lists two FUNCs of different
+	// FUNC_PROTOs, and FuncProto must not pick one. A name with one
+	// FUNC_PROTO gets it.
+	if len(protos["m_start"]) != 2 {
+		t.Errorf("bpftool: m_start has FUNC_PROTOs %v, want two", protos["m_start"])
+	}
+	shared, unique, none := 0, 0, 0
+	for name, ids := range protos {
+		got, ok := s.FuncProto(name)
+		switch {
+		case len(ids) == 1:
+			unique++
+			if !ok || !ids[int(got)] {
+				t.Errorf("FuncProto(%q) = %d, %v; bpftool: %v", name, got, ok, ids)
+			}
+		case ok && ids[int(got)]:
+			// several FUNC_PROTO ids of one text (C types bpftool keeps
+			// apart but that print the same) are one prototype
+			shared++
+		case ok:
+			t.Errorf("FuncProto(%q) = %d, not one of bpftool's %v", name, got, ids)
+		default:
+			none++
+		}
+	}
+	if _, ok := s.FuncProto("m_start"); ok {
+		t.Error("FuncProto(m_start) picked one of two prototypes")
+	}
+	t.Logf("%d function names with one prototype, %d with several ids of one text, %d with several prototypes (none given)", unique, shared, none)
 }
