@@ -261,6 +261,12 @@ func TestRealReachPaths(t *testing.T) {
 //     PROC_I(inode)->op.proc_get_link before the inode; fs/proc/base.c
 //     and fd.c set it to proc_cwd_link, proc_root_link, proc_exe_link,
 //     map_files_get_link and proc_fd_link.
+//   - container_of folded into a load from an untyped pointer:
+//     proc_single_show (fs/proc/base.c) takes inode from m->private (a
+//     void pointer) and calls PROC_I(inode)->op.proc_show(m, ns, pid,
+//     task); tgid_base_stuff sets proc_show for "status", "stat",
+//     "limits" and "stack" to proc_pid_status, proc_tgid_stat,
+//     proc_pid_limits and proc_pid_stack.
 //   - callbacks passed on the stack and allocations typed by use:
 //     kmem_cache_create pushes its ctor as kmem_cache_create_usercopy's
 //     7th argument, and create_cache stores it into a kmem_cache_zalloc'd
@@ -315,6 +321,7 @@ func TestRealIndirectRules(t *testing.T) {
 			"posix_get_tai_timespec", "alarm_clock_get_timespec", "posix_cpu_clock_get",
 			"process_cpu_clock_get", "thread_cpu_clock_get", "pc_clock_gettime"}, true},
 		{"call_proc_get_link", "downcast proc_op.proc_get_link", []string{"proc_cwd_link", "proc_root_link", "proc_exe_link", "map_files_get_link", "proc_fd_link"}, true},
+		{"proc_single_show", "offset proc_op.proc_show", []string{"proc_pid_status", "proc_tgid_stat", "proc_pid_limits", "proc_pid_stack"}, false},
 		{"setup_object", "member kmem_cache.ctor", []string{"shmem_init_inode", "sighand_ctor", "anon_vma_ctor"}, false},
 	} {
 		got := callees(c.caller, c.via)

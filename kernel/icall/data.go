@@ -392,6 +392,41 @@ func (r *resolver) beforeSlots(member string, back uint32) []int32 {
 	return out
 }
 
+// beforeAny is beforeSlots for an embedded struct of unknown type: the
+// slots back bytes before any struct that a struct with function-pointer
+// members embeds (PROC_I(inode)->op.proc_show where inode came from
+// seq_file's void *private). It is a long list: the call's arguments
+// narrow it (untyped). Cached by back.
+func (r *resolver) beforeAny(back uint32) []int32 {
+	r.holdOnce.Do(r.buildHolders)
+	r.beforeMu.Lock()
+	defer r.beforeMu.Unlock()
+	if l, ok := r.before[back]; ok {
+		return l
+	}
+	seen := map[int32]bool{}
+	var out []int32
+	for _, hs := range r.holdAt {
+		for _, h := range hs {
+			if h.off < back {
+				continue
+			}
+			for _, id := range h.t.leaves[h.off-back] {
+				if !seen[id] {
+					seen[id] = true
+					out = append(out, id)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	if r.before == nil {
+		r.before = map[uint32][]int32{}
+	}
+	r.before[back] = out
+	return out
+}
+
 type holdKey struct {
 	name string
 	off  uint32

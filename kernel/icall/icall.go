@@ -210,6 +210,8 @@ type resolver struct {
 	holdOnce         sync.Once
 	hold             map[holdKey][]*outerType
 	holdAt           map[string][]heldAt // by embedded struct name: its holders and offsets
+	beforeMu         sync.Mutex
+	before           map[uint32][]int32 // beforeAny's cache
 	two              map[[2]uint32][]int32
 	twoSelf          map[[2]uint32][]int32 // of two, the methods whose first parameter points to the struct holding the ops pointer
 	stats            Stats

@@ -274,6 +274,23 @@ func (r *resolver) resolve() *Result {
 					}
 					st.ByHow[ViaUntyped]++
 				}
+			case v.k == vULoad && v.off < 0 && v.a == 0:
+				// container_of folded into a load from a pointer of
+				// unknown type: the members that far before an embedded
+				// struct, singled out by the arguments
+				ids := r.untyped(r.beforeAny(uint32(-v.off)), s.args, slotTargets, false)
+				switch {
+				case len(ids) == 0:
+					st.Unresolved++
+				case len(ids) > r.opt.MaxUntypedSlots || r.opt.MaxUntypedTargets > 0 && countTargets(ids, slotTargets) > r.opt.MaxUntypedTargets:
+					st.Ambiguous++
+					st.Unresolved++
+				default:
+					for _, id := range ids {
+						add(i, slotTargets(id), ViaUntyped, r.slotList[id].String())
+					}
+					st.ByHow[ViaUntyped]++
+				}
 			default:
 				st.Unresolved++
 			}
