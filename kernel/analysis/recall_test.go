@@ -267,6 +267,12 @@ func TestRealReachPaths(t *testing.T) {
 //     task); tgid_base_stuff sets proc_show for "status", "stat",
 //     "limits" and "stack" to proc_pid_status, proc_tgid_stat,
 //     proc_pid_limits and proc_pid_stack.
+//   - a method or a default when it is NULL (a cmov): alloc_fs_context
+//     (fs/fs_context.c) calls fc->fs_type->init_fs_context, or
+//     legacy_init_fs_context when the file system has none; mm/shmem.c,
+//     kernel/cgroup/cgroup.c and kernel/bpf/inode.c set it to
+//     shmem_init_fs_context, cgroup_init_fs_context and
+//     bpf_init_fs_context.
 //   - callbacks passed on the stack and allocations typed by use:
 //     kmem_cache_create pushes its ctor as kmem_cache_create_usercopy's
 //     7th argument, and create_cache stores it into a kmem_cache_zalloc'd
@@ -322,6 +328,7 @@ func TestRealIndirectRules(t *testing.T) {
 			"process_cpu_clock_get", "thread_cpu_clock_get", "pc_clock_gettime"}, true},
 		{"call_proc_get_link", "downcast proc_op.proc_get_link", []string{"proc_cwd_link", "proc_root_link", "proc_exe_link", "map_files_get_link", "proc_fd_link"}, true},
 		{"proc_single_show", "offset proc_op.proc_show", []string{"proc_pid_status", "proc_tgid_stat", "proc_pid_limits", "proc_pid_stack"}, false},
+		{"alloc_fs_context", "member file_system_type.init_fs_context", []string{"shmem_init_fs_context", "cgroup_init_fs_context", "bpf_init_fs_context", "legacy_init_fs_context"}, false},
 		{"setup_object", "member kmem_cache.ctor", []string{"shmem_init_inode", "sighand_ctor", "anon_vma_ctor"}, false},
 	} {
 		got := callees(c.caller, c.via)

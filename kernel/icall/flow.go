@@ -135,6 +135,12 @@ func (st *state) stackOff(m x86.Mem) (int32, bool) {
 }
 
 // meet is the value a register has on entry to a block two paths reach.
+// isMethodVal reports a function pointer read from memory: a member of a
+// known struct, a candidate member, or an offset of an unknown one.
+func isMethodVal(v val) bool {
+	return v.k == vFnPtr || v.k == vCand || v.k == vULoad && v.off >= 0
+}
+
 func meet(a, b val, w *flowWorker) val {
 	if a == b {
 		return a
@@ -153,6 +159,15 @@ func meet(a, b val, w *flowWorker) val {
 		return b
 	}
 	if b.k == vZero && (a.k == vPtr || a.k == vFnPtr) {
+		return a
+	}
+	// a method read from a struct, or a default function when it is NULL
+	// (fc->fs_type->init_fs_context ?: legacy_init_fs_context, a cmov):
+	// the method; the default is left out
+	if a.k == vFunc && isMethodVal(b) {
+		return b
+	}
+	if b.k == vFunc && isMethodVal(a) {
 		return a
 	}
 	if a.k == vPtr && b.k == vPtr && a.t == b.t && a.off != b.off {

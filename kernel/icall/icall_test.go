@@ -106,21 +106,22 @@ func resolveFixture(t *testing.T) (map[string][]string, map[string]string) {
 func TestFixtureEdges(t *testing.T) {
 	edges, how := resolveFixture(t)
 	want := map[string][]string{
-		"vfs_read":   {"a_read", "b_read"},     // member file_ops.read
-		"visit":      {"a_open"},               // callback parameter
-		"dispatch":   {"h0", "h1"},             // initialised table
-		"create":     {"inet_create"},          // global typed by its stores
-		"q_push":     {"q_work"},               // multi-layer: queue.immediate.func
-		"run_work":   {"other_work", "q_work"}, // plain struct work pointer
-		"deliver":    {"in_fn"},                // stack struct and member copy
-		"pick_all":   {"pick_a", "pick_b"},     // pointer stepping through an array
-		"run_hooks":  {"hook_a"},               // member copied into untyped memory
-		"ex_init":    {"ex_a_init"},            // stack struct a callee fills
-		"do_link":    {"lnk_free", "lnk_get"},  // stack struct an indirect call fills
-		"run_dump":   {"dump_a"},               // callback parameter stored untyped
-		"p_readlink": {"p_get"},                // container_of folded into the load
-		"st_run":     {"st_a"},                 // callback passed on the stack
-		"vr_obj":     {"vr_ctor"},              // allocation typed by its use
+		"vfs_read":    {"a_read", "b_read"},       // member file_ops.read
+		"visit":       {"a_open"},                 // callback parameter
+		"dispatch":    {"h0", "h1"},               // initialised table
+		"create":      {"inet_create"},            // global typed by its stores
+		"q_push":      {"q_work"},                 // multi-layer: queue.immediate.func
+		"run_work":    {"other_work", "q_work"},   // plain struct work pointer
+		"deliver":     {"in_fn"},                  // stack struct and member copy
+		"pick_all":    {"pick_a", "pick_b"},       // pointer stepping through an array
+		"run_hooks":   {"hook_a"},                 // member copied into untyped memory
+		"ex_init":     {"ex_a_init"},              // stack struct a callee fills
+		"do_link":     {"lnk_free", "lnk_get"},    // stack struct an indirect call fills
+		"run_dump":    {"dump_a"},                 // callback parameter stored untyped
+		"p_readlink":  {"p_get"},                  // container_of folded into the load
+		"st_run":      {"st_a"},                   // callback passed on the stack
+		"vr_obj":      {"vr_ctor"},                // allocation typed by its use
+		"fd_ctx_init": {"fd_a_init", "fd_legacy"}, // a method, or a default when NULL
 	}
 	for from, to := range want {
 		if got := edges[from]; !slices.Equal(got, to) {
@@ -134,20 +135,21 @@ func TestFixtureEdges(t *testing.T) {
 		}
 	}
 	wantHow := map[string]string{
-		"vfs_read":   "member file_ops.read",
-		"visit":      "param ",
-		"dispatch":   "table table",
-		"create":     "member proto.create",
-		"q_push":     "member queue.work.func",
-		"run_work":   "member work.func",
-		"deliver":    "member sock_like.rcv",
-		"pick_all":   "member klass.pick",
-		"run_hooks":  "member hook_entry.hook",
-		"ex_init":    "member ex_ops.init",
-		"run_dump":   "member dump_cb.dump",
-		"p_readlink": "downcast pop.get_link",
-		"st_run":     "member st_holder.fn",
-		"vr_obj":     "member vr_cache.ctor",
+		"vfs_read":    "member file_ops.read",
+		"visit":       "param ",
+		"dispatch":    "table table",
+		"create":      "member proto.create",
+		"q_push":      "member queue.work.func",
+		"run_work":    "member work.func",
+		"deliver":     "member sock_like.rcv",
+		"pick_all":    "member klass.pick",
+		"run_hooks":   "member hook_entry.hook",
+		"ex_init":     "member ex_ops.init",
+		"run_dump":    "member dump_cb.dump",
+		"p_readlink":  "downcast pop.get_link",
+		"st_run":      "member st_holder.fn",
+		"vr_obj":      "member vr_cache.ctor",
+		"fd_ctx_init": "member fd_type.init",
 	}
 	for from, h := range wantHow {
 		if how[from] != h {

@@ -255,3 +255,22 @@ noinline struct vr_cache *vr_create(void (*ctor)(void *))
 }
 noinline void vr_init(void) { vr_create(vr_ctor); }
 noinline void vr_obj(struct vr_cache *c, void *o) { c->ctor(o); }
+
+// a method or a default when it is NULL (alloc_fs_context:
+// fc->fs_type->init_fs_context ?: legacy_init_fs_context, a cmov):
+// fd_ctx_init's call reaches the fd_type.init members: fd_a_init, and
+// fd_legacy, whose address the code takes without storing it anywhere
+// known (it escapes and joins the members of its prototype)
+struct fd_ctx;
+struct fd_type { long flags; int (*init)(struct fd_ctx *); };
+struct fd_ctx { long n; struct fd_type *type; };
+noinline int fd_a_init(struct fd_ctx *c) { return (int)c->n; }
+noinline int fd_legacy(struct fd_ctx *c) { return (int)c->n + 1; }
+struct fd_type fd_a = { .init = fd_a_init };
+noinline int fd_ctx_init(struct fd_ctx *c)
+{
+	int (*init)(struct fd_ctx *) = c->type->init;
+	if (!init)
+		init = fd_legacy;
+	return init(c);
+}
