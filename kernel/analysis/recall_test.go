@@ -273,6 +273,11 @@ func TestRealReachPaths(t *testing.T) {
 //     kernel/cgroup/cgroup.c and kernel/bpf/inode.c set it to
 //     shmem_init_fs_context, cgroup_init_fs_context and
 //     bpf_init_fs_context.
+//   - callback parameters stored untyped, matched by a prototype that
+//     names a struct only as its result: kobj_map (drivers/base/map.c)
+//     stores its probe into kmalloc'd struct probe entries, and
+//     kobj_lookup calls p->get; fs/char_dev.c passes exact_match (cdev_add)
+//     and base_probe (kobj_map_init), the only two kobj_probe_t functions.
 //   - callbacks passed on the stack and allocations typed by use:
 //     kmem_cache_create pushes its ctor as kmem_cache_create_usercopy's
 //     7th argument, and create_cache stores it into a kmem_cache_zalloc'd
@@ -329,6 +334,7 @@ func TestRealIndirectRules(t *testing.T) {
 		{"call_proc_get_link", "downcast proc_op.proc_get_link", []string{"proc_cwd_link", "proc_root_link", "proc_exe_link", "map_files_get_link", "proc_fd_link"}, true},
 		{"proc_single_show", "offset proc_op.proc_show", []string{"proc_pid_status", "proc_tgid_stat", "proc_pid_limits", "proc_pid_stack"}, false},
 		{"alloc_fs_context", "member file_system_type.init_fs_context", []string{"shmem_init_fs_context", "cgroup_init_fs_context", "bpf_init_fs_context", "legacy_init_fs_context"}, false},
+		{"kobj_lookup", "member probe.get", []string{"exact_match", "base_probe"}, true},
 		{"setup_object", "member kmem_cache.ctor", []string{"shmem_init_inode", "sighand_ctor", "anon_vma_ctor"}, false},
 	} {
 		got := callees(c.caller, c.via)

@@ -468,12 +468,12 @@ next:
 }
 
 // specific tells whether a prototype names a struct or union pointer
-// among its parameters. Matching by prototype alone is precise only for
-// such prototypes: "int (*)(void *)" is the type of hundreds of unrelated
-// callbacks (kthreads, iterators, comparators).
+// among its parameters or as its result. Matching by prototype alone is
+// precise only for such prototypes: "int (*)(void *)" is the type of
+// hundreds of unrelated callbacks (kthreads, iterators, comparators),
+// "struct kobject *(*)(dev_t, int *, void *)" (kobj_probe_t) of two.
 func specific(sig string) bool {
-	i := strings.IndexByte(sig, '(')
-	return i >= 0 && (strings.Contains(sig[i:], "*s:") || strings.Contains(sig[i:], "*u:"))
+	return strings.IndexByte(sig, '(') >= 0 && (strings.Contains(sig, "*s:") || strings.Contains(sig, "*u:"))
 }
 
 // untyped picks, among the slots at one offset, those whose prototype
