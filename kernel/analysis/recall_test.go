@@ -278,6 +278,12 @@ func TestRealReachPaths(t *testing.T) {
 //     stores its probe into kmalloc'd struct probe entries, and
 //     kobj_lookup calls p->get; fs/char_dev.c passes exact_match (cdev_add)
 //     and base_probe (kobj_map_init), the only two kobj_probe_t functions.
+//   - a callback parameter spilled to the stack next to a 4-byte local:
+//     __splice_from_pipe (fs/splice.c) keeps its actor at 8(%rsp) and
+//     stores a 32-bit count at 4(%rsp) before calling actor(pipe, buf,
+//     sd); splice_write_null (drivers/char/mem.c) passes pipe_to_null and
+//     generic_splice_sendpage (fs/splice.c) pipe_to_sendpage, through
+//     splice_from_pipe.
 //   - callbacks passed on the stack and allocations typed by use:
 //     kmem_cache_create pushes its ctor as kmem_cache_create_usercopy's
 //     7th argument, and create_cache stores it into a kmem_cache_zalloc'd
@@ -335,6 +341,7 @@ func TestRealIndirectRules(t *testing.T) {
 		{"proc_single_show", "offset proc_op.proc_show", []string{"proc_pid_status", "proc_tgid_stat", "proc_pid_limits", "proc_pid_stack"}, false},
 		{"alloc_fs_context", "member file_system_type.init_fs_context", []string{"shmem_init_fs_context", "cgroup_init_fs_context", "bpf_init_fs_context", "legacy_init_fs_context"}, false},
 		{"kobj_lookup", "member probe.get", []string{"exact_match", "base_probe"}, true},
+		{"__splice_from_pipe", "param", []string{"pipe_to_null", "pipe_to_sendpage"}, false},
 		{"setup_object", "member kmem_cache.ctor", []string{"shmem_init_inode", "sighand_ctor", "anon_vma_ctor"}, false},
 	} {
 		got := callees(c.caller, c.via)

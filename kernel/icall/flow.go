@@ -85,16 +85,50 @@ func (st *state) stackSet(off int32, v val) {
 	}
 }
 
-// stackClobber forgets the slots an 8-byte write at off overlaps.
-func (st *state) stackClobber(off int32) {
+// stackClobber forgets the slots a write of size bytes at off overlaps
+// (8 when the size is not known): a 4-byte store at 4(%rsp) leaves the
+// slot at 8(%rsp), where __splice_from_pipe keeps its actor.
+func (st *state) stackClobber(off int32, size uint8) {
+	w := int32(size)
+	if w == 0 || w > 8 {
+		w = 8
+	}
 	for i := 0; i < int(st.n); {
-		if d := st.stk[i].off - off; d > -8 && d < 8 {
+		if d := st.stk[i].off - off; d > -8 && d < w {
 			st.n--
 			st.stk[i] = st.stk[st.n]
 			continue
 		}
 		i++
 	}
+}
+
+// movWidth is the number of bytes a mov to memory (88, 89, c6, c7)
+// writes, or 0 for any other instruction (whose width kernel/x86's Op does
+// not give exactly: a vector store writes 16 or 32).
+func movWidth(b []byte) uint8 {
+	w, rexW := uint8(4), false
+	for i := 0; i < len(b) && i < 15; i++ {
+		switch c := b[i]; {
+		case c == 0x66:
+			w = 2
+		case c == 0xf0 || c == 0xf2 || c == 0xf3 || c == 0x2e || c == 0x36 || c == 0x3e || c == 0x26 || c == 0x64 || c == 0x65 || c == 0x67:
+		case c&0xf0 == 0x40:
+			rexW = c&8 != 0
+			continue
+		case c == 0x88 || c == 0xc6:
+			return 1
+		case c == 0x89 || c == 0xc7:
+			if rexW {
+				return 8
+			}
+			return w
+		default:
+			return 0
+		}
+		rexW = false
+	}
+	return 0
 }
 
 // meetInto merges st into t, the in-state of a block two paths reach, and
@@ -1265,7 +1299,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 	st.rsp += int32(op.StackDelta)
 	if op.MemWrite && op.Class != x86.OpStore && op.HasMem {
 		if off, ok := st.stackOff(op.Mem); ok {
-			st.stackClobber(off)
+			st.stackClobber(off, movWidth(w.r.k.Prog.Code(w.fn)[w.offs[k]:]))
 		}
 	}
 	switch op.Class {
@@ -1277,7 +1311,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		st.r[op.Dst] = w.load(st, op.Mem, insnAddr)
 	case x86.OpStore:
 		if off, ok := st.stackOff(op.Mem); ok {
-			st.stackClobber(off)
+			st.stackClobber(off, op.Size)
 			st.stackSet(off, st.r[op.Src])
 			break
 		}
@@ -1290,7 +1324,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			w.made = append(w.made, int32(v.a))
 		}
 		if off, ok := st.stackOff(op.Mem); ok {
-			st.stackClobber(off)
+			st.stackClobber(off, op.Size)
 			st.stackSet(off, w.constant(uint64(op.Imm)))
 			break
 		}
