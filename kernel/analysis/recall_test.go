@@ -284,6 +284,11 @@ func TestRealReachPaths(t *testing.T) {
 //     sd); splice_write_null (drivers/char/mem.c) passes pipe_to_null and
 //     generic_splice_sendpage (fs/splice.c) pipe_to_sendpage, through
 //     splice_from_pipe.
+//   - clones typed by their callers: gcc split tty_init_dev into
+//     tty_init_dev.part.0, which has no BTF prototype; its callers pass a
+//     struct tty_driver *, so tty_driver_install_tty's
+//     driver->ops->install (drivers/tty/tty_io.c) reaches
+//     pty_unix98_install, ptm_unix98_ops' install (drivers/tty/pty.c).
 //   - callbacks passed on the stack and allocations typed by use:
 //     kmem_cache_create pushes its ctor as kmem_cache_create_usercopy's
 //     7th argument, and create_cache stores it into a kmem_cache_zalloc'd
@@ -342,6 +347,7 @@ func TestRealIndirectRules(t *testing.T) {
 		{"alloc_fs_context", "member file_system_type.init_fs_context", []string{"shmem_init_fs_context", "cgroup_init_fs_context", "bpf_init_fs_context", "legacy_init_fs_context"}, false},
 		{"kobj_lookup", "member probe.get", []string{"exact_match", "base_probe"}, true},
 		{"__splice_from_pipe", "param", []string{"pipe_to_null", "pipe_to_sendpage"}, false},
+		{"tty_init_dev.part.0", "member tty_operations.install", []string{"pty_unix98_install"}, false},
 		{"setup_object", "member kmem_cache.ctor", []string{"shmem_init_inode", "sighand_ctor", "anon_vma_ctor"}, false},
 	} {
 		got := callees(c.caller, c.via)

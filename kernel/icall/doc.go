@@ -86,17 +86,23 @@
 // resolves among the members at f's offset of the structs that a struct
 // points to from op's offset, keeping the methods whose first parameter
 // is that struct: seq_operations.show, and a few look-alikes
-// (device_type.uevent through device.type).
+// (device_type.uevent through device.type). A clone gcc made of a
+// function (.part, .isra, .constprop) has no BTF prototype: its
+// parameters take the struct types that every call passing a known one
+// agrees on, and it is solved again with them (tty_init_dev.part.0's
+// driver, so ptmx's open reaches pty_unix98_install).
 //
 // Known imprecision, measured on Debian 6.1.0-56's package: the offset rule
 // (an unknown struct, members singled out by the arguments) and escaped
 // functions joined by prototype bridge unrelated code. finish_task_switch
-// is an .isra clone with no BTF prototype, so prev->sched_class->task_dead
-// resolves by offset to 14 members, dev_pm_ops.restore_noirq among them,
-// and from there getpid statically reaches ext4's write_iter (`kernel
-// reach PACKAGE getpid --to ext4_file_write_iter`); 64% of the package's
-// functions (69,931 of 107,666, analysis Version 13) are reached by more
-// than half the syscalls. The rule leaves a call unresolved when its
+// is an .isra clone whose callers pass prev untyped, so
+// prev->sched_class->task_dead resolves by offset to 14 members,
+// dev_pm_ops.restore_noirq among them. With faults and exits in the graph
+// as well, getpid statically reaches ext4's write_iter (`kernel reach
+// PACKAGE getpid --to ext4_file_write_iter`: a page fault, vsyscall
+// emulation, seccomp, do_exit, process accounting's write); 65% of the
+// package's functions (70,136 of 107,666, analysis Version 14) are
+// reached by more than half the syscalls. The rule leaves a call unresolved when its
 // members hold more than Options.MaxUntypedTargets functions (800): such
 // members are generic ones reached through two loads with no argument to
 // type them (module.init, work_struct.func); the bound took 3,800

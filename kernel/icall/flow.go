@@ -308,6 +308,7 @@ func (r *resolver) flowAll() {
 		}
 		w.pass1, w.cb, w.gstores, w.flows, w.pflows, w.escSlots, w.escParams, w.gfns, w.statics = false, nil, nil, nil, nil, nil, nil, nil, nil
 	}
+	r.typeClones(workers)
 	// workers take chunks as they come: put what they found in one order,
 	// so that the resolution (slotTargets cuts cycles of copies where its
 	// walk meets them) does not depend on the scheduling
@@ -339,14 +340,17 @@ type block struct {
 }
 
 type flowWorker struct {
-	r      *resolver
-	in     []state // in-state of each block
-	ops    []x86.Op
-	offs   []uint32
-	blocks []block
-	isLead []bool
-	work   []int
-	inWork []bool
+	r *resolver
+	// cloneArgs: in the first pass, the struct types of what calls pass
+	// to clones (.part, .isra, .constprop: no BTF prototype), by clone
+	cloneArgs map[int32]*[6]cloneArg
+	in        []state // in-state of each block
+	ops       []x86.Op
+	offs      []uint32
+	blocks    []block
+	isLead    []bool
+	work      []int
+	inWork    []bool
 
 	fn   int
 	sp   *btf.Spec
@@ -708,7 +712,14 @@ func (w *flowWorker) entry() state {
 				st.stackSet(int32(8+8*(k-6)), v)
 			}
 		}
-		break
+		return st
+	}
+	if a, ok := w.r.cloneParams[int32(w.fn)]; ok && !w.pass1 {
+		for k := range a {
+			if a[k].sp == w.sp && !a[k].bad {
+				st.r[x86.ArgRegs[k]] = val{k: vPtr, t: a[k].t}
+			}
+		}
 	}
 	return st
 }
@@ -1237,6 +1248,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 				}
 				if w.pass1 {
 					w.callbackArgs(st, int32(callee))
+					w.noteCloneArgs(st, int32(callee))
 					if int32(callee) == w.r.staticCallUpdate {
 						// static_call_update(name, func): the trampoline
 						// __SCT__name jumps to func from now on
@@ -1411,6 +1423,78 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 
 // callbackArgs records what a direct call passes to the callee's
 // function-pointer parameters.
+// cloneArg is the struct type callers pass for one parameter of a clone:
+// the same on every call that passes a known one, or bad.
+type cloneArg struct {
+	sp  *btf.Spec
+	t   btf.TypeID
+	bad bool
+}
+
+func (a *cloneArg) add(b cloneArg) {
+	switch {
+	case b.bad:
+		a.bad = true
+	case a.sp == nil:
+		a.sp, a.t = b.sp, b.t
+	case a.sp != b.sp || a.t != b.t:
+		a.bad = true
+	}
+}
+
+// noteCloneArgs records what a call to a clone passes in its argument
+// registers: pointers to the start of a known struct.
+func (w *flowWorker) noteCloneArgs(st *state, callee int32) {
+	if w.r.proto[callee] != 0 || !containsDot(w.r.k.Prog.Functions[callee].Name) {
+		return
+	}
+	if w.cloneArgs == nil {
+		w.cloneArgs = map[int32]*[6]cloneArg{}
+	}
+	a := w.cloneArgs[callee]
+	if a == nil {
+		a = &[6]cloneArg{}
+		w.cloneArgs[callee] = a
+	}
+	for k, reg := range x86.ArgRegs {
+		if v := st.r[reg]; v.k == vPtr && v.off == 0 {
+			a[k].add(cloneArg{sp: w.sp, t: v.t})
+		}
+	}
+}
+
+// typeClones gives each clone the parameter types its callers agree on
+// (tty_init_dev.part.0's driver, a struct tty_driver *) and marks it for
+// the second pass.
+func (r *resolver) typeClones(workers []*flowWorker) {
+	all := map[int32]*[6]cloneArg{}
+	for _, w := range workers {
+		for f, a := range w.cloneArgs {
+			t := all[f]
+			if t == nil {
+				t = &[6]cloneArg{}
+				all[f] = t
+			}
+			for k := range a {
+				if a[k].sp != nil || a[k].bad {
+					t[k].add(a[k])
+				}
+			}
+		}
+		w.cloneArgs = nil
+	}
+	r.cloneParams = map[int32][6]cloneArg{}
+	for f, a := range all {
+		for k := range a {
+			if a[k].sp != nil && !a[k].bad && a[k].sp == r.spec(int(f)) {
+				r.cloneParams[f] = *a
+				r.again[f] = true
+				break
+			}
+		}
+	}
+}
+
 func (w *flowWorker) callbackArgs(st *state, callee int32) {
 	mask := w.r.fnParams[callee]
 	for k := range 8 {

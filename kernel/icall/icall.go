@@ -209,7 +209,8 @@ type resolver struct {
 	twoOnce          sync.Once
 	holdOnce         sync.Once
 	hold             map[holdKey][]*outerType
-	holdAt           map[string][]heldAt // by embedded struct name: its holders and offsets
+	holdAt           map[string][]heldAt   // by embedded struct name: its holders and offsets
+	cloneParams      map[int32][6]cloneArg // parameter types of clones, from their callers
 	beforeMu         sync.Mutex
 	before           map[uint32][]int32 // beforeAny's cache
 	two              map[[2]uint32][]int32
