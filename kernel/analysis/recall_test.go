@@ -289,6 +289,10 @@ func TestRealReachPaths(t *testing.T) {
 //     struct tty_driver *, so tty_driver_install_tty's
 //     driver->ops->install (drivers/tty/tty_io.c) reaches
 //     pty_unix98_install, ptm_unix98_ops' install (drivers/tty/pty.c).
+//   - a function pushed as a stack argument: virtio_pci's setup_vq
+//     (drivers/virtio/virtio_pci_modern.c and _legacy.c) pushes vp_notify
+//     as vring_create_virtqueue's 8th argument; virtio_ring.c stores it
+//     as vq->notify, which virtqueue_notify calls.
 //   - callbacks passed on the stack and allocations typed by use:
 //     kmem_cache_create pushes its ctor as kmem_cache_create_usercopy's
 //     7th argument, and create_cache stores it into a kmem_cache_zalloc'd
@@ -348,6 +352,7 @@ func TestRealIndirectRules(t *testing.T) {
 		{"kobj_lookup", "member probe.get", []string{"exact_match", "base_probe"}, true},
 		{"__splice_from_pipe", "param", []string{"pipe_to_null", "pipe_to_sendpage"}, false},
 		{"tty_init_dev.part.0", "member tty_operations.install", []string{"pty_unix98_install"}, false},
+		{"virtqueue_notify", "downcast vring_virtqueue.notify", []string{"vp_notify"}, false},
 		{"setup_object", "member kmem_cache.ctor", []string{"shmem_init_inode", "sighand_ctor", "anon_vma_ctor"}, false},
 	} {
 		got := callees(c.caller, c.via)

@@ -530,7 +530,7 @@ func (w *flowWorker) takesAddress(op *x86.Op, off uint64) bool {
 			_, ok := w.r.funcAt(w.addr + off + uint64(op.Mem.Disp))
 			return ok
 		}
-	case x86.OpStoreImm, x86.OpMoveImm:
+	case x86.OpStoreImm, x86.OpMoveImm, x86.OpPushImm:
 		_, ok := w.r.funcAt(uint64(op.Imm))
 		return ok || w.r.inData(uint64(op.Imm))
 	case x86.OpStore:
@@ -1309,6 +1309,10 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		st.rspOK, st.n = false, 0
 	}
 	st.rsp += int32(op.StackDelta)
+	if op.StackDelta < 0 && op.Class != x86.OpPush && op.Class != x86.OpPushImm && st.rspOK {
+		// push of memory (push 8(%rsp)): a value the pass does not follow
+		st.stackClobber(st.rsp, 8)
+	}
 	if op.MemWrite && op.Class != x86.OpStore && op.HasMem {
 		if off, ok := st.stackOff(op.Mem); ok {
 			st.stackClobber(off, movWidth(w.r.k.Prog.Code(w.fn)[w.offs[k]:]))
@@ -1365,7 +1369,19 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		}
 	case x86.OpPush:
 		if st.rspOK {
+			st.stackClobber(st.rsp, 8)
 			st.stackSet(st.rsp, st.r[op.Src])
+		}
+	case x86.OpPushImm:
+		// push $func: a stack argument (setup_vq pushes vp_notify as
+		// vring_create_virtqueue's 8th)
+		v := w.constant(uint64(op.Imm))
+		if rec && v.k == vFunc {
+			w.made = append(w.made, int32(v.a))
+		}
+		if st.rspOK {
+			st.stackClobber(st.rsp, 8)
+			st.stackSet(st.rsp, v)
 		}
 	case x86.OpCmov:
 		st.r[op.Dst] = meet(st.r[op.Dst], st.r[op.Src], w)

@@ -49,6 +49,7 @@ const (
 	OpAddMem                  // Dst ← Dst + [Mem] (64-bit)
 	OpCmov                    // Dst ← Src or Dst (64-bit registers, a cmovcc)
 	OpPush                    // [rsp−8] ← Src (push of a register; StackDelta −8)
+	OpPushImm                 // [rsp−8] ← Imm (push of a sign-extended imm32 or imm8; StackDelta −8)
 )
 
 // Mem is a memory operand: [Seg: Base + Index*Scale + Disp]. For a
@@ -307,8 +308,13 @@ opcode:
 		}
 	case c >= 0x50 && c <= 0x57, c == 0x68, c == 0x6a: // push
 		op.StackDelta = -8
-		if c <= 0x57 && !opsize {
+		switch {
+		case c <= 0x57 && !opsize:
 			op.Class, op.Src = OpPush, int8(c&7)|int8(rex&1)<<3
+		case c == 0x68 && !opsize:
+			op.Class, op.Imm = OpPushImm, imm(4)
+		case c == 0x6a && !opsize:
+			op.Class, op.Imm = OpPushImm, imm(1)
 		}
 	case c >= 0x58 && c <= 0x5f:
 		op.Writes = bit(int8(c&7) | int8(rex&1)<<3)
