@@ -293,6 +293,14 @@ func TestRealReachPaths(t *testing.T) {
 //     (drivers/virtio/virtio_pci_modern.c and _legacy.c) pushes vp_notify
 //     as vring_create_virtqueue's 8th argument; virtio_ring.c stores it
 //     as vq->notify, which virtqueue_notify calls.
+//   - allocations typed by the member they are stored into: ip_ra_control
+//     (net/ipv4/ip_sockglue.c) kmallocs new_ra, stores its destructor
+//     parameter there and new_ra into *rap (a struct ip_ra_chain *), and
+//     calls ra->destructor(sk) on removal; ipmr.c passes
+//     mrtsock_destruct. Nothing stores mrtsock_destruct into a socket's
+//     sk_state_change, so tcp_rcv_state_process's sk->sk_state_change
+//     (net/ipv4/tcp_input.c) must not reach it, as it did while the
+//     destructor escaped and joined every void (*)(struct sock *) member.
 //   - callbacks passed on the stack and allocations typed by use:
 //     kmem_cache_create pushes its ctor as kmem_cache_create_usercopy's
 //     7th argument, and create_cache stores it into a kmem_cache_zalloc'd
@@ -353,6 +361,7 @@ func TestRealIndirectRules(t *testing.T) {
 		{"__splice_from_pipe", "param", []string{"pipe_to_null", "pipe_to_sendpage"}, false},
 		{"tty_init_dev.part.0", "member tty_operations.install", []string{"pty_unix98_install"}, false},
 		{"virtqueue_notify", "downcast vring_virtqueue.notify", []string{"vp_notify"}, false},
+		{"ip_ra_control", "member ip_ra_chain.destructor", []string{"mrtsock_destruct"}, false},
 		{"setup_object", "member kmem_cache.ctor", []string{"shmem_init_inode", "sighand_ctor", "anon_vma_ctor"}, false},
 	} {
 		got := callees(c.caller, c.via)
@@ -364,6 +373,10 @@ func TestRealIndirectRules(t *testing.T) {
 		if c.exact && len(got) != len(c.want) {
 			t.Errorf("%s: %s reaches %v, want exactly %v", c.caller, c.via, slices.Sorted(maps.Keys(got)), c.want)
 		}
+	}
+
+	if got := callees("tcp_rcv_state_process", "member sock.sk_state_change"); got["mrtsock_destruct"] || len(got) == 0 {
+		t.Errorf("tcp_rcv_state_process: sk->sk_state_change reaches %d functions, mrtsock_destruct among them: %v", len(got), got["mrtsock_destruct"])
 	}
 
 	// Who calls nf_tables's init and exit indirectly.

@@ -1331,6 +1331,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			st.stackSet(off, st.r[op.Src])
 			break
 		}
+		w.typeByStore(st, op.Mem, st.r[op.Src])
 		w.storeTo(st, op.Mem, st.r[op.Src], insnAddr, rec, stores)
 		if rec {
 			w.globalStore(st, op.Mem, st.r[op.Src], insnAddr)
@@ -1752,6 +1753,35 @@ func (w *flowWorker) typeByUse(st *state, callee int) {
 		} else if old != v.t {
 			w.useType[a.a] = 0
 		}
+	}
+}
+
+// typeByStore notes the struct type of an untyped call result stored into
+// a struct-pointer member (kobj_map: p = kmalloc_array(…); … *s = p, s
+// pointing to a struct probe *), as typeByUse does for parameters.
+func (w *flowWorker) typeByStore(st *state, m x86.Mem, v val) {
+	if v.k != vRet || m.Seg != 0 || m.Base < 0 || m.Base > 15 {
+		return
+	}
+	b := st.r[m.Base]
+	if b.k != vPtr || b.off+m.Disp < 0 {
+		return
+	}
+	f, ok := w.sp.FieldAt(b.t, uint32(b.off+m.Disp), 8)
+	if !ok {
+		return
+	}
+	t := w.fromField(f)
+	if t.k != vPtr {
+		return
+	}
+	if w.useType == nil {
+		w.useType = map[uint64]btf.TypeID{}
+	}
+	if old, seen := w.useType[v.a]; !seen {
+		w.useType[v.a] = t.t
+	} else if old != t.t {
+		w.useType[v.a] = 0
 	}
 }
 

@@ -122,6 +122,8 @@ func TestFixtureEdges(t *testing.T) {
 		"st_run":      {"st_a"},                   // callback passed on the stack
 		"vr_obj":      {"vr_ctor"},                // allocation typed by its use
 		"fd_ctx_init": {"fd_a_init", "fd_legacy"}, // a method, or a default when NULL
+		"ra_run":      {"ra_destruct"},            // allocation typed by the member it is stored into
+		"ra_change":   {"ra_state"},               // ra_destruct does not escape into it
 	}
 	for from, to := range want {
 		if got := edges[from]; !slices.Equal(got, to) {
@@ -150,6 +152,8 @@ func TestFixtureEdges(t *testing.T) {
 		"st_run":      "member st_holder.fn",
 		"vr_obj":      "member vr_cache.ctor",
 		"fd_ctx_init": "member fd_type.init",
+		"ra_run":      "member ra_chain.destructor",
+		"ra_change":   "member ra_sock.state_change",
 	}
 	for from, h := range wantHow {
 		if how[from] != h {

@@ -274,3 +274,30 @@ noinline int fd_ctx_init(struct fd_ctx *c)
 		init = fd_legacy;
 	return init(c);
 }
+
+// an allocation typed by the member it is stored into (ip_ra_control:
+// new_ra = kmalloc(…); new_ra->destructor = destructor; *rap = new_ra):
+// ra_destruct is stored into ra_chain.destructor, so ra_run reaches it
+// and it does not escape into ra_sock.state_change, its prototype's other
+// member, which ra_change calls (ra_state only)
+struct ra_sock;
+struct ra_chain { struct ra_chain *next; void (*destructor)(struct ra_sock *); };
+struct ra_sock { long x, y; void (*state_change)(struct ra_sock *); };
+struct ra_head { struct ra_chain *chain; };
+noinline void ra_destruct(struct ra_sock *s) { s->x = 0; }
+noinline void ra_state(struct ra_sock *s) { s->x = 1; }
+struct ra_sock ra_s = { .state_change = ra_state };
+__attribute__((noipa)) void *ra_alloc(unsigned long n) { return n < 64 ? pool + 224 : 0; }
+noinline int ra_control(struct ra_head *h, void (*d)(struct ra_sock *))
+{
+	struct ra_chain *c = ra_alloc(sizeof(*c));
+	if (!c)
+		return -1;
+	c->next = 0;
+	c->destructor = d;
+	h->chain = c;
+	return 0;
+}
+noinline int ra_init(struct ra_head *h) { return ra_control(h, ra_destruct); }
+noinline void ra_run(struct ra_head *h, struct ra_sock *s) { h->chain->destructor(s); }
+noinline void ra_change(struct ra_sock *s) { s->state_change(s); }
