@@ -7,14 +7,18 @@
 // It reads the two CVE feeds of ../shared/data with the project's readers
 // (vuln/kernelcna, vuln/kernelcves), puts every record in one stratum (see
 // strata below), and draws 40 main, 10 holdout, 10 holdout2 and 10 holdout3
-// CVEs per stratum with a fixed seed. The file it writes holds CVE ids, feeds, strata and sets only,
-// never feed text. The draw is deterministic: the same inputs give the same
-// bytes (TestDrawIsCommitted checks the committed file).
+// CVEs per stratum with a fixed seed. The file it writes holds CVE ids,
+// feeds, strata and sets only, never feed text. The draw is deterministic:
+// the same inputs give the same bytes (TestDrawIsCommitted checks the
+// committed file). Which records the text method linked, the line between
+// strata cna and cna-files, is pinned in textlinked.txt as it was at the
+// draw, so that improving the text method does not redraw the sample.
 package main
 
 import (
 	"bytes"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -29,9 +33,7 @@ import (
 
 	"sysweight/internal/xz"
 
-	"sysweight/syscalls"
 	"sysweight/vuln"
-	"sysweight/vuln/attrib"
 	"sysweight/vuln/kernelcna"
 	"sysweight/vuln/kernelcves"
 )
@@ -165,7 +167,7 @@ func draw(shared string) (*Sample, error) {
 	if err != nil {
 		return nil, err
 	}
-	pop, notes := classify(cna, kc, cmt, syscalls.MustForArch(syscalls.X86_64))
+	pop, notes := classify(cna, kc, cmt)
 
 	s := &Sample{
 		About: "Random, stratified sample of kernel CVEs for hand-verified judgements of their trigger syscalls " +
@@ -224,9 +226,26 @@ func draw(shared string) (*Sample, error) {
 	return s, nil
 }
 
+// textLinkedList pins the text method's verdicts at the draw
+// (textlinked.txt): which records without a trace it linked.
+//
+//go:embed textlinked.txt
+var textLinkedList string
+
+// textLinked is textLinkedList by id.
+var textLinked = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range strings.Split(textLinkedList, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			m[l] = true
+		}
+	}
+	return m
+}()
+
 // classify puts every record in its stratum. A CVE in both feeds keeps the
 // kernel-cna record only.
-func classify(cna, kc []vuln.Record, cmt map[string]string, t *syscalls.Table) ([]entry, []string) {
+func classify(cna, kc []vuln.Record, cmt map[string]string) ([]entry, []string) {
 	var pop []entry
 	inCNA := map[string]bool{}
 	cnaFiles := map[string][]string{}
@@ -237,7 +256,7 @@ func classify(cna, kc []vuln.Record, cmt map[string]string, t *syscalls.Table) (
 		switch {
 		case hasTrace(r.Description):
 			st = "trace"
-		case len(attrib.Text(r.Description, t)) == 0 && len(r.ProgramFiles) > 0:
+		case !textLinked[r.ID] && len(r.ProgramFiles) > 0:
 			st = "cna-files"
 		}
 		pop = append(pop, entry{r.ID, kernelcna.FeedName, st})

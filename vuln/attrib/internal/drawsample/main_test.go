@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sysweight/syscalls"
+	"sysweight/vuln/attrib"
 )
 
 const committed = "../../testdata/sample2-draw.json"
@@ -110,4 +113,40 @@ func TestHasTrace(t *testing.T) {
 			t.Errorf("hasTrace(%q) = %v, want %v", c.text, got, c.want)
 		}
 	}
+}
+
+// TestTextLinkedPinned checks the pinned verdicts of the text method
+// (textlinked.txt): 538 kernel-cna records, each without a call trace
+// (SAMPLE2.md's population of stratum cna), and logs how many records the
+// text method of this commit would put in the other stratum.
+func TestTextLinkedPinned(t *testing.T) {
+	if len(textLinked) != 538 {
+		t.Errorf("textlinked.txt lists %d ids, want 538", len(textLinked))
+	}
+	dir := sharedData(t)
+	cna, err := readCNA(filepath.Join(dir, cnaPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := syscalls.MustForArch(syscalls.X86_64)
+	seen, moved := 0, 0
+	for _, r := range cna {
+		if !textLinked[r.ID] {
+			if !hasTrace(r.Description) && len(attrib.Text(r.Description, tb)) > 0 {
+				moved++
+			}
+			continue
+		}
+		seen++
+		if hasTrace(r.Description) {
+			t.Errorf("%s is pinned as text-linked but its record has a call trace", r.ID)
+		}
+		if len(attrib.Text(r.Description, tb)) == 0 {
+			moved++
+		}
+	}
+	if seen != len(textLinked) {
+		t.Errorf("%d of the %d pinned ids are kernel-cna records", seen, len(textLinked))
+	}
+	t.Logf("the text method of this commit would move %d records between cna and cna-files", moved)
 }
