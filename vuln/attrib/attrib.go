@@ -210,11 +210,12 @@ func (sc *scanner) token(a, b int) {
 	}
 }
 
-// shorthand reports "x_close()/open()" and "enter/exit()", where the name
-// stands for another function's name; "read/write()" still counts.
+// shorthand reports "x_close()/open()", "enter/exit()" and
+// "xe_mmio_read|write()", where the name stands for another function's
+// name; "read/write()" still counts.
 func (sc *scanner) shorthand(a int) bool {
 	s := sc.s
-	if a == 0 || s[a-1] != '/' {
+	if a == 0 || s[a-1] != '/' && s[a-1] != '|' {
 		return false
 	}
 	e := a - 1

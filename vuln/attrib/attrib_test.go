@@ -71,6 +71,8 @@ func TestTextRules(t *testing.T) {
 		{"call method distinctive", "the driver's ioctl() handler", []string{"ioctl"}},
 		{"call shorthand", "virtnet_close()/open() and __bpf_tramp_enter/exit()", nil},
 		{"call shorthand pair", "racing read/write() calls", []string{"write"}},
+		{"call shorthand bar", "any attempt to use xe_mmio_read|write() from GuC functions", nil},
+		{"call shorthand bar pair", "racing read|write() calls", []string{"write"}},
 		{"syzkaller", "r0 = openat$kvm(0x0, ...)\nioctl$KVM_RUN(r1, 0xae80, 0x0)\nwrite$nbd(r2, ...)", []string{"ioctl", "openat", "write"}},
 		{"kernel function", "migrate_pages() calls timer_delete() and request_key()", nil},
 		{"kernel function man", "migrate_pages(2) moves the pages", []string{"migrate_pages"}},
