@@ -301,6 +301,13 @@ func TestRealReachPaths(t *testing.T) {
 //     sk_state_change, so tcp_rcv_state_process's sk->sk_state_change
 //     (net/ipv4/tcp_input.c) must not reach it, as it did while the
 //     destructor escaped and joined every void (*)(struct sock *) member.
+//   - an untyped load singled out by a first argument of a struct few
+//     member prototypes take: nft_chain_validate (nf_tables_api.c) calls
+//     expr->ops->validate(ctx, expr, &data) on each expression of a
+//     rule's byte array; nft_immediate.c and nft_lookup.c set .validate
+//     to nft_immediate_validate and nft_lookup_validate. bprm_execve's
+//     search_binary_handler (fs/exec.c) calls fmt->load_binary(bprm):
+//     load_elf_binary (binfmt_elf.c), load_misc_binary (binfmt_misc.c).
 //   - callbacks passed on the stack and allocations typed by use:
 //     kmem_cache_create pushes its ctor as kmem_cache_create_usercopy's
 //     7th argument, and create_cache stores it into a kmem_cache_zalloc'd
@@ -362,6 +369,8 @@ func TestRealIndirectRules(t *testing.T) {
 		{"tty_init_dev.part.0", "member tty_operations.install", []string{"pty_unix98_install"}, false},
 		{"virtqueue_notify", "downcast vring_virtqueue.notify", []string{"vp_notify"}, false},
 		{"ip_ra_control", "member ip_ra_chain.destructor", []string{"mrtsock_destruct"}, false},
+		{"nft_chain_validate", "offset nft_expr_ops.validate", []string{"nft_immediate_validate", "nft_lookup_validate"}, false},
+		{"bprm_execve", "offset linux_binfmt.load_binary", []string{"load_elf_binary", "load_misc_binary"}, false},
 		{"setup_object", "member kmem_cache.ctor", []string{"shmem_init_inode", "sighand_ctor", "anon_vma_ctor"}, false},
 	} {
 		got := callees(c.caller, c.via)

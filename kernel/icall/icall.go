@@ -211,6 +211,8 @@ type resolver struct {
 	hold             map[holdKey][]*outerType
 	holdAt           map[string][]heldAt   // by embedded struct name: its holders and offsets
 	cloneParams      map[int32][6]cloneArg // parameter types of clones, from their callers
+	rareOnce         sync.Once
+	argSlots         map[string]int // by parameter type: how many member prototypes take it
 	beforeMu         sync.Mutex
 	before           map[uint32][]int32 // beforeAny's cache
 	two              map[[2]uint32][]int32

@@ -501,13 +501,39 @@ next:
 		}
 		// One typed argument agreeing is weak evidence (many members take
 		// a struct file * or struct sock * first), unless it is every
-		// struct the prototype takes; a two-level offset is evidence of
-		// its own.
-		if (matched >= 2 || matched > 0 && matched == typed || twoLevel) && len(targets(id)) > 0 {
+		// struct the prototype takes or a struct few members take (struct
+		// nft_ctx: nft_chain_validate's expr->ops->validate(ctx, …)); a
+		// two-level offset is evidence of its own.
+		if (matched >= 2 || matched > 0 && (matched == typed || r.rareArg(args, ps)) || twoLevel) && len(targets(id)) > 0 {
 			out = append(out, id)
 		}
 	}
 	return out
+}
+
+// rareArgSlots bounds how many member prototypes may take a struct for
+// one agreeing argument of that type to single out a member.
+const rareArgSlots = 32
+
+// rareArg reports a first argument that agrees with ps and whose struct
+// at most rareArgSlots member prototypes take, at any position (the
+// context a method gets first; a tracepoint's probes get their data
+// first, so their iterators do not match by a later argument).
+func (r *resolver) rareArg(args [6]string, ps []string) bool {
+	r.rareOnce.Do(func() {
+		r.argSlots = map[string]int{}
+		for _, sl := range r.slotList {
+			seen := map[string]bool{}
+			for _, p := range sl.params {
+				if (strings.HasPrefix(p, "*s:") || strings.HasPrefix(p, "*u:")) && !seen[p] {
+					seen[p] = true
+					r.argSlots[p]++
+				}
+			}
+		}
+	})
+	a := args[0]
+	return a != "" && len(ps) > 0 && ps[0] == a && (strings.HasPrefix(a, "*s:") || strings.HasPrefix(a, "*u:")) && r.argSlots[a] <= rareArgSlots
 }
 
 // countTargets is the number of functions the members ids hold, counted once
