@@ -651,10 +651,11 @@ func (w *flowWorker) solve() {
 	w.work = append(w.work[:0], 0)
 	inWork[0] = true
 	budget := 8*nb + 64
-	for len(w.work) > 0 && budget > 0 {
+	// a FIFO read by index: reslicing from the front would make every
+	// append reallocate
+	for head := 0; head < len(w.work) && budget > 0; head++ {
 		budget--
-		b := w.work[0]
-		w.work = w.work[1:]
+		b := w.work[head]
 		inWork[b] = false
 		blk := &w.blocks[b]
 		st := w.in[b]
