@@ -168,13 +168,13 @@ func (st *state) stackOff(m x86.Mem) (int32, bool) {
 	return st.rsp + int32(m.Disp), true
 }
 
-// meet is the value a register has on entry to a block two paths reach.
 // isMethodVal reports a function pointer read from memory: a member of a
 // known struct, a candidate member, or an offset of an unknown one.
 func isMethodVal(v val) bool {
 	return v.k == vFnPtr || v.k == vCand || v.k == vULoad && v.off >= 0
 }
 
+// meet is the value a register has on entry to a block two paths reach.
 func meet(a, b val, w *flowWorker) val {
 	if a == b {
 		return a
@@ -1742,18 +1742,22 @@ func (w *flowWorker) typeByUse(st *state, callee int) {
 		if !ok {
 			continue
 		}
-		v := w.fromTypeIn(sp, pt)
-		if v.k != vPtr {
-			continue
+		if v := w.fromTypeIn(sp, pt); v.k == vPtr {
+			w.noteUseType(a.a, v.t)
 		}
-		if w.useType == nil {
-			w.useType = map[uint64]btf.TypeID{}
-		}
-		if old, seen := w.useType[a.a]; !seen {
-			w.useType[a.a] = v.t
-		} else if old != v.t {
-			w.useType[a.a] = 0
-		}
+	}
+}
+
+// noteUseType records that the call result of the call at addr is used as
+// a t; a result used as two types is typed as neither.
+func (w *flowWorker) noteUseType(addr uint64, t btf.TypeID) {
+	if w.useType == nil {
+		w.useType = map[uint64]btf.TypeID{}
+	}
+	if old, seen := w.useType[addr]; !seen {
+		w.useType[addr] = t
+	} else if old != t {
+		w.useType[addr] = 0
 	}
 }
 
@@ -1772,17 +1776,8 @@ func (w *flowWorker) typeByStore(st *state, m x86.Mem, v val) {
 	if !ok {
 		return
 	}
-	t := w.fromField(f)
-	if t.k != vPtr {
-		return
-	}
-	if w.useType == nil {
-		w.useType = map[uint64]btf.TypeID{}
-	}
-	if old, seen := w.useType[v.a]; !seen {
-		w.useType[v.a] = t.t
-	} else if old != t.t {
-		w.useType[v.a] = 0
+	if t := w.fromField(f); t.k == vPtr {
+		w.noteUseType(v.a, t.t)
 	}
 }
 

@@ -253,32 +253,21 @@ func (r *resolver) resolve() *Result {
 					add(i, slotTargets(id), ViaDowncast, r.slotList[id].String())
 				}
 				st.ByHow[ViaDowncast]++
-			case v.k == vULoad && v.off >= 0:
-				cands := byOff[uint32(v.off)]
+			case v.k == vULoad && (v.off >= 0 || v.a == 0):
+				var ids []int32
 				switch {
+				case v.off < 0:
+					// container_of folded into a load from a pointer of
+					// unknown type: the members that far before an
+					// embedded struct, singled out by the arguments
+					ids = r.untyped(r.beforeAny(uint32(-v.off)), s.args, slotTargets, false)
 				case v.a > 0 && s.self:
-					cands = r.twoLevelSelf(uint32(v.a-1), uint32(v.off))
+					ids = r.untyped(r.twoLevelSelf(uint32(v.a-1), uint32(v.off)), s.args, slotTargets, true)
 				case v.a > 0:
-					cands = r.twoLevel(uint32(v.a-1), uint32(v.off))
-				}
-				ids := r.untyped(cands, s.args, slotTargets, v.a > 0)
-				switch {
-				case len(ids) == 0:
-					st.Unresolved++
-				case len(ids) > r.opt.MaxUntypedSlots || r.opt.MaxUntypedTargets > 0 && countTargets(ids, slotTargets) > r.opt.MaxUntypedTargets:
-					st.Ambiguous++
-					st.Unresolved++
+					ids = r.untyped(r.twoLevel(uint32(v.a-1), uint32(v.off)), s.args, slotTargets, true)
 				default:
-					for _, id := range ids {
-						add(i, slotTargets(id), ViaUntyped, r.slotList[id].String())
-					}
-					st.ByHow[ViaUntyped]++
+					ids = r.untyped(byOff[uint32(v.off)], s.args, slotTargets, false)
 				}
-			case v.k == vULoad && v.off < 0 && v.a == 0:
-				// container_of folded into a load from a pointer of
-				// unknown type: the members that far before an embedded
-				// struct, singled out by the arguments
-				ids := r.untyped(r.beforeAny(uint32(-v.off)), s.args, slotTargets, false)
 				switch {
 				case len(ids) == 0:
 					st.Unresolved++
@@ -486,7 +475,7 @@ next:
 		ps := r.slotList[id].params
 		matched, typed := 0, 0
 		for _, p := range ps {
-			if strings.HasPrefix(p, "*s:") || strings.HasPrefix(p, "*u:") {
+			if structParam(p) {
 				typed++
 			}
 		}
@@ -525,7 +514,7 @@ func (r *resolver) rareArg(args [6]string, ps []string) bool {
 		for _, sl := range r.slotList {
 			seen := map[string]bool{}
 			for _, p := range sl.params {
-				if (strings.HasPrefix(p, "*s:") || strings.HasPrefix(p, "*u:")) && !seen[p] {
+				if structParam(p) && !seen[p] {
 					seen[p] = true
 					r.argSlots[p]++
 				}
@@ -533,8 +522,11 @@ func (r *resolver) rareArg(args [6]string, ps []string) bool {
 		}
 	})
 	a := args[0]
-	return a != "" && len(ps) > 0 && ps[0] == a && (strings.HasPrefix(a, "*s:") || strings.HasPrefix(a, "*u:")) && r.argSlots[a] <= rareArgSlots
+	return len(ps) > 0 && ps[0] == a && structParam(a) && r.argSlots[a] <= rareArgSlots
 }
+
+// structParam reports a parameter type that points to a struct or union.
+func structParam(p string) bool { return strings.HasPrefix(p, "*s:") || strings.HasPrefix(p, "*u:") }
 
 // countTargets is the number of functions the members ids hold, counted once
 // per member.
