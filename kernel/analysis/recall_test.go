@@ -353,7 +353,14 @@ func TestRealIndirectRules(t *testing.T) {
 		{"__schedule", "member sched_class.balance", []string{"balance_stop", "balance_dl", "balance_rt", "balance_fair", "balance_idle"}, true},
 		{"nf_hook_slow", "member nf_hook_entry.hook", []string{"apparmor_ip_postroute", "selinux_ip_postroute", "ipv4_conntrack_in"}, false},
 		{"nft_expr_init", "member nft_expr_ops.init", []string{"nft_cmp_fast_init", "nft_immediate_init", "nft_payload_init"}, false},
-		{"vfs_readlink", "member delayed_call.fn", []string{"page_put_link", "kfree_link"}, false},
+		{"vfs_readlink", "member delayed_call.fn", []string{"page_put_link", "kfree_link", "proc_put_link"}, false},
+		// fs/proc_namespace.c: mounts_open, mountinfo_open and
+		// mountstats_open pass these to mounts_open_common, which stores
+		// them through m->private; m_show calls them through it
+		{"m_show", "offset void@112+24", []string{"show_vfsmnt", "show_mountinfo", "show_vfsstat"}, true},
+		// drivers/base/map.c: cdev_add passes exact_lock to kobj_map,
+		// which stores it into a kmalloc'd struct probe
+		{"kobj_lookup", "member probe.lock", []string{"exact_lock"}, false},
 		{"netlink_dump", "downcast netlink_callback.dump", []string{"rtnl_dump_ifinfo", "inet_dump_ifaddr"}, false},
 		{"seq_read_iter", "offset seq_operations.show", []string{"show_map", "meminfo_proc_show"}, false},
 		{"__x64_sys_clock_gettime", "member k_clock.clock_get_timespec", []string{

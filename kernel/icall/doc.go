@@ -96,7 +96,15 @@
 // function (.part, .isra, .constprop) has no BTF prototype: its
 // parameters take the struct types that every call passing a known one
 // agrees on, and it is solved again with them (tty_init_dev.part.0's
-// driver, so ptmx's open reaches pty_unix98_install).
+// driver, so ptmx's open reaches pty_unix98_install). A call through a
+// void pointer member (m_show: p = m->private; p->show(m, …)) resolves to
+// what code stored at that offset of an object it reached through a
+// pointer read at the same offset (mounts_open_common: p = m->private;
+// p->show = show, from its callers), with the offset rule's members of the
+// same prototypes; and a member nothing is seen stored into (kobj_lookup's
+// p->lock: kobj_map stores it into a kmalloc'd struct probe that only a
+// pointer to a pointer types) reaches the escaped functions of its
+// prototype when they are at most 16.
 //
 // Known imprecision, measured on Debian 6.1.0-56's package: the offset rule
 // (an unknown struct, members singled out by the arguments) and escaped
@@ -107,7 +115,7 @@
 // as well, getpid statically reaches ext4's write_iter (`kernel reach
 // PACKAGE getpid --to ext4_file_write_iter`: a page fault, vsyscall
 // emulation, seccomp, do_exit, process accounting's write); 62% of the
-// package's functions (66,808 of 107,666, analysis Version 17) are
+// package's functions (66,805 of 107,666, analysis Version 18) are
 // reached by more than half the syscalls. The rule leaves a call
 // unresolved when its members hold more than Options.MaxUntypedTargets functions (800): such
 // members are generic ones reached through two loads with no argument to

@@ -3,6 +3,7 @@ package icall
 import (
 	"cmp"
 	"slices"
+	"strconv"
 
 	"sysweight/kernel/btf"
 	"sysweight/kernel/x86"
@@ -37,6 +38,12 @@ type val struct {
 	slot  int32
 	off   int64
 	a     uint64
+	// vm: vUnk read from a void pointer member (seq_file.private), or
+	// vULoad read through such a value: that member's offset + 1. What
+	// code stores into the object a void pointer member points to
+	// (mounts_open_common: p = m->private; p->show = show) is what a
+	// call through the same member reads back (m_show: p->show(m, …)).
+	vm int32
 }
 
 // state is what the pass knows at one point: the registers, and the
@@ -861,6 +868,9 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 			if v.k == vUnk && m.Index == x86.NoReg {
 				// a void pointer member (file->private_data): tagged
 				v.slot = objTag(insnAddr)
+				if w.voidMember(b.t, uint32(off)) {
+					v.vm = int32(off) + 1
+				}
 			}
 			return v
 		}
@@ -924,7 +934,7 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 		return val{k: vULoad, off: m.Disp, a: uint64(b.off) + 1, slot: b.slot}
 	}
 	if b.k == vUnk && b.slot != 0 && m.Index == x86.NoReg {
-		return val{k: vULoad, off: m.Disp, slot: b.slot}
+		return val{k: vULoad, off: m.Disp, slot: b.slot, vm: b.vm}
 	}
 	return val{k: vULoad, off: m.Disp}
 }
@@ -1614,7 +1624,52 @@ func (w *flowWorker) storeTo(st *state, m x86.Mem, v val, insnAddr uint64, rec b
 			}
 		}
 	}
+	if slot < 0 && m.Seg == 0 && m.Base != x86.NoReg && m.Base != x86.RIP && m.Index == x86.NoReg && m.Disp >= 0 {
+		// into the object a pointer read at offset o1 points to, its
+		// type unknown (p = m->private; p->show = show): a member of
+		// that object as the loads through a void pointer member at
+		// o1 read it
+		switch b := st.r[m.Base]; {
+		case b.k == vUnk && b.vm > 0:
+			slot = w.privSlot(uint32(b.vm-1), uint32(m.Disp), v)
+		case b.k == vULoad && b.off >= 0:
+			slot = w.privSlot(uint32(b.off), uint32(m.Disp), v)
+		}
+	}
 	w.record(v, slot, outer, stores)
+}
+
+// privPrefix names the slots of privSlot, "void@O1" (no BTF struct is
+// named so).
+const privPrefix = "void@"
+
+// privSlot is the slot of a function stored at offset f of an object of
+// unknown type that a pointer read at offset o1 points to, by the stored
+// function's prototype (−1 when it has none).
+func (w *flowWorker) privSlot(o1, f uint32, v val) int32 {
+	var sig string
+	switch {
+	case v.k == vFunc:
+		sig = w.r.sigs[v.a]
+	case v.k == vFnPtr && v.slot >= 0:
+		sig = w.r.slotSig(v.slot)
+	case v.k == vFnPtr:
+		sig = w.sp.Signature(v.t)
+	}
+	if sig == "" {
+		return -1
+	}
+	return w.r.slot(privPrefix+strconv.Itoa(int(o1)), f, sig, sig)
+}
+
+// voidMember reports a void pointer member at off of struct t.
+func (w *flowWorker) voidMember(t btf.TypeID, off uint32) bool {
+	f, ok := w.sp.FieldAt(t, off, 8)
+	if !ok {
+		return false
+	}
+	pt, _, ok := w.sp.Pointee(f.Type)
+	return ok && pt == 0
 }
 
 // gfn is a function pointer stored into a global.

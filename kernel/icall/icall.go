@@ -268,6 +268,10 @@ func (r *resolver) candList(l []int32) int32 {
 }
 
 func (s *slotInfo) String() string {
+	if strings.HasPrefix(s.key.container, privPrefix) {
+		// privSlot's: by prototype, which the name leaves out
+		return s.key.container + "+" + strconv.Itoa(int(s.key.off))
+	}
 	if s.member != "" {
 		return s.key.container + "." + s.member
 	}

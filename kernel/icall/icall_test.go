@@ -124,6 +124,8 @@ func TestFixtureEdges(t *testing.T) {
 		"fd_ctx_init": {"fd_a_init", "fd_legacy"}, // a method, or a default when NULL
 		"ra_run":      {"ra_destruct"},            // allocation typed by the member it is stored into
 		"ra_change":   {"ra_state"},               // ra_destruct does not escape into it
+		"vm_show":     {"vm_a", "vm_b"},           // through a void pointer member: what was stored through it
+		"dc_run":      {"dc_put"},                 // lock cmpxchg leaves rdx alone
 	}
 	for from, to := range want {
 		if got := edges[from]; !slices.Equal(got, to) {

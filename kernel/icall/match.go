@@ -3,6 +3,7 @@ package icall
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"sysweight/kernel/btf"
@@ -165,8 +166,14 @@ func (r *resolver) resolve() *Result {
 		}
 	}
 	byOff := map[uint32][]int32{}
+	priv := map[[2]uint32][]int32{} // privSlot's slots by (o1, offset)
 	for id := range r.slotList {
 		s := &r.slotList[id]
+		if o1, ok := strings.CutPrefix(s.key.container, privPrefix); ok {
+			n, _ := strconv.Atoi(o1)
+			priv[[2]uint32{uint32(n), s.key.off}] = append(priv[[2]uint32{uint32(n), s.key.off}], int32(id))
+			continue
+		}
 		byOff[s.key.off] = append(byOff[s.key.off], int32(id))
 	}
 	var sites []Site
@@ -196,6 +203,14 @@ func (r *resolver) resolve() *Result {
 					}
 				}
 				if l := slotTargets(v.slot); len(l) > 0 {
+					add(i, l, ViaMember, r.slotList[v.slot].String())
+					st.ByHow[ViaMember]++
+				} else if l := escBySig[r.slotList[v.slot].sig]; len(l) > 0 && len(l) <= maxEmptyMember {
+					// nothing is stored there that the pass sees: what
+					// was stored came by a path it lost (kobj_map's
+					// lock, stored into a kmalloc'd struct probe that
+					// only a pointer to a pointer types): the escaped
+					// functions of the member's prototype, a few
 					add(i, l, ViaMember, r.slotList[v.slot].String())
 					st.ByHow[ViaMember]++
 				} else {
@@ -267,6 +282,9 @@ func (r *resolver) resolve() *Result {
 					ids = r.untyped(r.twoLevel(uint32(v.a-1), uint32(v.off)), s.args, slotTargets, true)
 				default:
 					ids = r.untyped(byOff[uint32(v.off)], s.args, slotTargets, false)
+				}
+				if v.vm > 0 && v.off >= 0 {
+					ids = r.viaVoid(ids, priv[[2]uint32{uint32(v.vm - 1), uint32(v.off)}], s.args, slotTargets)
 				}
 				switch {
 				case len(ids) == 0:
@@ -456,6 +474,54 @@ next:
 	return out
 }
 
+// viaVoid narrows a call through a void pointer member (m_show: p =
+// m->private; p->show(m, …)) by what code stored through the same member
+// (mounts_open_common: p = m->private; p->show = show): those stores'
+// slots (priv, prototypes that no known argument contradicts), and of the
+// members the offset rule found (ids) the ones of the same prototypes,
+// which may be the same member stored through a typed pointer. Without
+// such stores ids stand.
+func (r *resolver) viaVoid(ids, priv []int32, args [6]string, targets func(int32) []int32) []int32 {
+	priv = r.agreeing(priv, args, targets)
+	if len(priv) == 0 {
+		return ids
+	}
+	sigs := map[string]bool{}
+	for _, id := range priv {
+		sigs[r.slotList[id].sig] = true
+	}
+	out := priv
+	for _, id := range ids {
+		if sigs[r.slotList[id].sig] && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// maxEmptyMember bounds the escaped functions a member nothing is seen
+// stored into may reach.
+const maxEmptyMember = 16
+
+// agreeing are the slots of ids that have targets and whose prototype no
+// known argument contradicts.
+func (r *resolver) agreeing(ids []int32, args [6]string, targets func(int32) []int32) []int32 {
+	var out []int32
+next:
+	for _, id := range ids {
+		ps := r.slotList[id].params
+		for k, a := range args {
+			if a != "" && k < len(ps) && structParam(ps[k]) && ps[k] != a {
+				continue next
+			}
+		}
+		if len(targets(id)) > 0 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // specific tells whether a prototype names a struct or union pointer
 // among its parameters or as its result. Matching by prototype alone is
 // precise only for such prototypes: "int (*)(void *)" is the type of
@@ -512,6 +578,9 @@ func (r *resolver) rareArg(args [6]string, ps []string) bool {
 	r.rareOnce.Do(func() {
 		r.argSlots = map[string]int{}
 		for _, sl := range r.slotList {
+			if strings.HasPrefix(sl.key.container, privPrefix) {
+				continue
+			}
 			seen := map[string]bool{}
 			for _, p := range sl.params {
 				if structParam(p) && !seen[p] {

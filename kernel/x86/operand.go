@@ -243,9 +243,32 @@ opcode:
 			_, rm, mem := modrm()
 			op.Writes = bit(rm)
 			op.MemWrite = mem
-		case c2 == 0xb0 || c2 == 0xb1 || c2 == 0xc0 || c2 == 0xc1 || c2 == 0xc7: // cmpxchg, xadd, cmpxchg8b
+		case c2 == 0xb0 || c2 == 0xb1:
+			// cmpxchg r/m, reg: the accumulator (the old value when they
+			// differ) and the destination; the source register is read
+			// only (Intel SDM vol. 2A, CMPXCHG). The atomic_inc_not_zero
+			// loops of refcounts are made of it, so a wider guess would
+			// lose rdx and the other arguments in thousands of functions.
+			_, rm, mem := modrm()
+			op.Writes = bit(RAX) | bit(rm)
+			if c2 == 0xb0 && rex == 0 && rm >= 4 && rm < 8 {
+				op.Writes |= bit(rm - 4) // ah, ch, dh, bh
+			}
+			op.MemWrite = mem
+		case c2 == 0xc0 || c2 == 0xc1: // xadd r/m, reg: both
 			reg, rm, mem := modrm()
-			op.Writes = bit(RAX) | bit(RDX) | bit(reg) | bit(rm)
+			op.Writes = bit(reg) | bit(rm)
+			if c2 == 0xc0 && rex == 0 {
+				for _, r := range [2]int8{reg, rm} {
+					if r >= 4 && r < 8 {
+						op.Writes |= bit(r - 4)
+					}
+				}
+			}
+			op.MemWrite = mem
+		case c2 == 0xc7: // cmpxchg8b/16b (rdx:rax); rdrand, rdseed, rdpid (r/m)
+			_, rm, mem := modrm()
+			op.Writes = bit(RAX) | bit(RDX) | bit(rm)
 			op.MemWrite = mem
 		case c2 == 0x38 || c2 == 0x3a:
 			op.Writes = all

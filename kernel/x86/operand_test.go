@@ -82,6 +82,27 @@ func TestDecodeOpHand(t *testing.T) {
 	if op := x86.DecodeOp([]byte{0xa9, 0x00, 0x00, 0x02, 0x00}); op.Writes != 0 {
 		t.Errorf("test $0x20000,%%eax writes %#x", op.Writes)
 	}
+	// what cmpxchg and xadd write (Intel SDM vol. 2A): the accumulator and
+	// the destination; both operands; rdx:rax. The first bytes are from
+	// proc_get_link in Debian 6.1.0-56, the others written by hand; the text
+	// is objdump's.
+	for _, c := range []struct {
+		text   string
+		b      []byte
+		writes uint16
+		mem    bool
+	}{
+		{"lock cmpxchg %esi,(%rcx)", []byte{0xf0, 0x0f, 0xb1, 0x31}, 1 << x86.RAX, true},
+		{"lock cmpxchg %rdx,0x8(%rdi)", []byte{0xf0, 0x48, 0x0f, 0xb1, 0x57, 0x08}, 1 << x86.RAX, true},
+		{"cmpxchg %rcx,%rbx", []byte{0x48, 0x0f, 0xb1, 0xcb}, 1<<x86.RAX | 1<<x86.RBX, false},
+		{"lock xadd %eax,(%rdi)", []byte{0xf0, 0x0f, 0xc1, 0x07}, 1 << x86.RAX, true},
+		{"xadd %rdx,%rsi", []byte{0x48, 0x0f, 0xc1, 0xd6}, 1<<x86.RDX | 1<<x86.RSI, false},
+		{"lock cmpxchg16b (%rdi)", []byte{0xf0, 0x48, 0x0f, 0xc7, 0x0f}, 1<<x86.RAX | 1<<x86.RDX, true},
+	} {
+		if op := x86.DecodeOp(c.b); op.Len != len(c.b) || op.Writes != c.writes || op.MemWrite != c.mem {
+			t.Errorf("%s: len %d writes %#x memwrite %v, want %#x %v", c.text, op.Len, op.Writes, op.MemWrite, c.writes, c.mem)
+		}
+	}
 }
 
 // gpr64 maps x86asm's general registers (any width) to encoding numbers.

@@ -301,3 +301,48 @@ noinline int ra_control(struct ra_head *h, void (*d)(struct ra_sock *))
 noinline int ra_init(struct ra_head *h) { return ra_control(h, ra_destruct); }
 noinline void ra_run(struct ra_head *h, struct ra_sock *s) { h->chain->destructor(s); }
 noinline void ra_change(struct ra_sock *s) { s->state_change(s); }
+
+// a call through a void pointer member (m_show: p = m->private;
+// p->show(m, v)) reaches what code stored through the same member
+// (mounts_open_common: m = file->private_data; p = m->private; p->show =
+// show, show from its callers): vm_show reaches vm_a and vm_b, and not
+// vm_other, the member of the same offset and first parameter that the
+// offset rule alone would pick
+struct vm_file { long n; void *private; };
+struct vm_fl { long f; void *private_data; };
+struct vm_mnt { long m; };
+struct vm_priv { long ns; long root; int (*show)(struct vm_file *, struct vm_mnt *); };
+struct vm_seqops { long start; long stop; int (*show)(struct vm_file *, void *); };
+noinline int vm_a(struct vm_file *f, struct vm_mnt *m) { return (int)(f->n + m->m); }
+noinline int vm_b(struct vm_file *f, struct vm_mnt *m) { return (int)(f->n - m->m); }
+noinline int vm_other(struct vm_file *f, void *v) { return (int)f->n + (v != 0); }
+struct vm_seqops vm_ops = { .show = vm_other };
+noinline void vm_open(struct vm_fl *fl, int (*show)(struct vm_file *, struct vm_mnt *))
+{
+	struct vm_file *m = fl->private_data;
+	struct vm_priv *p = m->private;
+	p->show = show;
+}
+noinline void vm_open_a(struct vm_fl *fl) { vm_open(fl, vm_a); }
+noinline void vm_open_b(struct vm_fl *fl) { vm_open(fl, vm_b); }
+noinline int vm_show(struct vm_file *m, void *v)
+{
+	struct vm_priv *p = m->private;
+	return p->show(m, v);
+}
+
+// a refcount taken with lock cmpxchg keeps the other arguments
+// (proc_get_link: use_pde's atomic_inc_unless_negative, then
+// set_delayed_call(done, proc_put_link, pde)): dc_run reaches dc_put
+struct dc_call { void (*fn)(void *); void *arg; };
+noinline void dc_put(void *p) { *(long *)p = 0; }
+noinline long dc_get(long *ref, long x, struct dc_call *done)
+{
+	long old = __atomic_load_n(ref, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(ref, &old, old + 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		;
+	done->fn = dc_put;
+	done->arg = ref;
+	return x;
+}
+noinline void dc_run(struct dc_call *d) { d->fn(d->arg); }
