@@ -361,6 +361,14 @@ func TestRealIndirectRules(t *testing.T) {
 		// drivers/base/map.c: cdev_add passes exact_lock to kobj_map,
 		// which stores it into a kmalloc'd struct probe
 		{"kobj_lookup", "member probe.lock", []string{"exact_lock"}, false},
+		// the .show of the sysfs_ops of drivers/base/core.c, lib/kobject.c,
+		// drivers/base/class.c, drivers/base/bus.c and kernel/params.c,
+		// called through kobj->ktype->sysfs_ops, kobj a void pointer
+		{"sysfs_kf_seq_show", "offset sysfs_ops.show", []string{"dev_attr_show", "kobj_attr_show", "class_attr_show", "drv_attr_show", "bus_attr_show", "module_attr_show"}, false},
+		// drivers/base/cpu.c's cpu_attrs (struct device_attribute) and
+		// kernel/ksysfs.c's, mm/huge_memory.c's struct kobj_attribute
+		{"dev_attr_show", "downcast device_attribute.show", []string{"show_cpus_attr"}, false},
+		{"kobj_attr_show", "downcast kobj_attribute.show", []string{"uevent_seqnum_show", "hpage_pmd_size_show"}, false},
 		{"netlink_dump", "downcast netlink_callback.dump", []string{"rtnl_dump_ifinfo", "inet_dump_ifaddr"}, false},
 		{"seq_read_iter", "offset seq_operations.show", []string{"show_map", "meminfo_proc_show"}, false},
 		{"__x64_sys_clock_gettime", "member k_clock.clock_get_timespec", []string{

@@ -194,6 +194,17 @@ func meet(a, b val, w *flowWorker) val {
 			return p
 		}
 	}
+	// x ? x->m : NULL with x read from an untyped object (sysfs_file_ops:
+	// kobj->ktype ? kobj->ktype->sysfs_ops : NULL, the NULL being x
+	// itself): what is read through x
+	if a.k == vULoad && b.k == vULoad && a.slot == b.slot && a.slot != 0 {
+		if x, ok := chainOff(b, 1); ok && a.off >= 0 && x == uint32(a.off) && b.a>>24&(1<<20-1) == a.a&(1<<20-1) {
+			return b
+		}
+		if x, ok := chainOff(a, 1); ok && b.off >= 0 && x == uint32(b.off) && a.a>>24&(1<<20-1) == b.a&(1<<20-1) {
+			return a
+		}
+	}
 	// NULL on one path, a typed pointer on the other (DEFINE_DELAYED_CALL
 	// then ->get_link filling it): the typed pointer, or NULL
 	if a.k == vZero && (b.k == vPtr || b.k == vFnPtr) {
@@ -240,6 +251,8 @@ type site struct {
 	// m, file->private_data): the first argument is the object the ops
 	// pointer was read from
 	self bool
+	// self3: a call x->a->b->f(x, …), x read from an untyped object
+	self3 bool
 }
 
 // objTag names the untyped pointer a load at insnAddr read (kept in an
@@ -930,13 +943,46 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 	}
 	if b.k == vULoad && b.off >= 0 && m.Index == x86.NoReg {
 		// read through a pointer read at b.off of an unknown struct:
-		// the two offsets narrow the structs it can be (m->op->show)
-		return val{k: vULoad, off: m.Disp, a: uint64(b.off) + 1, slot: b.slot}
+		// the two offsets narrow the structs it can be (m->op->show);
+		// a keeps the offsets of the loads before (chainA)
+		return val{k: vULoad, off: m.Disp, a: chainA(b), slot: b.slot}
 	}
 	if b.k == vUnk && b.slot != 0 && m.Index == x86.NoReg {
 		return val{k: vULoad, off: m.Disp, slot: b.slot, vm: b.vm}
 	}
 	return val{k: vULoad, off: m.Disp}
+}
+
+// A vULoad read through another keeps in a the offsets of up to three
+// loads before it, each + 1 (0: none): the one it was read through in
+// bits 0–23, the one before in bits 24–43, and the one before that in
+// bits 44–63. kobj->ktype->sysfs_ops->show reads at 0 with a holding 8,
+// 40 and the offset kobj was read at.
+func chainA(b val) uint64 {
+	p1 := uint64(b.off) + 1
+	if b.off < 0 || p1 >= 1<<24 {
+		return 0
+	}
+	p2, p3 := b.a&(1<<24-1), b.a>>24&(1<<20-1)
+	if p2 >= 1<<20 {
+		p2, p3 = 0, 0
+	}
+	return p1 | p2<<24 | p3<<44
+}
+
+// chainOff is the offset of the load k (1, 2 or 3) steps before a
+// vULoad's, and whether it is known.
+func chainOff(v val, k int) (uint32, bool) {
+	var p uint64
+	switch k {
+	case 1:
+		p = v.a & (1<<24 - 1)
+	case 2:
+		p = v.a >> 24 & (1<<20 - 1)
+	case 3:
+		p = v.a >> 44
+	}
+	return uint32(p - 1), p > 0
 }
 
 // element is the value read from an element (unknown index) of the global
@@ -1224,6 +1270,14 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		s := site{v: v}
 		if a0 := st.r[x86.ArgRegs[0]]; v.k == vULoad && v.a > 0 && v.slot != 0 && a0.k == vUnk && a0.slot == v.slot {
 			s.self = true
+		}
+		if a0 := st.r[x86.ArgRegs[0]]; v.k == vULoad && v.slot != 0 && a0.k == vULoad && a0.slot == v.slot && a0.off >= 0 {
+			// x->a->b->f(x, …) with x read from an untyped object
+			// (sysfs_kf_seq_show: ops->show(kobj, …), ops being
+			// kobj->ktype->sysfs_ops)
+			if o, ok := chainOff(v, 3); ok && o == uint32(a0.off) {
+				s.self3 = true
+			}
 		}
 		for i, r := range x86.ArgRegs {
 			s.args[i] = w.argType(st.r[r])

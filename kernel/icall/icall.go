@@ -212,7 +212,12 @@ type resolver struct {
 	holdAt           map[string][]heldAt   // by embedded struct name: its holders and offsets
 	cloneParams      map[int32][6]cloneArg // parameter types of clones, from their callers
 	rareOnce         sync.Once
-	argSlots         map[string]int // by parameter type: how many member prototypes take it
+	castMu           sync.Mutex
+	casts            map[[2]string]bool // castArg's answers
+	threeMu          sync.Mutex
+	threeSelf        map[[3]uint32][]int32                 // threeLevelSelf's answers
+	ptrFrom          map[string]map[uint32]map[string]bool // by struct and offset: the structs it points to
+	argSlots         map[string]int                        // by parameter type: how many member prototypes take it
 	beforeMu         sync.Mutex
 	before           map[uint32][]int32 // beforeAny's cache
 	two              map[[2]uint32][]int32

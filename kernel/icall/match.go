@@ -276,10 +276,16 @@ func (r *resolver) resolve() *Result {
 					// unknown type: the members that far before an
 					// embedded struct, singled out by the arguments
 					ids = r.untyped(r.beforeAny(uint32(-v.off)), s.args, slotTargets, false)
+				case v.a > 0 && s.self3:
+					o1, _ := chainOff(v, 1)
+					o0, _ := chainOff(v, 2)
+					ids = r.untyped(r.threeLevelSelf(o0, o1, uint32(v.off)), s.args, slotTargets, true)
 				case v.a > 0 && s.self:
-					ids = r.untyped(r.twoLevelSelf(uint32(v.a-1), uint32(v.off)), s.args, slotTargets, true)
+					o1, _ := chainOff(v, 1)
+					ids = r.untyped(r.twoLevelSelf(o1, uint32(v.off)), s.args, slotTargets, true)
 				case v.a > 0:
-					ids = r.untyped(r.twoLevel(uint32(v.a-1), uint32(v.off)), s.args, slotTargets, true)
+					o1, _ := chainOff(v, 1)
+					ids = r.untyped(r.twoLevel(o1, uint32(v.off)), s.args, slotTargets, true)
 				default:
 					ids = r.untyped(byOff[uint32(v.off)], s.args, slotTargets, false)
 				}
@@ -357,6 +363,7 @@ func (r *resolver) twoLevelSelf(o1, o2 uint32) []int32 {
 func (r *resolver) buildTwoLevel() {
 	r.two = map[[2]uint32][]int32{}
 	r.twoSelf = map[[2]uint32][]int32{}
+	r.ptrFrom = map[string]map[uint32]map[string]bool{}
 	seen := map[string]bool{}
 	add := func(sp *btf.Spec) {
 		sp.Each(func(id btf.TypeID, k btf.Kind) {
@@ -369,6 +376,15 @@ func (r *resolver) buildTwoLevel() {
 			}
 			seen[name] = true
 			for _, pm := range sp.PointerMembers(id) {
+				if tn := sp.TagName(pm.Target); tn != "" {
+					if r.ptrFrom[name] == nil {
+						r.ptrFrom[name] = map[uint32]map[string]bool{}
+					}
+					if r.ptrFrom[name][pm.Offset] == nil {
+						r.ptrFrom[name][pm.Offset] = map[string]bool{}
+					}
+					r.ptrFrom[name][pm.Offset][tn] = true
+				}
 				t, ok := r.outers[sp.TagName(pm.Target)]
 				if !ok {
 					continue
@@ -393,6 +409,43 @@ func (r *resolver) buildTwoLevel() {
 			add(sp)
 		}
 	}
+}
+
+// threeLevelSelf are the function-pointer members at offset o2 of the
+// structs that a struct points to from o1, itself pointed to from offset
+// o0 of a struct X, whose first parameter is a pointer to X: what a call
+// x->a->b->f(x, …) can reach (sysfs_kf_seq_show's
+// kobj->ktype->sysfs_ops->show(kobj, …): sysfs_ops.show).
+func (r *resolver) threeLevelSelf(o0, o1, o2 uint32) []int32 {
+	r.twoOnce.Do(r.buildTwoLevel)
+	key := [3]uint32{o0, o1, o2}
+	r.threeMu.Lock()
+	defer r.threeMu.Unlock()
+	if l, ok := r.threeSelf[key]; ok {
+		return l
+	}
+	var out []int32
+	for x, from := range r.ptrFrom {
+		for s1 := range from[o0] {
+			for s2 := range r.ptrFrom[s1][o1] {
+				t, ok := r.outers[s2]
+				if !ok {
+					continue
+				}
+				for _, id := range t.leaves[o2] {
+					if ps := r.slotList[id].params; len(ps) > 0 && (ps[0] == "*s:"+x || ps[0] == "*u:"+x) && !slices.Contains(out, id) {
+						out = append(out, id)
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	if r.threeSelf == nil {
+		r.threeSelf = map[[3]uint32][]int32{}
+	}
+	r.threeSelf[key] = out
+	return out
 }
 
 // paramTargets resolves a call through a function's own function-pointer
@@ -462,7 +515,7 @@ next:
 			if a == "" || k >= len(ps) {
 				continue
 			}
-			if ps[k] != a {
+			if ps[k] != a && !r.castArg(ps[k], a) {
 				continue next
 			}
 			matched++
@@ -520,6 +573,38 @@ next:
 		}
 	}
 	return out
+}
+
+// castArg reports a parameter of a struct that begins with the
+// argument's struct (param "*s:device", arg "*s:kobject"): the pass knows
+// the pointer only by the struct it was cast from. dev_attr_show calls
+// dev_attr->show(dev, dev_attr, buf) with dev = kobj_to_dev(kobj) and
+// dev_attr = to_dev_attr(attr), both container_of at offset 0, so the
+// arguments read struct kobject and struct attribute.
+func (r *resolver) castArg(param, arg string) bool {
+	if !strings.HasPrefix(param, "*s:") || !strings.HasPrefix(arg, "*s:") {
+		return false
+	}
+	k := [2]string{param, arg}
+	r.castMu.Lock()
+	defer r.castMu.Unlock()
+	if v, ok := r.casts[k]; ok {
+		return v
+	}
+	v := false
+	if t, ok := r.k.BTF.Struct(arg[3:]); ok {
+		for _, e := range r.k.BTF.Extenders(t) {
+			if r.k.BTF.TagName(e) == param[3:] {
+				v = true
+				break
+			}
+		}
+	}
+	if r.casts == nil {
+		r.casts = map[[2]string]bool{}
+	}
+	r.casts[k] = v
+	return v
 }
 
 // specific tells whether a prototype names a struct or union pointer

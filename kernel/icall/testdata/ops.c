@@ -346,3 +346,59 @@ noinline long dc_get(long *ref, long x, struct dc_call *done)
 	return x;
 }
 noinline void dc_run(struct dc_call *d) { d->fn(d->arg); }
+
+// x->a->b->f(x, …) with x read from an untyped object and a NULL test
+// between the loads (sysfs_kf_seq_show: kobj = of->kn->parent->priv;
+// ops = kobj->ktype ? kobj->ktype->sysfs_ops : NULL; ops->show(kobj, …)):
+// sk_show reaches sk_dev_show, and not lk_show, the member at the same
+// offsets of structs that lk_obj points to, whose first parameter is not
+// a struct lk_obj
+struct sk_obj;
+struct lk_arg { long z; };
+struct sk_ops { long (*show)(struct sk_obj *, char *); };
+struct sk_type { long x; const struct sk_ops *ops; };
+struct sk_obj { long a, b; struct sk_type *type; };
+struct lk_ops { long (*show)(struct lk_arg *, char *); };
+struct lk_type { long x; const struct lk_ops *ops; };
+struct lk_obj { long a, b; struct lk_type *type; };
+struct sk_node { long n; void *priv; };
+struct sk_file { long n; void *private; };
+noinline long sk_dev_show(struct sk_obj *o, char *buf) { return o->a + buf[0]; }
+noinline long lk_show(struct lk_arg *o, char *buf) { return o->z + buf[1]; }
+const struct sk_ops sk_dev_ops = { .show = sk_dev_show };
+const struct lk_ops lk_ops1 = { .show = lk_show };
+struct sk_type sk_t = { .ops = &sk_dev_ops };
+struct lk_type lk_t = { .ops = &lk_ops1 };
+noinline long sk_show(struct sk_file *f, char *buf)
+{
+	struct sk_node *kn = f->private;
+	struct sk_obj *o = kn->priv;
+	const struct sk_ops *ops = o->type ? o->type->ops : 0;
+	if (!ops->show)
+		return -5;
+	return ops->show(o, buf);
+}
+
+// a downcast whose arguments the pass knows only by the structs they were
+// cast from (dev_attr_show: dev_attr->show(kobj_to_dev(kobj),
+// to_dev_attr(attr), buf), both container_of at offset 0): ca_show
+// reaches ca_id_show (struct ca_dev begins with struct ca_kobj) and
+// ca_k_show, not ca_cls_show (struct ca_cls does not)
+struct ca_kobj { long r; };
+struct ca_cls { long c; };
+struct ca_attr { const char *name; long mode; };
+struct ca_dev { struct ca_kobj kobj; long id; };
+struct ca_dev_attr { struct ca_attr attr; long (*show)(struct ca_dev *, struct ca_dev_attr *, char *); };
+struct ca_k_attr { struct ca_attr attr; long (*show)(struct ca_kobj *, struct ca_k_attr *, char *); };
+struct ca_cls_attr { struct ca_attr attr; long (*show)(struct ca_cls *, struct ca_cls_attr *, char *); };
+noinline long ca_id_show(struct ca_dev *d, struct ca_dev_attr *a, char *b) { return d->id + a->attr.mode + b[0]; }
+noinline long ca_k_show(struct ca_kobj *k, struct ca_k_attr *a, char *b) { return k->r + a->attr.mode + b[0]; }
+noinline long ca_cls_show(struct ca_cls *c, struct ca_cls_attr *a, char *b) { return c->c + a->attr.mode + b[0]; }
+struct ca_dev_attr ca_id = { .show = ca_id_show };
+struct ca_k_attr ca_k = { .show = ca_k_show };
+struct ca_cls_attr ca_c = { .show = ca_cls_show };
+noinline long ca_show(struct ca_kobj *k, struct ca_attr *attr, char *buf)
+{
+	struct ca_dev_attr *da = (struct ca_dev_attr *)attr;
+	return da->show((struct ca_dev *)k, da, buf);
+}
