@@ -7,12 +7,13 @@
 # TestRealRecallCheck measures the static reach against it.
 #
 # "check2" (check2.sh, written before the fixes "check" prompted and run
-# after them) is the second held-out set.
+# after them) is the second held-out set; "check3" (check3.sh, written
+# after analysis Version 19 and run once) the third.
 #
-# Usage: scripts/kernel-footprints-check.sh [check|check2] [CACHE_DIR] [ABI]
+# Usage: scripts/kernel-footprints-check.sh [check|check2|check3] [CACHE_DIR] [ABI]
 set -euo pipefail
 set_=${1:-check}
-case $set_ in check | check2) ;; *) echo "kernel-footprints-check: unknown set $set_, want check or check2" >&2; exit 2 ;; esac
+case $set_ in check | check2 | check3) ;; *) echo "kernel-footprints-check: unknown set $set_, want check, check2 or check3" >&2; exit 2 ;; esac
 dir=${2:-${HOME}/.cache/sysweight/kernel}
 abi=${3:-6.1.0-56-cloud-amd64}
 repo=$(cd "$(dirname "$0")/.." && pwd)

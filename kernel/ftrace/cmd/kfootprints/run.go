@@ -32,6 +32,9 @@ var checkScript []byte
 //go:embed check2.sh
 var check2Script []byte
 
+//go:embed check3.sh
+var check3Script []byte
+
 // The workloads, in the order they run. Text workloads are small enough
 // for the kernel's own text rendering to be read back as a check of the
 // binary decoding.
@@ -54,6 +57,7 @@ var allWorkloads = []secfile.Workload{
 var checkWorkloads = []secfile.Workload{
 	{Name: "check", Argv: []string{"/bin/busybox", "sh", "/workloads/check.sh"}, TimeoutSec: 900},
 	{Name: "check2", Argv: []string{"/bin/busybox", "sh", "/workloads/check2.sh"}, TimeoutSec: 900},
+	{Name: "check3", Argv: []string{"/bin/busybox", "sh", "/workloads/check3.sh"}, TimeoutSec: 900},
 }
 
 // The modules the guest loads: the virtio disk the trace leaves by, and
@@ -336,6 +340,7 @@ func writeInitramfs(path, busybox, probe, guest string, mods []string, cfg secfi
 		{Name: "workloads/shell.sh", Mode: 0o100644, Data: shellScript},
 		{Name: "workloads/check.sh", Mode: 0o100644, Data: checkScript},
 		{Name: "workloads/check2.sh", Mode: 0o100644, Data: check2Script},
+		{Name: "workloads/check3.sh", Mode: 0o100644, Data: check3Script},
 		{Name: strings.TrimPrefix(secfile.ConfigPath, "/"), Mode: 0o100644, Data: cfgJSON},
 	}
 	applets, err := exec.Command(busybox, "--list").Output()
