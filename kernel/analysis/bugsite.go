@@ -152,7 +152,10 @@ func (a *SiteAttributor) Attribute(in attrib.Input) Attribution {
 			return a.SiteLinks(fd.Sites(), files())
 		}},
 		{MethodDispatch, attrib.MethodDispatch, func() []attrib.Link {
-			return attrib.Dispatch(files())
+			if l := attrib.Dispatch(files()); l != nil || len(in.ProgramFiles) > 0 {
+				return l
+			}
+			return attrib.DispatchText(in.Description)
 		}},
 		{MethodFile, attrib.MethodFile, func() []attrib.Link {
 			return a.FileLinks(files())

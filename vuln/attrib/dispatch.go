@@ -1,6 +1,9 @@
 package attrib
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // MethodDispatch: the fixed file is one an interface's requests are
 // dispatched to (nl80211.c: generic-netlink commands, sendmsg), so a bug in
@@ -121,4 +124,42 @@ func dispatchOf(f string) (string, string) {
 		}
 	}
 	return "", ""
+}
+
+// dispatchNames are interfaces a record without programFiles names in its
+// text, each reached from user space through one syscall: a bug "in
+// io_uring", "in the eBPF verifier", in KVM (which runs a guest inside
+// ioctl(KVM_RUN)), or hit "when inserting iptables rules". It is the
+// dispatch method for the linux_kernel_cves feed, whose records list no
+// files: every kernel CNA record lists programFiles, and there the files
+// decide (dispatchFiles covers io_uring/, kernel/bpf/, KVM and x_tables).
+var dispatchNames = []struct {
+	re      *regexp.Regexp
+	syscall string
+	why     string
+}{
+	{regexp.MustCompile(`(?i)\bio[_ -]uring\b`), "io_uring_enter", "io_uring requests run when submitted"},
+	{regexp.MustCompile(`\beBPF\b|\bBPF (?:program|verifier|map)s?\b|\bbpf verifier\b`), "bpf", "BPF programs and maps are loaded and created with bpf(2)"},
+	{regexp.MustCompile(`\b(?:ip6?tables|ebtables|arptables)\b`), "setsockopt", "iptables rules are set with setsockopt"},
+	{regexp.MustCompile(`\b(?:nftables|nf_tables)\b`), "sendmsg", "nf_tables netlink batches"},
+	{regexp.MustCompile(`\bKVM\b`), "ioctl", "KVM is driven by ioctls on /dev/kvm and its fds, a guest runs inside KVM_RUN"},
+}
+
+// DispatchText is the dispatch method for a record without programFiles:
+// when its text names exactly one interface of dispatchNames, the CVE
+// links to that interface's syscall, with the words as evidence. Two
+// interfaces named give nothing.
+func DispatchText(description string) []Link {
+	var out []Link
+	for _, d := range dispatchNames {
+		if m := d.re.FindString(description); m != "" {
+			if len(out) > 0 && out[0].Syscall != d.syscall {
+				return nil
+			}
+			if len(out) == 0 {
+				out = []Link{{Syscall: d.syscall, Method: MethodDispatch, Evidence: m + ": " + d.why}}
+			}
+		}
+	}
+	return out
 }

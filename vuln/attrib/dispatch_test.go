@@ -34,3 +34,31 @@ func TestDispatch(t *testing.T) {
 		}
 	}
 }
+
+// Texts written for the test in the manner of NVD descriptions of the
+// linux_kernel_cves feed (which list no files): one interface named
+// decides; two, or none, give nothing.
+func TestDispatchText(t *testing.T) {
+	cases := []struct{ text, want string }{
+		{"A use-after-free was found in the io_uring subsystem of the Linux kernel.", "io_uring_enter"},
+		{"A flaw in the Linux kernel's implementation of IO-URING allows a local user to crash it.", "io_uring_enter"},
+		{"The eBPF verifier mishandles 32-bit bounds, allowing out-of-bounds reads.", "bpf"},
+		{"An unprivileged BPF program can read kernel memory.", "bpf"},
+		{"A privileged user inserting iptables rules with the string match can panic the system.", "setsockopt"},
+		{"The KVM implementation mishandles nested guests, letting a guest crash the host.", "ioctl"},
+		{"A bug in nf_tables lets a local user with CAP_NET_ADMIN corrupt memory.", "sendmsg"},
+		// two interfaces, or a lower-case kvm and a bpf() word only
+		{"An io_uring request can reach an eBPF program with a stale pointer.", ""},
+		{"A race in the scheduler lets a local user crash the kernel.", ""},
+		{"The kvm_main.c file and the bpf helper are unrelated here.", ""},
+	}
+	for _, c := range cases {
+		got := DispatchText(c.text)
+		switch {
+		case c.want == "" && got != nil:
+			t.Errorf("%q: %v, want nothing", c.text, got)
+		case c.want != "" && (len(got) != 1 || got[0].Syscall != c.want || got[0].Method != MethodDispatch):
+			t.Errorf("%q: %v, want %s", c.text, got, c.want)
+		}
+	}
+}
