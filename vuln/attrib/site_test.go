@@ -70,6 +70,16 @@ func TestUAPI(t *testing.T) {
 	if sc, hdr, ok := UAPIName("IORING_OP_READV"); !ok || sc != "io_uring_enter" || hdr != "linux/io_uring.h" {
 		t.Errorf("IORING_OP_READV: %s %s %v", sc, hdr, ok)
 	}
+	// AF_ALG: crypto/af_alg.c's alg_setsockopt takes the key, the AEAD
+	// tag size and the DRBG entropy; af_alg_cmsg_send takes the IV, the
+	// operation and the AEAD associated-data length as sendmsg's control
+	// messages, although if_alg.h lists them all as socket options.
+	for n, want := range map[string]string{"ALG_SET_KEY": "setsockopt", "ALG_SET_AEAD_AUTHSIZE": "setsockopt",
+		"ALG_SET_IV": "sendmsg", "ALG_SET_OP": "sendmsg", "ALG_SET_AEAD_ASSOCLEN": "sendmsg"} {
+		if sc, _, ok := UAPIName(n); !ok || sc != want {
+			t.Errorf("%s: %s %v, want %s", n, sc, ok, want)
+		}
+	}
 	// Values that are not requests or options are not in the table.
 	for _, n := range []string{"PACKET_HOST", "TCP_REPAIR_ON", "IP_PMTUDISC_DO", "RTM_MAX", "FUTEX_WAITERS"} {
 		if _, _, ok := UAPIName(n); ok {

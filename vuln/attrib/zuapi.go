@@ -6,7 +6,7 @@ package attrib
 const UAPISource = "linux-libc-dev 6.1.192-3 (Debian, amd64) sha256:1b699a9cf27fd36f295b8f7615b73cea8d2d11d43c275c2aca1f4a7a7d14c4ea"
 
 // uapiNames maps 6946 UAPI names to the syscall each belongs to, with the header
-// that defines it (bpf 101, epoll_ctl 3, fadvise64 6, fallocate 7, fanotify_init 11, fanotify_mark 13, fcntl 47, fsconfig 8, fsmount 1, fsopen 1, futex 43, getrandom 3, getsockopt 43, io_uring_enter 55, io_uring_register 28, io_uring_setup 14, ioctl 2358, keyctl 49, madvise 25, membarrier 12, memfd_create 17, mlock2 1, mlockall 3, mount 35, mount_setattr 12, move_mount 8, mremap 3, open_tree 2, perf_event_open 10, prctl 149, ptrace 55, renameat2 3, seccomp 4, sendmsg 3555, setsockopt 257, sync_file_range 4).
+// that defines it (bpf 101, epoll_ctl 3, fadvise64 6, fallocate 7, fanotify_init 11, fanotify_mark 13, fcntl 47, fsconfig 8, fsmount 1, fsopen 1, futex 43, getrandom 3, getsockopt 43, io_uring_enter 55, io_uring_register 28, io_uring_setup 14, ioctl 2358, keyctl 49, madvise 25, membarrier 12, memfd_create 17, mlock2 1, mlockall 3, mount 35, mount_setattr 12, move_mount 8, mremap 3, open_tree 2, perf_event_open 10, prctl 149, ptrace 55, renameat2 3, seccomp 4, sendmsg 3558, setsockopt 254, sync_file_range 4).
 var uapiNames = map[string]uapiName{
 	"ACRN_IOCTL_ASSIGN_MMIODEV":                           {"ioctl", "linux/acrn.h"},
 	"ACRN_IOCTL_ASSIGN_PCIDEV":                            {"ioctl", "linux/acrn.h"},
@@ -47,12 +47,12 @@ var uapiNames = map[string]uapiName{
 	"AGPIOC_RESERVE":                                      {"ioctl", "linux/agpgart.h"},
 	"AGPIOC_SETUP":                                        {"ioctl", "linux/agpgart.h"},
 	"AGPIOC_UNBIND":                                       {"ioctl", "linux/agpgart.h"},
-	"ALG_SET_AEAD_ASSOCLEN":                               {"setsockopt", "linux/if_alg.h"},
+	"ALG_SET_AEAD_ASSOCLEN":                               {"sendmsg", "linux/if_alg.h"},
 	"ALG_SET_AEAD_AUTHSIZE":                               {"setsockopt", "linux/if_alg.h"},
 	"ALG_SET_DRBG_ENTROPY":                                {"setsockopt", "linux/if_alg.h"},
-	"ALG_SET_IV":                                          {"setsockopt", "linux/if_alg.h"},
+	"ALG_SET_IV":                                          {"sendmsg", "linux/if_alg.h"},
 	"ALG_SET_KEY":                                         {"setsockopt", "linux/if_alg.h"},
-	"ALG_SET_OP":                                          {"setsockopt", "linux/if_alg.h"},
+	"ALG_SET_OP":                                          {"sendmsg", "linux/if_alg.h"},
 	"AMDKFD_IOC_ACQUIRE_VM":                               {"ioctl", "linux/kfd_ioctl.h"},
 	"AMDKFD_IOC_ALLOC_MEMORY_OF_GPU":                      {"ioctl", "linux/kfd_ioctl.h"},
 	"AMDKFD_IOC_ALLOC_QUEUE_GWS":                          {"ioctl", "linux/kfd_ioctl.h"},

@@ -101,7 +101,11 @@ var rules = []rule{
 	{header: "linux/in6.h", prefix: "IPV6_", kind: "define", from: "IPV6_ADDRFORM", to: "IPV6_TRANSPARENT", syscall: "setsockopt", exclude: []string{"IPV6_PMTUDISC_", "IPV6_PREFER_SRC_"}, why: "IPv6 socket options"},
 	{header: "linux/if_packet.h", prefix: "PACKET_", kind: "define", from: "PACKET_ADD_MEMBERSHIP", to: "PACKET_IGNORE_OUTGOING", syscall: "setsockopt", why: "AF_PACKET socket options (PACKET_HOST … are packet types)"},
 	{header: "linux/if_xdp.h", prefix: "XDP_", kind: "define", from: "XDP_MMAP_OFFSETS", to: "XDP_OPTIONS", syscall: "setsockopt", why: "AF_XDP socket options"},
-	{header: "linux/if_alg.h", prefix: "ALG_SET_", kind: "define", syscall: "setsockopt", why: "AF_ALG socket options"},
+	// if_alg.h lists all ALG_SET_* as socket options, but crypto/af_alg.c
+	// takes IV, OP and AEAD_ASSOCLEN as control messages of sendmsg
+	// (af_alg_cmsg_send); alg_setsockopt takes the others.
+	{header: "linux/if_alg.h", prefix: "ALG_SET_", kind: "define", syscall: "setsockopt", exclude: []string{"ALG_SET_IV", "ALG_SET_OP", "ALG_SET_AEAD_ASSOCLEN"}, why: "AF_ALG socket options"},
+	{header: "linux/if_alg.h", prefix: "ALG_SET_", kind: "define", from: "ALG_SET_IV", to: "ALG_SET_AEAD_ASSOCLEN", syscall: "sendmsg", why: "AF_ALG control messages of sendmsg (af_alg_cmsg_send)"},
 	{header: "linux/tls.h", prefix: "TLS_", kind: "define", from: "TLS_TX", to: "TLS_RX_EXPECT_NO_PAD", syscall: "setsockopt", why: "kTLS socket options"},
 	{header: "linux/netfilter_ipv4/ip_tables.h", prefix: "IPT_SO_", kind: "define", syscall: "setsockopt", why: "iptables socket options; IPT_SO_GET_* are getsockopt's"},
 	{header: "linux/netfilter_ipv6/ip6_tables.h", prefix: "IP6T_SO_", kind: "define", syscall: "setsockopt", why: "ip6tables socket options; *_SO_GET_* are getsockopt's"},
