@@ -1,6 +1,7 @@
 package attrib
 
 import (
+	"path"
 	"regexp"
 	"strings"
 )
@@ -107,7 +108,30 @@ func Dispatch(programFiles []string) []Link {
 	return []Link{{Syscall: sc, Method: MethodDispatch, Evidence: ev}}
 }
 
+// dispatchBases are file names that say which interface the file
+// implements, wherever it is: a driver's or a file system's ioctl.c
+// (btrfs, nvme, sgx, virtgpu_ioctl.c) holds its ioctl handlers, and a
+// netlink.c, *_nl.c or *genl.c a generic-netlink family's commands
+// (wireguard, openvswitch's flow_netlink.c, thermal, dpll, drbd_nl.c).
+// A staging driver's ioctl_cfg80211.c is its cfg80211 operations, run
+// for nl80211 commands, and is left out.
+var dispatchBases = []struct {
+	re           *regexp.Regexp
+	not          string
+	syscall, why string
+}{
+	{regexp.MustCompile(`(^|[_-])ioctl([_-].*)?\.c$`), "cfg80211", "ioctl", "a file of ioctl handlers"},
+	{regexp.MustCompile(`(^|[_-])(netlink|genl|nl)\.c$`), "", "sendmsg", "a netlink family's handlers, run for requests sent with sendmsg"},
+}
+
 func dispatchOf(f string) (string, string) {
+	if b := path.Base(f); !strings.HasPrefix(f, "tools/") {
+		for _, d := range dispatchBases {
+			if d.re.MatchString(b) && (d.not == "" || !strings.Contains(b, d.not)) {
+				return d.syscall, d.why
+			}
+		}
+	}
 	for _, d := range dispatchFiles {
 		if suffix, ok := strings.CutPrefix(d.path, "*"); ok {
 			// "*_diag.c" is net/'s sock_diag handlers; "*/configfs.c" any

@@ -23,6 +23,18 @@ func TestDispatch(t *testing.T) {
 		{[]string{"drivers/scsi/sd.c"}, ""},
 		{[]string{"include/linux/bpf.h"}, ""},
 		{[]string{"fs/ext4/foo_diag.c"}, ""}, // *_diag.c is net/'s only
+		// files named for the interface they implement
+		{[]string{"fs/btrfs/ioctl.c"}, "ioctl"},
+		{[]string{"drivers/gpu/drm/virtio/virtgpu_ioctl.c"}, "ioctl"},
+		{[]string{"drivers/staging/r8188eu/os_dep/ioctl_linux.c"}, "ioctl"},
+		{[]string{"fs/bcachefs/fs-ioctl.c", "fs/bcachefs/fs.h"}, "ioctl"},
+		{[]string{"drivers/staging/rtl8723bs/os_dep/ioctl_cfg80211.c"}, ""},
+		{[]string{"drivers/net/wireguard/netlink.c"}, "sendmsg"},
+		{[]string{"net/openvswitch/flow_netlink.c"}, "sendmsg"},
+		{[]string{"drivers/block/drbd/drbd_nl.c"}, "sendmsg"},
+		{[]string{"tools/lib/bpf/netlink.c"}, ""},
+		{[]string{"fs/btrfs/ioctl.c", "fs/btrfs/inode.c"}, ""},
+		{[]string{"drivers/foo/controller.c"}, ""},
 	}
 	for _, c := range cases {
 		got := Dispatch(c.files)
