@@ -335,6 +335,43 @@ func (r *resolver) globalTypes(gs []gstore) {
 
 // holders are the structs with function-pointer members that hold a
 // struct named member at byte offset off (embedded, at any depth).
+// embedders are the structs of every BTF (vmlinux's and the modules')
+// that embed a struct named member at offset off, by name.
+func (r *resolver) embedders(member string, off uint32) []string {
+	if member == "" {
+		return nil
+	}
+	r.embedOnce.Do(func() {
+		r.embed = map[holdKey][]string{}
+		seen := map[string]bool{}
+		add := func(sp *btf.Spec) {
+			sp.Each(func(id btf.TypeID, k btf.Kind) {
+				if k != btf.KindStruct {
+					return
+				}
+				name := sp.TagName(id)
+				if name == "" || seen[name] {
+					return
+				}
+				seen[name] = true
+				for _, e := range sp.EmbeddedStructs(id) {
+					k := holdKey{e.Name, e.Offset}
+					if !slices.Contains(r.embed[k], name) {
+						r.embed[k] = append(r.embed[k], name)
+					}
+				}
+			})
+		}
+		add(r.k.BTF)
+		for _, sp := range r.k.ModBTF {
+			if sp != nil {
+				add(sp)
+			}
+		}
+	})
+	return r.embed[holdKey{member, off}]
+}
+
 func (r *resolver) holders(member string, off uint32) []*outerType {
 	r.holdOnce.Do(r.buildHolders)
 	return r.hold[holdKey{member, off}]

@@ -247,6 +247,11 @@ func meet(a, b val, w *flowWorker) val {
 type site struct {
 	v    val
 	args [6]string // canonical pointer types of the argument registers, "" unknown
+	// conts: an argument known only as container_of a struct at an
+	// offset ("kobject+168": queue_attr_show's q, container_of(kobj,
+	// struct request_queue, kobj)), which agrees with a parameter of a
+	// struct that embeds it there
+	conts [6]string
 	// self: a call x->op->f(x, …) through an untyped x (seq_read_iter's
 	// m, file->private_data): the first argument is the object the ops
 	// pointer was read from
@@ -739,6 +744,15 @@ func (w *flowWorker) entry() state {
 		for k := range a {
 			if a[k].sp == w.sp && !a[k].bad {
 				st.r[x86.ArgRegs[k]] = val{k: vPtr, t: a[k].t}
+			}
+		}
+	}
+	if mask := w.r.cloneFn[int32(w.fn)]; mask != 0 && !w.pass1 {
+		// a callback its callers pass: calls through it reach what
+		// they pass (paramTargets)
+		for k := range x86.ArgRegs {
+			if mask&(1<<k) != 0 {
+				st.r[x86.ArgRegs[k]] = val{k: vFnPtr, param: int8(k + 1), slot: -1, outer: -1}
 			}
 		}
 	}
@@ -1281,6 +1295,11 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		}
 		for i, r := range x86.ArgRegs {
 			s.args[i] = w.argType(st.r[r])
+			if a := st.r[r]; a.k == vCont && a.off > 0 {
+				if n := w.sp.TagName(a.t); n != "" {
+					s.conts[i] = n + "+" + strconv.Itoa(int(a.off))
+				}
+			}
 			escape(st.r[r])
 		}
 		*sites = append(*sites, s)
@@ -1530,6 +1549,33 @@ func (w *flowWorker) noteCloneArgs(st *state, callee int32) {
 	if w.r.proto[callee] != 0 || !containsDot(w.r.k.Prog.Functions[callee].Name) {
 		return
 	}
+	// what the call passes in each register, as callbackArgs records it
+	// for a parameter BTF says is a function pointer: a clone has no
+	// prototype, so typeClones takes the registers some caller passes a
+	// function in for callbacks (__ip6_append_data.isra.0's getfrag)
+	for k, reg := range x86.ArgRegs {
+		v := st.r[reg]
+		key := cbKey{callee, int8(k)}
+		src := w.cb[key]
+		if src == nil {
+			if v.k != vFunc && v.k != vFnPtr {
+				continue
+			}
+			src = &cbSrc{}
+			w.cb[key] = src
+		}
+		switch {
+		case v.k == vFunc:
+			src.funcs = append(src.funcs, int32(v.a))
+		case v.k == vFnPtr && v.slot >= 0:
+			src.slots = append(src.slots, v.slot)
+		case v.k == vFnPtr && v.param > 0:
+			src.fwd = append(src.fwd, cbKey{int32(w.fn), v.param - 1})
+		case v.k == vZero:
+		default:
+			src.unknown = true
+		}
+	}
 	if w.cloneArgs == nil {
 		w.cloneArgs = map[int32]*[6]cloneArg{}
 	}
@@ -1566,6 +1612,14 @@ func (r *resolver) typeClones(workers []*flowWorker) {
 		w.cloneArgs = nil
 	}
 	r.cloneParams = map[int32][6]cloneArg{}
+	r.cloneFn = map[int32]uint8{}
+	for k, src := range r.cb {
+		if int(k.k) < len(x86.ArgRegs) && r.proto[k.fn] == 0 && containsDot(r.k.Prog.Functions[k.fn].Name) &&
+			(len(src.funcs) > 0 || len(src.slots) > 0 || len(src.fwd) > 0) {
+			r.cloneFn[k.fn] |= 1 << k.k
+			r.again[k.fn] = true
+		}
+	}
 	for f, a := range all {
 		for k := range a {
 			if a[k].sp != nil && !a[k].bad && a[k].sp == r.spec(int(f)) {

@@ -211,6 +211,9 @@ type resolver struct {
 	hold             map[holdKey][]*outerType
 	holdAt           map[string][]heldAt   // by embedded struct name: its holders and offsets
 	cloneParams      map[int32][6]cloneArg // parameter types of clones, from their callers
+	cloneFn          map[int32]uint8       // clones' parameters that some caller passes a function in
+	embedOnce        sync.Once
+	embed            map[holdKey][]string // embedders' index
 	rareOnce         sync.Once
 	castMu           sync.Mutex
 	casts            map[[2]string]bool // castArg's answers

@@ -258,7 +258,7 @@ func (r *resolver) resolve() *Result {
 				cands := r.cands[v.slot]
 				ids := cands
 				if len(cands) > 1 {
-					ids = r.narrow(cands, s.args, slotTargets)
+					ids = r.narrow(cands, s.args, s.conts, slotTargets)
 				}
 				if len(ids) == 0 {
 					st.Unresolved++
@@ -491,10 +491,10 @@ func (r *resolver) paramTargets(k cbKey, slotTargets func(int32) []int32, bySig 
 
 // narrow keeps the candidate slots whose prototype agrees with every
 // argument whose type is known, when at least one is.
-func (r *resolver) narrow(cands []int32, args [6]string, targets func(int32) []int32) []int32 {
+func (r *resolver) narrow(cands []int32, args, conts [6]string, targets func(int32) []int32) []int32 {
 	known := false
-	for _, a := range args {
-		known = known || a != ""
+	for k, a := range args {
+		known = known || a != "" || conts[k] != ""
 	}
 	if !known && len(cands) <= 4 {
 		// nothing to narrow by: a few candidates stand
@@ -512,7 +512,16 @@ next:
 		ps := r.slotList[id].params
 		matched := 0
 		for k, a := range args {
-			if a == "" || k >= len(ps) {
+			if k >= len(ps) {
+				continue
+			}
+			if a == "" {
+				if conts[k] != "" {
+					if !r.embeds(ps[k], conts[k]) {
+						continue next
+					}
+					matched++
+				}
 				continue
 			}
 			if ps[k] != a && !r.castArg(ps[k], a) {
@@ -573,6 +582,18 @@ next:
 		}
 	}
 	return out
+}
+
+// embeds reports a parameter of a struct that embeds the struct cont
+// names ("kobject+168") at that offset.
+func (r *resolver) embeds(param, cont string) bool {
+	name, ok := strings.CutPrefix(param, "*s:")
+	i := strings.LastIndexByte(cont, '+')
+	if !ok || i < 0 {
+		return false
+	}
+	off, err := strconv.Atoi(cont[i+1:])
+	return err == nil && slices.Contains(r.embedders(cont[:i], uint32(off)), name)
 }
 
 // castArg reports a parameter of a struct that begins with the

@@ -402,3 +402,46 @@ noinline long ca_show(struct ca_kobj *k, struct ca_attr *attr, char *buf)
 	struct ca_dev_attr *da = (struct ca_dev_attr *)attr;
 	return da->show((struct ca_dev *)k, da, buf);
 }
+
+// an argument known only as container_of a struct at an offset
+// (queue_attr_show: q = container_of(kobj, struct request_queue, kobj);
+// entry->show(q, page)) agrees with a parameter of a struct that embeds
+// it there: qa_attr_show reaches qa_size_show, not qa_other_show (struct
+// qa_other holds its qa_kobj at another offset)
+struct qa_kobj { long r; };
+struct qa_attr { const char *name; long mode; };
+struct qa_queue { long a, b; struct qa_kobj kobj; long c; };
+struct qa_other { long x; struct qa_kobj kobj; };
+struct qa_entry { struct qa_attr attr; long (*show)(struct qa_queue *, char *); };
+struct qa_oentry { struct qa_attr attr; long (*show)(struct qa_other *, char *); };
+noinline long qa_size_show(struct qa_queue *q, char *p) { return q->c + p[0]; }
+noinline long qa_other_show(struct qa_other *o, char *p) { return o->x + p[1]; }
+struct qa_entry qa_size = { .show = qa_size_show };
+struct qa_oentry qa_o = { .show = qa_other_show };
+noinline long qa_attr_show(struct qa_kobj *kobj, struct qa_attr *attr, char *page)
+{
+	struct qa_entry *entry = (struct qa_entry *)attr;
+	struct qa_queue *q = (struct qa_queue *)((char *)kobj - 16);
+	if (!entry->show)
+		return -5;
+	return entry->show(q, page);
+}
+
+// a callback parameter of a gcc clone, which has no BTF prototype
+// (__ip6_append_data.isra.0's getfrag, from ip6_append_data and its
+// callers): the clone of cl_append reaches cl_frag_a and cl_frag_b
+// (noinline without used, so that gcc may clone it: cl_append.constprop.0,
+// its unused last parameter dropped)
+struct cl_sk { long n; char buf[32]; };
+static __attribute__((__noinline__)) int cl_append(struct cl_sk *sk, int (*getfrag)(void *, char *, int), void *from, int len, int unused)
+{
+	return getfrag(from, sk->buf, len) + (int)sk->n;
+}
+noinline int cl_frag_a(void *from, char *to, int len) { return to[0] + len + (from != 0); }
+noinline int cl_frag_b(void *from, char *to, int len) { return to[1] - len + (from != 0); }
+noinline int cl_append_data(struct cl_sk *sk, int (*getfrag)(void *, char *, int), void *from, int len)
+{
+	return cl_append(sk, getfrag, from, len, 7);
+}
+noinline int cl_send_a(struct cl_sk *sk, void *from) { return cl_append_data(sk, cl_frag_a, from, 8); }
+noinline int cl_send_b(struct cl_sk *sk, void *from) { return cl_append(sk, cl_frag_b, from, 4, 9); }
