@@ -72,6 +72,11 @@ func DefaultOptions() Options {
 	return Options{Alpha: a, Norm: NormLog}
 }
 
+// MaxAlpha bounds a metric's coefficient: the weights and scores stay
+// finite (a weight sums at most a few metrics of at most 1 each, times
+// their coefficients, and a score a few hundred weights).
+const MaxAlpha = 1e6
+
 // ParseAlpha reads "cves=1,severity=2" into o.Alpha, leaving unnamed metrics
 // as they are.
 func (o *Options) ParseAlpha(s string) error {
@@ -88,8 +93,8 @@ func (o *Options) ParseAlpha(s string) error {
 			return err
 		}
 		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
-			return fmt.Errorf("coefficient %q: want a non-negative number", kv)
+		if err != nil || !(f >= 0 && f <= MaxAlpha) { // NaN fails both
+			return fmt.Errorf("coefficient %q: want a number from 0 to %g", kv, float64(MaxAlpha))
 		}
 		o.Alpha[m] = f
 	}

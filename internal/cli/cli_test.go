@@ -66,6 +66,12 @@ func TestBadInput(t *testing.T) {
 		{"bad norm", []string{"weights", "--norm", "cubic"}, []string{"--norm", "cubic"}},
 		{"bad alpha", []string{"weights", "--alpha", "cves=lots"}, []string{"--alpha", "cves=lots"}},
 		{"bad alpha metric", []string{"weights", "--alpha", "karma=1"}, []string{"karma"}},
+		// a finite coefficient so large that the weights overflow to +Inf
+		{"huge alpha", []string{"weights", "--alpha", "cves=1e308"}, []string{"--alpha", "cves=1e308", "1e+06"}},
+		{"NaN alpha", []string{"weights", "--alpha", "severity=NaN"}, []string{"severity=NaN"}},
+		{"NaN hub fraction", []string{"kernel", "analyze", "--hub-fraction", "NaN", filepath.Join(sad, "truncated.json")}, []string{"--hub-fraction", "NaN"}},
+		{"hub fraction above 1", []string{"kernel", "analyze", "--hub-fraction", "5", filepath.Join(sad, "truncated.json")}, []string{"--hub-fraction", "5"}},
+		{"bad CNA date", []string{"db", "build", "--kernel-cna", filepath.Join(sad, "truncated.json"), "--kernel-cna-date", "2024-13-45", "--out", out}, []string{"--kernel-cna-date", "2024-13-45", "YYYY-MM-DD"}},
 		{"bad kernel", []string{"score", filepath.Join(sad, "truncated.json"), "--kernel", "six"}, []string{"--kernel", "six"}},
 		{"negative top", []string{"weights", "--top", "-3"}, []string{"--top"}},
 		{"bad DB checksum", []string{"weights", "--db", tamperedDB(t)}, []string{"tampered.json", "checksum mismatch"}},

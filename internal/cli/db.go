@@ -104,6 +104,11 @@ func runDBBuild(o *dbBuildOptions, stdout, stderr io.Writer) error {
 	if o.cna == "" || o.out == "" {
 		return fmt.Errorf("db build needs --kernel-cna (or --cache) and --out")
 	}
+	for _, d := range []struct{ flag, v string }{{"--kernel-cna-date", o.cnaDate}, {"--kernel-cves-date", o.kcDate}} {
+		if _, err := time.Parse(time.DateOnly, d.v); d.v != "" && err != nil {
+			return fmt.Errorf("%s %q: want a date YYYY-MM-DD", d.flag, d.v)
+		}
+	}
 	in := build.Inputs{
 		KernelCNA:  build.Input{Path: o.cna, Version: o.cnaVersion, Date: o.cnaDate},
 		KernelCVEs: build.Input{Path: o.kcves, Version: o.kcvesVersion, Date: o.kcDate},

@@ -108,8 +108,11 @@ func runKernelAnalyze(g *globalOptions, o *kernelAnalyzeOptions, path string, w,
 	if err != nil {
 		return err
 	}
-	if o.hubFraction < 0 || o.top < 0 {
-		return fmt.Errorf("--hub-fraction and --top must not be negative")
+	if !(o.hubFraction >= 0 && o.hubFraction <= 1) { // NaN fails both
+		return fmt.Errorf("--hub-fraction %v: want a share between 0 and 1 (0: the default 0.5)", o.hubFraction)
+	}
+	if o.top < 0 {
+		return fmt.Errorf("--top %d: want 0 or more", o.top)
 	}
 	if o.saveFileMap != "" && o.dwarf == "" {
 		return fmt.Errorf("--save-filemap needs --dwarf")

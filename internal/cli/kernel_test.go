@@ -89,7 +89,7 @@ func TestKernelAnalyzeBadInput(t *testing.T) {
 		{[]string{img, "--dwarf", badMap}, badMap + `: bad file map: line 1: want the header`},
 		{[]string{img, "--syscalls", "frobnicate"}, `"frobnicate" has no entry point`},
 		{[]string{img, "--save-filemap", "x"}, "--save-filemap needs --dwarf"},
-		{[]string{img, "--top", "-1"}, "must not be negative"},
+		{[]string{img, "--top", "-1"}, "want 0 or more"},
 	} {
 		code, stdout, stderr := run(t, append([]string{"kernel", "analyze"}, c.args...)...)
 		if code != 2 || stdout != "" || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "sysweight: ") {

@@ -42,7 +42,7 @@ type globalOptions struct {
 func (o *globalOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.PersistentFlags()
 	f.StringVar(&o.dbPath, "db", "", "weight DB file (default: the embedded DB)")
-	f.StringVar(&o.alpha, "alpha", "", "metric coefficients, e.g. cves=1,severity=2 (default: 1 for every metric)")
+	f.StringVar(&o.alpha, "alpha", "", "metric coefficients from 0 to 1e6, e.g. cves=1,severity=2 (default: 1 for every metric)")
 	f.StringVar(&o.norm, "norm", "log", "normalisation of each metric: log (log(1+x)/log(1+max)), linear (x/max) or rank")
 	f.StringVarP(&o.format, "format", "o", "table", "output format: table, json, csv or markdown")
 }

@@ -254,6 +254,10 @@ const SpecificDivisor = 20
 // topCC lists the n functions of fns with the highest CC, specific ones
 // first, ties by address.
 func topCC(p *Program, fns []int, n int, specific func(int) bool) []FuncCC {
+	// n is the caller's (kernel analyze --top): never more than there are
+	// functions, so --top 2147483647 lists them all without allocating
+	// for the rest
+	n = min(n, len(fns))
 	best := make([]int, 0, n+1)
 	less := func(a, b int) bool { // a ranks before b
 		sa, sb := specific(a), specific(b)
