@@ -35,6 +35,9 @@ var check2Script []byte
 //go:embed check3.sh
 var check3Script []byte
 
+//go:embed check4.sh
+var check4Script []byte
+
 // The workloads, in the order they run. Text workloads are small enough
 // for the kernel's own text rendering to be read back as a check of the
 // binary decoding.
@@ -58,6 +61,7 @@ var checkWorkloads = []secfile.Workload{
 	{Name: "check", Argv: []string{"/bin/busybox", "sh", "/workloads/check.sh"}, TimeoutSec: 900},
 	{Name: "check2", Argv: []string{"/bin/busybox", "sh", "/workloads/check2.sh"}, TimeoutSec: 900},
 	{Name: "check3", Argv: []string{"/bin/busybox", "sh", "/workloads/check3.sh"}, TimeoutSec: 900},
+	{Name: "check4", Argv: []string{"/bin/busybox", "sh", "/workloads/check4.sh"}, TimeoutSec: 900},
 }
 
 // The modules the guest loads: the virtio disk the trace leaves by, and
@@ -341,6 +345,7 @@ func writeInitramfs(path, busybox, probe, guest string, mods []string, cfg secfi
 		{Name: "workloads/check.sh", Mode: 0o100644, Data: checkScript},
 		{Name: "workloads/check2.sh", Mode: 0o100644, Data: check2Script},
 		{Name: "workloads/check3.sh", Mode: 0o100644, Data: check3Script},
+		{Name: "workloads/check4.sh", Mode: 0o100644, Data: check4Script},
 		{Name: strings.TrimPrefix(secfile.ConfigPath, "/"), Mode: 0o100644, Data: cfgJSON},
 	}
 	applets, err := exec.Command(busybox, "--list").Output()
