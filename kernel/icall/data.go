@@ -333,8 +333,6 @@ func (r *resolver) globalTypes(gs []gstore) {
 	r.globalElem = elem
 }
 
-// holders are the structs with function-pointer members that hold a
-// struct named member at byte offset off (embedded, at any depth).
 // embedders are the structs of every BTF (vmlinux's and the modules')
 // that embed a struct named member at offset off, by name.
 func (r *resolver) embedders(member string, off uint32) []string {
@@ -343,35 +341,45 @@ func (r *resolver) embedders(member string, off uint32) []string {
 	}
 	r.embedOnce.Do(func() {
 		r.embed = map[holdKey][]string{}
-		seen := map[string]bool{}
-		add := func(sp *btf.Spec) {
-			sp.Each(func(id btf.TypeID, k btf.Kind) {
-				if k != btf.KindStruct {
-					return
+		r.eachStruct(func(sp *btf.Spec, id btf.TypeID, name string) {
+			for _, e := range sp.EmbeddedStructs(id) {
+				k := holdKey{e.Name, e.Offset}
+				if !slices.Contains(r.embed[k], name) {
+					r.embed[k] = append(r.embed[k], name)
 				}
-				name := sp.TagName(id)
-				if name == "" || seen[name] {
-					return
-				}
-				seen[name] = true
-				for _, e := range sp.EmbeddedStructs(id) {
-					k := holdKey{e.Name, e.Offset}
-					if !slices.Contains(r.embed[k], name) {
-						r.embed[k] = append(r.embed[k], name)
-					}
-				}
-			})
-		}
-		add(r.k.BTF)
-		for _, sp := range r.k.ModBTF {
-			if sp != nil {
-				add(sp)
 			}
-		}
+		})
 	})
 	return r.embed[holdKey{member, off}]
 }
 
+// eachStruct calls fn once per named struct of vmlinux's BTF and then the
+// modules', the first definition of a name winning.
+func (r *resolver) eachStruct(fn func(sp *btf.Spec, id btf.TypeID, name string)) {
+	seen := map[string]bool{}
+	add := func(sp *btf.Spec) {
+		sp.Each(func(id btf.TypeID, k btf.Kind) {
+			if k != btf.KindStruct {
+				return
+			}
+			name := sp.TagName(id)
+			if name == "" || seen[name] {
+				return
+			}
+			seen[name] = true
+			fn(sp, id, name)
+		})
+	}
+	add(r.k.BTF)
+	for _, sp := range r.k.ModBTF {
+		if sp != nil {
+			add(sp)
+		}
+	}
+}
+
+// holders are the structs with function-pointer members that hold a
+// struct named member at byte offset off (embedded, at any depth).
 func (r *resolver) holders(member string, off uint32) []*outerType {
 	r.holdOnce.Do(r.buildHolders)
 	return r.hold[holdKey{member, off}]

@@ -296,6 +296,23 @@ type cbSrc struct {
 	unknown bool
 }
 
+// add records one value a direct call passes, from function fn: a
+// function, a member's functions, fn's own callback parameter passed on,
+// or something unknown (NULL adds nothing).
+func (src *cbSrc) add(v val, fn int32) {
+	switch {
+	case v.k == vFunc:
+		src.funcs = append(src.funcs, int32(v.a))
+	case v.k == vFnPtr && v.slot >= 0:
+		src.slots = append(src.slots, v.slot)
+	case v.k == vFnPtr && v.param > 0:
+		src.fwd = append(src.fwd, cbKey{fn, v.param - 1})
+	case v.k == vZero:
+	default:
+		src.unknown = true
+	}
+}
+
 // flowAll runs the data-flow pass over every function that makes an
 // indirect call or takes a function's address. A second pass over the
 // functions with indirect calls knows the element types of global
@@ -1564,17 +1581,7 @@ func (w *flowWorker) noteCloneArgs(st *state, callee int32) {
 			src = &cbSrc{}
 			w.cb[key] = src
 		}
-		switch {
-		case v.k == vFunc:
-			src.funcs = append(src.funcs, int32(v.a))
-		case v.k == vFnPtr && v.slot >= 0:
-			src.slots = append(src.slots, v.slot)
-		case v.k == vFnPtr && v.param > 0:
-			src.fwd = append(src.fwd, cbKey{int32(w.fn), v.param - 1})
-		case v.k == vZero:
-		default:
-			src.unknown = true
-		}
+		src.add(v, int32(w.fn))
 	}
 	if w.cloneArgs == nil {
 		w.cloneArgs = map[int32]*[6]cloneArg{}
@@ -1650,17 +1657,9 @@ func (w *flowWorker) callbackArgs(st *state, callee int32) {
 			src = &cbSrc{}
 			w.cb[key] = src
 		}
-		switch v := arg; {
-		case v.k == vFunc:
-			src.funcs = append(src.funcs, int32(v.a))
-			w.used = append(w.used, int32(v.a))
-		case v.k == vFnPtr && v.slot >= 0:
-			src.slots = append(src.slots, v.slot)
-		case v.k == vFnPtr && v.param > 0:
-			src.fwd = append(src.fwd, cbKey{int32(w.fn), v.param - 1})
-		case v.k == vZero:
-		default:
-			src.unknown = true
+		src.add(arg, int32(w.fn))
+		if arg.k == vFunc {
+			w.used = append(w.used, int32(arg.a))
 		}
 	}
 }

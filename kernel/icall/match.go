@@ -364,51 +364,34 @@ func (r *resolver) buildTwoLevel() {
 	r.two = map[[2]uint32][]int32{}
 	r.twoSelf = map[[2]uint32][]int32{}
 	r.ptrFrom = map[string]map[uint32]map[string]bool{}
-	seen := map[string]bool{}
-	add := func(sp *btf.Spec) {
-		sp.Each(func(id btf.TypeID, k btf.Kind) {
-			if k != btf.KindStruct {
-				return
-			}
-			name := sp.TagName(id)
-			if name == "" || seen[name] {
-				return
-			}
-			seen[name] = true
-			for _, pm := range sp.PointerMembers(id) {
-				if tn := sp.TagName(pm.Target); tn != "" {
-					if r.ptrFrom[name] == nil {
-						r.ptrFrom[name] = map[uint32]map[string]bool{}
-					}
-					if r.ptrFrom[name][pm.Offset] == nil {
-						r.ptrFrom[name][pm.Offset] = map[string]bool{}
-					}
-					r.ptrFrom[name][pm.Offset][tn] = true
+	r.eachStruct(func(sp *btf.Spec, id btf.TypeID, name string) {
+		for _, pm := range sp.PointerMembers(id) {
+			if tn := sp.TagName(pm.Target); tn != "" {
+				if r.ptrFrom[name] == nil {
+					r.ptrFrom[name] = map[uint32]map[string]bool{}
 				}
-				t, ok := r.outers[sp.TagName(pm.Target)]
-				if !ok {
-					continue
+				if r.ptrFrom[name][pm.Offset] == nil {
+					r.ptrFrom[name][pm.Offset] = map[string]bool{}
 				}
-				for o2, ids := range t.leaves {
-					key := [2]uint32{pm.Offset, o2}
-					for _, id := range ids {
-						if !slices.Contains(r.two[key], id) {
-							r.two[key] = append(r.two[key], id)
-						}
-						if ps := r.slotList[id].params; len(ps) > 0 && (ps[0] == "*s:"+name || ps[0] == "*u:"+name) && !slices.Contains(r.twoSelf[key], id) {
-							r.twoSelf[key] = append(r.twoSelf[key], id)
-						}
+				r.ptrFrom[name][pm.Offset][tn] = true
+			}
+			t, ok := r.outers[sp.TagName(pm.Target)]
+			if !ok {
+				continue
+			}
+			for o2, ids := range t.leaves {
+				key := [2]uint32{pm.Offset, o2}
+				for _, id := range ids {
+					if !slices.Contains(r.two[key], id) {
+						r.two[key] = append(r.two[key], id)
+					}
+					if ps := r.slotList[id].params; len(ps) > 0 && (ps[0] == "*s:"+name || ps[0] == "*u:"+name) && !slices.Contains(r.twoSelf[key], id) {
+						r.twoSelf[key] = append(r.twoSelf[key], id)
 					}
 				}
 			}
-		})
-	}
-	add(r.k.BTF)
-	for _, sp := range r.k.ModBTF {
-		if sp != nil {
-			add(sp)
 		}
-	}
+	})
 }
 
 // threeLevelSelf are the function-pointer members at offset o2 of the

@@ -1,6 +1,9 @@
 package attrib
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // Files and the interface that carries their requests, read from the
 // kernel tree's layout: nl80211.c holds the nl80211 genl ops; ip_tables.c
@@ -37,13 +40,7 @@ func TestDispatch(t *testing.T) {
 		{[]string{"drivers/foo/controller.c"}, ""},
 	}
 	for _, c := range cases {
-		got := Dispatch(c.files)
-		switch {
-		case c.want == "" && got != nil:
-			t.Errorf("%v: %v, want nothing", c.files, got)
-		case c.want != "" && (len(got) != 1 || got[0].Syscall != c.want || got[0].Method != MethodDispatch):
-			t.Errorf("%v: %v, want %s", c.files, got, c.want)
-		}
+		checkDispatch(t, fmt.Sprint(c.files), Dispatch(c.files), c.want)
 	}
 }
 
@@ -65,12 +62,17 @@ func TestDispatchText(t *testing.T) {
 		{"The kvm_main.c file and the bpf helper are unrelated here.", ""},
 	}
 	for _, c := range cases {
-		got := DispatchText(c.text)
-		switch {
-		case c.want == "" && got != nil:
-			t.Errorf("%q: %v, want nothing", c.text, got)
-		case c.want != "" && (len(got) != 1 || got[0].Syscall != c.want || got[0].Method != MethodDispatch):
-			t.Errorf("%q: %v, want %s", c.text, got, c.want)
-		}
+		checkDispatch(t, fmt.Sprintf("%q", c.text), DispatchText(c.text), c.want)
+	}
+}
+
+// checkDispatch wants one dispatch link to want, or none when want is "".
+func checkDispatch(t *testing.T, input string, got []Link, want string) {
+	t.Helper()
+	switch {
+	case want == "" && got != nil:
+		t.Errorf("%s: %v, want nothing", input, got)
+	case want != "" && (len(got) != 1 || got[0].Syscall != want || got[0].Method != MethodDispatch):
+		t.Errorf("%s: %v, want %s", input, got, want)
 	}
 }
