@@ -45,6 +45,7 @@ type kernelParts struct {
 	slots   []icall.Slot
 	objects []icall.Object
 	data    []icall.Region
+	aux     []x86.Segment
 	release string
 	// faults are the instructions the exception tables list
 	faults []uint64
@@ -66,6 +67,12 @@ func collect(v *image.Vmlinux, text *image.Section, syms []kallsyms.Symbol, func
 	// its stores. Its functions come from the same symbols.
 	if it, err := v.Section(".init.text"); err == nil && len(it.Data) > 0 {
 		kp.segs = append(kp.segs, x86.Segment{Addr: it.Addr, Data: it.Data})
+	}
+	// .altinstr_aux holds static_cpu_has's feature tests, which text
+	// jumps to and back from until the alternatives are applied: the
+	// resolver follows those jumps back (icall.Kernel.Aux).
+	if ax, err := v.Section(".altinstr_aux"); err == nil && len(ax.Data) > 0 {
+		kp.aux = append(kp.aux, x86.Segment{Addr: ax.Addr, Data: ax.Data})
 	}
 	if b, err := v.Section(".BTF"); err == nil {
 		s, err := btf.Parse(b.Data, nil)
@@ -228,7 +235,7 @@ func (kp *kernelParts) resolveIndirect(p *x86.Program, mod []int32, opt Options)
 		ro.Workers = opt.Workers
 	}
 	res, err := icall.Resolve(&icall.Kernel{Prog: p, Module: mod, BTF: kp.btf, ModBTF: kp.modBTF,
-		Slots: kp.slots, Objects: kp.objects, Data: kp.data}, ro)
+		Slots: kp.slots, Objects: kp.objects, Data: kp.data, Aux: kp.aux}, ro)
 	if err != nil {
 		return nil, err
 	}

@@ -388,6 +388,11 @@ func TestRealIndirectRules(t *testing.T) {
 		{"alloc_fs_context", "member file_system_type.init_fs_context", []string{"shmem_init_fs_context", "cgroup_init_fs_context", "bpf_init_fs_context", "legacy_init_fs_context"}, false},
 		{"kobj_lookup", "member probe.get", []string{"exact_match", "base_probe"}, true},
 		{"__splice_from_pipe", "param", []string{"pipe_to_null", "pipe_to_sendpage"}, false},
+		// mm/pagewalk.c inlined into walk_pgd_range, after p4d_offset's
+		// pgtable_l5_enabled(), a static_cpu_has whose jump into
+		// .altinstr_aux (objdump: "jmp … <_einittext+0x1d52>") comes back;
+		// fs/proc/task_mmu.c's smaps_walk_ops and clear_refs_walk_ops
+		{"walk_pgd_range", "member mm_walk_ops.pmd_entry", []string{"smaps_pte_range", "clear_refs_pte_range", "pagemap_pmd_range"}, false},
 		{"tty_init_dev.part.0", "member tty_operations.install", []string{"pty_unix98_install"}, false},
 		{"virtqueue_notify", "downcast vring_virtqueue.notify", []string{"vp_notify"}, false},
 		{"ip_ra_control", "member ip_ra_chain.destructor", []string{"mrtsock_destruct"}, false},

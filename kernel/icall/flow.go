@@ -665,6 +665,15 @@ func (w *flowWorker) buildBlocks(size int) {
 				if j, ok := index(uint32(t)); ok {
 					add(blockOf(j))
 				}
+			} else if last.Kind == x86.Jmp {
+				// out of the function to no function: static_cpu_has's
+				// jump into .altinstr_aux, which comes back to one of
+				// two labels here (walk_pgd_range's pgtable_l5_enabled)
+				for _, back := range w.r.auxReturns(w.addr+uint64(t), w.addr, uint64(size)) {
+					if j, ok := index(uint32(back - w.addr)); ok {
+						add(blockOf(j))
+					}
+				}
 			}
 			if last.Kind == x86.Cond {
 				add(b + 1)
@@ -674,6 +683,45 @@ func (w *flowWorker) buildBlocks(size int) {
 			add(b + 1)
 		}
 	}
+}
+
+// maxAux bounds the instructions read in an .altinstr_aux snippet.
+const maxAux = 16
+
+// auxReturns are the addresses in [lo, lo+size) that the code at a jumps
+// back to, when a is in Aux code (not a function: a tail call is no jump
+// back) and comes back before it ends in a jump, return or trap.
+func (r *resolver) auxReturns(a, lo, size uint64) []uint64 {
+	if _, ok := r.funcAt(a); ok {
+		return nil
+	}
+	var code []byte
+	for _, sg := range r.k.Aux {
+		if a >= sg.Addr && a-sg.Addr < uint64(len(sg.Data)) {
+			code = sg.Data[a-sg.Addr:]
+			break
+		}
+	}
+	var out []uint64
+	for k, off := 0, 0; k < maxAux && off < len(code); k++ {
+		in := x86.DecodeOp(code[off:])
+		if in.Len <= 0 {
+			break
+		}
+		off += in.Len
+		switch in.Kind {
+		case x86.Cond, x86.Jmp:
+			if t := a + uint64(off) + uint64(in.Rel); t >= lo && t-lo < size {
+				out = append(out, t)
+			}
+			if in.Kind == x86.Jmp {
+				return out
+			}
+		case x86.JmpInd, x86.Ret, x86.Trap, x86.Int3:
+			return out
+		}
+	}
+	return out
 }
 
 // solve runs the forward data flow to a fixed point (bounded).

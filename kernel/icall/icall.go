@@ -46,6 +46,10 @@ type Kernel struct {
 	Slots   []Slot
 	Objects []Object
 	Data    []Region
+	// Aux is code outside every function that functions jump through and
+	// back: vmlinux's .altinstr_aux, where static_cpu_has's default jump
+	// tests the feature bit before the alternatives patch it away.
+	Aux []x86.Segment
 }
 
 // Options tunes Resolve; the zero value is the default.
