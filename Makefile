@@ -63,8 +63,8 @@ check-kallsyms:
 kernel-footprints:
 	scripts/kernel-footprints.sh
 
-# The held-out footprints of the "check" (default), "check2", "check3" or
-# "check4" workload, CHECK=check2 (see the script).
+# The held-out footprints of the "check" (default), "check2", "check3",
+# "check4" or "check5" workload, CHECK=check2 (see the script).
 CHECK ?= check
 kernel-footprints-check:
 	scripts/kernel-footprints-check.sh $(CHECK)
