@@ -392,6 +392,14 @@ func TestRealIndirectRules(t *testing.T) {
 		// pgtable_l5_enabled(), a static_cpu_has whose jump into
 		// .altinstr_aux (objdump: "jmp … <_einittext+0x1d52>") comes back;
 		// fs/proc/task_mmu.c's smaps_walk_ops and clear_refs_walk_ops
+		// fs/kernfs/dir.c: kernfs_root(kn)->syscall_ops->mkdir(kn, …), kn
+		// being the inode's i_private and kernfs_root(kn) (kn->parent ?:
+		// kn)->dir.root; the kernfs_syscall_ops of kernel/cgroup/cgroup.c
+		// and arch/x86/kernel/cpu/resctrl/rdtgroup.c, the only two
+		{"kernfs_iop_mkdir", "offset kernfs_syscall_ops.mkdir", []string{"cgroup_mkdir", "rdtgroup_mkdir"}, true},
+		// kernel/cgroup/cgroup.c: css_create inlined, ss walking
+		// cgroup_subsys[] (for_each_subsys) from its address
+		{"cgroup_apply_control_enable", "member cgroup_subsys.css_alloc", []string{"cpu_cgroup_css_alloc", "mem_cgroup_css_alloc", "pids_css_alloc", "blkcg_css_alloc"}, false},
 		{"walk_pgd_range", "member mm_walk_ops.pmd_entry", []string{"smaps_pte_range", "clear_refs_pte_range", "pagemap_pmd_range"}, false},
 		{"tty_init_dev.part.0", "member tty_operations.install", []string{"pty_unix98_install"}, false},
 		{"virtqueue_notify", "downcast vring_virtqueue.notify", []string{"vp_notify"}, false},

@@ -205,6 +205,15 @@ func meet(a, b val, w *flowWorker) val {
 			return a
 		}
 	}
+	// x->m ?: x with x read from a void pointer member (kernfs_root(kn):
+	// kn->parent ?: kn, kn being inode->i_private): x, the same kind of
+	// object; what is read through it narrows it as before
+	if a.k == vULoad && a.a == 0 && a.off >= 0 && b.k == vUnk && b.slot != 0 && a.slot == b.slot {
+		return b
+	}
+	if b.k == vULoad && b.a == 0 && b.off >= 0 && a.k == vUnk && a.slot != 0 && a.slot == b.slot {
+		return a
+	}
 	// NULL on one path, a typed pointer on the other (DEFINE_DELAYED_CALL
 	// then ->get_link filling it): the typed pointer, or NULL
 	if a.k == vZero && (b.k == vPtr || b.k == vFnPtr) {
@@ -232,9 +241,11 @@ func meet(a, b val, w *flowWorker) val {
 			return a
 		}
 	}
-	if a.k == vAddr && b.k == vAddr && (a.idx || b.idx) {
+	if a.k == vAddr && b.k == vAddr && (a.idx || b.idx || w.sameObject(a.a, b.a)) {
 		// a pointer stepping through a global array (h++ over
-		// softirq_vec in handle_softirqs): an element of it, index unknown
+		// softirq_vec in handle_softirqs; for_each_subsys's walk over
+		// cgroup_subsys[] in cgroup_apply_control_enable, the address a
+		// constant, the step an add): an element of it, index unknown
 		lo, hi := min(a.a, b.a), max(a.a, b.a)
 		if hi-lo < 1<<16 {
 			return val{k: vAddr, a: lo, idx: true}
@@ -1242,6 +1253,13 @@ func (w *flowWorker) fromTypeIn(sp *btf.Spec, t btf.TypeID) val {
 // addrPtr is v as a struct pointer when it is the address of a data
 // object whose layout gave it one struct type; other values are returned
 // as they are.
+// sameObject reports two addresses in one data object.
+func (w *flowWorker) sameObject(a, b uint64) bool {
+	o, ok := w.r.objectAt(a)
+	p, ok2 := w.r.objectAt(b)
+	return ok && ok2 && o == p
+}
+
 func (w *flowWorker) addrPtr(v val) val {
 	if v.k != vAddr || v.idx {
 		return v
@@ -1349,6 +1367,13 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		s := site{v: v}
 		if a0 := st.r[x86.ArgRegs[0]]; v.k == vULoad && v.a > 0 && v.slot != 0 && a0.k == vUnk && a0.slot == v.slot {
 			s.self = true
+			if _, ok := chainOff(v, 2); ok {
+				// x->a->b->f(x, …), x itself untyped (kernfs_iop_mkdir:
+				// kernfs_root(kn)->syscall_ops->mkdir(kn, …))
+				if _, deeper := chainOff(v, 3); !deeper {
+					s.self, s.self3 = false, true
+				}
+			}
 		}
 		if a0 := st.r[x86.ArgRegs[0]]; v.k == vULoad && v.slot != 0 && a0.k == vULoad && a0.slot == v.slot && a0.off >= 0 {
 			// x->a->b->f(x, …) with x read from an untyped object

@@ -445,3 +445,54 @@ noinline int cl_append_data(struct cl_sk *sk, int (*getfrag)(void *, char *, int
 }
 noinline int cl_send_a(struct cl_sk *sk, void *from) { return cl_append_data(sk, cl_frag_a, from, 8); }
 noinline int cl_send_b(struct cl_sk *sk, void *from) { return cl_append(sk, cl_frag_b, from, 4, 9); }
+
+// x->m ?: x with x read from a void pointer member, then x->a->b->f(x, …)
+// (kernfs_iop_mkdir: kn = dir->i_private; kernfs_root(kn), that is
+// (kn->parent ?: kn)->dir.root; root->syscall_ops->mkdir(kn, …)):
+// kr_iop_mkdir reaches kr_cg_mkdir, and not ko_mkdir, the member at the
+// same offsets of the ops a ko_root points to (x->a->f reaches it), whose
+// first parameter, a struct ko_node, holds its root at another offset
+struct kr_node;
+struct ko_node;
+struct kr_scops { long (*show)(struct kr_node *); long (*mkdir)(struct kr_node *, const char *); };
+struct kr_root { long a, b; const struct kr_scops *scops; };
+struct kr_node { long x; struct kr_node *parent; struct kr_root *root; };
+struct ko_scops { long (*show)(struct ko_node *); long (*mkdir)(struct ko_node *, const char *); };
+struct ko_root { long a, b; const struct ko_scops *scops; };
+struct ko_node { long x; struct ko_node *parent; long pad; struct ko_root *root; };
+struct kr_inode { long i; void *i_private; };
+noinline long kr_cg_mkdir(struct kr_node *kn, const char *n) { return kn->x + n[0]; }
+noinline long ko_mkdir(struct ko_node *kn, const char *n) { return kn->x - n[0]; }
+const struct kr_scops kr_cg_scops = { .mkdir = kr_cg_mkdir };
+const struct ko_scops ko_scops1 = { .mkdir = ko_mkdir };
+struct kr_root kr_r = { .scops = &kr_cg_scops };
+struct ko_root ko_r = { .scops = &ko_scops1 };
+noinline long kr_iop_mkdir(struct kr_inode *dir, const char *name)
+{
+	struct kr_node *kn = dir->i_private;
+	struct kr_node *top = kn->parent ? kn->parent : kn;
+	const struct kr_scops *s = top->root->scops;
+	if (!s || !s->mkdir)
+		return -1;
+	return s->mkdir(kn, name);
+}
+
+// a pointer stepping through a global array of struct pointers, from its
+// address as a constant (for_each_subsys in cgroup_apply_control_enable:
+// ss = cgroup_subsys[i]; ss->css_alloc(…)): gs_apply reaches gs_a1, gs_a2
+// and gs_a3
+struct gs_sub { long (*alloc)(long); long id; };
+noinline long gs_a1(long x) { return x + 1; }
+noinline long gs_a2(long x) { return x + 2; }
+noinline long gs_a3(long x) { return x + 3; }
+struct gs_sub gs_s1 = { .alloc = gs_a1 }, gs_s2 = { .alloc = gs_a2 }, gs_s3 = { .alloc = gs_a3 };
+struct gs_sub *const gs_subs[] = { &gs_s1, &gs_s2, &gs_s3, &gs_s1, &gs_s2, &gs_s3, &gs_s1, &gs_s2 };
+noinline long gs_apply(long x, unsigned long mask)
+{
+	long r = 0;
+	for (struct gs_sub *const *p = gs_subs; p != gs_subs + 8; p++) {
+		if (mask & (1UL << (p - gs_subs)))
+			r += (*p)->alloc(x);
+	}
+	return r;
+}
