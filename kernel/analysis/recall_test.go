@@ -400,6 +400,10 @@ func TestRealIndirectRules(t *testing.T) {
 		// kernel/cgroup/cgroup.c: css_create inlined, ss walking
 		// cgroup_subsys[] (for_each_subsys) from its address
 		{"cgroup_apply_control_enable", "member cgroup_subsys.css_alloc", []string{"cpu_cgroup_css_alloc", "mem_cgroup_css_alloc", "pids_css_alloc", "blkcg_css_alloc"}, false},
+		// fs/sysfs/file.c: battr = of->kn->priv; battr->read(of->file,
+		// kobj, battr, …); kernel/bpf/sysfs_btf.c, kernel/ksysfs.c and
+		// drivers/pci/pci-sysfs.c's bin_attributes
+		{"sysfs_kf_bin_read", "offset bin_attribute.read", []string{"btf_vmlinux_read", "notes_read", "pci_read_rom"}, false},
 		{"walk_pgd_range", "member mm_walk_ops.pmd_entry", []string{"smaps_pte_range", "clear_refs_pte_range", "pagemap_pmd_range"}, false},
 		{"tty_init_dev.part.0", "member tty_operations.install", []string{"pty_unix98_install"}, false},
 		{"virtqueue_notify", "downcast vring_virtqueue.notify", []string{"vp_notify"}, false},

@@ -269,6 +269,10 @@ type site struct {
 	self bool
 	// self3: a call x->a->b->f(x, …), x read from an untyped object
 	self3 bool
+	// holder: k+1 when argument k is the untyped object the function
+	// pointer was read from, x->f(…, x, …) (sysfs_kf_bin_read:
+	// battr->read(file, kobj, battr, …), battr = of->kn->priv)
+	holder int8
 }
 
 // objTag names the untyped pointer a load at insnAddr read (kept in an
@@ -1365,6 +1369,14 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			return
 		}
 		s := site{v: v}
+		if v.k == vULoad && v.a == 0 && v.off >= 0 && v.slot != 0 {
+			for k, reg := range x86.ArgRegs {
+				if a := st.r[reg]; a.k == vUnk && a.slot == v.slot {
+					s.holder = int8(k + 1)
+					break
+				}
+			}
+		}
 		if a0 := st.r[x86.ArgRegs[0]]; v.k == vULoad && v.a > 0 && v.slot != 0 && a0.k == vUnk && a0.slot == v.slot {
 			s.self = true
 			if _, ok := chainOff(v, 2); ok {

@@ -131,6 +131,7 @@ func TestFixtureEdges(t *testing.T) {
 		"qa_attr_show": {"qa_size_show"},            // an argument known as container_of
 		"kr_iop_mkdir": {"kr_cg_mkdir"},             // x->m ?: x, then x->a->b->f(x, …)
 		"gs_apply":     {"gs_a1", "gs_a2", "gs_a3"}, // stepping through a global array from its address
+		"hb_read":      {"hb_a_read"},               // x->f(…, x, …), x untyped
 		// a clone's callback parameter; gcc 12 (Debian 12) names the
 		// clone so
 		"cl_append.constprop.0": {"cl_frag_a", "cl_frag_b"},

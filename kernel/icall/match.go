@@ -286,6 +286,8 @@ func (r *resolver) resolve() *Result {
 				case v.a > 0:
 					o1, _ := chainOff(v, 1)
 					ids = r.untyped(r.twoLevel(o1, uint32(v.off)), s.args, slotTargets, true)
+				case s.holder > 0 && v.off >= 0:
+					ids = r.holderSlots(byOff[uint32(v.off)], int(s.holder-1), s.args, slotTargets)
 				default:
 					ids = r.untyped(byOff[uint32(v.off)], s.args, slotTargets, false)
 				}
@@ -538,6 +540,32 @@ func (r *resolver) viaVoid(ids, priv []int32, args [6]string, targets func(int32
 	out := priv
 	for _, id := range ids {
 		if sigs[r.slotList[id].sig] && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// holderSlots picks, among the slots at one offset, those whose prototype
+// takes a pointer to the slot's own struct as parameter k, the argument
+// that is the object the function pointer was read from (battr->read(…,
+// battr, …): bin_attribute.read, whose third parameter is a struct
+// bin_attribute *), and that no other known argument contradicts.
+func (r *resolver) holderSlots(cands []int32, k int, args [6]string, targets func(int32) []int32) []int32 {
+	var out []int32
+next:
+	for _, id := range cands {
+		sl := &r.slotList[id]
+		ps := sl.params
+		if k >= len(ps) || ps[k] != "*s:"+sl.key.container {
+			continue
+		}
+		for j, a := range args {
+			if j != k && a != "" && j < len(ps) && structParam(ps[j]) && ps[j] != a && !r.castArg(ps[j], a) {
+				continue next
+			}
+		}
+		if len(targets(id)) > 0 {
 			out = append(out, id)
 		}
 	}

@@ -496,3 +496,26 @@ noinline long gs_apply(long x, unsigned long mask)
 	}
 	return r;
 }
+
+// x->f(…, x, …) with x read from a void pointer member (sysfs_kf_bin_read:
+// battr = of->kn->priv; battr->read(of->file, kobj, battr, …)): hb_read
+// reaches hb_a_read, and not ho_read, the member at the same offset of a
+// struct whose read takes another struct where hb_attr.read takes its own
+// (the first argument, a struct hb_file few members take, agrees with both)
+struct hb_file { long f; };
+struct ho_x { long y; };
+struct hb_attr { long mode; long (*read)(struct hb_file *, struct hb_attr *, char *); };
+struct ho_attr { long mode; long (*read)(struct hb_file *, struct ho_x *, char *); };
+struct hb_node { long n; void *priv; };
+struct hb_of { struct hb_file *file; struct hb_node *kn; };
+noinline long hb_a_read(struct hb_file *f, struct hb_attr *a, char *b) { return f->f + a->mode + b[0]; }
+noinline long ho_read(struct hb_file *f, struct ho_x *x, char *b) { return f->f - x->y + b[1]; }
+struct hb_attr hb_a = { .read = hb_a_read };
+struct ho_attr ho_a = { .read = ho_read };
+noinline long hb_read(struct hb_of *of, char *buf)
+{
+	struct hb_attr *a = of->kn->priv;
+	if (!a->read)
+		return -5;
+	return a->read(of->file, a, buf);
+}
