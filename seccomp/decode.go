@@ -93,9 +93,53 @@ func readInput(r io.Reader, name string, f Format) (*doc, error) {
 	}
 	d := &doc{name: name, format: f, data: data}
 	if len(data) > maxInput {
-		return nil, d.errAt(maxInput, "", fmt.Errorf("%w: larger than %d bytes", ErrInvalidProfile, maxInput))
+		return nil, d.errNoPath(maxInput, fmt.Errorf("%w: larger than %d bytes", ErrInvalidProfile, maxInput))
+	}
+	if off, ok := tooDeep(data, maxDepth); ok {
+		return nil, d.errNoPath(off, fmt.Errorf("%w: nested deeper than %d levels", ErrInvalidProfile, maxDepth))
 	}
 	return d, nil
+}
+
+// maxDepth bounds the nesting of objects and arrays in a profile (real
+// profiles nest at most 8 deep), so that decoding and locating an error
+// cost time linear in the input.
+const maxDepth = 64
+
+// tooDeep returns the offset of the first '{' or '[' outside strings that
+// opens level max+1, in one pass over data.
+func tooDeep(data []byte, max int) (int64, bool) {
+	depth, inStr, esc := 0, false, false
+	for i, c := range data {
+		switch {
+		case inStr:
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				inStr = false
+			}
+		case c == '"':
+			inStr = true
+		case c == '{' || c == '[':
+			if depth++; depth > max {
+				return int64(i), true
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return 0, false
+}
+
+// errNoPath makes an error at a byte offset without a path: for inputs too
+// large or too deep to index.
+func (d *doc) errNoPath(off int64, err error) *DecodeError {
+	e := &DecodeError{Input: d.name, Format: d.format, Err: err}
+	e.Line, e.Col = lineCol(d.data, off)
+	return e
 }
 
 // errorf makes an error at path; the position is that of the value at

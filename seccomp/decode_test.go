@@ -105,6 +105,18 @@ func TestDecodeErrors(t *testing.T) {
 		{"top-level string", "", `"x"`, ErrUnknownFormat, `in.json:1:1: unknown seccomp profile format: top level is JSON string`},
 		{"empty input", "", ``, ErrInvalidProfile, `in.json:1:1: invalid seccomp profile: invalid JSON: unexpected end of JSON input`},
 		{"sniffed moby error", "", head + `{"names": ["read"], "action": "SCMP_ACT_NOPE"}]}`, ErrUnknownAction, `decoding moby profile in.json:4:31: syscalls[0].action`},
+
+		// nesting: the '[' that opens level 65 ('{' being level 1) is
+		// byte 12+63 of `{"syscalls":[[[…`, column 76; 100,000 levels
+		// (200 KB) end there in one pass
+		{"nested moby", FormatMoby, deep(100000), ErrInvalidProfile, `decoding moby profile in.json:1:76: invalid seccomp profile: nested deeper than 64 levels`},
+		{"nested oci", FormatOCI, deep(100000), ErrInvalidProfile, `decoding oci profile in.json:1:76: invalid seccomp profile: nested deeper than 64 levels`},
+		{"nested firecracker", FormatFirecracker, deep(100000), ErrInvalidProfile, `in.json:1:76: invalid seccomp profile: nested deeper than 64 levels`},
+		{"nested sniffed", "", deep(100000), ErrInvalidProfile, `in.json:1:76: invalid seccomp profile: nested deeper than 64 levels`},
+		// 64 levels are decoded as usual; brackets in strings do not nest
+		{"nested 64", FormatMoby, deep(63), ErrInvalidProfile, `in.json:1:14: syscalls[0]: invalid seccomp profile: got JSON array, want an object`},
+		{"brackets in a string", FormatMoby, `{"defaultAction": "` + strings.Repeat("[{", 100) + `\"[", "syscalls": []}`, ErrUnknownAction,
+			`in.json:1:19: defaultAction: unknown seccomp action`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -138,6 +150,11 @@ func TestDecodeErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// deep is a profile whose syscalls value nests n arrays.
+func deep(n int) string {
+	return `{"syscalls":` + strings.Repeat("[", n) + strings.Repeat("]", n) + "}"
 }
 
 func TestLineCol(t *testing.T) {

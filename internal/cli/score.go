@@ -23,7 +23,8 @@ func newScoreCmd(g *globalOptions) *cobra.Command {
 		Short: "Score one runtime or seccomp profile and show what contributes most",
 		Long: `Score one built-in runtime, or a profile file (Docker/Moby JSON, OCI
 config.json, Firecracker seccompiler JSON, sysweight gVisor rule set), resolved
-for --caps and --kernel on x86_64.
+for --caps and --kernel on x86_64. A profile file may be up to 16 MiB, nested
+at most 64 levels deep; a larger or deeper one is an error.
 
 JSON output: {"runtime", "source", "score", "normalized", "exposed", "partial",
 "ratio", "baseline", "top": [{"syscall", "degree", "weight", "value"}]}`,
