@@ -3,6 +3,7 @@ package seccomp
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"sysweight/syscalls"
@@ -276,7 +277,24 @@ func (f *Filter) Evaluate(syscall string, args *[6]uint64) Verdict {
 type SyscallRules struct {
 	def   Verdict
 	rules []*Rule
+	// With many rules, those with an equality test are indexed by the
+	// first one's argument, width and value (a rule can match only the
+	// arguments that pass it), the others listed in rest: evaluation
+	// looks at the few rules an argument tuple can match, so scoring a
+	// profile of n rules costs O(n) rather than O(n) per tuple.
+	eq     map[eqKey][]int32
+	eqArgs []eqKey // the distinct (argument, width) pairs of eq's keys
+	rest   []int32
 }
+
+// eqKey is an equality test: argument, width (0 or 32) and value.
+type eqKey struct {
+	arg, bits uint8
+	v         uint64
+}
+
+// indexFrom is the rule count from which For indexes the rules.
+const indexFrom = 32
 
 // For returns the rules of syscall.
 func (f *Filter) For(syscall string) SyscallRules {
@@ -285,19 +303,70 @@ func (f *Filter) For(syscall string) SyscallRules {
 	for i, j := range idx {
 		s.rules[i] = &f.Rules[j]
 	}
+	if len(s.rules) >= indexFrom {
+		s.index()
+	}
 	return s
 }
 
-// Evaluate is Filter.Evaluate for these rules.
-func (s SyscallRules) Evaluate(args *[6]uint64) Verdict {
-	best, found := s.def, false
-	for _, r := range s.rules {
-		if !matchAll(r.Conds, args) {
+func (s *SyscallRules) index() {
+	s.eq = map[eqKey][]int32{}
+	for i, r := range s.rules {
+		k, ok := eqKey{}, false
+		for _, c := range r.Conds {
+			if c.Op == OpEQ {
+				k, ok = eqKey{c.Arg, c.Bits, c.Value}, true
+				if c.Bits == 32 {
+					k.v &= 0xffffffff
+				}
+				break
+			}
+		}
+		if !ok {
+			s.rest = append(s.rest, int32(i))
 			continue
 		}
-		if !found || r.Verdict.Action > best.Action {
-			best, found = r.Verdict, true
+		s.eq[k] = append(s.eq[k], int32(i))
+		if a := (eqKey{arg: k.arg, bits: k.bits}); !slices.Contains(s.eqArgs, a) {
+			s.eqArgs = append(s.eqArgs, a)
 		}
+	}
+}
+
+// Evaluate is Filter.Evaluate for these rules: of the rules that match,
+// the one with the highest action, the first of those in rule order.
+func (s SyscallRules) Evaluate(args *[6]uint64) Verdict {
+	if s.eq == nil {
+		best, found := s.def, false
+		for _, r := range s.rules {
+			if !matchAll(r.Conds, args) {
+				continue
+			}
+			if !found || r.Verdict.Action > best.Action {
+				best, found = r.Verdict, true
+			}
+		}
+		return best
+	}
+	best, bi := s.def, int32(-1)
+	try := func(l []int32) {
+		for _, i := range l {
+			r := s.rules[i]
+			if !matchAll(r.Conds, args) {
+				continue
+			}
+			if bi < 0 || r.Verdict.Action > best.Action || r.Verdict.Action == best.Action && i < bi {
+				best, bi = r.Verdict, i
+			}
+		}
+	}
+	try(s.rest)
+	for _, a := range s.eqArgs {
+		x := args[a.arg]
+		if a.bits == 32 {
+			x &= 0xffffffff
+		}
+		try(s.eq[eqKey{a.arg, a.bits, x}])
 	}
 	return best
 }
