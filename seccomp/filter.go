@@ -280,8 +280,8 @@ type SyscallRules struct {
 	// With many rules, those with an equality test are indexed by the
 	// first one's argument, width and value (a rule can match only the
 	// arguments that pass it), the others listed in rest: evaluation
-	// looks at the few rules an argument tuple can match, so scoring a
-	// profile of n rules costs O(n) rather than O(n) per tuple.
+	// looks at the few rules an argument tuple can match, not at all of
+	// them for every tuple of the corpus.
 	eq     map[eqKey][]int32
 	eqArgs []eqKey // the distinct (argument, width) pairs of eq's keys
 	rest   []int32
