@@ -9,6 +9,8 @@ import (
 
 	mobyseccomp "github.com/moby/profiles/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
+
+	"sysweight/internal/infile"
 )
 
 // dockerDefaultCaps is the capability set `docker run` gives a container
@@ -92,7 +94,7 @@ func writeBundle(dir, rt, probe, busybox, podmanProfile string, probeArgs []stri
 		note = "seccomp: Docker default profile from github.com/moby/profiles/seccomp v0.3.0 (GetDefaultProfile), Docker's 14 default capabilities"
 	case CrunPodman:
 		spec = baseSpec(args, podmanDefaultCaps)
-		body, err := os.ReadFile(podmanProfile)
+		body, err := infile.ReadFile(podmanProfile)
 		if err != nil {
 			return "", fmt.Errorf("%w: podman seccomp profile: %v", ErrMissing, err)
 		}
@@ -121,7 +123,7 @@ func writeBundle(dir, rt, probe, busybox, podmanProfile string, probeArgs []stri
 }
 
 func copyFile(src, dst string, mode os.FileMode) error {
-	b, err := os.ReadFile(src)
+	b, err := infile.ReadFile(src)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"sysweight/internal/infile"
 	"sysweight/syscalls"
 )
 
@@ -393,7 +394,7 @@ func prepare(ctx context.Context, opts Options, work, id string, probeArgs []str
 }
 
 func writeInitramfs(path, probe, busybox string, probeArgs []string) error {
-	pb, err := os.ReadFile(probe)
+	pb, err := infile.ReadFile(probe)
 	if err != nil {
 		return err
 	}

@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
+
+	"sysweight/internal/infile"
 )
 
 // Format names a profile format this package decodes.
@@ -470,7 +471,7 @@ func allThreadObjects(top map[string]json.RawMessage) bool {
 
 // DecodeFile is Decode for a file.
 func DecodeFile(path string, t Target) (*Policy, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path)
 	if err != nil {
 		return nil, err
 	}

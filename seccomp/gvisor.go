@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
+	"sysweight/internal/infile"
 	"sysweight/syscalls"
 )
 
@@ -110,7 +110,7 @@ func DecodeGVisor(r io.Reader, name string) (*Policy, error) {
 
 // DecodeGVisorFile is DecodeGVisorRuleSet for a file.
 func DecodeGVisorFile(path string) (*GVisorRuleSet, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path)
 	if err != nil {
 		return nil, err
 	}

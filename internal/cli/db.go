@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"sysweight/internal/infile"
 	"sysweight/kernel/analysis"
 	"sysweight/report"
 	"sysweight/syscalls"
@@ -127,7 +128,7 @@ func runDBBuild(o *dbBuildOptions, stdout, stderr io.Writer) error {
 		}
 		in.Exploits = tb
 	default:
-		f, err := os.Open(o.exploits)
+		f, err := infile.Open(o.exploits)
 		if err != nil {
 			return fmt.Errorf("--exploits: %w", err)
 		}
@@ -147,7 +148,7 @@ func runDBBuild(o *dbBuildOptions, stdout, stderr io.Writer) error {
 		}
 		in.Triggers = tb
 	default:
-		f, err := os.Open(o.triggers)
+		f, err := infile.Open(o.triggers)
 		if err != nil {
 			return fmt.Errorf("--triggers: %w", err)
 		}
@@ -321,7 +322,7 @@ func (o *dbBuildOptions) kernelInputs(in *build.Inputs) (string, error) {
 		}
 		rep = r
 	default:
-		f, err := os.Open(o.kernelMetrics)
+		f, err := infile.Open(o.kernelMetrics)
 		if err != nil {
 			return "", fmt.Errorf("--kernel-metrics: %w", err)
 		}
@@ -355,6 +356,15 @@ func (o *dbBuildOptions) kernelInputs(in *build.Inputs) (string, error) {
 	}
 	if o.kernelImage == "" {
 		return "", fmt.Errorf("--methods %s needs --kernel-image (the call graph)", m)
+	}
+	// kernel/analysis opens these itself: refuse a FIFO or a device here.
+	if err := infile.Check(o.kernelImage, false); err != nil {
+		return "", fmt.Errorf("--kernel-image: %w", err)
+	}
+	if o.fileMap != "" {
+		if err := infile.Check(o.fileMap, false); err != nil {
+			return "", fmt.Errorf("--filemap: %w", err)
+		}
 	}
 	if m&analysis.MethodFunction != 0 {
 		// The function method of the first call-graph attribution, kept

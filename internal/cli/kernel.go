@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"sysweight/internal/infile"
 	"sysweight/kernel/analysis"
 	"sysweight/kernel/kallsyms"
 	"sysweight/report"
@@ -117,11 +118,16 @@ func runKernelAnalyze(g *globalOptions, o *kernelAnalyzeOptions, path string, w,
 	if o.saveFileMap != "" && o.dwarf == "" {
 		return fmt.Errorf("--save-filemap needs --dwarf")
 	}
+	if o.dwarf != "" {
+		if err := infile.Check(o.dwarf, false); err != nil {
+			return fmt.Errorf("--dwarf: %w", err)
+		}
+	}
 	opt := analysis.Options{HubFraction: o.hubFraction, Top: o.top, Functions: o.functions}
 	if o.symbols != "" {
 		m, err := kallsyms.ParseMapFile(o.symbols, kallsyms.MapOptions{})
 		if err != nil {
-			return err
+			return fmt.Errorf("--symbols: %w", err)
 		}
 		if len(m.Symbols) == 0 {
 			return fmt.Errorf("%s: no symbols, want System.map or /proc/kallsyms lines", o.symbols)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"sysweight/internal/infile"
 	"sysweight/kernel/analysis"
 	"sysweight/report"
 )
@@ -191,5 +192,14 @@ func pathText(p []analysis.Step) string {
 // analyzeKernelInput analyses a Debian kernel package (its image and
 // modules), or an image with the modules of modulesDir when given.
 func analyzeKernelInput(path, modulesDir string, opt analysis.Options) (*analysis.Report, error) {
+	// kernel/analysis opens these itself: refuse a FIFO or a device here.
+	if err := infile.Check(path, false); err != nil {
+		return nil, err
+	}
+	if modulesDir != "" {
+		if err := infile.CheckDir(modulesDir); err != nil {
+			return nil, fmt.Errorf("--modules: %w", err)
+		}
+	}
 	return analysis.AnalyzePath(path, modulesDir, opt)
 }

@@ -8,11 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"sysweight/internal/infile"
 	"sysweight/report"
 	"sysweight/score"
 	"sysweight/vuln/db"
@@ -55,9 +55,9 @@ func (o *globalOptions) loadDB() (*db.DB, error) {
 	if o.dbPath == "" {
 		return db.Default()
 	}
-	f, err := os.Open(o.dbPath)
+	f, err := infile.Open(o.dbPath)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--db: %w", err)
 	}
 	defer f.Close()
 	d, err := db.Decode(f)

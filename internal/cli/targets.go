@@ -3,12 +3,14 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"sysweight/exposure"
+	"sysweight/internal/infile"
 	"sysweight/runtimes"
 	"sysweight/seccomp"
 	"sysweight/syscalls"
@@ -59,7 +61,7 @@ func (o *profileOptions) resolve(args []string) ([]runtimes.Named, error) {
 			out = append(out, n)
 			continue
 		}
-		if _, err := os.Stat(a); err != nil {
+		if _, err := os.Stat(a); errors.Is(err, fs.ErrNotExist) {
 			_, lerr := runtimes.Lookup(a)
 			return nil, fmt.Errorf("%w, and no file %s exists", lerr, a)
 		}
@@ -77,7 +79,7 @@ func (o *profileOptions) loadProfile(path string) (runtimes.Named, error) {
 	if err != nil {
 		return runtimes.Named{}, err
 	}
-	f, err := os.Open(path)
+	f, err := infile.Open(path) // a FIFO or a loop of links is an error now, not a hang or "no file"
 	if err != nil {
 		return runtimes.Named{}, err
 	}

@@ -8,13 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
 
 	"sysweight/internal/bigbuf"
+	"sysweight/internal/infile"
 	"sysweight/internal/xz"
 )
 
@@ -104,7 +104,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // ReadFile reads the package at path; see Read.
 func ReadFile(path string, keep func(name string) bool) (*Package, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path)
 	if err != nil {
 		return nil, err
 	}

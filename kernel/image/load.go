@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+
+	"sysweight/internal/infile"
 )
 
 // ErrUnknownFormat means the input is neither an ELF, a bzImage nor a bare
@@ -84,7 +85,7 @@ func fromDecompressed(out []byte, bz *BzImage, c Compression) (*Image, error) {
 
 // LoadFile is Load on a path; errors name it. Close the Image when done.
 func LoadFile(path string) (*Image, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path)
 	if err != nil {
 		return nil, err
 	}

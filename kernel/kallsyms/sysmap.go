@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
+
+	"sysweight/internal/infile"
 )
 
 var (
@@ -126,7 +127,7 @@ func isTypeLetter(c byte) bool {
 
 // ParseMapFile is ParseMap on a file; errors name the path.
 func ParseMapFile(path string, opts MapOptions) (*MapResult, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path)
 	if err != nil {
 		return nil, err
 	}

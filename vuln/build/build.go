@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"sysweight/internal/infile"
 	"sysweight/syscalls"
 	"sysweight/vuln"
 	"sysweight/vuln/attrib"
@@ -270,20 +271,19 @@ func attributeAll(recs []vuln.Record, attribute func(attrib.Input) []attrib.Link
 }
 
 func readCNA(path string) ([]vuln.Record, kernelcna.Stats, error) {
-	st, err := os.Stat(path)
-	if err != nil {
+	if err := infile.Check(path, true); err != nil {
 		return nil, kernelcna.Stats{}, fmt.Errorf("kernel CNA input: %w", err)
 	}
-	if st.IsDir() {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		recs, stats, err := kernelcna.ReadDir(path)
 		if err != nil {
 			return nil, stats, fmt.Errorf("kernel CNA %s: %w", path, err)
 		}
 		return recs, stats, nil
 	}
-	f, err := os.Open(path)
+	f, err := infile.Open(path)
 	if err != nil {
-		return nil, kernelcna.Stats{}, err
+		return nil, kernelcna.Stats{}, fmt.Errorf("kernel CNA input: %w", err)
 	}
 	defer f.Close()
 	recs, stats, err := kernelcna.ReadTarXZ(f)
@@ -294,7 +294,7 @@ func readCNA(path string) ([]vuln.Record, kernelcna.Stats, error) {
 }
 
 func readKernelCVEs(path string) ([]vuln.Record, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("linux_kernel_cves input: %w", err)
 	}
