@@ -4,21 +4,44 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync"
 	"syscall"
+	"time"
 
 	"sysweight/internal/cli"
 )
+
+// grace is how long a command may take to notice a signal's cancellation
+// and return (removing its temporary files) before the process exits anyway.
+const grace = 900 * time.Millisecond
 
 func main() {
 	// A short-lived command that allocates a few tens of MB decoding its
 	// embedded data: collecting garbage less often saves a third of the
 	// CPU time of compare.
 	debug.SetGCPercent(400)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	var exiting sync.Mutex // one of main and the watchdog reports and exits
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		in := cli.Interrupted{Signal: (<-sigs).(syscall.Signal)}
+		cancel(in)
+		// Code that does not look at ctx (a decoder, the kernel analysis)
+		// is not waited for beyond grace; a second signal ends it at once.
+		select {
+		case <-sigs:
+		case <-time.After(grace):
+		}
+		exiting.Lock()
+		fmt.Fprintln(os.Stderr, "sysweight: "+in.Error())
+		os.Exit(in.ExitCode())
+	}()
 	code := cli.Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	exiting.Lock()
 	os.Exit(code)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -69,7 +70,7 @@ The output is written to a temporary file and renamed.`,
     --kernel-cves-version 07180fb5 --out weights.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDBBuild(o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runDBBuild(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
@@ -93,7 +94,7 @@ The output is written to a temporary file and renamed.`,
 	return cmd
 }
 
-func runDBBuild(o *dbBuildOptions, stdout, stderr io.Writer) error {
+func runDBBuild(ctx context.Context, o *dbBuildOptions, stdout, stderr io.Writer) error {
 	if o.cache != "" {
 		if o.cna == "" {
 			o.cna = kernelcna.Dir(o.cache)
@@ -180,7 +181,7 @@ func runDBBuild(o *dbBuildOptions, stdout, stderr io.Writer) error {
 	if err := d.Encode(&buf); err != nil {
 		return err
 	}
-	if err := writeAtomic(o.out, buf.Bytes()); err != nil {
+	if err := writeAtomic(ctx, o.out, buf.Bytes()); err != nil {
 		return envError{err}
 	}
 	if o.timing {
@@ -193,8 +194,14 @@ func runDBBuild(o *dbBuildOptions, stdout, stderr io.Writer) error {
 }
 
 // writeAtomic writes data to a temporary file beside path and renames it,
-// so a reader never sees half a file.
-func writeAtomic(path string, data []byte) error {
+// so a reader never sees half a file. Once ctx is cancelled (a signal) it
+// renames nothing and removes the temporary file. Only a hard exit while it
+// writes (main's watchdog, a second signal, SIGKILL) can leave the
+// temporary file, .NAME.*, behind.
+func writeAtomic(ctx context.Context, path string, data []byte) error {
+	if err := ctx.Err(); err != nil {
+		return context.Cause(ctx)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
@@ -210,6 +217,9 @@ func writeAtomic(path string, data []byte) error {
 	}
 	if err := tmp.Close(); err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return context.Cause(ctx)
 	}
 	return os.Rename(tmp.Name(), path)
 }
@@ -282,12 +292,12 @@ func presentDBInfo(w io.Writer, f report.Format, d *db.DB) error {
 }
 
 // writeJSONAtomic encodes v and writes it with writeAtomic.
-func writeJSONAtomic(path string, v any) error {
+func writeJSONAtomic(ctx context.Context, path string, v any) error {
 	var buf bytes.Buffer
 	if err := report.WriteJSON(&buf, v); err != nil {
 		return err
 	}
-	return writeAtomic(path, buf.Bytes())
+	return writeAtomic(ctx, path, buf.Bytes())
 }
 
 func fileExists(p string) bool {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -55,7 +56,7 @@ JSON output: {"pid", "filters": [{"index", "instructions", "tids",
   sysweight dump 4242 --out installed.json -o json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDump(g, o, args[0], cmd.OutOrStdout())
+			return runDump(cmd.Context(), g, o, args[0], cmd.OutOrStdout())
 		},
 	}
 	cmd.Flags().BoolVar(&o.disasm, "disasm", false, "print each filter's disassembly")
@@ -63,7 +64,7 @@ JSON output: {"pid", "filters": [{"index", "instructions", "tids",
 	return cmd
 }
 
-func runDump(g *globalOptions, o *dumpOptions, arg string, w io.Writer) error {
+func runDump(ctx context.Context, g *globalOptions, o *dumpOptions, arg string, w io.Writer) error {
 	format, err := g.outputFormat()
 	if err != nil {
 		return err
@@ -88,7 +89,7 @@ func runDump(g *globalOptions, o *dumpOptions, arg string, w io.Writer) error {
 		return err
 	}
 	if o.out != "" {
-		if err := writeJSONAtomic(o.out, e); err != nil {
+		if err := writeJSONAtomic(ctx, o.out, e); err != nil {
 			return envError{err}
 		}
 	}

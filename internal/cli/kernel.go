@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -86,7 +87,7 @@ file (listed with --functions; the weight DB's file attribution uses it);
   sysweight kernel analyze vmlinux-dbg --dwarf vmlinux-dbg --functions -o json | jq '.functions[:5]'`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runKernelAnalyze(g, o, args[0], cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runKernelAnalyze(cmd.Context(), g, o, args[0], cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
@@ -104,7 +105,7 @@ file (listed with --functions; the weight DB's file attribution uses it);
 	return cmd
 }
 
-func runKernelAnalyze(g *globalOptions, o *kernelAnalyzeOptions, path string, w, errw io.Writer) error {
+func runKernelAnalyze(ctx context.Context, g *globalOptions, o *kernelAnalyzeOptions, path string, w, errw io.Writer) error {
 	format, err := g.outputFormat()
 	if err != nil {
 		return err
@@ -159,7 +160,7 @@ func runKernelAnalyze(g *globalOptions, o *kernelAnalyzeOptions, path string, w,
 			if _, err := fm.WriteTo(&b); err != nil {
 				return err
 			}
-			if err := writeAtomic(o.saveFileMap, b.Bytes()); err != nil {
+			if err := writeAtomic(ctx, o.saveFileMap, b.Bytes()); err != nil {
 				return envError{err}
 			}
 		}
@@ -174,7 +175,7 @@ func runKernelAnalyze(g *globalOptions, o *kernelAnalyzeOptions, path string, w,
 		if err := rep.Encode(&b); err != nil {
 			return err
 		}
-		if err := writeAtomic(o.out, b.Bytes()); err != nil {
+		if err := writeAtomic(ctx, o.out, b.Bytes()); err != nil {
 			return envError{err}
 		}
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -89,6 +90,9 @@ func runPassthrough(cmd *cobra.Command, g *globalOptions, o *passthroughOptions)
 			return err
 		}
 		return envError{err}
+	}
+	if err := cmd.Context().Err(); err != nil {
+		return context.Cause(cmd.Context()) // interrupted: write nothing
 	}
 	mp, ep, err := passthrough.WriteFiles(o.out, m)
 	if err != nil {

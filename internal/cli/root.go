@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -113,7 +114,14 @@ and adds up the weights of the syscalls a runtime configuration lets reach the
 host kernel.
 
 Score(R) = Σ_s e_R(s)·w(s), where e_R(s) in [0,1] is the degree of exposure of
-syscall s under configuration R and w(s) = Σ_k α_k·norm_k(s).`,
+syscall s under configuration R and w(s) = Σ_k α_k·norm_k(s).
+
+Exit status: 0; 1 when the environment failed (network, permissions, a
+runtime); 2 for bad input or usage (one line naming the input; an input
+must be a regular file, not a FIFO, device or socket); 130 after SIGINT
+and 143 after SIGTERM, with nothing written. A command that has not
+stopped within a second of the signal, or a second signal, ends the
+process at once.`,
 		Example: `  sysweight compare
   sysweight compare runc-docker gvisor-systrap -o json
   sysweight explain keyctl
@@ -142,13 +150,37 @@ syscall s under configuration R and w(s) = Σ_k α_k·norm_k(s).`,
 	return root
 }
 
+// Interrupted is the cause of a context cancelled by a signal (main's
+// handler): a command that sees it stops and writes nothing, and Main
+// returns ExitCode whatever the command returned.
+type Interrupted struct{ Signal syscall.Signal }
+
+func (e Interrupted) Error() string {
+	switch e.Signal {
+	case syscall.SIGINT:
+		return "interrupted by SIGINT"
+	case syscall.SIGTERM:
+		return "interrupted by SIGTERM"
+	}
+	return "interrupted by signal " + e.Signal.String()
+}
+
+// ExitCode is 128 + the signal number, as a shell reports a process the
+// signal killed: 130 for SIGINT, 143 for SIGTERM.
+func (e Interrupted) ExitCode() int { return 128 + int(e.Signal) }
+
 // Main runs sysweight with args and returns the exit status. Errors are one
 // line on stderr: status 2 for bad input or usage, 1 for failures of the
-// environment.
+// environment, 128+n when ctx was cancelled with Interrupted (signal n).
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	root := NewRootCmd(stdout, stderr)
+	root := NewRootCmd(&ctxWriter{ctx: ctx, w: stdout}, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	var in Interrupted
+	if errors.As(context.Cause(ctx), &in) {
+		fmt.Fprintln(stderr, "sysweight: "+in.Error())
+		return in.ExitCode()
+	}
 	if err == nil {
 		return exitOK
 	}
@@ -159,4 +191,18 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	return exitInput
+}
+
+// ctxWriter stops writing once ctx is cancelled, so an interrupted command
+// prints nothing more, even if it reaches its present step.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c *ctxWriter) Write(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, context.Cause(c.ctx)
+	}
+	return c.w.Write(p)
 }

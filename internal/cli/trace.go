@@ -91,7 +91,7 @@ func runTrace(cmd *cobra.Command, g *globalOptions, o *traceOptions, args []stri
 		if err != nil {
 			return err
 		}
-		if err := writeJSONAtomic(o.out, e); err != nil {
+		if err := writeJSONAtomic(cmd.Context(), o.out, e); err != nil {
 			return envError{err}
 		}
 	}

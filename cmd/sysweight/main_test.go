@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildBinary builds sysweight into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go tool to build the binary: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "sysweight")
+	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// slowProfile writes a Docker profile of 150,000 ioctl rules (16.7 MB,
+// just under the 16 MiB cap) that takes about 0.7 s to decode and score.
+func slowProfile(t *testing.T, dir string) string {
+	t.Helper()
+	var b bytes.Buffer
+	b.WriteString(`{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[`)
+	for i := range 150000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"names":["ioctl"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":%d,"op":"SCMP_CMP_EQ"}]}`, i)
+	}
+	b.WriteString(`]}`)
+	p := filepath.Join(dir, "slow.json")
+	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A signal ends any command within a second: 130 for SIGINT, 143 for
+// SIGTERM, one line on stderr, nothing on stdout and no output file.
+// compare of three slow profiles takes over 2 s and does not look at its
+// context while decoding, so it ends through main's watchdog; kernel
+// analyze --out is there for its output file.
+func TestSignal(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	slow := slowProfile(t, dir)
+	var slows []string
+	for i := range 3 {
+		p := filepath.Join(dir, fmt.Sprintf("slow%d.json", i))
+		if err := os.Symlink(slow, p); err != nil {
+			t.Fatal(err)
+		}
+		slows = append(slows, p)
+	}
+	out := filepath.Join(dir, "out", "kernel.json")
+	if err := os.Mkdir(filepath.Dir(out), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	images, _ := filepath.Glob("/boot/vmlinuz-*")
+
+	type command struct {
+		name string
+		args []string
+	}
+	cmds := []command{
+		{"score", []string{"score", slow, "-o", "json"}},
+		{"compare", append([]string{"compare"}, slows...)},
+	}
+	if len(images) > 0 {
+		cmds = append(cmds, command{"kernel analyze", []string{"kernel", "analyze", images[0], "--out", out}})
+	} else {
+		t.Log("no /boot/vmlinuz-*: kernel analyze --out not checked")
+	}
+	for _, c := range cmds {
+		for _, s := range []struct {
+			sig  syscall.Signal
+			code int
+			line string
+		}{{syscall.SIGINT, 130, "sysweight: interrupted by SIGINT\n"}, {syscall.SIGTERM, 143, "sysweight: interrupted by SIGTERM\n"}} {
+			t.Run(c.name+"/"+s.sig.String(), func(t *testing.T) {
+				var stdout, stderr bytes.Buffer
+				cmd := exec.Command(bin, c.args...)
+				cmd.Stdout, cmd.Stderr = &stdout, &stderr
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				done := make(chan error, 1)
+				go func() { done <- cmd.Wait() }()
+				time.Sleep(200 * time.Millisecond)
+				sent := time.Now()
+				if err := cmd.Process.Signal(s.sig); err != nil {
+					t.Fatalf("signal: %v (it ended before?)", err)
+				}
+				var err error
+				select {
+				case err = <-done:
+				case <-time.After(1500 * time.Millisecond):
+					cmd.Process.Kill()
+					<-done
+					t.Fatalf("still running 1.5 s after %v", s.sig)
+				}
+				took := time.Since(sent)
+				var ee *exec.ExitError
+				if !errors.As(err, &ee) || ee.ExitCode() != s.code {
+					t.Errorf("exit %v, want status %d", err, s.code)
+				}
+				if stderr.String() != s.line || stdout.Len() != 0 {
+					t.Errorf("stderr %q, stdout %q; want %q and nothing", stderr.String(), stdout.String(), s.line)
+				}
+				if ents, _ := os.ReadDir(filepath.Dir(out)); len(ents) != 0 {
+					t.Errorf("left %s", ents[0].Name())
+				}
+				t.Logf("exit %d %v after %v", s.code, strings.TrimSpace(stderr.String()), took.Round(time.Millisecond))
+			})
+		}
+	}
+}
