@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -83,10 +84,10 @@ func run(ctx context.Context, opts Options) (res *Result, err error) {
 		defer cancel()
 	}
 	start := time.Now()
-	exitCode := -1
+	exitCode, signal := -1, ""
 	var root int
 	if len(opts.Cmd) > 0 {
-		root, exitCode, err = runCmd(ctx, b, opts)
+		root, exitCode, signal, err = runCmd(ctx, b, opts)
 	} else {
 		root = opts.PID
 		err = followPID(ctx, b, opts.PID, opts.Started)
@@ -98,13 +99,14 @@ func run(ctx context.Context, opts Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Arch, res.Root, res.ExitCode, res.Duration = arch, root, exitCode, time.Since(start)
+	res.Arch, res.Root, res.ExitCode, res.Signal, res.Duration = arch, root, exitCode, signal, time.Since(start)
 	return res, nil
 }
 
 // runCmd starts the command so that its fork is seen by the backend, then
-// waits for it to exit or for ctx to end (then kills it).
-func runCmd(ctx context.Context, b backend, opts Options) (pid, exitCode int, err error) {
+// waits for it to exit or for ctx to end (then kills it). signal names the
+// signal that killed it, if one did.
+func runCmd(ctx context.Context, b backend, opts Options) (pid, exitCode int, signal string, err error) {
 	cmd := exec.Command(opts.Cmd[0], opts.Cmd[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = opts.Stdin, opts.Stdout, opts.Stderr
 	cmd.WaitDelay = time.Second
@@ -143,7 +145,7 @@ func runCmd(ctx context.Context, b backend, opts Options) (pid, exitCode int, er
 		<-release
 	}()
 	if err := <-started; err != nil {
-		return 0, -1, fmt.Errorf("starting %s: %w", opts.Cmd[0], err)
+		return 0, -1, "", fmt.Errorf("starting %s: %w", opts.Cmd[0], err)
 	}
 	if opts.Started != nil {
 		opts.Started(cmd.Process.Pid)
@@ -154,13 +156,16 @@ func runCmd(ctx context.Context, b backend, opts Options) (pid, exitCode int, er
 	case werr := <-waited:
 		var ee *exec.ExitError
 		if werr != nil && !errors.As(werr, &ee) {
-			return cmd.Process.Pid, -1, fmt.Errorf("waiting for %s: %w", opts.Cmd[0], werr)
+			return cmd.Process.Pid, -1, "", fmt.Errorf("waiting for %s: %w", opts.Cmd[0], werr)
 		}
 	case <-ctx.Done():
 		_ = cmd.Process.Kill()
 		<-waited
 	}
-	return cmd.Process.Pid, cmd.ProcessState.ExitCode(), nil
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		signal = unix.SignalName(ws.Signal())
+	}
+	return cmd.Process.Pid, cmd.ProcessState.ExitCode(), signal, nil
 }
 
 // followPID tracks pid's tree and waits for pid to exit or ctx to end.

@@ -102,6 +102,10 @@ type Result struct {
 	Duration  time.Duration `json:"duration_ns"`
 	// ExitCode of Cmd (-1 when killed by a signal or not started by Run).
 	ExitCode int `json:"exit_code"`
+	// Signal names the signal that killed Cmd, e.g. "SIGKILL" (Run sends
+	// that one when Duration ends or the context is cancelled); "" when it
+	// exited or was not started by Run.
+	Signal string `json:"signal,omitempty"`
 }
 
 // MaxNr bounds the syscall numbers counted one by one.

@@ -315,8 +315,8 @@ func TestEndings(t *testing.T) {
 				t.Fatal(err)
 			}
 			names, _ := res.ByName()
-			if time.Since(start) > 10*time.Second || res.ExitCode != -1 || names["execve"] != 1 || names["clock_nanosleep"] != 1 {
-				t.Errorf("after %v: exit %d, counts %v; want killed sleep with 1 execve, 1 clock_nanosleep", time.Since(start), res.ExitCode, names)
+			if time.Since(start) > 10*time.Second || res.ExitCode != -1 || res.Signal != "SIGKILL" || names["execve"] != 1 || names["clock_nanosleep"] != 1 {
+				t.Errorf("after %v: exit %d, signal %q, counts %v; want sleep killed by SIGKILL with 1 execve, 1 clock_nanosleep", time.Since(start), res.ExitCode, res.Signal, names)
 			}
 			noLeftovers(t)
 		})
@@ -324,13 +324,13 @@ func TestEndings(t *testing.T) {
 			needBackend(t, backend)
 			res, err := Run(context.Background(), Options{Cmd: []string{"sleep", "30"}, Backend: backend,
 				Started: func(pid int) {
-					time.AfterFunc(300*time.Millisecond, func() { syscall.Kill(pid, syscall.SIGKILL) })
+					time.AfterFunc(300*time.Millisecond, func() { syscall.Kill(pid, syscall.SIGUSR1) })
 				}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.ExitCode != -1 || res.Duration > 10*time.Second {
-				t.Errorf("exit %d after %v", res.ExitCode, res.Duration)
+			if res.ExitCode != -1 || res.Signal != "SIGUSR1" || res.Duration > 10*time.Second {
+				t.Errorf("exit %d, signal %q after %v; want -1, SIGUSR1", res.ExitCode, res.Signal, res.Duration)
 			}
 			noLeftovers(t)
 		})

@@ -82,6 +82,15 @@ func TestBadInput(t *testing.T) {
 		{"bad built time", []string{"db", "build", "--kernel-cna", filepath.Join(sad, "badcna"), "--out", out, "--built", "yesterday"}, []string{"--built", "yesterday"}},
 		{"too many args", []string{"explain", "read", "write"}, []string{"accepts 1 arg"}},
 		{"unknown command", []string{"frob"}, []string{"unknown command"}},
+		{"unknown kernel subcommand", []string{"kernel", "frob"}, []string{"unknown command", "frob"}},
+		{"unknown db subcommand", []string{"db", "frob"}, []string{"unknown command", "frob"}},
+		// trace checks its options before it needs root: exit 2, not 1
+		{"trace backend", []string{"trace", "--backend", "foo", "--", "true"}, []string{"backend", "foo", "ebpf, tracefs or auto"}},
+		{"trace negative duration", []string{"trace", "--duration", "-1s", "--", "true"}, []string{"--duration", "-1s"}},
+		{"trace no process", []string{"trace", "--pid", "99999999"}, []string{"no such process", "99999999"}}, // above any pid_max (2^22)
+		{"trace pid and command", []string{"trace", "--pid", "1", "--", "true"}, []string{"--pid"}},
+		{"passthrough unknown runtime", []string{"passthrough", "--runtime", "runc-dockr"}, []string{"runc-dockr", "runc-docker"}},
+		{"passthrough no runtime", []string{"passthrough"}, []string{"--runtime"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

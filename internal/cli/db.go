@@ -33,6 +33,8 @@ func newDBCmd(g *globalOptions) *cobra.Command {
 		Short: "Build, update and inspect the weight database",
 		Long: `The weight database holds per-syscall metrics and the CVE records and
 evidence behind them. sysweight embeds a default DB; --db FILE uses another.`,
+		Args: cobra.NoArgs, // "db bogus" is a usage error (exit 2), not a request for help
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newDBBuildCmd(g), newDBInfoCmd(g), newDBUpdateCmd(g))
 	return cmd

@@ -36,6 +36,8 @@ func newKernelCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "kernel",
 		Short: "Measure a kernel image: per-syscall reach and complexity",
+		Args:  cobra.NoArgs, // "kernel bogus" is a usage error (exit 2), not a request for help
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newKernelAnalyzeCmd(g), newKernelReachCmd(g))
 	return cmd

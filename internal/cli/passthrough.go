@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"sysweight/internal/infile"
 	"sysweight/passthrough"
 	"sysweight/report"
 )
@@ -62,8 +64,13 @@ func runPassthrough(cmd *cobra.Command, g *globalOptions, o *passthroughOptions)
 	if err != nil {
 		return err
 	}
-	if o.runtime == "" {
-		return fmt.Errorf("passthrough needs --runtime (one of %s)", strings.Join(passthrough.Runtimes(), ", "))
+	if !slices.Contains(passthrough.Runtimes(), o.runtime) { // before building a probe for nothing
+		return fmt.Errorf("passthrough needs --runtime, one of %s (got %q)", strings.Join(passthrough.Runtimes(), ", "), o.runtime)
+	}
+	if o.probe != "" {
+		if err := infile.Check(o.probe, false); err != nil {
+			return fmt.Errorf("--probe: %w", err)
+		}
 	}
 	probe := o.probe
 	if probe == "" {

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -33,6 +35,7 @@ type traceOutput struct {
 	Other     uint64            `json:"other"`
 	Untracked uint64            `json:"untracked"`
 	ExitCode  int               `json:"exit_code"`
+	Signal    string            `json:"signal,omitempty"`
 	Seconds   float64           `json:"seconds"`
 }
 
@@ -45,12 +48,18 @@ func newTraceCmd(g *globalOptions) *cobra.Command {
 process and everything it forks, losslessly with eBPF tracepoints (tracefs
 instance fallback, which reports dropped events). Needs root. Every exit path,
 including Ctrl-C, detaches the programs and removes the tracefs instance.
+Ctrl-C (SIGINT) or SIGTERM kills the command and exits 130 or 143 with
+nothing written: bound a trace with --duration to keep its counts.
 
 --out FILE writes the observed Exposure (degree 1 for each syscall seen).
 
+exit_code is the command's exit status; when a signal killed it, exit_code
+is -1 and signal names it ("SIGKILL" also when --duration ended it).
+
 JSON output: {"backend", "method" (how sys_enter is hooked), "sched_method"
 (how fork, exec and exit are), "root", "counts": {syscall: n}, "total", "lost",
-"other", "untracked", "exit_code", "seconds"}`,
+"other", "untracked", "exit_code", "signal" (only when one killed the
+command), "seconds"}`,
 		Example: `  sysweight trace -- dd if=/dev/zero of=/dev/null bs=1 count=20000
   sysweight trace --pid 1234 --duration 30s -o json
   sysweight trace --out observed.json -- runc run mycontainer`,
@@ -77,10 +86,19 @@ func runTrace(cmd *cobra.Command, g *globalOptions, o *traceOptions, args []stri
 	if o.pid < 0 {
 		return fmt.Errorf("--pid %d: want a positive process id", o.pid)
 	}
+	if o.duration < 0 {
+		return fmt.Errorf("--duration %v: want 0 or more", o.duration)
+	}
 	res, err := trace.Run(cmd.Context(), trace.Options{PID: o.pid, Cmd: args, Backend: o.backend, Duration: o.duration,
 		Stdin: os.Stdin, Stdout: cmd.ErrOrStderr(), Stderr: cmd.ErrOrStderr()})
 	if err != nil {
+		if errors.Is(err, trace.ErrOptions) || errors.Is(err, trace.ErrNoProcess) {
+			return err // the flags or the PID given are the problem: exit 2
+		}
 		return envError{err}
+	}
+	if err := cmd.Context().Err(); err != nil {
+		return context.Cause(cmd.Context()) // interrupted: the counts are partial, write nothing
 	}
 	names, err := res.ByName()
 	if err != nil {
@@ -96,7 +114,7 @@ func runTrace(cmd *cobra.Command, g *globalOptions, o *traceOptions, args []stri
 		}
 	}
 	out := traceOutput{Backend: res.Backend, Method: res.Method, Sched: res.SchedMethod, Root: res.Root, Counts: names, Total: res.Total(),
-		Lost: res.Lost, Other: res.Other, Untracked: res.Untracked, ExitCode: res.ExitCode, Seconds: res.Duration.Seconds()}
+		Lost: res.Lost, Other: res.Other, Untracked: res.Untracked, ExitCode: res.ExitCode, Signal: res.Signal, Seconds: res.Duration.Seconds()}
 	return presentTrace(cmd.OutOrStdout(), format, out)
 }
 
