@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"sysweight/internal/infile"
 	"sysweight/vuln"
 	"sysweight/vuln/internal/fetch"
 )
@@ -297,7 +298,7 @@ func (f *Feed) Load(cacheDir string) ([]vuln.Record, error) {
 
 // ReadRecords reads a records.json written by Update.
 func ReadRecords(path string) ([]vuln.Record, error) {
-	b, err := os.ReadFile(path)
+	b, err := infile.ReadFile(path) // a FIFO in the cache would block
 	if err != nil {
 		return nil, err
 	}
