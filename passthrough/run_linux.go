@@ -22,6 +22,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"sysweight/internal/hostguard"
 	"sysweight/internal/infile"
 	"sysweight/syscalls"
 )
@@ -42,6 +43,7 @@ func Run(ctx context.Context, opts Options) (m *Matrix, err error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
+	defer hostguard.Hold()() // an interrupted process waits for the cleanup below
 	if os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: running runtimes and tracing needs root", ErrMissing)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sysweight/exposure"
+	"sysweight/internal/hostguard"
 	"sysweight/syscalls"
 )
 
@@ -190,5 +191,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
+	defer hostguard.Hold()() // an interrupted process waits for the cleanup
 	return run(ctx, opts)
 }

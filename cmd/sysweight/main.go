@@ -13,11 +13,17 @@ import (
 	"time"
 
 	"sysweight/internal/cli"
+	"sysweight/internal/hostguard"
 )
 
 // grace is how long a command may take to notice a signal's cancellation
 // and return (removing its temporary files) before the process exits anyway.
 const grace = 900 * time.Millisecond
+
+// hostGrace is how much longer the exit waits for a command that holds
+// host state (trace's tracefs instance, passthrough's container) to put
+// the host back; a second signal does not wait.
+const hostGrace = 30 * time.Second
 
 func main() {
 	// A short-lived command that allocates a few tens of MB decoding its
@@ -33,9 +39,14 @@ func main() {
 		cancel(in)
 		// Code that does not look at ctx (a decoder, the kernel analysis)
 		// is not waited for beyond grace; a second signal ends it at once.
+		second := false
 		select {
 		case <-sigs:
+			second = true
 		case <-time.After(grace):
+		}
+		if !second && !hostguard.Wait(hostGrace, sigs) {
+			fmt.Fprintln(os.Stderr, "sysweight: exiting before the host was put back; sysweight trace or passthrough's next run removes what is left")
 		}
 		exiting.Lock()
 		fmt.Fprintln(os.Stderr, "sysweight: "+in.Error())

@@ -36,9 +36,9 @@ itself and which host syscalls it induced. Writes RUNTIME.json (the matrix)
 and RUNTIME.exposure.json (the measured Exposure, "RUNTIME@measured") to
 --out. Needs root and the runtime (scripts/install-runtimes.sh installs
 them). Ctrl-C stops the runtime and removes its state, bundle and tracefs
-instance, then exits 130 with nothing written; sysweight waits 0.9 s for
-that cleanup (runc-docker's takes about 0.15 s) and exits anyway after it,
-or at a second Ctrl-C. qemu-tcg results are TCG measurements and labelled so.
+instance, then exits 130 with nothing written; sysweight waits up to 30 s
+for that cleanup (runc-docker's takes about 0.15 s), and a second Ctrl-C
+exits at once (the next run removes what is left). qemu-tcg results are TCG measurements and labelled so.
 
 Runtimes: ` + strings.Join(passthrough.Runtimes(), ", ") + `
 
