@@ -404,6 +404,13 @@ func TestRealIndirectRules(t *testing.T) {
 		// kobj, battr, …); kernel/bpf/sysfs_btf.c, kernel/ksysfs.c and
 		// drivers/pci/pci-sysfs.c's bin_attributes
 		{"sysfs_kf_bin_read", "offset bin_attribute.read", []string{"btf_vmlinux_read", "notes_read", "pci_read_rom"}, false},
+		// kernel/cgroup/cgroup.c: cft = of->kn->priv, kn->priv being the
+		// void pointer __kernfs_create_file stores its priv parameter in
+		// and cgroup_add_file passes a struct cftype * there; the
+		// cftypes of kernel/cgroup/cgroup.c, cgroup-v1.c, mm/memcontrol.c
+		// and kernel/sched/core.c
+		{"cgroup_seqfile_show", "offset cftype.seq_show", []string{"cgroup_procs_show", "cgroup_controllers_show", "cgroup_pidlist_show", "memory_stat_show", "cpu_max_show"}, false},
+		{"cgroup_seqfile_start", "offset cftype.seq_start", []string{"cgroup_procs_start", "cgroup_pidlist_start"}, false},
 		{"walk_pgd_range", "member mm_walk_ops.pmd_entry", []string{"smaps_pte_range", "clear_refs_pte_range", "pagemap_pmd_range"}, false},
 		{"tty_init_dev.part.0", "member tty_operations.install", []string{"pty_unix98_install"}, false},
 		{"virtqueue_notify", "downcast vring_virtqueue.notify", []string{"vp_notify"}, false},

@@ -77,7 +77,7 @@ func (st *state) stackGet(off int32) val {
 func (st *state) stackSet(off int32, v val) {
 	for i := 0; i < int(st.n); i++ {
 		if st.stk[i].off == off {
-			if v.k == vUnk {
+			if v.k == vUnk && v.param == 0 {
 				st.n--
 				st.stk[i] = st.stk[st.n]
 				return
@@ -86,7 +86,7 @@ func (st *state) stackSet(off int32, v val) {
 			return
 		}
 	}
-	if v.k != vUnk && int(st.n) < maxStack {
+	if (v.k != vUnk || v.param > 0) && int(st.n) < maxStack { // a void pointer parameter (typeVoids) stays
 		st.stk[st.n] = stackSlot{off, v}
 		st.n++
 	}
@@ -382,6 +382,7 @@ func (r *resolver) flowAll() {
 			workers[k].function(i) // only those marked again
 		}
 	})
+	r.typeVoids(workers)
 	for i := range r.stores {
 		for _, s := range r.stores[i] {
 			r.taken[s.fn] = true
@@ -398,6 +399,14 @@ type block struct {
 
 type flowWorker struct {
 	r *resolver
+	// voidOnly: a typeVoids pass, which notes void pointer stores and
+	// arguments (vstores, vpstores, vargs) and nothing else
+	voidOnly bool
+	// voidStores: typeVoids' first round, which wants only the stores
+	voidStores bool
+	vstores    []voidTyped
+	vpstores   []voidPStore
+	vargs      map[cbKey]*voidSrc
 	// cloneArgs: in the first pass, the struct types of what calls pass
 	// to clones (.part, .isra, .constprop: no BTF prototype), by clone
 	cloneArgs map[int32]*[6]cloneArg
@@ -457,15 +466,21 @@ func (w *flowWorker) function(i int) {
 	}
 	w.fn, w.sp, w.addr = i, w.r.spec(i), f.Addr
 	w.ops, w.offs = w.ops[:0], w.offs[:0]
-	if !w.pass1 && !w.r.again[i] {
+	switch {
+	case w.voidOnly:
+		if !w.r.voidCallers[i] {
+			return
+		}
+	case !w.pass1 && !w.r.again[i]:
 		return
 	}
-	interesting := f.IndirectCalls > 0 || f.IndirectJumps > 0 || w.r.fnParams[i] != 0
+	interesting := f.IndirectCalls > 0 || f.IndirectJumps > 0 || w.r.fnParams[i] != 0 || w.voidOnly
 	// A function given a pointer to a struct with function-pointer members
 	// may copy a function pointer from one member to another: it needs the
 	// pass when it stores a register it loaded from memory (not the stack).
 	copies := w.r.opsArg[i]
 	var loaded, global uint16
+	memStore := false // a store to memory not on the stack (typeVoids' first round)
 	for off := 0; off < len(code); {
 		var op x86.Op
 		if code[off] == 0xcc {
@@ -480,6 +495,9 @@ func (w *flowWorker) function(i int) {
 		}
 		if op.Len <= 0 {
 			op.Len = 1
+		}
+		if op.Class == x86.OpStore && op.Mem.Base != x86.RSP && op.Mem.Base != x86.NoReg && op.Mem.Base != x86.RIP {
+			memStore = true
 		}
 		if !interesting {
 			switch {
@@ -502,7 +520,7 @@ func (w *flowWorker) function(i int) {
 		w.offs = append(w.offs, uint32(off))
 		off += op.Len
 	}
-	if !interesting {
+	if !interesting || w.voidStores && !memStore {
 		return
 	}
 	w.taskWork = false
@@ -542,6 +560,9 @@ func (w *flowWorker) function(i int) {
 		for k := blk.first; k < blk.end; k++ {
 			w.step(&st, k, &sites, &stores)
 		}
+	}
+	if w.voidOnly {
+		return // typeVoids: what the steps noted is all it wants
 	}
 	if w.taskWork {
 		for k := range stores {
@@ -802,8 +823,11 @@ func (w *flowWorker) entry() state {
 				break
 			}
 			v := w.fromType(t)
-			if v.k == vFnPtr {
+			switch {
+			case v.k == vFnPtr:
 				v.param = int8(k + 1)
+			case v.k == vUnk && w.voidOnly && w.r.voidParams[w.fn]&(1<<k) != 0:
+				v = voidParam(k)
 			}
 			st.r[x86.ArgRegs[k]] = v
 		}
@@ -813,9 +837,12 @@ func (w *flowWorker) entry() state {
 			if !ok {
 				break
 			}
-			if v := w.fromType(t); v.k == vFnPtr {
+			switch v := w.fromType(t); {
+			case v.k == vFnPtr:
 				v.param = int8(k + 1)
 				st.stackSet(int32(8+8*(k-6)), v)
+			case v.k == vUnk && w.voidOnly && w.r.voidParams[w.fn]&(1<<k) != 0:
+				st.stackSet(int32(8+8*(k-6)), voidParam(k))
 			}
 		}
 		return st
@@ -1443,6 +1470,9 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 						}
 					}
 				}
+				if w.voidOnly && w.r.voidParams[callee] != 0 {
+					w.voidArgs(st, int32(callee))
+				}
 				w.stackArgs(st, callee, stores)
 				if int32(callee) == w.r.taskWorkAdd {
 					w.taskWork = true
@@ -1518,6 +1548,9 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			break
 		}
 		w.typeByStore(st, op.Mem, st.r[op.Src])
+		if rec && w.voidOnly {
+			w.voidStore(st, op.Mem, st.r[op.Src])
+		}
 		w.storeTo(st, op.Mem, st.r[op.Src], insnAddr, rec, stores)
 		if rec {
 			w.globalStore(st, op.Mem, st.r[op.Src], insnAddr)

@@ -191,24 +191,28 @@ type resolver struct {
 	taskWorkAdd int32  // index of task_work_add, −1
 	taskSlot    int32  // the slot callback_head.func
 
-	lsm              lsmHooks          // the LSM hook lists
-	objFns           map[int][]objFn   // data object → the functions stored in it
-	dataTargets      map[int32][]int32 // slot → functions stored there in typed data
-	globalElem       map[int]string    // data object → struct type of the pointers it holds
-	fnParams         []uint8           // per function: bit k set when parameter k (< 8) is a function pointer
-	proto            []btf.TypeID      // per function: its BTF prototype (in spec(i)), 0 unknown
-	opsArg           []bool            // per function: a parameter points to a struct with function-pointer members
-	again            []bool            // per function: analyse again once global types are known
-	cb               map[cbKey]*cbSrc  // callback parameters: what direct callers pass
-	flows            [][2]int32        // function pointers copied from one slot to another
-	pflows           []pflow           // callback parameters stored into slots
-	escSlots         []int32           // slots whose function pointers code stores untyped
-	escParams        []cbKey           // callback parameters code stores untyped
-	gfns             []gfn             // function pointers stored into globals
-	gfnObj           map[int]bool      // data objects that gfns store into
-	statics          []gfn             // static_call_update calls: trampoline, new target
-	nameType         map[int]string    // data object → the struct it is named after and fits
-	staticCallUpdate int32             // index of __static_call_update, −1
+	lsm              lsmHooks                    // the LSM hook lists
+	objFns           map[int][]objFn             // data object → the functions stored in it
+	dataTargets      map[int32][]int32           // slot → functions stored there in typed data
+	globalElem       map[int]string              // data object → struct type of the pointers it holds
+	fnParams         []uint8                     // per function: bit k set when parameter k (< 8) is a function pointer
+	voidParams       []uint8                     // per function: bit k set when parameter k (< 8) is a void pointer
+	voidCallers      []bool                      // per function: calls a function in voidWant (voidPass)
+	voidWant         map[cbKey]bool              // void pointer parameters stored into void members, or passed to one
+	voidTypes        map[voidKey]map[string]bool // void pointer members: the structs code stores in them
+	proto            []btf.TypeID                // per function: its BTF prototype (in spec(i)), 0 unknown
+	opsArg           []bool                      // per function: a parameter points to a struct with function-pointer members
+	again            []bool                      // per function: analyse again once global types are known
+	cb               map[cbKey]*cbSrc            // callback parameters: what direct callers pass
+	flows            [][2]int32                  // function pointers copied from one slot to another
+	pflows           []pflow                     // callback parameters stored into slots
+	escSlots         []int32                     // slots whose function pointers code stores untyped
+	escParams        []cbKey                     // callback parameters code stores untyped
+	gfns             []gfn                       // function pointers stored into globals
+	gfnObj           map[int]bool                // data objects that gfns store into
+	statics          []gfn                       // static_call_update calls: trampoline, new target
+	nameType         map[int]string              // data object → the struct it is named after and fits
+	staticCallUpdate int32                       // index of __static_call_update, −1
 	outers           map[string]*outerType
 	twoOnce          sync.Once
 	holdOnce         sync.Once
@@ -316,11 +320,12 @@ func newResolver(k *Kernel, opt Options) *resolver {
 		}
 	}
 	r.fnParams = make([]uint8, n)
+	r.voidParams = make([]uint8, n)
 	r.proto = make([]btf.TypeID, n)
 	r.again = make([]bool, n)
 	parallel(n, opt.Workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			r.sigs[i], r.fnParams[i] = r.funcSig(i)
+			r.sigs[i], r.fnParams[i], r.voidParams[i] = r.funcSig(i)
 		}
 	})
 	return r
@@ -337,7 +342,7 @@ func (r *resolver) spec(i int) *btf.Spec {
 // funcSig is the canonical prototype of function i by its exact name (a
 // .isra or .constprop clone has another prototype and is never stored),
 // and the mask of its function-pointer parameters.
-func (r *resolver) funcSig(i int) (string, uint8) {
+func (r *resolver) funcSig(i int) (string, uint8, uint8) {
 	sp := r.spec(i)
 	f := &r.k.Prog.Functions[i]
 	for _, n := range append([]string{f.Name}, f.Aliases...) {
@@ -346,20 +351,23 @@ func (r *resolver) funcSig(i int) (string, uint8) {
 		}
 		if p, ok := sp.FuncProto(n); ok {
 			r.proto[i] = p
-			var mask uint8
+			var mask, void uint8
 			for k := 0; k < 8; k++ { // 6 in registers, 2 on the stack
 				t, ok := sp.ParamType(p, k)
 				if !ok {
 					break
 				}
-				if _, kind, ok := sp.Pointee(t); ok && kind == btf.KindFuncProto {
+				switch pt, kind, ok := sp.Pointee(t); {
+				case ok && kind == btf.KindFuncProto:
 					mask |= 1 << k
+				case ok && pt == 0:
+					void |= 1 << k
 				}
 			}
-			return sp.Signature(p), mask
+			return sp.Signature(p), mask, void
 		}
 	}
-	return "", 0
+	return "", 0, 0
 }
 
 // funcAt returns the function starting at a.

@@ -366,6 +366,33 @@ func (r *resolver) buildTwoLevel() {
 	r.two = map[[2]uint32][]int32{}
 	r.twoSelf = map[[2]uint32][]int32{}
 	r.ptrFrom = map[string]map[uint32]map[string]bool{}
+	for _, key := range r.voidKeys() {
+		// the structs code stores in a void pointer member (typeVoids)
+		for _, tn := range r.voidTypesOf(key) {
+			if r.ptrFrom[key.holder] == nil {
+				r.ptrFrom[key.holder] = map[uint32]map[string]bool{}
+			}
+			if r.ptrFrom[key.holder][key.off] == nil {
+				r.ptrFrom[key.holder][key.off] = map[string]bool{}
+			}
+			r.ptrFrom[key.holder][key.off][tn] = true
+			t, ok := r.outers[tn]
+			if !ok {
+				continue
+			}
+			for o2, ids := range t.leaves {
+				k2 := [2]uint32{key.off, o2}
+				for _, id := range ids {
+					if !slices.Contains(r.two[k2], id) {
+						r.two[k2] = append(r.two[k2], id)
+					}
+					if ps := r.slotList[id].params; len(ps) > 0 && (ps[0] == "*s:"+key.holder || ps[0] == "*u:"+key.holder) && !slices.Contains(r.twoSelf[k2], id) {
+						r.twoSelf[k2] = append(r.twoSelf[k2], id)
+					}
+				}
+			}
+		}
+	}
 	r.eachStruct(func(sp *btf.Spec, id btf.TypeID, name string) {
 		for _, pm := range sp.PointerMembers(id) {
 			if tn := sp.TagName(pm.Target); tn != "" {

@@ -519,3 +519,40 @@ noinline long hb_read(struct hb_of *of, char *buf)
 		return -5;
 	return a->read(of->file, a, buf);
 }
+
+// a call through a struct that a void pointer member points to, typed by
+// what code stores there: a void pointer parameter passed on the stack
+// (__kernfs_create_file(…, ops, priv, ns, key): kn->priv = priv) and the
+// struct a caller passes in it (cgroup_add_file: a struct cftype *), so
+// that of->kn->priv->show(…) (cgroup_seqfile_show: cft->seq_show) reaches
+// vt_cft_show; vt_decoy holds a typed pointer at the same offset to a
+// struct whose member at show's offset the offsets alone match (and
+// stays: the two offsets and the first argument agree with it)
+struct vt_seq { long s; };
+struct vt_cft { char name[16]; long (*show)(struct vt_seq *, void *); };
+struct vt_dft { char name[16]; long (*show)(struct vt_seq *, long); };
+struct vt_node { long n; void *priv; };
+struct vt_decoy { long n; struct vt_dft *d; };
+struct vt_of { struct vt_node *kn; };
+noinline long vt_cft_show(struct vt_seq *s, void *v) { return s->s + (v != 0); }
+noinline long vt_dft_show(struct vt_seq *s, long v) { return s->s - v; }
+struct vt_dft vt_d = { .show = vt_dft_show };
+struct vt_decoy vt_dc = { .d = &vt_d };
+struct vt_node vt_nodes[4];
+__attribute__((noipa)) struct vt_node *vt_new(long a) { return &vt_nodes[a & 3]; }
+__attribute__((noipa)) struct vt_node *vt_create(long a, long b, long c, long d, long e, long f, void *ops, void *priv)
+{
+	struct vt_node *kn = vt_new(a);
+	kn->n = b + c + d + e + f + (ops != 0);
+	kn->priv = priv;
+	return kn;
+}
+noinline struct vt_node *vt_add(struct vt_cft *cft) { return vt_create(1, 2, 3, 4, 5, 6, 0, cft); }
+noinline long vt_show(struct vt_seq *s, void *v)
+{
+	struct vt_of *of = (struct vt_of *)s->s;
+	struct vt_cft *cft = of->kn->priv;
+	return cft->show(s, v);
+}
+struct vt_cft vt_c = { .show = vt_cft_show };
+noinline long vt_init(void) { return vt_add(&vt_c)->n; }
