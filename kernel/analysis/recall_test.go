@@ -411,6 +411,14 @@ func TestRealIndirectRules(t *testing.T) {
 		// and kernel/sched/core.c
 		{"cgroup_seqfile_show", "offset cftype.seq_show", []string{"cgroup_procs_show", "cgroup_controllers_show", "cgroup_pidlist_show", "memory_stat_show", "cpu_max_show"}, false},
 		{"cgroup_seqfile_start", "offset cftype.seq_start", []string{"cgroup_procs_start", "cgroup_pidlist_start"}, false},
+		// lib/asn1_decoder.c: decoder->actions[…](context, …), actions a
+		// const asn1_action_t *: the actions of crypto/asymmetric_keys'
+		// pkcs7.asn1, x509.asn1, mscode.asn1 and crypto/rsapubkey.asn1
+		{"asn1_ber_decoder", "proto i4(*v,i8,i1,*v,i8)", []string{"pkcs7_note_OID", "x509_note_OID", "mscode_note_digest", "rsa_get_n"}, false},
+		// crypto/asymmetric_keys/public_key.c: crypto_akcipher_verify(req),
+		// crypto_akcipher_alg(req->base.tfm)->verify(req), req kmalloc'd;
+		// crypto/rsa-pkcs1pad.c's instance
+		{"public_key_verify_signature", "offset akcipher_alg.verify", []string{"pkcs1pad_verify"}, false},
 		{"walk_pgd_range", "member mm_walk_ops.pmd_entry", []string{"smaps_pte_range", "clear_refs_pte_range", "pagemap_pmd_range"}, false},
 		{"tty_init_dev.part.0", "member tty_operations.install", []string{"pty_unix98_install"}, false},
 		{"virtqueue_notify", "downcast vring_virtqueue.notify", []string{"vp_notify"}, false},

@@ -27,6 +27,7 @@ const (
 	vCont        // container_of: a struct holding a struct t at offset off
 	vPcpu        // the offset of a per-CPU variable of type t; plus a CPU's base, its address
 	vRet         // the untyped pointer the call at a returned (kmalloc): typed by its use
+	vFnArr       // a pointer into an array of function pointers of prototype t (asn1_decoder.actions)
 )
 
 type val struct {
@@ -886,6 +887,17 @@ func (w *flowWorker) fromType(t btf.TypeID) val {
 		return val{k: vPtr, t: pt}
 	case btf.KindFuncProto:
 		return val{k: vFnPtr, t: pt, slot: -1, outer: -1}
+	case btf.KindPtr:
+		return w.fnArray(pt)
+	}
+	return val{}
+}
+
+// fnArray is the value of a pointer to p, a pointer type: an array of
+// function pointers when p points to a function prototype.
+func (w *flowWorker) fnArray(p btf.TypeID) val {
+	if fp, k, ok := w.sp.Pointee(p); ok && k == btf.KindFuncProto {
+		return val{k: vFnArr, t: fp}
 	}
 	return val{}
 }
@@ -907,6 +919,8 @@ func (w *flowWorker) fromField(f btf.Field) val {
 			outer = w.r.slot(f.Outer, f.OuterOffset, f.ContainerName+"."+f.Member, sig)
 		}
 		return val{k: vFnPtr, t: pt, slot: id, outer: outer}
+	case btf.KindPtr:
+		return w.fnArray(pt)
 	}
 	return val{}
 }
@@ -1056,6 +1070,10 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 			return w.containerLoad(b, uint32(m.Disp))
 		}
 		return val{}
+	case vFnArr:
+		// an element (asn1_ber_decoder: actions[machine[pc + 1]](…)):
+		// a function pointer of the array's prototype; idx marks it
+		return val{k: vFnPtr, t: b.t, slot: -1, outer: -1, idx: true}
 	}
 	if w.r.inData(uint64(m.Disp)) {
 		// table(%rax): a global array indexed by a register the compiler
@@ -1639,7 +1657,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			st.r[op.Dst] = w.percpuAt(d)
 		case s.k == vPcpu && d.k != vPtr:
 			st.r[op.Dst] = w.percpuAt(s)
-		case d.k == vPtr && s.k != vPtr:
+		case d.k == vPtr && s.k != vPtr, d.k == vFnArr && s.k != vPtr && s.k != vFnArr:
 		case d.k != vPtr && d.k != vAddr && s.k == vPtr:
 			st.r[op.Dst] = s
 		case d.k == vAddr && s.k != vPtr:

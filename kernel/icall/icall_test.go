@@ -139,6 +139,10 @@ func TestFixtureEdges(t *testing.T) {
 		// through a void pointer member typed by what callers pass in the
 		// stack parameter stored there (vt_dft_show: the offsets agree)
 		"vt_show": {"vt_cft_show", "vt_dft_show"},
+		// an element of an array of function pointers a member points to
+		"fa_run": {"fa_a", "fa_b"},
+		// container_of through req->tfm->alg, req passed first
+		"bc_run": {"bc_verify"},
 	}
 	for from, to := range want {
 		if got := edges[from]; !slices.Equal(got, to) {

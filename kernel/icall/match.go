@@ -2,6 +2,7 @@ package icall
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -224,6 +225,18 @@ func (r *resolver) resolve() *Result {
 				} else {
 					st.Unresolved++
 				}
+			case v.k == vFnPtr && v.idx:
+				// an element of an array of function pointers a member or
+				// parameter points to (asn1_decoder.actions): the
+				// address-taken functions of its prototype, when they are
+				// few enough to be that array's kind (the ASN.1 actions)
+				sig := r.spec(i).Signature(v.t)
+				if l := bySig[sig]; len(l) > 0 && len(l) <= maxArrayTargets {
+					add(i, l, ViaProto, sig)
+					st.ByHow[ViaProto]++
+				} else {
+					st.Unresolved++
+				}
 			case v.k == vFnPtr && !r.opt.NoProtoOnly:
 				sig := r.spec(i).Signature(v.t)
 				if l := bySig[sig]; specific(sig) && len(l) > 0 {
@@ -268,9 +281,19 @@ func (r *resolver) resolve() *Result {
 					add(i, slotTargets(id), ViaDowncast, r.slotList[id].String())
 				}
 				st.ByHow[ViaDowncast]++
-			case v.k == vULoad && (v.off >= 0 || v.a == 0):
+			case v.k == vULoad:
 				var ids []int32
 				switch {
+				case v.off < 0 && v.a > 0:
+					// container_of folded into a load through a pointer
+					// read at known offsets (crypto_akcipher_verify:
+					// crypto_akcipher_alg(req->base.tfm)->verify, the
+					// container of tfm->__crt_alg): the members that far
+					// before the structs those offsets point to
+					ids = r.untyped(r.beforeChain(v), s.args, slotTargets, true)
+					if countTargets(ids, slotTargets) > maxChainTargets {
+						ids = nil // look-alikes of other kinds (see maxChainTargets)
+					}
 				case v.off < 0:
 					// container_of folded into a load from a pointer of
 					// unknown type: the members that far before an
@@ -337,6 +360,19 @@ func (r *resolver) resolve() *Result {
 	st.Edges = len(edges)
 	return &Result{Edges: edges, Sites: sites, Stats: *st}
 }
+
+// maxChainTargets bounds what a container_of through a chain of loads
+// (beforeChain) may reach. On Debian's 6.1 package the rule resolves 21
+// call sites: the crypto API's akcipher, ahash and shash calls, with
+// look-alikes at the same offsets (Qdisc_ops, config_field) among 37 to 57
+// functions; four shash init calls also match kvm_vcpu_arch's
+// complete_userspace_io (137 functions of KVM), which this bound leaves
+// out with them.
+const maxChainTargets = 64
+
+// maxArrayTargets bounds the functions an element of an array of function
+// pointers may reach by prototype alone (see resolve).
+const maxArrayTargets = 256
 
 // ownTargets are the functions stored in a slot by data or code, without
 // the prototype-matched escapes.
@@ -421,6 +457,42 @@ func (r *resolver) buildTwoLevel() {
 			}
 		}
 	})
+}
+
+// beforeChain is beforeSlots for a load at v.off < 0 through a pointer read
+// at chainOff(v, 1) of a struct itself read at chainOff(v, 2) (nil when
+// there is no such second offset):
+// the members -v.off bytes before the structs such pointers point to whose
+// first parameter is a struct X that starts such a chain (X at o2 → S1, S1
+// at o1 → S): the object the chain was read from is passed first
+// (crypto_akcipher_verify: alg->verify(req), alg the container of
+// req->base.tfm->__crt_alg: akcipher_alg.verify(struct akcipher_request *)).
+func (r *resolver) beforeChain(v val) []int32 {
+	r.twoOnce.Do(r.buildTwoLevel)
+	back := uint32(-v.off)
+	o1, _ := chainOff(v, 1)
+	var self []int32
+	addTo := func(l *[]int32, id int32) {
+		if !slices.Contains(*l, id) {
+			*l = append(*l, id)
+		}
+	}
+	o2, ok := chainOff(v, 2)
+	if !ok {
+		return nil
+	}
+	for _, x := range slices.Sorted(maps.Keys(r.ptrFrom)) {
+		for _, s1 := range slices.Sorted(maps.Keys(r.ptrFrom[x][o2])) {
+			for _, s2 := range slices.Sorted(maps.Keys(r.ptrFrom[s1][o1])) {
+				for _, id := range r.beforeSlots(s2, back) {
+					if ps := r.slotList[id].params; len(ps) > 0 && (ps[0] == "*s:"+x || ps[0] == "*u:"+x) {
+						addTo(&self, id)
+					}
+				}
+			}
+		}
+	}
+	return self
 }
 
 // threeLevelSelf are the function-pointer members at offset o2 of the

@@ -556,3 +556,36 @@ noinline long vt_show(struct vt_seq *s, void *v)
 }
 struct vt_cft vt_c = { .show = vt_cft_show };
 noinline long vt_init(void) { return vt_add(&vt_c)->n; }
+
+// an element of an array of function pointers a member points to
+// (asn1_ber_decoder: decoder->actions[machine[pc + 1]](context, …)): the
+// address-taken functions of the element's prototype, fa_a and fa_b
+typedef int (*fa_action_t)(void *ctx, unsigned long n, unsigned char tag);
+struct fa_decoder { const unsigned char *machine; unsigned long len; const fa_action_t *actions; };
+noinline int fa_a(void *c, unsigned long n, unsigned char t) { return (c != 0) + (int)n + t; }
+noinline int fa_b(void *c, unsigned long n, unsigned char t) { return (c != 0) - (int)n - t; }
+static const fa_action_t fa_table[] = { fa_a, fa_b };
+static const unsigned char fa_machine[] = { 0, 1, 1, 0 };
+const struct fa_decoder fa_dec = { .machine = fa_machine, .len = 4, .actions = fa_table };
+noinline int fa_run(const struct fa_decoder *d, void *ctx, int i)
+{
+	return d->actions[d->machine[i]](ctx, (unsigned long)i, 3);
+}
+
+// container_of of a struct read through a chain of loads from an untyped
+// object, which the call gets first (crypto_akcipher_verify:
+// crypto_akcipher_alg(req->base.tfm)->verify(req), the akcipher_alg that
+// embeds tfm->__crt_alg): bc_run reaches bc_verify
+struct bc_alg { long flags; };
+struct bc_tfm { long refs; struct bc_alg *alg; };
+struct bc_req { long a; struct bc_tfm *tfm; };
+struct bc_kalg { long (*verify)(struct bc_req *); long (*sign)(struct bc_req *); struct bc_alg base; };
+noinline long bc_verify(struct bc_req *r) { return r->a; }
+noinline long bc_sign(struct bc_req *r) { return -r->a; }
+struct bc_kalg bc_k = { .verify = bc_verify, .sign = bc_sign };
+noinline long bc_run(void *p)
+{
+	struct bc_req *req = p;
+	struct bc_kalg *k = (struct bc_kalg *)((char *)req->tfm->alg - __builtin_offsetof(struct bc_kalg, base));
+	return k->verify(req);
+}
