@@ -385,7 +385,9 @@ func TestRealIndirectRules(t *testing.T) {
 			"process_cpu_clock_get", "thread_cpu_clock_get", "pc_clock_gettime"}, true},
 		{"call_proc_get_link", "downcast proc_op.proc_get_link", []string{"proc_cwd_link", "proc_root_link", "proc_exe_link", "map_files_get_link", "proc_fd_link"}, true},
 		{"proc_single_show", "offset proc_op.proc_show", []string{"proc_pid_status", "proc_tgid_stat", "proc_pid_limits", "proc_pid_stack"}, false},
-		{"alloc_fs_context", "member file_system_type.init_fs_context", []string{"shmem_init_fs_context", "cgroup_init_fs_context", "bpf_init_fs_context", "legacy_init_fs_context"}, false},
+		{"alloc_fs_context", "member file_system_type.init_fs_context", []string{"shmem_init_fs_context", "cgroup_init_fs_context", "bpf_init_fs_context"}, false},
+		// fs/fs_context.c: fc->fs_type->init_fs_context ?: legacy_init_fs_context
+		{"alloc_fs_context", "const default", []string{"legacy_init_fs_context"}, true},
 		{"kobj_lookup", "member probe.get", []string{"exact_match", "base_probe"}, true},
 		{"__splice_from_pipe", "param", []string{"pipe_to_null", "pipe_to_sendpage"}, false},
 		// mm/pagewalk.c inlined into walk_pgd_range, after p4d_offset's
@@ -419,6 +421,23 @@ func TestRealIndirectRules(t *testing.T) {
 		// crypto_akcipher_alg(req->base.tfm)->verify(req), req kmalloc'd;
 		// crypto/rsa-pkcs1pad.c's instance
 		{"public_key_verify_signature", "offset akcipher_alg.verify", []string{"pkcs1pad_verify"}, false},
+		// drivers/tty/tty_io.c: tty = file_tty(file), the
+		// tty_file_private that file->private_data points to;
+		// tty->ops->ioctl(tty, …): drivers/tty/vt/vt.c's con_ops,
+		// serial_core's uart_ops, pty.c's ptm_unix98_ops
+		{"tty_ioctl", "offset tty_operations.ioctl", []string{"vt_ioctl", "uart_ioctl", "pty_unix98_ioctl"}, false},
+		// net/ipv4/icmp.c: inet_protos[protocol]->err_handler(skb, info),
+		// inet_protos filled by inet_add_protocol's cmpxchg; af_inet.c's
+		// udp_protocol, tcp_protocol and icmp_protocol
+		{"icmp_socket_deliver", "member net_protocol.err_handler", []string{"udp_err", "tcp_v4_err", "icmp_err"}, false},
+		// net/core/rtnetlink.c: link = rtnl_msg_handlers[family][type];
+		// link->doit(skb, nlh, extack): the handlers rtnl_register passes;
+		// the site also matches rdma_nl_cbs.doit, the look-alike of the
+		// same prototype, whose member the escaped handlers join, and the
+		// edges carry its name (the first in order)
+		{"rtnetlink_rcv_msg", "offset rdma_nl_cbs.doit", []string{"rtnl_newlink", "rtnl_getlink", "inet_rtm_newaddr", "inet6_rtm_newroute"}, false},
+		// kernel/sysctl.c: conv ?: do_proc_dointvec_conv
+		{"__do_proc_dointvec", "const default", []string{"do_proc_dointvec_conv"}, true},
 		{"walk_pgd_range", "member mm_walk_ops.pmd_entry", []string{"smaps_pte_range", "clear_refs_pte_range", "pagemap_pmd_range"}, false},
 		{"tty_init_dev.part.0", "member tty_operations.install", []string{"pty_unix98_install"}, false},
 		{"virtqueue_notify", "downcast vring_virtqueue.notify", []string{"vp_notify"}, false},

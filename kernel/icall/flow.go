@@ -15,7 +15,7 @@ type vkind uint8
 const (
 	vUnk   vkind = iota
 	vPtr         // pointer to struct t, off bytes in
-	vFnPtr       // function pointer of prototype t, read from slot (−1: none)
+	vFnPtr       // function pointer of prototype t, read from slot (−1: none); a: a default function + 1 (withDefault)
 	vFunc        // the address of function a
 	vAddr        // a data address a (idx: plus an unknown index)
 	vTab         // a pointer read from an initialised table at a, with an index
@@ -178,6 +178,15 @@ func (st *state) stackOff(m x86.Mem) (int32, bool) {
 
 // isMethodVal reports a function pointer read from memory: a member of a
 // known struct, a candidate member, or an offset of an unknown one.
+// withDefault is the method m met with the default function f: a function
+// pointer notes f (index + 1 in a) when it notes none yet.
+func withDefault(m, f val) val {
+	if m.k == vFnPtr && m.a == 0 {
+		m.a = f.a + 1
+	}
+	return m
+}
+
 func isMethodVal(v val) bool {
 	return v.k == vFnPtr || v.k == vCand || v.k == vULoad && v.off >= 0
 }
@@ -225,12 +234,22 @@ func meet(a, b val, w *flowWorker) val {
 	}
 	// a method read from a struct, or a default function when it is NULL
 	// (fc->fs_type->init_fs_context ?: legacy_init_fs_context, a cmov):
-	// the method; the default is left out
+	// the method; a function pointer keeps the default in a, which its
+	// calls reach as well (__do_proc_dointvec: conv ?: do_proc_dointvec_conv)
 	if a.k == vFunc && isMethodVal(b) {
-		return b
+		return withDefault(b, a)
 	}
 	if b.k == vFunc && isMethodVal(a) {
-		return a
+		return withDefault(a, b)
+	}
+	if a.k == vFnPtr && b.k == vFnPtr {
+		// the same pointer, with a default on one path
+		x, y := a, b
+		x.a, y.a = 0, 0
+		if x == y {
+			x.a = max(a.a, b.a)
+			return x
+		}
 	}
 	if a.k == vPtr && b.k == vPtr && a.t == b.t && a.off != b.off {
 		// a pointer stepping through an array of its struct
@@ -612,7 +631,7 @@ func (w *flowWorker) takesAddress(op *x86.Op, off uint64) bool {
 	case x86.OpStoreImm, x86.OpMoveImm, x86.OpPushImm:
 		_, ok := w.r.funcAt(uint64(op.Imm))
 		return ok || w.r.inData(uint64(op.Imm))
-	case x86.OpStore:
+	case x86.OpStore, x86.OpCmpxchg:
 		// a pointer stored into a global variable or array
 		return op.Mem.Seg == 0 && (op.Mem.Base == x86.RIP || op.Mem.Base == x86.NoReg)
 	}
@@ -1439,6 +1458,14 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			if o, ok := chainOff(v, 3); ok && o == uint32(a0.off) {
 				s.self3 = true
 			}
+			// x->a->f(x, …) with x read from an untyped object
+			// (tty_ioctl: tty->ops->ioctl(tty, …), tty being
+			// file->private_data's tty_file_private.tty)
+			if o, ok := chainOff(v, 2); ok && o == uint32(a0.off) {
+				if _, deeper := chainOff(v, 3); !deeper {
+					s.self = true
+				}
+			}
 		}
 		for i, r := range x86.ArgRegs {
 			s.args[i] = w.argType(st.r[r])
@@ -1572,6 +1599,24 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		w.storeTo(st, op.Mem, st.r[op.Src], insnAddr, rec, stores)
 		if rec {
 			w.globalStore(st, op.Mem, st.r[op.Src], insnAddr)
+		}
+	case x86.OpCmpxchg:
+		// a pointer published atomically into memory, where loads read
+		// it as a plain store's (inet_add_protocol into inet_protos[])
+		if _, ok := st.stackOff(op.Mem); !ok {
+			w.typeByStore(st, op.Mem, st.r[op.Src])
+			if rec && w.voidOnly {
+				w.voidStore(st, op.Mem, st.r[op.Src])
+			}
+			w.storeTo(st, op.Mem, st.r[op.Src], insnAddr, rec, stores)
+			if rec {
+				w.globalStore(st, op.Mem, st.r[op.Src], insnAddr)
+			}
+		}
+		for r := range st.r {
+			if op.Writes&(1<<r) != 0 {
+				st.r[r] = val{}
+			}
 		}
 	case x86.OpStoreImm:
 		if v := w.constant(uint64(op.Imm)); rec && v.k == vFunc {

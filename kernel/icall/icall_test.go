@@ -143,6 +143,14 @@ func TestFixtureEdges(t *testing.T) {
 		"fa_run": {"fa_a", "fa_b"},
 		// container_of through req->tfm->alg, req passed first
 		"bc_run": {"bc_verify"},
+		// x->a->f(x, …), x read from an untyped object
+		"ty_ioctl": {"ty_a_ioctl"},
+		// a global array typed by a cmpxchg into it
+		"cx_err": {"cx_e"},
+		// the members that agree with the most typed arguments
+		"mm_call": {"mm_three"},
+		// a pointer read from an array of pointers read from a global
+		"rl_rcv": {"rl_doit"},
 	}
 	for from, to := range want {
 		if got := edges[from]; !slices.Equal(got, to) {
@@ -170,7 +178,7 @@ func TestFixtureEdges(t *testing.T) {
 		"p_readlink":  "downcast pop.get_link",
 		"st_run":      "member st_holder.fn",
 		"vr_obj":      "member vr_cache.ctor",
-		"fd_ctx_init": "member fd_type.init",
+		"fd_ctx_init": "const default", // fd_legacy: the default when init is NULL
 		"ra_run":      "member ra_chain.destructor",
 		"ra_change":   "member ra_sock.state_change",
 	}

@@ -189,6 +189,10 @@ func (r *resolver) resolve() *Result {
 			st.Sites++
 			before := len(sites)
 			v := s.v
+			if v.k == vFnPtr && v.a > 0 {
+				// the default function used when the pointer is NULL
+				add(i, []int32{int32(v.a - 1)}, ViaConst, "default")
+			}
 			switch {
 			case v.k == vFunc:
 				add(i, []int32{int32(v.a)}, ViaConst, "")
@@ -309,6 +313,17 @@ func (r *resolver) resolve() *Result {
 				case v.a > 0:
 					o1, _ := chainOff(v, 1)
 					ids = r.untyped(r.twoLevel(o1, uint32(v.off)), s.args, slotTargets, true)
+					if len(ids) == 0 {
+						// no struct points to one with such a member
+						// there that the arguments agree with
+						// (rtnetlink_rcv_msg: link->doit(skb, nlh,
+						// extack), link read from an array of pointers
+						// itself read from rtnl_msg_handlers[]): the
+						// members at that offset two or more typed
+						// arguments agree with (one, a struct sock * or
+						// struct device *, agrees with look-alikes)
+						ids = r.untyped(r.agreeTwo(byOff[uint32(v.off)], s.args), s.args, slotTargets, false)
+					}
 				case s.holder > 0 && v.off >= 0:
 					ids = r.holderSlots(byOff[uint32(v.off)], int(s.holder-1), s.args, slotTargets)
 				default:
@@ -359,6 +374,25 @@ func (r *resolver) resolve() *Result {
 	edges = slices.CompactFunc(edges, func(a, b Edge) bool { return a.From == b.From && a.To == b.To })
 	st.Edges = len(edges)
 	return &Result{Edges: edges, Sites: sites, Stats: *st}
+}
+
+// agreeTwo keeps the slots whose prototype takes two or more of the typed
+// arguments where the call passes them.
+func (r *resolver) agreeTwo(ids []int32, args [6]string) []int32 {
+	var out []int32
+	for _, id := range ids {
+		ps := r.slotList[id].params
+		n := 0
+		for k, a := range args {
+			if a != "" && k < len(ps) && ps[k] == a {
+				n++
+			}
+		}
+		if n >= 2 {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // maxChainTargets bounds what a container_of through a chain of loads
@@ -752,6 +786,7 @@ func specific(sig string) bool {
 // With no argument known nothing is picked.
 func (r *resolver) untyped(cands []int32, args [6]string, targets func(int32) []int32, twoLevel bool) []int32 {
 	var out []int32
+	var nmatch []int
 next:
 	for _, id := range cands {
 		ps := r.slotList[id].params
@@ -777,7 +812,21 @@ next:
 		// two-level offset is evidence of its own.
 		if (matched >= 2 || matched > 0 && (matched == typed || r.rareArg(args, ps)) || twoLevel) && len(targets(id)) > 0 {
 			out = append(out, id)
+			nmatch = append(nmatch, matched)
 		}
+	}
+	if best := slices.Max(append(nmatch, 0)); len(out) > r.opt.MaxUntypedSlots && best >= 2 {
+		// too many to resolve: those that agree with the most typed
+		// arguments, when that is two or more (rtnetlink_rcv_msg's
+		// link->doit(skb, nlh, extack): rtnl_link.doit, not the handlers
+		// of one parameter that the leftover registers cannot refute)
+		var most []int32
+		for k, id := range out {
+			if nmatch[k] == best {
+				most = append(most, id)
+			}
+		}
+		out = most
 	}
 	return out
 }

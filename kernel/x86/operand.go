@@ -50,6 +50,7 @@ const (
 	OpCmov                    // Dst ← Src or Dst (64-bit registers, a cmovcc)
 	OpPush                    // [rsp−8] ← Src (push of a register; StackDelta −8)
 	OpPushImm                 // [rsp−8] ← Imm (push of a sign-extended imm32 or imm8; StackDelta −8)
+	OpCmpxchg                 // [Mem] ← Src when [Mem] = rax, else rax ← [Mem] (64-bit; Writes has rax)
 )
 
 // Mem is a memory operand: [Seg: Base + Index*Scale + Disp]. For a
@@ -249,12 +250,17 @@ opcode:
 			// only (Intel SDM vol. 2A, CMPXCHG). The atomic_inc_not_zero
 			// loops of refcounts are made of it, so a wider guess would
 			// lose rdx and the other arguments in thousands of functions.
-			_, rm, mem := modrm()
+			reg, rm, mem := modrm()
 			op.Writes = bit(RAX) | bit(rm)
 			if c2 == 0xb0 && rex == 0 && rm >= 4 && rm < 8 {
 				op.Writes |= bit(rm - 4) // ah, ch, dh, bh
 			}
 			op.MemWrite = mem
+			if mem && c2 == 0xb1 && rex&8 != 0 {
+				// a pointer published atomically (inet_add_protocol:
+				// cmpxchg(&inet_protos[protocol], NULL, prot))
+				op.Class, op.Src = OpCmpxchg, reg
+			}
 		case c2 == 0xc0 || c2 == 0xc1: // xadd r/m, reg: both
 			reg, rm, mem := modrm()
 			op.Writes = bit(reg) | bit(rm)

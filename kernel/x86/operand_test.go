@@ -103,6 +103,19 @@ func TestDecodeOpHand(t *testing.T) {
 			t.Errorf("%s: len %d writes %#x memwrite %v, want %#x %v", c.text, op.Len, op.Writes, op.MemWrite, c.writes, c.mem)
 		}
 	}
+	// a 64-bit cmpxchg into memory publishes its source register: the
+	// data flow reads it as a store (objdump of gcc 12's code for
+	// kernel/icall's cx_add fixture); a 32-bit one or a register
+	// destination is no such store
+	op = x86.DecodeOp([]byte{0xf0, 0x48, 0x0f, 0xb1, 0x3c, 0xf5, 0, 0, 0, 0})
+	if op.Class != x86.OpCmpxchg || op.Src != x86.RDI || op.Mem.Index != x86.RSI || op.Mem.Scale != 8 || op.Mem.Base != x86.NoReg {
+		t.Errorf("lock cmpxchg %%rdi,0x0(,%%rsi,8): %+v", op)
+	}
+	for _, b := range [][]byte{{0xf0, 0x0f, 0xb1, 0x31}, {0x48, 0x0f, 0xb1, 0xcb}} {
+		if op := x86.DecodeOp(b); op.Class != x86.OpOther {
+			t.Errorf("% x: class %d, want OpOther", b, op.Class)
+		}
+	}
 }
 
 // gpr64 maps x86asm's general registers (any width) to encoding numbers.

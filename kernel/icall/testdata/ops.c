@@ -259,8 +259,9 @@ noinline void vr_obj(struct vr_cache *c, void *o) { c->ctor(o); }
 // a method or a default when it is NULL (alloc_fs_context:
 // fc->fs_type->init_fs_context ?: legacy_init_fs_context, a cmov):
 // fd_ctx_init's call reaches the fd_type.init members: fd_a_init, and
-// fd_legacy, whose address the code takes without storing it anywhere
-// known (it escapes and joins the members of its prototype)
+// fd_legacy, the default when the member is NULL (whose address the code
+// takes without storing it anywhere known, so that it also escapes and
+// joins the members of its prototype)
 struct fd_ctx;
 struct fd_type { long flags; int (*init)(struct fd_ctx *); };
 struct fd_ctx { long n; struct fd_type *type; };
@@ -588,4 +589,88 @@ noinline long bc_run(void *p)
 	struct bc_req *req = p;
 	struct bc_kalg *k = (struct bc_kalg *)((char *)req->tfm->alg - __builtin_offsetof(struct bc_kalg, base));
 	return k->verify(req);
+}
+
+// x->a->f(x, …) with x read from an untyped object (tty_ioctl:
+// tty = file_tty(file), ((struct tty_file_private *)file->private_data)->tty;
+// tty->ops->ioctl(tty, …)): ty_ioctl reaches ty_a_ioctl, a member whose
+// first parameter is the struct holding the ops pointer, and not to_ioctl,
+// the member at the same offsets of an ops that a struct of another kind
+// holds, whose first parameter is not that struct
+struct ty_struct;
+struct to_struct;
+struct ty_ops { long (*ioctl)(struct ty_struct *, unsigned int); };
+struct ty_file;
+struct to_ops { long (*ioctl)(struct ty_file *, unsigned int); };
+struct ty_struct { long magic; const struct ty_ops *ops; };
+struct to_struct { long magic; const struct to_ops *ops; };
+struct ty_fpriv { struct ty_struct *tty; };
+struct ty_file { long f; void *private_data; };
+noinline long ty_a_ioctl(struct ty_struct *t, unsigned int c) { return t->magic + c; }
+noinline long to_ioctl(struct ty_file *t, unsigned int c) { return (t != 0) - c; }
+const struct ty_ops ty_a_ops = { .ioctl = ty_a_ioctl };
+const struct to_ops to_ops1 = { .ioctl = to_ioctl };
+struct to_struct to_s = { .ops = &to_ops1 };
+noinline long ty_ioctl(struct ty_file *file, unsigned int cmd)
+{
+	struct ty_struct *tty = ((struct ty_fpriv *)file->private_data)->tty;
+	return tty->ops->ioctl(tty, cmd);
+}
+
+// a pointer published with cmpxchg into a global array types its elements
+// (inet_add_protocol: cmpxchg(&inet_protos[protocol], NULL, prot);
+// icmp_socket_deliver: inet_protos[protocol]->err_handler(skb, info)):
+// cx_err reaches cx_e
+struct cx_proto { long (*handler)(long, long); long (*err)(long, int); };
+noinline long cx_h(long x, long y) { return x + y; }
+noinline long cx_e(long x, int i) { return x - i; }
+const struct cx_proto cx_p = { .handler = cx_h, .err = cx_e };
+const struct cx_proto *cx_protos[8];
+noinline int cx_add(const struct cx_proto *p, int n)
+{
+	return __sync_bool_compare_and_swap(&cx_protos[n & 7], (const struct cx_proto *)0, p) ? 0 : -1;
+}
+noinline long cx_err(int n, long x)
+{
+	const struct cx_proto *p = cx_protos[n & 7];
+	return p ? p->err(x, n) : 0;
+}
+
+// a call through an untyped pointer that more members at its offset could
+// take than the offset rule resolves: those that agree with the most typed
+// arguments, three here (rtnetlink_rcv_msg: link->doit(skb, nlh, extack),
+// rtnl_link.doit, not the handlers that take an skb alone): mm_call
+// reaches mm_three, not mm_f1 … mm_f7
+struct mm_a { long a; };
+struct mm_b { long b; };
+struct mm_c { long c; };
+#define MM1(n) \
+	struct mm_s##n { long (*f)(struct mm_a *); long k; }; \
+	noinline long mm_f##n(struct mm_a *a) { return a->a + n; } \
+	const struct mm_s##n mm_v##n = { .f = mm_f##n };
+MM1(1) MM1(2) MM1(3) MM1(4) MM1(5) MM1(6) MM1(7)
+struct mm_t { long (*f)(struct mm_a *, struct mm_b *, struct mm_c *); long k; };
+noinline long mm_three(struct mm_a *a, struct mm_b *b, struct mm_c *c) { return a->a + b->b + c->c; }
+const struct mm_t mm_vt = { .f = mm_three };
+noinline long mm_call(void *p, struct mm_a *a, struct mm_b *b, struct mm_c *c)
+{
+	struct mm_t *t = p;
+	return t->f(a, b, c);
+}
+
+// a call through a pointer read from an array of pointers that itself is
+// read from a global array (rtnetlink_rcv_msg: tab = rtnl_msg_handlers[
+// family]; link = tab[type]; link->doit(skb, nlh, extack)): no struct
+// points to one with such a member, so the members at that offset that
+// two or more typed arguments agree with: rl_rcv reaches rl_doit
+struct rl_link { long flags; long (*doit)(struct mm_a *, struct mm_b *, struct mm_c *); };
+noinline long rl_doit(struct mm_a *a, struct mm_b *b, struct mm_c *c) { return a->a - b->b - c->c; }
+struct rl_link rl_l = { .doit = rl_doit };
+struct rl_link *rl_tab0[4] = { &rl_l };
+struct rl_link **rl_handlers[4] = { rl_tab0 };
+noinline long rl_rcv(int fam, int type, struct mm_a *a, struct mm_b *b, struct mm_c *c)
+{
+	struct rl_link **tab = rl_handlers[fam & 3];
+	struct rl_link *link = tab[type & 3];
+	return link->doit(a, b, c);
 }
