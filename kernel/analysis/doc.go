@@ -214,7 +214,17 @@
 // 72,569 hubs (67%); 6,418 sites unresolved (6,501); tune 1.000 (783 of
 // 783); check4 0.981 (523 of 533) and 0.999 (13,178 of 13,188), 3
 // syscalls under 0.90; check5 0.906 (547 of 604) and 0.996 (15,539 of
-// 15,596), 7 under 0.90; check, check2 and check3 as before. The
+// 15,596), 7 under 0.90; check, check2 and check3 as before. A sixth
+// held-out set, "check6" (95 syscalls, written by another helper who had
+// not read this package while Versions 24 to 26 were made, committed
+// before its only run, after Version 26), gives 0.945 (429 of 454) and
+// 0.998 (13,841 of 13,866), 5 syscalls under 0.90: IPv6 route ops called
+// back by fib6_clean_all (ioctl, write), FIB rule ops (sendmsg), PCI
+// config space and PCI and serial-console sysfs attributes (sendfile,
+// write), cgroup_rmdir (TestRealRecallCheck6). The first runs of the
+// held-out sets, each after the rules the sets before had prompted: check
+// 0.733, check2 0.892, check3 0.990, check4 0.906, check5 0.656, check6
+// 0.945. The
 // Report it returns is small, JSON and deterministic: the kernel's identity (file name, sha256, the "Linux
 // version" banner), the symbol source, summary counts and, per syscall,
 // reach, complexity and the most complex functions. DBMetrics hands these
