@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -117,5 +118,36 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("%s was written", out)
 			}
 		})
+	}
+}
+
+// TestDBUpdateOffline: feeds whose host names do not resolve (.invalid,
+// RFC 6761) fail at once, side by side, one line each, exit 1, and the
+// cache directory the command made is gone again.
+func TestDBUpdateOffline(t *testing.T) {
+	cache := filepath.Join(t.TempDir(), "feeds")
+	start := time.Now()
+	code, stdout, stderr := run(t, "db", "update", "--cache", cache,
+		"--kernel-cna-url", "http://sysweight-test.invalid/vulns.tar.gz",
+		"--kernel-cves-url", "http://sysweight-test.invalid/kernel_cves.json",
+		"--nvd-url", "http://sysweight-test.invalid/rest/json/cves/2.0")
+	took := time.Since(start)
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if code != 1 || stdout != "" || len(lines) != 4 {
+		t.Fatalf("db update offline: exit %d, stdout %q, stderr %q; want 1, nothing, four lines", code, stdout, stderr)
+	}
+	for i, feed := range []string{"kernel-cna", "linux_kernel_cves", "nvd"} {
+		if !strings.HasPrefix(lines[i], feed+": failed in ") || !strings.Contains(lines[i], "sysweight-test.invalid") {
+			t.Errorf("line %d: %q, want %s's failure naming the host", i, lines[i], feed)
+		}
+	}
+	if lines[3] != "sysweight: db update: 3 of 3 feeds failed" {
+		t.Errorf("last line %q", lines[3])
+	}
+	if took > 30*time.Second {
+		t.Errorf("took %v, want under 30 s", took)
+	}
+	if _, err := os.Stat(cache); !os.IsNotExist(err) {
+		t.Errorf("cache directory left behind: %v", err)
 	}
 }

@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,6 +22,7 @@ type dbUpdateOptions struct {
 	kcvesURL  string
 	nvdURL    string
 	nvdAPIKey string
+	timeout   time.Duration
 }
 
 func defaultCacheDir() string {
@@ -43,6 +47,14 @@ provenance.json (URL, time, sha256, record count):
                       to 5 requests/30 s, or 50 with --nvd-api-key; resumes an
                       interrupted download)
 
+The feeds download side by side. A request that gets no data for 60 s is
+tried again (a server that accepts and never answers), a host name that does
+not resolve or a network that cannot be reached is not; --timeout bounds the
+whole update. Each feed prints one line, "FEED: ok in T" or "FEED: failed in
+T: why", and a failed feed leaves its cache as it was (an NVD download
+interrupted after its first page resumes next time). Exit status 1 when a
+feed failed.
+
 Then build a DB from them with: sysweight db build --cache DIR --out FILE.
 This product uses data from the NVD API but is not endorsed or certified by
 the NVD.`,
@@ -61,19 +73,37 @@ the NVD.`,
 					return err
 				}
 			}
+			if o.timeout <= 0 {
+				return fmt.Errorf("--timeout %v: want a positive duration", o.timeout)
+			}
+			_, statErr := os.Stat(o.cache)
 			if err := os.MkdirAll(o.cache, 0o755); err != nil {
 				return envError{err}
 			}
-			results, err := update.Run(cmd.Context(), o.cache, feeds)
+			ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
+			defer cancel()
+			results, err := update.Run(ctx, o.cache, feeds)
+			failed := 0
 			for _, r := range results {
-				status := "ok"
+				line := fmt.Sprintf("%s: ok in %v", r.Feed, r.Took.Round(time.Millisecond))
 				if r.Err != nil {
-					status = "failed"
+					failed++
+					why := strings.ReplaceAll(r.Err.Error(), "\n", "; ")
+					if errors.Is(r.Err, context.DeadlineExceeded) && cmd.Context().Err() == nil {
+						why = fmt.Sprintf("--timeout %v ran out: %s", o.timeout, why)
+					}
+					line = fmt.Sprintf("%s: failed in %v: %s", r.Feed, r.Took.Round(time.Millisecond), why)
 				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s in %v\n", r.Feed, status, r.Took.Round(time.Millisecond))
+				fmt.Fprintln(cmd.ErrOrStderr(), line)
 			}
 			if err != nil {
-				return envError{err}
+				if os.IsNotExist(statErr) {
+					os.Remove(o.cache) // made here and still empty: as it was
+				}
+				if cmd.Context().Err() != nil {
+					return cmd.Context().Err()
+				}
+				return envError{fmt.Errorf("db update: %d of %d feeds failed", failed, len(results))}
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "feeds in %s\n", o.cache)
 			return nil
@@ -87,5 +117,6 @@ the NVD.`,
 	f.StringVar(&o.kcvesURL, "kernel-cves-url", "", "URL of linux_kernel_cves kernel_cves.json")
 	f.StringVar(&o.nvdURL, "nvd-url", "", "NVD CVE API 2.0 endpoint")
 	f.StringVar(&o.nvdAPIKey, "nvd-api-key", os.Getenv("NVD_API_KEY"), "NVD API key (default: $NVD_API_KEY)")
+	f.DurationVar(&o.timeout, "timeout", 30*time.Minute, "bound on the whole update")
 	return cmd
 }

@@ -124,7 +124,7 @@ func (f *Feed) Update(ctx context.Context, cacheDir string) error {
 	return nil
 }
 
-func (f *Feed) update(ctx context.Context, cacheDir string) error {
+func (f *Feed) update(ctx context.Context, cacheDir string) (err error) {
 	base, q, size, lim, clock := f.settings()
 	q.Set("resultsPerPage", strconv.Itoa(size))
 	queryURL := base + "?" + q.Encode()
@@ -141,6 +141,12 @@ func (f *Feed) update(ctx context.Context, cacheDir string) error {
 			return err
 		}
 		st = state{Query: queryURL, Started: clock.Now()}
+		defer func() {
+			if err != nil && st.Pages == 0 {
+				// nothing to resume from: the cache as it was
+				os.RemoveAll(part)
+			}
+		}()
 	}
 	limiter := &limiter{lim: lim, clock: clock}
 	g := &fetch.Getter{HTTP: f.HTTP, Clock: clock, MaxRetries: f.Retries, Backoff: f.Backoff,

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sync"
 	"time"
 
 	"sysweight/vuln"
@@ -95,22 +96,30 @@ type Result struct {
 	Took time.Duration
 }
 
-// Run updates each feed in turn, going on after a failure so that one
-// feed's outage does not hold back the others. The error joins the
-// failures; each feed's cache is either fully replaced or untouched.
+// Run updates the feeds side by side (they come from different servers),
+// so that one feed's outage does not hold back the others. The results
+// are in the feeds' order; the error joins the failures; each feed's cache
+// is either fully replaced or untouched.
 func Run(ctx context.Context, cacheDir string, feeds []vuln.Feed) ([]Result, error) {
-	var res []Result
+	res := make([]Result, len(feeds))
+	var wg sync.WaitGroup
+	for i, f := range feeds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			err := ctx.Err()
+			if err == nil {
+				err = f.Update(ctx, cacheDir)
+			}
+			res[i] = Result{Feed: f.Name(), Err: err, Took: time.Since(start)}
+		}()
+	}
+	wg.Wait()
 	var errs []error
-	for _, f := range feeds {
-		if err := ctx.Err(); err != nil {
-			errs = append(errs, err)
-			break
-		}
-		start := time.Now()
-		err := f.Update(ctx, cacheDir)
-		res = append(res, Result{Feed: f.Name(), Err: err, Took: time.Since(start)})
-		if err != nil {
-			errs = append(errs, err)
+	for _, r := range res {
+		if r.Err != nil {
+			errs = append(errs, r.Err)
 		}
 	}
 	return res, errors.Join(errs...)

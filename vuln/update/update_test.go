@@ -141,6 +141,10 @@ func TestRunGoesOnAfterFailure(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(cache, "kernel-cves", "kernel_cves.json")); err != nil {
 		t.Error(err)
 	}
+	// NVD failed before its first page: nothing to resume from is left
+	if _, err := os.Stat(filepath.Join(cache, ".nvd.partial")); !os.IsNotExist(err) {
+		t.Errorf(".nvd.partial after a failure on the first page: %v", err)
+	}
 	if _, err := Load(cache, feeds); err == nil || !strings.Contains(err.Error(), "loading nvd") {
 		t.Errorf("Load with nvd missing: %v", err)
 	}
@@ -163,5 +167,39 @@ func TestFeedsDefaults(t *testing.T) {
 	}
 	if f := Feeds(Options{Retries: -1})[0].(*kernelcna.Feed); f.Retries != 0 {
 		t.Errorf("Retries -1 gives %d", f.Retries)
+	}
+}
+
+// slowFeed takes d to fail.
+type slowFeed struct {
+	name string
+	d    time.Duration
+}
+
+func (f slowFeed) Name() string { return f.name }
+func (f slowFeed) Update(ctx context.Context, dir string) error {
+	select {
+	case <-time.After(f.d):
+	case <-ctx.Done():
+	}
+	return errors.New(f.name + " is down")
+}
+
+func TestRunSideBySide(t *testing.T) {
+	feeds := []vuln.Feed{slowFeed{"a", 300 * time.Millisecond}, slowFeed{"b", 300 * time.Millisecond}, slowFeed{"c", 300 * time.Millisecond}}
+	start := time.Now()
+	res, err := Run(context.Background(), t.TempDir(), feeds)
+	took := time.Since(start)
+	if err == nil || len(res) != 3 || res[0].Feed != "a" || res[1].Feed != "b" || res[2].Feed != "c" {
+		t.Fatalf("Run: %+v, %v", res, err)
+	}
+	for _, r := range res {
+		if r.Err == nil || r.Took < 300*time.Millisecond {
+			t.Errorf("%s: %v after %v", r.Feed, r.Err, r.Took)
+		}
+	}
+	// one after the other they take 900 ms
+	if took > 800*time.Millisecond {
+		t.Errorf("three feeds of 300 ms took %v: not side by side", took)
 	}
 }

@@ -11,10 +11,12 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"time"
 
 	"sysweight/vuln"
@@ -37,6 +39,53 @@ type Getter struct {
 	// Before, if set, runs before every try (NVD's rate limiter waits here,
 	// so retries count against the rate too).
 	Before func(ctx context.Context) error
+	// Idle bounds how long a try waits for the response's headers, and
+	// then for each read of its body to make progress; 0 means
+	// DefaultIdle. A server that accepts and never answers ends the try.
+	Idle time.Duration
+}
+
+// DefaultIdle is Getter.Idle's default.
+const DefaultIdle = 60 * time.Second
+
+// ErrIdle is wrapped when a server sends nothing for Getter.Idle.
+var ErrIdle = errors.New("no data from the server")
+
+// permanent reports a transport error that trying again will not cure:
+// the host name does not resolve (offline, or a typo), or no route leads
+// to it.
+func permanent(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns) || errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH)
+}
+
+// idleBody is a response body whose reads must make progress within idle:
+// each read pushes the deadline on; Close releases the request.
+type idleBody struct {
+	io.ReadCloser
+	timer  *time.Timer
+	idle   time.Duration
+	cancel context.CancelFunc
+	ctx    context.Context // the try's: cancelled when idle ran out
+	parent context.Context
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.timer.Reset(b.idle)
+	}
+	if err != nil && err != io.EOF && b.ctx.Err() != nil && b.parent.Err() == nil {
+		err = fmt.Errorf("%w for %v", ErrIdle, b.idle)
+	}
+	return n, err
+}
+
+func (b *idleBody) Close() error {
+	b.timer.Stop()
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 func (g *Getter) clock() vuln.Clock {
@@ -60,14 +109,22 @@ func (g *Getter) Get(ctx context.Context, url string, hdr http.Header) (*http.Re
 		client = http.DefaultClient
 	}
 	wait := g.Backoff
+	idle := g.Idle
+	if idle <= 0 {
+		idle = DefaultIdle
+	}
 	for try := 0; ; try++ {
 		if g.Before != nil {
 			if err := g.Before(ctx); err != nil {
 				return nil, fmt.Errorf("fetching %s: %w", url, err)
 			}
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		tctx, cancel := context.WithCancel(ctx)
+		timer := time.AfterFunc(idle, cancel)
+		req, err := http.NewRequestWithContext(tctx, http.MethodGet, url, nil)
 		if err != nil {
+			timer.Stop()
+			cancel()
 			return nil, fmt.Errorf("fetching %s: %w", url, err)
 		}
 		for k, v := range hdr {
@@ -77,18 +134,31 @@ func (g *Getter) Get(ctx context.Context, url string, hdr http.Header) (*http.Re
 			req.Header.Set("User-Agent", g.UserAgent)
 		}
 		resp, err := client.Do(req)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			timer.Stop()
+		}
 		var lastErr error
 		switch {
 		case err != nil:
+			cancel()
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("fetching %s: %w", url, ctx.Err())
 			}
+			if tctx.Err() != nil && !permanent(err) {
+				err = fmt.Errorf("%w for %v", ErrIdle, idle)
+			}
 			lastErr = fmt.Errorf("fetching %s: %w", url, err)
+			if permanent(err) {
+				return nil, lastErr
+			}
 		case resp.StatusCode == http.StatusOK:
+			timer.Reset(idle)
+			resp.Body = &idleBody{ReadCloser: resp.Body, timer: timer, idle: idle, cancel: cancel, ctx: tctx, parent: ctx}
 			return resp, nil
 		default:
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 			resp.Body.Close()
+			cancel()
 			lastErr = fmt.Errorf("fetching %s: %s: %w", url, resp.Status, ErrStatus)
 			if !Retryable(resp.StatusCode) {
 				return nil, lastErr

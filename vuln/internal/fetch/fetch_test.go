@@ -3,6 +3,8 @@ package fetch
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -65,5 +67,62 @@ func TestGetBackoffDoubles(t *testing.T) {
 	cancel()
 	if _, err := g.Get(ctx, srv.URL, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// TestGetIdleServer: a server that accepts and never answers ends the try
+// after Idle, and a body that stops sending ends the read.
+func TestGetIdleServer(t *testing.T) {
+	stop := make(chan struct{})
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/body" {
+			w.Write([]byte("first bytes"))
+			w.(http.Flusher).Flush()
+		}
+		select {
+		case <-stop:
+		case <-r.Context().Done():
+		}
+	}))
+	defer s.Close()
+	defer close(stop)
+	g := &Getter{Idle: 200 * time.Millisecond}
+	start := time.Now()
+	_, err := g.Get(context.Background(), s.URL+"/headers", nil)
+	if !errors.Is(err, ErrIdle) {
+		t.Errorf("Get of a server that never answers: %v, want ErrIdle", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("gave up after %v, want about 200 ms", d)
+	}
+	resp, err := g.Get(context.Background(), s.URL+"/body", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	start = time.Now()
+	b, err := io.ReadAll(resp.Body)
+	if string(b) != "first bytes" || !errors.Is(err, ErrIdle) {
+		t.Errorf("read of a stalled body: %q, %v; want the first bytes and ErrIdle", b, err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("read gave up after %v, want about 200 ms", d)
+	}
+}
+
+// TestGetNoRetryWhenNameUnknown: a host name that does not resolve (.invalid
+// never does, RFC 6761) fails at once, without the retries meant for
+// overloaded servers.
+func TestGetNoRetryWhenNameUnknown(t *testing.T) {
+	tries := 0
+	g := &Getter{MaxRetries: 4, Backoff: time.Hour, Clock: &FakeClock{T: time.Unix(0, 0)},
+		Before: func(context.Context) error { tries++; return nil }}
+	_, err := g.Get(context.Background(), "http://sysweight-test.invalid/feed.json", nil)
+	var dns *net.DNSError
+	if !errors.As(err, &dns) {
+		t.Skipf("the resolver did not answer with a DNS error here: %v", err)
+	}
+	if tries != 1 {
+		t.Errorf("%d tries for a name that does not resolve, want 1: %v", tries, err)
 	}
 }
