@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,6 +37,31 @@ func tamperedDB(t *testing.T) string {
 	if s == string(b) {
 		t.Fatal("nothing to tamper with")
 	}
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// forgedDB writes a copy of the embedded DB with old replaced by new (once)
+// and the checksum recomputed, as someone editing the values would: the
+// checksum then holds, and only the values' checks can refuse it.
+func forgedDB(t *testing.T, name, old, new string) string {
+	t.Helper()
+	b, err := embeddedDBBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(b), old, new, 1)
+	if s == string(b) {
+		t.Fatalf("forgedDB: %q not in the DB", old)
+	}
+	const key = `"checksum": "`
+	i := strings.Index(s, key) + len(key)
+	j := i + strings.IndexByte(s[i:], '"')
+	sum := sha256.Sum256([]byte(s[:i] + s[j:]))
+	s = s[:i] + "sha256:" + hex.EncodeToString(sum[:]) + s[j:]
+	path := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -76,6 +103,20 @@ func TestBadInput(t *testing.T) {
 		{"bad kernel", []string{"score", filepath.Join(sad, "truncated.json"), "--kernel", "six"}, []string{"--kernel", "six"}},
 		{"negative top", []string{"weights", "--top", "-3"}, []string{"--top"}},
 		{"bad DB checksum", []string{"weights", "--db", tamperedDB(t)}, []string{"tampered.json", "checksum mismatch"}},
+		// forged: values changed and the checksum recomputed
+		{"forged DB negative severity", []string{"weights", "--db", forgedDB(t, "negsev.json", `"severity": 5.5,`, `"severity": -5.5,`)},
+			[]string{"negsev.json", "severity -5.5", "from 0"}},
+		{"forged DB huge complexity", []string{"score", "runc-docker", "--db", forgedDB(t, "huge.json", `"complexity": 35,`, `"complexity": 1e308,`)},
+			[]string{"huge.json", "complexity 1e+308", "to 1e+09"}},
+		{"forged DB unknown field", []string{"weights", "--db", forgedDB(t, "field.json", `"complexity": 35,`, `"complexity": 35, "frobs": 1,`)},
+			[]string{"field.json", "unknown field", "frobs"}},
+		{"forged DB unknown metric", []string{"weights", "--db", forgedDB(t, "metric.json", `"triggers"
+  ],`, `"frobs"
+  ],`)}, []string{"metric.json", "meta.metrics", "frobs"}},
+		{"forged DB negative count", []string{"weights", "--db", forgedDB(t, "negcount.json", `"unscored": 0,`, `"unscored": -3,`)},
+			[]string{"negcount.json", "unscored -3"}},
+		{"forged DB CVE score", []string{"explain", "CVE-2016-8655", "--db", forgedDB(t, "cvescore.json", `"score": 5.5,`, `"score": 55,`)},
+			[]string{"cvescore.json", "score 55", "CVSS"}},
 		{"missing DB", []string{"weights", "--db", "/nonexistent/w.json"}, []string{"/nonexistent/w.json"}},
 		{"corrupt tar.xz", []string{"db", "build", "--kernel-cna", filepath.Join(sad, "corrupt.tar.xz"), "--out", out, "--kernel-cna-date", "2026-01-01"}, []string{"corrupt.tar.xz"}},
 		{"bad CVE record", []string{"db", "build", "--kernel-cna", filepath.Join(sad, "badcna"), "--out", out, "--kernel-cna-date", "2026-01-01"}, []string{"CVE-2024-0001.json"}},

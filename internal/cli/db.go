@@ -247,6 +247,9 @@ JSON output: {"schema", "meta": {"built", "arch", "table", "metrics",
 			if err != nil {
 				return err
 			}
+			if _, err := d.CVECount(); err != nil {
+				return g.dbError(err) // the records decode on first use
+			}
 			return presentDBInfo(cmd.OutOrStdout(), format, d)
 		},
 	}

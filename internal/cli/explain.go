@@ -112,7 +112,10 @@ func runExplain(g *globalOptions, o *explainOptions, name string, w io.Writer) e
 	for _, id := range rec.CVEIDs {
 		c, ok := d.CVE(id)
 		if !ok {
-			return fmt.Errorf("weight DB: %s lists %s, which has no record", name, id)
+			if _, err := d.CVECount(); err != nil {
+				return g.dbError(err) // the records do not decode
+			}
+			return g.dbError(fmt.Errorf("weight DB: %s lists %s, which has no record", name, id))
 		}
 		ec := explainedCVE{ID: c.ID, Title: c.Title, Score: c.Score, CVSSVersion: c.CVSSVersion, Feed: c.Feed}
 		for _, l := range c.Links {
@@ -206,7 +209,7 @@ func runExplainCVE(g *globalOptions, id string, w io.Writer) error {
 	c, ok := d.CVE(id)
 	if !ok {
 		if _, err := d.CVECount(); err != nil {
-			return err
+			return g.dbError(err)
 		}
 		return fmt.Errorf("%s is not attributed to any syscall in this weight DB (methods %v): no link, or not in its feeds", id, d.Meta.Methods)
 	}

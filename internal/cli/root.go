@@ -68,6 +68,15 @@ func (o *globalOptions) loadDB() (*db.DB, error) {
 	return d, nil
 }
 
+// dbError names the --db file in an error found in its records after
+// loadDB (the CVE records decode on first use).
+func (o *globalOptions) dbError(err error) error {
+	if err == nil || o.dbPath == "" {
+		return err
+	}
+	return fmt.Errorf("%s: %w", o.dbPath, err)
+}
+
 func (o *globalOptions) scoreOptions() (score.Options, error) {
 	so := score.DefaultOptions()
 	n, err := score.ParseNorm(o.norm)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"sync"
 	"time"
@@ -318,8 +319,64 @@ func Decode(r io.Reader) (*DB, error) {
 			return nil, fmt.Errorf("weight DB: syscall %s (nr %d) is not in the %s table", s.Name, s.Nr, arch)
 		}
 	}
+	if err := d.check(); err != nil {
+		return nil, fmt.Errorf("weight DB: %w", err)
+	}
 	d.index()
 	return d, nil
+}
+
+// maxMetric bounds every per-syscall figure: the largest in the default
+// DB is a complexity of 36,056; a billion is no kernel's.
+const maxMetric = 1e9
+
+// check verifies the values the checksum cannot: it proves the file is
+// the one written, not that what was written makes sense (a DB edited and
+// its checksum recomputed). Every metric the meta lists is known, every
+// syscall appears once, counts are not negative and add up, the severity
+// sum is at most 10 per scored CVE, and every figure is finite, not
+// negative and at most maxMetric.
+func (d *DB) check() error {
+	for _, m := range d.Meta.Metrics {
+		if _, err := score.ParseMetric(m); err != nil {
+			return fmt.Errorf("meta.metrics: %w", err)
+		}
+	}
+	seen := make(map[string]bool, len(d.Syscalls))
+	for i, s := range d.Syscalls {
+		at := fmt.Sprintf("syscalls[%d] (%s)", i, s.Name)
+		if seen[s.Name] {
+			return fmt.Errorf("%s: listed twice", at)
+		}
+		seen[s.Name] = true
+		for _, c := range []struct {
+			name string
+			n    int
+		}{{"cves", s.CVEs}, {"scored_v3", s.ScoredV3}, {"scored_v2", s.ScoredV2}, {"unscored", s.Unscored}} {
+			if c.n < 0 || c.n > maxMetric {
+				return fmt.Errorf("%s: %s %d: want a count from 0 to %g", at, c.name, c.n, float64(maxMetric))
+			}
+		}
+		if s.ScoredV3+s.ScoredV2+s.Unscored != s.CVEs {
+			return fmt.Errorf("%s: scored_v3 %d + scored_v2 %d + unscored %d is not cves %d", at, s.ScoredV3, s.ScoredV2, s.Unscored, s.CVEs)
+		}
+		if len(s.CVEIDs) != 0 && len(s.CVEIDs) != s.CVEs {
+			return fmt.Errorf("%s: %d cve_ids for cves %d", at, len(s.CVEIDs), s.CVEs)
+		}
+		for _, f := range []struct {
+			name string
+			v    float64
+		}{{"severity", s.Severity}, {"exploits", s.Exploits}, {"exploits_tfidf", s.TFIDF}, {"triggers", s.Triggers},
+			{"triggers_tfidf", s.TriggersTFIDF}, {"complexity", s.Complexity}, {"reach", s.Reach}} {
+			if math.IsNaN(f.v) || f.v < 0 || f.v > maxMetric {
+				return fmt.Errorf("%s: %s %g: want a number from 0 to %g", at, f.name, f.v, float64(maxMetric))
+			}
+		}
+		if s.Severity > 10*float64(s.ScoredV3+s.ScoredV2)+1e-6 {
+			return fmt.Errorf("%s: severity %g: more than 10 for each of its %d scored CVEs", at, s.Severity, s.ScoredV3+s.ScoredV2)
+		}
+	}
+	return nil
 }
 
 // loadCVEs decodes the CVE records kept raw by Decode.
@@ -335,6 +392,14 @@ func (d *DB) loadCVEs() error {
 		d.rawCVEs = nil
 		d.byCVE = make(map[string]int, len(d.CVEs))
 		for i, c := range d.CVEs {
+			if _, dup := d.byCVE[c.ID]; dup || c.ID == "" {
+				d.cveErr = fmt.Errorf("weight DB: cves[%d]: id %q empty or listed twice", i, c.ID)
+				return
+			}
+			if math.IsNaN(c.Score) || c.Score < 0 || c.Score > 10 {
+				d.cveErr = fmt.Errorf("weight DB: cves[%d] (%s): score %g: want a CVSS score from 0 to 10", i, c.ID, c.Score)
+				return
+			}
 			d.byCVE[c.ID] = i
 		}
 	})

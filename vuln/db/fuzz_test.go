@@ -14,7 +14,23 @@ func FuzzDecode(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// three syscalls, not the table's 385: a seed of a few kB keeps each
+	// run short, so the fuzzer explores instead of minimising (a 40 kB
+	// seed gave about 800 runs in 15 s)
+	var keep []Syscall
+	for _, s := range d.Syscalls {
+		if s.Name == "keyctl" || s.Name == "read" || s.Name == "bpf" {
+			keep = append(keep, s)
+		}
+	}
+	d.Syscalls = keep
+	if err := d.seal(); err != nil {
+		f.Fatal(err)
+	}
 	d.Encode(&buf)
+	if _, err := Decode(bytes.NewReader(buf.Bytes())); err != nil || len(keep) != 3 || buf.Len() > 8<<10 {
+		f.Fatalf("seed: %d syscalls, %d bytes, decodes: %v", len(keep), buf.Len(), err)
+	}
 	f.Add(buf.Bytes())
 	f.Add([]byte(`{"schema": 1}`))
 	f.Add([]byte(`{`))
