@@ -192,3 +192,44 @@ func TestDBUpdateOffline(t *testing.T) {
 		t.Errorf("cache directory left behind: %v", err)
 	}
 }
+
+// TestWriteAtomicStaleTemps: a temporary copy that a killed sysweight left
+// (its pid no longer runs) goes at the next write of the same file; one of
+// a running process stays; the output has mode 0644 and the data.
+func TestWriteAtomicStaleTemps(t *testing.T) {
+	if _, err := os.Stat("/proc/self"); err != nil {
+		t.Skip("no /proc here to tell running processes")
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "db.json")
+	dead := filepath.Join(dir, tempPrefix("db.json", 99999999)+"x1") // above any pid_max (2^22)
+	live := filepath.Join(dir, tempPrefix("db.json", 1)+"x2")        // init runs
+	other := filepath.Join(dir, tempPrefix("other.json", 99999999)+"x3")
+	for _, p := range []string{dead, live, other} {
+		if err := os.WriteFile(p, []byte("partial"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := writeAtomic(context.Background(), out, []byte("data\n")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("the dead writer's copy is still there: %v", err)
+	}
+	for _, p := range []string{live, other} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s removed: %v", filepath.Base(p), err)
+		}
+	}
+	st, err := os.Stat(out)
+	if err != nil || st.Mode().Perm() != 0o644 {
+		t.Fatalf("output: %v %v", st, err)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "data\n" {
+		t.Errorf("output %q", b)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 3 { // db.json, live, other
+		t.Errorf("%d entries left, want 3: %v", len(ents), ents)
+	}
+}

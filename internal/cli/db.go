@@ -199,31 +199,75 @@ func runDBBuild(ctx context.Context, o *dbBuildOptions, stdout, stderr io.Writer
 // so a reader never sees half a file. Once ctx is cancelled (a signal) it
 // renames nothing and removes the temporary file. Only a hard exit while it
 // writes (main's watchdog, a second signal, SIGKILL) can leave the
-// temporary file, .NAME.*, behind.
+// temporary file, .NAME.sysweight-PID.*, behind, with its final mode; the
+// next writeAtomic of path removes those of processes no longer running.
+// The data is synced before the rename, and the directory after it.
 func writeAtomic(ctx context.Context, path string, data []byte) error {
 	if err := ctx.Err(); err != nil {
 		return context.Cause(ctx)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	removeStaleTemps(dir, base)
+	tmp, err := os.CreateTemp(dir, tempPrefix(base, os.Getpid())+"*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
+	err = tmp.Chmod(0o644) // first: a copy left by a kill has the mode it would have had
+	if err == nil {
+		_, err = tmp.Write(data)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
+	if err == nil {
+		err = tmp.Sync() // the data on disk before the name points to it
 	}
-	if err := tmp.Close(); err != nil {
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return context.Cause(ctx)
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync() // the rename itself; some file systems cannot, and it is done anyway
+		d.Close()
+	}
+	return nil
+}
+
+// tempPrefix names writeAtomic's temporary copy of base, written by pid:
+// ".BASE.sysweight-PID.", then random characters.
+func tempPrefix(base string, pid int) string {
+	return "." + base + ".sysweight-" + strconv.Itoa(pid) + "."
+}
+
+// removeStaleTemps removes the temporary copies of base in dir that a
+// writeAtomic of a process no longer running left (killed between the
+// create and the rename).
+func removeStaleTemps(dir, base string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := "." + base + ".sysweight-"
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		pidText, _, ok := strings.Cut(rest, ".")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 || pid == os.Getpid() {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid))); os.IsNotExist(err) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 func newDBInfoCmd(g *globalOptions) *cobra.Command {
