@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +14,17 @@ import (
 	"testing"
 	"time"
 )
+
+// kernelDir is where make kernel-deb puts the kernel package and image.
+func kernelDir() string {
+	if d := os.Getenv("SYSWEIGHT_KERNEL_DIR"); d != "" {
+		return d
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".cache", "sysweight", "kernel")
+	}
+	return ""
+}
 
 // buildBinary builds sysweight into a temporary directory.
 func buildBinary(t *testing.T) string {
@@ -69,6 +82,20 @@ func TestSignal(t *testing.T) {
 		t.Fatal(err)
 	}
 	images, _ := filepath.Glob("/boot/vmlinuz-*")
+	if kdir := kernelDir(); len(images) == 0 && kdir != "" {
+		images, _ = filepath.Glob(filepath.Join(kdir, "boot", "vmlinuz-*"))
+	}
+	// a feed server that accepts and never answers: db update waits on it
+	// (its idle bound is 60 s) until the signal
+	hang := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(hang)
 
 	type command struct {
 		name string
@@ -77,11 +104,18 @@ func TestSignal(t *testing.T) {
 	cmds := []command{
 		{"score", []string{"score", slow, "-o", "json"}},
 		{"compare", append([]string{"compare"}, slows...)},
+		{"db update", []string{"db", "update", "--cache", filepath.Join(filepath.Dir(out), "feeds"),
+			"--kernel-cna-url", srv.URL + "/vulns.tar.gz", "--kernel-cves-url", srv.URL + "/kernel_cves.json", "--nvd-url", srv.URL + "/nvd"}},
 	}
 	if len(images) > 0 {
 		cmds = append(cmds, command{"kernel analyze", []string{"kernel", "analyze", images[0], "--out", out}})
 	} else {
-		t.Log("no /boot/vmlinuz-*: kernel analyze --out not checked")
+		t.Log("no /boot/vmlinuz-* nor make kernel-deb's image: kernel analyze --out not checked")
+	}
+	if cna, err := filepath.Glob("../../../shared/data/kernel-cna/kernel-cna-cves-*.tar.xz"); err == nil && len(cna) > 0 {
+		cmds = append(cmds, command{"db build", []string{"db", "build", "--kernel-cna", cna[0], "--out", filepath.Join(filepath.Dir(out), "db.json")}})
+	} else {
+		t.Log("no ../shared/data kernel CNA snapshot: db build not checked")
 	}
 	// trace used to exit 0 with "exit_code": -1 when interrupted.
 	if msg, err := exec.Command(bin, "trace", "--", "true").CombinedOutput(); err == nil {

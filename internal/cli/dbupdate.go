@@ -83,6 +83,13 @@ the NVD.`,
 			ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 			defer cancel()
 			results, err := update.Run(ctx, o.cache, feeds)
+			if cmd.Context().Err() != nil {
+				// interrupted: the one line Main prints, the cache as it was
+				if os.IsNotExist(statErr) {
+					os.Remove(o.cache)
+				}
+				return cmd.Context().Err()
+			}
 			failed := 0
 			for _, r := range results {
 				line := fmt.Sprintf("%s: ok in %v", r.Feed, r.Took.Round(time.Millisecond))
@@ -99,9 +106,6 @@ the NVD.`,
 			if err != nil {
 				if os.IsNotExist(statErr) {
 					os.Remove(o.cache) // made here and still empty: as it was
-				}
-				if cmd.Context().Err() != nil {
-					return cmd.Context().Err()
 				}
 				return envError{fmt.Errorf("db update: %d of %d feeds failed", failed, len(results))}
 			}
