@@ -225,6 +225,9 @@ type resolver struct {
 	rareOnce         sync.Once
 	castMu           sync.Mutex
 	casts            map[[2]string]bool // castArg's answers
+	chainMu          sync.Mutex
+	chainCache       map[[3]uint32][]int32 // beforeChain's answers
+	ptrNames         []string              // ptrFrom's keys, sorted
 	threeMu          sync.Mutex
 	threeSelf        map[[3]uint32][]int32                 // threeLevelSelf's answers
 	ptrFrom          map[string]map[uint32]map[string]bool // by struct and offset: the structs it points to

@@ -505,27 +505,49 @@ func (r *resolver) beforeChain(v val) []int32 {
 	r.twoOnce.Do(r.buildTwoLevel)
 	back := uint32(-v.off)
 	o1, _ := chainOff(v, 1)
+	o2, ok := chainOff(v, 2)
+	if !ok {
+		return nil
+	}
+	key := [3]uint32{o1, o2, back}
+	r.chainMu.Lock()
+	defer r.chainMu.Unlock()
+	if l, ok := r.chainCache[key]; ok {
+		return l
+	}
+	if r.ptrNames == nil {
+		r.ptrNames = slices.Sorted(maps.Keys(r.ptrFrom))
+		r.chainCache = map[[3]uint32][]int32{}
+	}
 	var self []int32
 	addTo := func(l *[]int32, id int32) {
 		if !slices.Contains(*l, id) {
 			*l = append(*l, id)
 		}
 	}
-	o2, ok := chainOff(v, 2)
-	if !ok {
-		return nil
-	}
-	for _, x := range slices.Sorted(maps.Keys(r.ptrFrom)) {
-		for _, s1 := range slices.Sorted(maps.Keys(r.ptrFrom[x][o2])) {
-			for _, s2 := range slices.Sorted(maps.Keys(r.ptrFrom[s1][o1])) {
-				for _, id := range r.beforeSlots(s2, back) {
-					if ps := r.slotList[id].params; len(ps) > 0 && (ps[0] == "*s:"+x || ps[0] == "*u:"+x) {
-						addTo(&self, id)
+	defer func() { r.chainCache[key] = self }()
+	// what S1 leads to: the members back bytes before the structs its
+	// pointer at o1 points to (many X share an S1)
+	below := map[string][]int32{}
+	for _, x := range r.ptrNames {
+		for s1 := range r.ptrFrom[x][o2] {
+			ids, ok := below[s1]
+			if !ok {
+				for _, s2 := range slices.Sorted(maps.Keys(r.ptrFrom[s1][o1])) {
+					for _, id := range r.beforeSlots(s2, back) {
+						addTo(&ids, id)
 					}
+				}
+				below[s1] = ids
+			}
+			for _, id := range ids {
+				if ps := r.slotList[id].params; len(ps) > 0 && (ps[0] == "*s:"+x || ps[0] == "*u:"+x) {
+					addTo(&self, id)
 				}
 			}
 		}
 	}
+	slices.Sort(self)
 	return self
 }
 
