@@ -146,6 +146,7 @@ process at once.`,
 		newDumpCmd(g),
 		newPassthroughCmd(g),
 		newKernelCmd(g),
+		newCleanupCmd(g),
 	)
 	return root
 }
