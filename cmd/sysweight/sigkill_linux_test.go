@@ -176,3 +176,73 @@ func TestSIGKILLTrace(t *testing.T) {
 		}
 	}
 }
+
+// After SIGKILL, passthrough with runc-docker dies with its runtime
+// (parent-death signal) and leaves its work dir, the container's state,
+// cgroups and its instance; cleanup removes them all.
+func TestSIGKILLPassthrough(t *testing.T) {
+	requireRoot(t, "runc", "go")
+	if _, err := os.Stat("/bin/busybox"); err != nil {
+		t.Skip("needs a static busybox (apt-get install busybox-static)")
+	}
+	bin := buildBinary(t)
+	probe := filepath.Join(t.TempDir(), "sysweight-probe")
+	build := exec.Command("go", "build", "-o", probe, "../sysweight-probe")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the probe: %v\n%s", err, out)
+	}
+	root := tracefsRoot()
+	rng := rand.New(rand.NewPCG(12, 6))
+	delay := killDelays[rng.IntN(len(killDelays))]
+	cmd := exec.Command(bin, "passthrough", "--runtime", "runc-docker", "--probe", probe, "--out", t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	prefix := fmt.Sprintf("sysweight-pt-%d-", pid)
+	var work []string
+	if !waitFor(60*time.Second, func() bool {
+		work = named(os.TempDir(), prefix)
+		return len(work) == 1 && len(named(root+"/instances", prefix)) > 0 && len(named(filepath.Join(work[0], "state"), prefix)) > 0
+	}) {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("no container of %d within 60 s", pid)
+	}
+	id := filepath.Base(work[0])
+	state := filepath.Join(work[0], "state")
+	time.Sleep(delay)
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	if !waitFor(10*time.Second, func() bool { return len(processesNaming(id)) == 0 }) {
+		t.Errorf("killed %v after the container: processes outlived sysweight: %v", delay, processesNaming(id))
+	}
+	cgroups, _ := filepath.Glob("/sys/fs/cgroup/*/" + id)
+	t.Logf("killed %v after the container: left %s, %d cgroups, instance %v", delay, work[0], len(cgroups), named(root+"/instances", prefix))
+	out := runCleanup(t, bin, pid)
+	t.Logf("cleanup:\n%s", out)
+	for _, want := range []string{"removed runc container " + id, "removed work dir " + work[0], "removed tracefs instance "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("cleanup said %q, want a line %q", out, want)
+		}
+	}
+	if _, err := os.Stat(work[0]); err == nil {
+		t.Errorf("work dir %s left", work[0])
+	}
+	// runc list would make its --root: with no state dir, no container
+	if _, err := os.Stat(state); err == nil {
+		if l, err := exec.Command("runc", "--root", state, "list", "-q").CombinedOutput(); strings.Contains(string(l), id) {
+			t.Errorf("runc --root %s list: %s (%v)", state, l, err)
+		}
+	}
+	if l, _ := filepath.Glob("/sys/fs/cgroup/*/" + prefix + "*"); len(l) > 0 {
+		t.Errorf("cgroups left: %v", l)
+	}
+	if l := named(root+"/instances", prefix); len(l) > 0 {
+		t.Errorf("instances left: %v", l)
+	}
+	if p := processesNaming(id); len(p) > 0 {
+		t.Errorf("processes left: %v", p)
+	}
+}
