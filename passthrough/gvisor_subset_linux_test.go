@@ -21,6 +21,7 @@ import (
 
 	"sysweight/bpf"
 	"sysweight/exposure"
+	"sysweight/internal/leftovers"
 	"sysweight/runtimes"
 	"sysweight/syscalls"
 )
@@ -266,7 +267,7 @@ func startSleepingSandbox(t *testing.T, runsc, busybox, platform string) []sandb
 			_ = cmd.Wait()
 		}
 		quiet(runsc, "--root", state, "delete", "-force", id)
-		if err := unmountUnder(work); err != nil {
+		if err := leftovers.UnmountUnder(work); err != nil {
 			t.Error(err)
 		}
 		if err := os.RemoveAll(work); err != nil {

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"sysweight/internal/leftovers"
 )
 
 // subset is the CI probe list: syscalls whose fate under Docker's default
@@ -253,7 +255,7 @@ func assertClean(t *testing.T, pids ...int) {
 	}
 	for _, name := range inst {
 		for _, p := range append(pids, os.Getpid()) {
-			if strings.HasPrefix(name, fmt.Sprintf("%s%d-", instancePrefix, p)) {
+			if _, o, _ := leftovers.ParseName(name); o.PID == p {
 				t.Errorf("tracefs instance left: %s", name)
 			}
 		}

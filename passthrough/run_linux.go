@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,6 +23,7 @@ import (
 
 	"sysweight/internal/hostguard"
 	"sysweight/internal/infile"
+	"sysweight/internal/leftovers"
 	"sysweight/syscalls"
 )
 
@@ -58,23 +58,34 @@ func Run(ctx context.Context, opts Options) (m *Matrix, err error) {
 	ctx, cancel := context.WithTimeout(ctx, opts.timeout())
 	defer cancel()
 
-	work, err := os.MkdirTemp(opts.WorkDir, "sysweight-pt-")
-	if err != nil {
+	// What runs killed by SIGKILL left (their containers, cgroups, work
+	// directories and instances) goes first; a failure to remove it is
+	// reported but does not stop this run.
+	if _, _, serr := leftovers.Sweep(ctx, leftovers.Scope{Dirs: sweepDirs(opts.WorkDir)}); serr != nil {
+		fmt.Fprintf(logw, "passthrough: leftovers of earlier runs: %v\n", serr)
+	}
+	// One name, after this process, for the work directory and the
+	// container id (and so the runtime's cgroups), so that a later run
+	// can tell they are left over once this process is gone.
+	id := leftovers.NewName(leftovers.Passthrough, leftovers.Self())
+	workDir := opts.WorkDir
+	if workDir == "" {
+		workDir = os.TempDir()
+	}
+	work := filepath.Join(workDir, id)
+	if err := os.Mkdir(work, 0o700); err != nil {
 		return nil, err
 	}
 	defer func() {
 		// runsc bind-mounts a network namespace file into its state
 		// directory (null-netns) and may leave it behind.
-		if uerr := unmountUnder(work); uerr != nil {
+		if uerr := leftovers.UnmountUnder(work); uerr != nil {
 			err = errors.Join(err, uerr)
 		}
 		if rerr := os.RemoveAll(work); rerr != nil {
 			err = errors.Join(err, fmt.Errorf("removing %s: %w", work, rerr))
 		}
 	}()
-	var rnd [4]byte
-	_, _ = rand.Read(rnd[:])
-	id := fmt.Sprintf("sysweight-pt-%d-%s", os.Getpid(), hex.EncodeToString(rnd[:]))
 	probeArgs := []string{"-timeout", opts.callTimeout().String()}
 	if len(opts.Syscalls) > 0 {
 		probeArgs = append(probeArgs, "-syscalls", strings.Join(opts.Syscalls, ","))
@@ -141,6 +152,11 @@ func drive(ctx context.Context, opts Options, l *launch, tr *tracer, col *Collec
 	args := append([]string{"-c", `read _ <&3; exec 3<&-; exec "$@"`, "sh"}, l.cmd...)
 	cmd := exec.Command("/bin/sh", args...)
 	cmd.ExtraFiles = []*os.File{goR}
+	// A SIGKILL of sysweight kills the runtime too (runc then kills its
+	// container). The kernel sends the parent-death signal when the thread
+	// that forked exits: Start runs on a locked thread, unlocked after, so
+	// the fork comes from an ordinary runtime thread, which Go never ends
+	// (only a goroutine that exits locked ends its thread).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -152,7 +168,10 @@ func drive(ctx context.Context, opts Options, l *launch, tr *tracer, col *Collec
 	}
 	var stderr tailBuffer
 	cmd.Stderr = io.MultiWriter(&stderr, logw)
-	if err := cmd.Start(); err != nil {
+	runtime.LockOSThread()
+	err = cmd.Start()
+	runtime.UnlockOSThread()
+	if err != nil {
 		return fmt.Errorf("starting %s: %w", l.cmd[0], err)
 	}
 	killed := make(chan struct{})
@@ -328,12 +347,7 @@ func prepare(ctx context.Context, opts Options, work, id string, probeArgs []str
 		}
 		l.notes = append(l.notes, note, "crun runs in a private mount namespace with /sys/fs/cgroup/unified unmounted: crun 1.8 refuses hybrid cgroup hierarchies")
 		l.versions["crun"] = toolVersion(ctx, crun, "--version")
-		// crun 1.8 refuses a hybrid cgroup v1/v2 layout; without the
-		// unified mount it sees plain v1.
-		wrap := func(args ...string) []string {
-			return append([]string{unshare, "-m", "--propagation", "private", "/bin/sh", "-c",
-				`umount /sys/fs/cgroup/unified 2>/dev/null; exec "$@"`, "sh", crun, "--root", state}, args...)
-		}
+		wrap := func(args ...string) []string { return leftovers.CrunArgs(unshare, crun, state, args...) }
 		l.cmd = wrap("run", "--bundle", bundle, id)
 		l.cleanup = func() error {
 			c := wrap("kill", id, "KILL")
@@ -427,6 +441,15 @@ func writeInitramfs(path, probe, busybox string, probeArgs []string) error {
 	return err
 }
 
+// sweepDirs are the directories where earlier runs made work directories:
+// the temporary directory, and dir when a caller chose another.
+func sweepDirs(dir string) []string {
+	if dir == "" || dir == os.TempDir() {
+		return []string{os.TempDir()}
+	}
+	return []string{os.TempDir(), dir}
+}
+
 // findTool returns override, or name from PATH, or name from the install
 // script's cache directory.
 func findTool(override, name string) (string, error) {
@@ -436,16 +459,11 @@ func findTool(override, name string) (string, error) {
 		}
 		return override, nil
 	}
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
+	p, err := leftovers.LookTool(name)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v (run scripts/install-runtimes.sh)", ErrMissing, err)
 	}
-	if dir, err := os.UserCacheDir(); err == nil {
-		p := filepath.Join(dir, "sysweight", "bin", name)
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("%w: %s not found in PATH or ~/.cache/sysweight/bin (run scripts/install-runtimes.sh)", ErrMissing, name)
+	return p, nil
 }
 
 func toolVersion(ctx context.Context, tool string, args ...string) string {
@@ -478,52 +496,6 @@ func checkGone(state, id string) error {
 		return fmt.Errorf("container %s: state %s left behind", id, filepath.Join(state, id))
 	}
 	return nil
-}
-
-// unmountUnder detaches every mount at or below dir, deepest first.
-func unmountUnder(dir string) error {
-	mi, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		return err
-	}
-	var points []string
-	for _, l := range strings.Split(string(mi), "\n") {
-		f := strings.Fields(l)
-		if len(f) < 5 {
-			continue
-		}
-		p := unescapeMount(f[4])
-		if p == dir || strings.HasPrefix(p, dir+"/") {
-			points = append(points, p)
-		}
-	}
-	sort.Sort(sort.Reverse(sort.StringSlice(points)))
-	var errs []error
-	for _, p := range points {
-		if err := unix.Unmount(p, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
-			errs = append(errs, fmt.Errorf("unmounting %s: %w", p, err))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// unescapeMount undoes mountinfo's octal escapes (\040 for a space).
-func unescapeMount(s string) string {
-	if !strings.Contains(s, "\\") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+3 < len(s) {
-			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
-				b.WriteByte(byte(n))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 func hostRelease() string {

@@ -14,12 +14,9 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
-)
 
-// instancePrefix names this package's tracefs instances:
-// sysweight-pt-PID-HEX. Package trace sweeps sysweight-PID-…, which this
-// does not match, so the two never remove each other's instances.
-const instancePrefix = "sysweight-pt-"
+	"sysweight/internal/leftovers"
+)
 
 // tracer is a private tracefs instance recording raw_syscalls:sys_enter of
 // one process tree (set_event_pid with event-fork), read as text from
@@ -61,11 +58,11 @@ func newTracer(col *Collector) (_ *tracer, err error) {
 	if err != nil {
 		return nil, err
 	}
-	sweepInstances(root)
+	leftovers.SweepInstances(root + "/instances")
 	var rnd [4]byte
 	_, _ = rand.Read(rnd[:])
 	t := &tracer{root: root, col: col, stopTag: markerPrefix + "stop " + hex.EncodeToString(rnd[:]),
-		dir: fmt.Sprintf("%s/instances/%s%d-%s", root, instancePrefix, os.Getpid(), hex.EncodeToString(rnd[:]))}
+		dir: root + "/instances/" + leftovers.NewName(leftovers.Passthrough, leftovers.Self())}
 	if err := os.Mkdir(t.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("%w: creating tracefs instance: %v", ErrMissing, err)
 	}
@@ -220,27 +217,6 @@ func (t *tracer) close() error {
 	return fmt.Errorf("removing tracefs instance %s: %w", t.dir, err)
 }
 
-// sweepInstances removes instances of earlier runs whose process died
-// without cleaning up (SIGKILL).
-func sweepInstances(root string) {
-	ents, err := os.ReadDir(root + "/instances")
-	if err != nil {
-		return
-	}
-	for _, e := range ents {
-		rest, ok := strings.CutPrefix(e.Name(), instancePrefix)
-		if !ok {
-			continue
-		}
-		p, _, _ := strings.Cut(rest, "-")
-		pid, err := strconv.Atoi(p)
-		if err != nil || pid <= 0 || pid == os.Getpid() || !errors.Is(unix.Kill(pid, 0), unix.ESRCH) {
-			continue
-		}
-		_ = unix.Rmdir(root + "/instances/" + e.Name())
-	}
-}
-
 // Instances lists this package's tracefs instances that exist now; tests
 // use it to check that nothing is left behind.
 func Instances() ([]string, error) {
@@ -254,7 +230,7 @@ func Instances() ([]string, error) {
 	}
 	var out []string
 	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), instancePrefix) {
+		if tag, _, ok := leftovers.ParseName(e.Name()); ok && tag == leftovers.Passthrough {
 			out = append(out, e.Name())
 		}
 	}

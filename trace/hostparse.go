@@ -115,17 +115,3 @@ func parseStatsLost(b []byte) (uint64, error) {
 	}
 	return lost, nil
 }
-
-// instancePID parses "sysweight-PID-HEX".
-func instancePID(name string) (int, bool) {
-	rest, ok := strings.CutPrefix(name, "sysweight-")
-	if !ok {
-		return 0, false
-	}
-	p, _, ok := strings.Cut(rest, "-")
-	pid, err := strconv.Atoi(p)
-	if !ok || err != nil || pid <= 0 {
-		return 0, false
-	}
-	return pid, true
-}

@@ -299,15 +299,6 @@ func TestTreeTids(t *testing.T) {
 	}
 }
 
-func TestInstancePID(t *testing.T) {
-	for name, want := range map[string]int{"sysweight-123-abcd": 123, "sysweight-x-1": 0, "other-1-2": 0, "sysweight-5": 0} {
-		got, ok := instancePID(name)
-		if got != want || ok != (want != 0) {
-			t.Errorf("%s: %d %v", name, got, ok)
-		}
-	}
-}
-
 func TestTracefsMount(t *testing.T) {
 	mi := "22 1 0:21 / /sys rw - sysfs sysfs rw\n" +
 		"40 22 0:12 / /sys/kernel/tracing rw,nosuid - tracefs nodev rw\n"

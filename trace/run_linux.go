@@ -110,6 +110,11 @@ func runCmd(ctx context.Context, b backend, opts Options) (pid, exitCode int, si
 	cmd := exec.Command(opts.Cmd[0], opts.Cmd[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = opts.Stdin, opts.Stdout, opts.Stderr
 	cmd.WaitDelay = time.Second
+	// A SIGKILL of sysweight kills the command too. The kernel sends the
+	// parent-death signal when the thread that forked exits; that thread
+	// is the locked spawner below, which lives until the command has been
+	// waited for.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	// The first os.StartProcess of a program forks a probe child to check
 	// clone(CLONE_PIDFD) (os.checkPidfd). FindProcess runs that probe now,
 	// before a spawner thread is marked, so the probe is not traced.

@@ -1,9 +1,7 @@
 package trace
 
 import (
-	"crypto/rand"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -14,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"sysweight/internal/leftovers"
 )
 
 // instanceBufferKB is the per-CPU ring buffer of the private instance.
@@ -66,11 +66,10 @@ func newTracefsTracer(fs *tracefs) (_ *tracefsTracer, err error) {
 			return nil, err
 		}
 	}
-	sweepInstances(fs)
-	var rnd [4]byte
-	_, _ = rand.Read(rnd[:])
+	// instances of runs killed by SIGKILL would trace on until removed
+	leftovers.SweepInstances(fs.path("instances"))
 	t := &tracefsTracer{fs: fs, lay: lay, page: pl, pgsz: os.Getpagesize(), args: map[int][6]uint64{},
-		dir: fmt.Sprintf("instances/sysweight-%d-%s", os.Getpid(), hex.EncodeToString(rnd[:]))}
+		dir: "instances/" + leftovers.NewName(leftovers.Trace, leftovers.Self())}
 	if err := os.Mkdir(fs.path(t.dir), 0o700); err != nil {
 		return nil, fmt.Errorf("%w: creating tracefs instance %s: %v", ErrUnavailable, t.dir, err)
 	}
@@ -328,22 +327,6 @@ func (t *tracefsTracer) statsLost() (uint64, error) {
 		lost += n
 	}
 	return lost, nil
-}
-
-// sweepInstances removes the instances of tracers that died without
-// cleaning up (SIGKILL): sysweight-PID-… whose PID no longer exists.
-func sweepInstances(fs *tracefs) {
-	ents, err := os.ReadDir(fs.path("instances"))
-	if err != nil {
-		return
-	}
-	for _, e := range ents {
-		pid, ok := instancePID(e.Name())
-		if !ok || pid == os.Getpid() || !errors.Is(unix.Kill(pid, 0), unix.ESRCH) {
-			continue
-		}
-		_ = unix.Rmdir(fs.path("instances/" + e.Name()))
-	}
 }
 
 // close stops the reader, closes the buffers and removes the instance,

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/cilium/ebpf"
+
+	"sysweight/internal/leftovers"
 )
 
 const helperEnv = "SYSWEIGHT_TRACE_HELPER"
@@ -62,10 +64,10 @@ func needBackend(t *testing.T, name string) {
 	}
 }
 
-// leftovers lists what a tracer could leave behind: tracefs instances named
+// leftBehind lists what a tracer could leave behind: tracefs instances named
 // sysweight-* and BPF programs named sw_*. BPF programs are freed after an
 // RCU grace period, so with wait it waits up to 5 s for them to go.
-func leftovers(t *testing.T, wait bool) []string {
+func leftBehind(t *testing.T, wait bool) []string {
 	t.Helper()
 	var out []string
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
@@ -80,7 +82,7 @@ func leftovers(t *testing.T, wait bool) []string {
 			t.Fatal(err)
 		}
 		for _, e := range ents {
-			if _, ok := instancePID(e.Name()); ok { // this package's naming only
+			if tag, _, ok := leftovers.ParseName(e.Name()); ok && tag == leftovers.Trace { // this package's naming only
 				out = append(out, "instance "+e.Name())
 			}
 		}
@@ -107,7 +109,7 @@ func leftovers(t *testing.T, wait bool) []string {
 
 func noLeftovers(t *testing.T) {
 	t.Helper()
-	if l := leftovers(t, true); len(l) > 0 {
+	if l := leftBehind(t, true); len(l) > 0 {
 		t.Errorf("left behind: %v", l)
 	}
 }
@@ -369,7 +371,7 @@ func TestTracerSignalled(t *testing.T) {
 					t.Fatalf("helper said %q, %v", line, err)
 				}
 				defer syscall.Kill(sleepPid, syscall.SIGKILL)
-				if l := leftovers(t, false); len(l) == 0 {
+				if l := leftBehind(t, false); len(l) == 0 {
 					t.Fatal("helper is tracing but nothing of it is visible: the leftover check would pass vacuously")
 				}
 				cmd.Process.Signal(sig)
@@ -382,7 +384,7 @@ func TestTracerSignalled(t *testing.T) {
 					noLeftovers(t)
 					return
 				}
-				l := leftovers(t, backend == BackendEBPF)
+				l := leftBehind(t, backend == BackendEBPF)
 				if backend == BackendEBPF {
 					if len(l) > 0 {
 						t.Errorf("after SIGKILL: %v", l)

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sysweight/internal/infile"
+	"sysweight/internal/leftovers"
 	"sysweight/passthrough"
 	"sysweight/report"
 )
@@ -38,7 +39,8 @@ and RUNTIME.exposure.json (the measured Exposure, "RUNTIME@measured") to
 them). Ctrl-C stops the runtime and removes its state, bundle and tracefs
 instance, then exits 130 with nothing written; sysweight waits up to 30 s
 for that cleanup (runc-docker's takes about 0.15 s), and a second Ctrl-C
-exits at once (the next run removes what is left). qemu-tcg results are TCG measurements and labelled so.
+exits at once. After SIGKILL the runtime gets SIGKILL too (parent-death
+signal), and the next passthrough or sysweight cleanup removes what is left. qemu-tcg results are TCG measurements and labelled so.
 
 Runtimes: ` + strings.Join(passthrough.Runtimes(), ", ") + `
 
@@ -83,8 +85,10 @@ func runPassthrough(cmd *cobra.Command, g *globalOptions, o *passthroughOptions)
 		}
 	}
 	if probe == "" {
-		dir, err := os.MkdirTemp("", "sysweight-probe-")
-		if err != nil {
+		// named after this process, so that sysweight cleanup can tell it
+		// is left over once the process is gone
+		dir := filepath.Join(os.TempDir(), leftovers.NewName(leftovers.Probe, leftovers.Self()))
+		if err := os.Mkdir(dir, 0o700); err != nil {
 			return envError{err}
 		}
 		defer os.RemoveAll(dir)

@@ -155,6 +155,7 @@ process at once.`,
 		newDumpCmd(g),
 		newPassthroughCmd(g),
 		newKernelCmd(g),
+		newCleanupCmd(g),
 	)
 	return root
 }
