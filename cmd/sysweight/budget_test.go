@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// capProfile writes a Docker profile of n ioctl rules, compact, as large
+// as the 16 MiB input cap allows.
+func capProfile(t *testing.T, dir string) string {
+	t.Helper()
+	var b bytes.Buffer
+	b.WriteString(`{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[`)
+	for i := 0; ; i++ {
+		rule := fmt.Sprintf(`{"names":["ioctl"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":%d,"op":"SCMP_CMP_EQ"}]}`, i)
+		if b.Len()+len(rule)+3 > 16<<20 {
+			break
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(rule)
+	}
+	b.WriteString(`]}`)
+	p := filepath.Join(dir, "cap.json")
+	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestBudget runs the built binary on inputs at the size limit and on
+// hostile ones and checks issue 12's budget from outside: a result or one
+// line with exit 2, peak RSS (getrusage of the child) under 512 MiB, and
+// the time. The time bound here is 5 s, not the 2 s of the budget, because
+// go test runs packages side by side on a loaded machine; on a quiet one
+// each takes about 1 s or less (the log shows it).
+func TestBudget(t *testing.T) {
+	if _, err := os.Stat("/proc/self"); err != nil {
+		t.Skip("no /proc: peak RSS from getrusage is Linux's")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	deep := filepath.Join(dir, "deep.json")
+	const levels = 100000
+	if err := os.WriteFile(deep, []byte(`{"syscalls":`+strings.Repeat("[", levels)+strings.Repeat("]", levels)+`}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	huge := filepath.Join(dir, "huge.json")
+	if err := os.WriteFile(huge, []byte(`{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1e400,"op":"SCMP_CMP_EQ"}]}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"profile at the 16 MiB cap", []string{"score", capProfile(t, dir), "-o", "json"}, 0},
+		{"nesting 100,000 deep", []string{"score", deep}, 2},
+		{"number beyond float64", []string{"score", huge}, 2},
+		{"compare of the built-ins", []string{"compare", "-o", "json"}, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			cmd := exec.Command(bin, c.args...)
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			start := time.Now()
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			timer := time.AfterFunc(30*time.Second, func() { cmd.Process.Kill() })
+			err := cmd.Wait()
+			timer.Stop()
+			took := time.Since(start)
+			code := 0
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+			if !ok {
+				t.Fatal("no rusage for the child")
+			}
+			rss := ru.Maxrss << 10 // Linux reports kB
+			t.Logf("exit %d in %v, peak RSS %d MiB", code, took.Round(time.Millisecond), rss>>20)
+			if code != c.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, c.code, stderr.String())
+			}
+			if c.code == 2 && (strings.Count(stderr.String(), "\n") != 1 || stdout.Len() != 0) {
+				t.Errorf("stderr %q, stdout %d bytes: want one line and nothing", stderr.String(), stdout.Len())
+			}
+			if rss >= 512<<20 {
+				t.Errorf("peak RSS %d MiB, over the 512 MiB budget", rss>>20)
+			}
+			if took > 5*time.Second {
+				t.Errorf("took %v", took)
+			}
+		})
+	}
+}
