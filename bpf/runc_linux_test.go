@@ -3,6 +3,7 @@
 package bpf
 
 import (
+	"bytes"
 	"debug/elf"
 	"encoding/binary"
 	"encoding/json"
@@ -15,6 +16,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
 
@@ -115,6 +117,20 @@ func runcContainer(t *testing.T) (int, *specs.LinuxSeccomp) {
 	var st struct{ Pid int }
 	if err := json.Unmarshal(out, &st); err != nil || st.Pid <= 0 {
 		t.Fatalf("runc state: pid not found in %s (%v)", out, err)
+	}
+	// runc run -d can return while the container's process is still runc
+	// init (a Go program of several threads) about to exec: wait for
+	// busybox's sleep
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", st.Pid))
+		if err == nil && strings.TrimSpace(string(comm)) == "sleep" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("container process %d is %q, not sleep, after 10 s (%v)", st.Pid, bytes.TrimSpace(comm), err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	return st.Pid, profile
 }
