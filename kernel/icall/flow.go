@@ -842,14 +842,7 @@ func (w *flowWorker) entry() state {
 			if !ok {
 				break
 			}
-			v := w.fromType(t)
-			switch {
-			case v.k == vFnPtr:
-				v.param = int8(k + 1)
-			case v.k == vUnk && w.voidOnly && w.r.voidParams[w.fn]&(1<<k) != 0:
-				v = voidParam(k)
-			}
-			st.r[x86.ArgRegs[k]] = v
+			st.r[x86.ArgRegs[k]] = w.paramVal(t, k)
 		}
 		for k := 6; k < 8; k++ {
 			// the first stack arguments, above the return address
@@ -857,12 +850,8 @@ func (w *flowWorker) entry() state {
 			if !ok {
 				break
 			}
-			switch v := w.fromType(t); {
-			case v.k == vFnPtr:
-				v.param = int8(k + 1)
+			if v := w.paramVal(t, k); v.k == vFnPtr || v.param > 0 {
 				st.stackSet(int32(8+8*(k-6)), v)
-			case v.k == vUnk && w.voidOnly && w.r.voidParams[w.fn]&(1<<k) != 0:
-				st.stackSet(int32(8+8*(k-6)), voidParam(k))
 			}
 		}
 		return st
@@ -884,6 +873,32 @@ func (w *flowWorker) entry() state {
 		}
 	}
 	return st
+}
+
+// paramVal is the value of parameter k, of type t, at entry: a function
+// pointer notes that it is parameter k, and so does a void pointer in
+// typeVoids' passes.
+func (w *flowWorker) paramVal(t btf.TypeID, k int) val {
+	v := w.fromType(t)
+	switch {
+	case v.k == vFnPtr:
+		v.param = int8(k + 1)
+	case v.k == vUnk && w.voidOnly && w.r.voidParams[w.fn]&(1<<k) != 0:
+		v = voidParam(k)
+	}
+	return v
+}
+
+// callArg is what a call about to be made passes as argument k (< 8): a
+// register, or one of the first two stack slots.
+func (st *state) callArg(k int) val {
+	switch {
+	case k < len(x86.ArgRegs):
+		return st.r[x86.ArgRegs[k]]
+	case st.rspOK:
+		return st.stackGet(st.rsp + int32(8*(k-len(x86.ArgRegs))))
+	}
+	return val{}
 }
 
 func containsDot(s string) bool {
@@ -1592,26 +1607,12 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			st.stackSet(off, st.r[op.Src])
 			break
 		}
-		w.typeByStore(st, op.Mem, st.r[op.Src])
-		if rec && w.voidOnly {
-			w.voidStore(st, op.Mem, st.r[op.Src])
-		}
-		w.storeTo(st, op.Mem, st.r[op.Src], insnAddr, rec, stores)
-		if rec {
-			w.globalStore(st, op.Mem, st.r[op.Src], insnAddr)
-		}
+		w.memStore(st, op.Mem, st.r[op.Src], insnAddr, rec, stores)
 	case x86.OpCmpxchg:
 		// a pointer published atomically into memory, where loads read
 		// it as a plain store's (inet_add_protocol into inet_protos[])
 		if _, ok := st.stackOff(op.Mem); !ok {
-			w.typeByStore(st, op.Mem, st.r[op.Src])
-			if rec && w.voidOnly {
-				w.voidStore(st, op.Mem, st.r[op.Src])
-			}
-			w.storeTo(st, op.Mem, st.r[op.Src], insnAddr, rec, stores)
-			if rec {
-				w.globalStore(st, op.Mem, st.r[op.Src], insnAddr)
-			}
+			w.memStore(st, op.Mem, st.r[op.Src], insnAddr, rec, stores)
 		}
 		for r := range st.r {
 			if op.Writes&(1<<r) != 0 {
@@ -1825,13 +1826,7 @@ func (w *flowWorker) callbackArgs(st *state, callee int32) {
 		if mask&(1<<k) == 0 {
 			continue
 		}
-		var arg val
-		switch {
-		case k < len(x86.ArgRegs):
-			arg = st.r[x86.ArgRegs[k]]
-		case st.rspOK:
-			arg = st.stackGet(st.rsp + int32(8*(k-len(x86.ArgRegs))))
-		}
+		arg := st.callArg(k)
 		key := cbKey{callee, int8(k)}
 		src := w.cb[key]
 		if src == nil {
@@ -1864,6 +1859,19 @@ func (w *flowWorker) globalStore(st *state, m x86.Mem, v val, insnAddr uint64) {
 	}
 	if name := w.sp.TagName(v.t); name != "" && w.r.inData(a) {
 		w.gstores = append(w.gstores, gstore{a, name})
+	}
+}
+
+// memStore notes v stored into memory m that is not the stack: what it
+// types, where function addresses go, and struct pointers kept in globals.
+func (w *flowWorker) memStore(st *state, m x86.Mem, v val, insnAddr uint64, rec bool, stores *[]store) {
+	w.typeByStore(st, m, v)
+	if rec && w.voidOnly {
+		w.voidStore(st, m, v)
+	}
+	w.storeTo(st, m, v, insnAddr, rec, stores)
+	if rec {
+		w.globalStore(st, m, v, insnAddr)
 	}
 }
 

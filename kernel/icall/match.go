@@ -439,58 +439,45 @@ func (r *resolver) buildTwoLevel() {
 	for _, key := range r.voidKeys() {
 		// the structs code stores in a void pointer member (typeVoids)
 		for _, tn := range r.voidTypesOf(key) {
-			if r.ptrFrom[key.holder] == nil {
-				r.ptrFrom[key.holder] = map[uint32]map[string]bool{}
-			}
-			if r.ptrFrom[key.holder][key.off] == nil {
-				r.ptrFrom[key.holder][key.off] = map[string]bool{}
-			}
-			r.ptrFrom[key.holder][key.off][tn] = true
-			t, ok := r.outers[tn]
-			if !ok {
-				continue
-			}
-			for o2, ids := range t.leaves {
-				k2 := [2]uint32{key.off, o2}
-				for _, id := range ids {
-					if !slices.Contains(r.two[k2], id) {
-						r.two[k2] = append(r.two[k2], id)
-					}
-					if ps := r.slotList[id].params; len(ps) > 0 && (ps[0] == "*s:"+key.holder || ps[0] == "*u:"+key.holder) && !slices.Contains(r.twoSelf[k2], id) {
-						r.twoSelf[k2] = append(r.twoSelf[k2], id)
-					}
-				}
-			}
+			r.addPointer(key.holder, key.off, tn)
 		}
 	}
 	r.eachStruct(func(sp *btf.Spec, id btf.TypeID, name string) {
 		for _, pm := range sp.PointerMembers(id) {
-			if tn := sp.TagName(pm.Target); tn != "" {
-				if r.ptrFrom[name] == nil {
-					r.ptrFrom[name] = map[uint32]map[string]bool{}
-				}
-				if r.ptrFrom[name][pm.Offset] == nil {
-					r.ptrFrom[name][pm.Offset] = map[string]bool{}
-				}
-				r.ptrFrom[name][pm.Offset][tn] = true
-			}
-			t, ok := r.outers[sp.TagName(pm.Target)]
-			if !ok {
-				continue
-			}
-			for o2, ids := range t.leaves {
-				key := [2]uint32{pm.Offset, o2}
-				for _, id := range ids {
-					if !slices.Contains(r.two[key], id) {
-						r.two[key] = append(r.two[key], id)
-					}
-					if ps := r.slotList[id].params; len(ps) > 0 && (ps[0] == "*s:"+name || ps[0] == "*u:"+name) && !slices.Contains(r.twoSelf[key], id) {
-						r.twoSelf[key] = append(r.twoSelf[key], id)
-					}
-				}
-			}
+			r.addPointer(name, pm.Offset, sp.TagName(pm.Target))
 		}
 	})
+}
+
+// addPointer notes that struct holder points at offset off to a struct
+// named target ("" when it has no name): in ptrFrom, and with the
+// function-pointer members of target in two and, those whose first
+// parameter is holder, in twoSelf.
+func (r *resolver) addPointer(holder string, off uint32, target string) {
+	if target != "" {
+		if r.ptrFrom[holder] == nil {
+			r.ptrFrom[holder] = map[uint32]map[string]bool{}
+		}
+		if r.ptrFrom[holder][off] == nil {
+			r.ptrFrom[holder][off] = map[string]bool{}
+		}
+		r.ptrFrom[holder][off][target] = true
+	}
+	t, ok := r.outers[target]
+	if !ok {
+		return
+	}
+	for o2, ids := range t.leaves {
+		key := [2]uint32{off, o2}
+		for _, id := range ids {
+			if !slices.Contains(r.two[key], id) {
+				r.two[key] = append(r.two[key], id)
+			}
+			if ps := r.slotList[id].params; len(ps) > 0 && (ps[0] == "*s:"+holder || ps[0] == "*u:"+holder) && !slices.Contains(r.twoSelf[key], id) {
+				r.twoSelf[key] = append(r.twoSelf[key], id)
+			}
+		}
+	}
 }
 
 // beforeChain is beforeSlots for a load at v.off < 0 through a pointer read

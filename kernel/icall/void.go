@@ -89,13 +89,7 @@ func (w *flowWorker) voidArgs(st *state, callee int32) {
 		if mask&(1<<k) == 0 || !w.r.voidWant[key] {
 			continue
 		}
-		var arg val
-		switch {
-		case k < len(x86.ArgRegs):
-			arg = st.r[x86.ArgRegs[k]]
-		case st.rspOK:
-			arg = st.stackGet(st.rsp + int32(8*(k-len(x86.ArgRegs))))
-		}
+		arg := st.callArg(k)
 		if w.vargs == nil {
 			w.vargs = map[cbKey]*voidSrc{}
 		}
