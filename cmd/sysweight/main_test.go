@@ -40,24 +40,34 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// slowProfile writes a Docker profile of 150,000 ioctl rules (16.7 MB,
-// just under the 16 MiB cap) that takes about 0.7 s to decode and score.
-func slowProfile(t *testing.T, dir string) string {
+// ioctlProfile writes a compact Docker profile of up to rules ioctl rules,
+// as many as fit in maxBytes, to path.
+func ioctlProfile(t *testing.T, path string, rules, maxBytes int) string {
 	t.Helper()
 	var b bytes.Buffer
 	b.WriteString(`{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[`)
-	for i := range 150000 {
+	for i := range rules {
+		rule := fmt.Sprintf(`{"names":["ioctl"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":%d,"op":"SCMP_CMP_EQ"}]}`, i)
+		if b.Len()+len(rule)+3 > maxBytes {
+			break
+		}
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, `{"names":["ioctl"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":%d,"op":"SCMP_CMP_EQ"}]}`, i)
+		b.WriteString(rule)
 	}
 	b.WriteString(`]}`)
-	p := filepath.Join(dir, "slow.json")
-	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return p
+	return path
+}
+
+// slowProfile writes a Docker profile of 150,000 ioctl rules (15.0 MB,
+// under the 16 MiB cap) that takes about 0.7 s to decode and score.
+func slowProfile(t *testing.T, dir string) string {
+	t.Helper()
+	return ioctlProfile(t, filepath.Join(dir, "slow.json"), 150000, 16<<20)
 }
 
 // A signal ends any command within a second: 130 for SIGINT, 143 for

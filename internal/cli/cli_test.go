@@ -68,6 +68,22 @@ func forgedDB(t *testing.T, name, old, new string) string {
 	return path
 }
 
+// wantInputError checks how bad input ends: exit status 2, nothing on
+// stdout, one line on stderr starting with "sysweight: ".
+func wantInputError(t *testing.T, code int, stdout, stderr string) {
+	t.Helper()
+	if code != 2 {
+		t.Errorf("exit %d, want 2 (stderr %q)", code, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("stdout %q, want nothing", stdout)
+	}
+	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "sysweight: ") {
+		t.Errorf("stderr %q, want one line starting with 'sysweight: '", stderr)
+	}
+}
+
 // Every malformed input gives exit status 2, one line on stderr that names
 // the input and what is wrong, nothing on stdout, and no output file.
 func TestBadInput(t *testing.T) {
@@ -137,16 +153,7 @@ func TestBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, stdout, stderr := run(t, c.args...)
-			if code != 2 {
-				t.Errorf("exit %d, want 2 (stderr %q)", code, stderr)
-			}
-			if stdout != "" {
-				t.Errorf("stdout %q, want nothing", stdout)
-			}
-			lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
-			if len(lines) != 1 || !strings.HasPrefix(lines[0], "sysweight: ") {
-				t.Errorf("stderr %q, want one line starting with 'sysweight: '", stderr)
-			}
+			wantInputError(t, code, stdout, stderr)
 			for _, w := range c.want {
 				if !strings.Contains(stderr, w) {
 					t.Errorf("stderr %q lacks %q", stderr, w)

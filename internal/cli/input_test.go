@@ -118,16 +118,7 @@ func TestNonRegularInput(t *testing.T) {
 			}
 			t.Run(c.name+"/"+in.name, func(t *testing.T) {
 				code, stdout, stderr := runWithin(t, 2*time.Second, c.args(in.path)...)
-				if code != 2 {
-					t.Errorf("exit %d, want 2 (stderr %q)", code, stderr)
-				}
-				if stdout != "" {
-					t.Errorf("stdout %q, want nothing", stdout)
-				}
-				lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
-				if len(lines) != 1 || !strings.HasPrefix(lines[0], "sysweight: ") {
-					t.Errorf("stderr %q, want one line", stderr)
-				}
+				wantInputError(t, code, stdout, stderr)
 				if !strings.Contains(stderr, in.path+" "+in.what) && !strings.Contains(stderr, in.path+in.what) {
 					t.Errorf("stderr %q lacks %q", stderr, in.path+" "+in.what)
 				}
