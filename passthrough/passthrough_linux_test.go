@@ -209,10 +209,21 @@ func TestInterruptLeavesNothing(t *testing.T) {
 				time.Sleep(20 * time.Millisecond)
 				pids = tree(cmd.Process.Pid)
 			}
+			runs, _ := os.ReadDir(work) // the run's directory, named as its container
 			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 				t.Fatal(err)
 			}
 			err := cmd.Wait()
+			for _, r := range runs {
+				// runc delete after a kill can leave the cgroups of v1
+				// hierarchies behind; the run removes them
+				if l, _ := filepath.Glob("/sys/fs/cgroup/*/" + r.Name()); len(l) > 0 {
+					t.Errorf("cgroups left: %v", l)
+				}
+			}
+			if len(runs) == 0 {
+				t.Errorf("no run directory in %s while the sandbox ran", work)
+			}
 			if err == nil || !strings.Contains(out.String(), "context canceled") {
 				t.Fatalf("ptrun after SIGINT: %v, want a cancelled run:\n%s", err, out.String())
 			}

@@ -327,7 +327,7 @@ func prepare(ctx context.Context, opts Options, work, id string, probeArgs []str
 		l.cleanup = func() error {
 			quiet(runc, "--root", state, "kill", id, "KILL")
 			quiet(runc, "--root", state, "delete", "-f", id)
-			return checkGone(state, id)
+			return errors.Join(checkGone(state, id), leftovers.RemoveCgroups(id))
 		}
 	case CrunPodman:
 		crun, err := findTool(opts.Tools.Crun, "crun")
@@ -354,7 +354,7 @@ func prepare(ctx context.Context, opts Options, work, id string, probeArgs []str
 			quiet(c[0], c[1:]...)
 			c = wrap("delete", "-f", id)
 			quiet(c[0], c[1:]...)
-			return checkGone(state, id)
+			return errors.Join(checkGone(state, id), leftovers.RemoveCgroups(id))
 		}
 	case RunscSystrap, RunscPtrace:
 		runsc, err := findTool(opts.Tools.Runsc, "runsc")

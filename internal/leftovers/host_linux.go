@@ -298,6 +298,26 @@ func SweepInstances(dir string) {
 	}
 }
 
+// RemoveCgroups removes the cgroup named name at the top of every cgroup
+// and cgroup2 hierarchy, waiting while its last tasks exit: runc delete
+// after a kill can return with the cgroups of v1 hierarchies still there.
+func RemoveCgroups(name string) error {
+	mi, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, m := range ParseMountinfo(mi) {
+		if !m.Root || (m.Type != "cgroup" && m.Type != "cgroup2") {
+			continue
+		}
+		if err := rmdirBusy(filepath.Join(m.Point, name), 100); err != nil {
+			errs = append(errs, fmt.Errorf("removing cgroup %s: %w", filepath.Join(m.Point, name), err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // UnmountUnder detaches every mount at or below dir, deepest first.
 func UnmountUnder(dir string) error {
 	mi, err := os.ReadFile("/proc/self/mountinfo")

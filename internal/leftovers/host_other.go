@@ -17,3 +17,6 @@ func Remove(ctx context.Context, it Item) error { return ErrNotSupportedOnOS }
 func Sweep(ctx context.Context, s Scope) ([]Item, []string, error) {
 	return nil, nil, ErrNotSupportedOnOS
 }
+
+// RemoveCgroups is Linux's only.
+func RemoveCgroups(name string) error { return ErrNotSupportedOnOS }
