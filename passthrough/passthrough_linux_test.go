@@ -215,8 +215,8 @@ func TestInterruptLeavesNothing(t *testing.T) {
 			}
 			err := cmd.Wait()
 			for _, r := range runs {
-				// runc delete after a kill can leave the cgroups of v1
-				// hierarchies behind; the run removes them
+				// runc's and runsc's delete after a kill can leave the
+				// cgroups of v1 hierarchies behind; the run removes them
 				if l, _ := filepath.Glob("/sys/fs/cgroup/*/" + r.Name()); len(l) > 0 {
 					t.Errorf("cgroups left: %v", l)
 				}

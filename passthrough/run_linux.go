@@ -376,7 +376,7 @@ func prepare(ctx context.Context, opts Options, work, id string, probeArgs []str
 		l.cleanup = func() error {
 			quiet(runsc, "--root", state, "kill", id, "KILL")
 			quiet(runsc, "--root", state, "delete", "-force", id)
-			return checkGone(state, id)
+			return errors.Join(checkGone(state, id), leftovers.RemoveCgroups(id))
 		}
 	case QemuTCG:
 		qemu, err := findTool(opts.Tools.Qemu, "qemu-system-x86_64")
