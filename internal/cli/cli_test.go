@@ -85,7 +85,8 @@ func wantInputError(t *testing.T, code int, stdout, stderr string) {
 }
 
 // Every malformed input gives exit status 2, one line on stderr that names
-// the input and what is wrong, nothing on stdout, and no output file.
+// the input and what is wrong, nothing on stdout, and no output file,
+// within the budget (runBudget runs the built binary).
 func TestBadInput(t *testing.T) {
 	sad := filepath.Join("testdata", "sad")
 	out := filepath.Join(t.TempDir(), "out.json")
@@ -152,7 +153,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			code, stdout, stderr := run(t, c.args...)
+			code, stdout, stderr := runBudget(t, c.args...)
 			wantInputError(t, code, stdout, stderr)
 			for _, w := range c.want {
 				if !strings.Contains(stderr, w) {

@@ -1,44 +1,18 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
-
-// runWithin runs Main in-process and fails the test if it does not return
-// within d (the goroutine is left behind: an open of a FIFO cannot be
-// interrupted).
-func runWithin(t *testing.T, d time.Duration, args ...string) (int, string, string) {
-	t.Helper()
-	type result struct {
-		code        int
-		stdout, err string
-	}
-	done := make(chan result, 1)
-	go func() {
-		var out, errb bytes.Buffer
-		code := Main(context.Background(), args, &out, &errb)
-		done <- result{code, out.String(), errb.String()}
-	}()
-	select {
-	case r := <-done:
-		return r.code, r.stdout, r.err
-	case <-time.After(d):
-		t.Fatalf("%v did not return within %v", args, d)
-		return 0, "", ""
-	}
-}
 
 // Every input a command reads refuses what is not a regular file (or, where
 // a directory is wanted, not a directory) before opening it: exit status 2,
 // one line naming the input, at once. Before, a FIFO blocked in open(2)
-// forever and a loop of links said "no file loop1 exists".
+// forever and a loop of links said "no file loop1 exists". Each runs the
+// built binary within the budget (runBudget).
 func TestNonRegularInput(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo")
@@ -117,7 +91,7 @@ func TestNonRegularInput(t *testing.T) {
 				continue
 			}
 			t.Run(c.name+"/"+in.name, func(t *testing.T) {
-				code, stdout, stderr := runWithin(t, 2*time.Second, c.args(in.path)...)
+				code, stdout, stderr := runBudget(t, c.args(in.path)...)
 				wantInputError(t, code, stdout, stderr)
 				if !strings.Contains(stderr, in.path+" "+in.what) && !strings.Contains(stderr, in.path+in.what) {
 					t.Errorf("stderr %q lacks %q", stderr, in.path+" "+in.what)
