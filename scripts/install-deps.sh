@@ -6,6 +6,17 @@
 # cross-check). Idempotent; needs root and Debian's apt. Without it the tests that need
 # these tools skip with the reason.
 set -euo pipefail
+# The trace and pass-through tests read syscall tracepoints through tracefs;
+# a fresh VM may not have it mounted (they skip with the reason then). As
+# root, mount it where the kernel expects it; it stays mounted, as on most
+# distributions, and the tests leave no instance or setting behind in it.
+if [ "$(id -u)" -eq 0 ] && [ -d /sys/kernel/tracing ] && ! grep -qs ' /sys/kernel/tracing tracefs ' /proc/mounts; then
+  if mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null; then
+    echo "install-deps: mounted tracefs on /sys/kernel/tracing" >&2
+  else
+    echo "install-deps: cannot mount tracefs (the tracing tests will skip)" >&2
+  fi
+fi
 pkgs=(seccomp libseccomp-dev strace runc crun busybox-static jq binutils gcc xz-utils dwarves bpftool)
 missing=()
 for p in "${pkgs[@]}"; do

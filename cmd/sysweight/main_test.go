@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -108,30 +109,52 @@ func TestSignal(t *testing.T) {
 	defer close(hang)
 
 	type command struct {
-		name string
-		args []string
+		name  string
+		args  []string
+		delay time.Duration // before the signal; 200 ms if 0
 	}
 	cmds := []command{
-		{"score", []string{"score", slow, "-o", "json"}},
-		{"compare", append([]string{"compare"}, slows...)},
+		{"score", []string{"score", slow, "-o", "json"}, 0},
+		{"compare", append([]string{"compare"}, slows...), 0},
 		{"db update", []string{"db", "update", "--cache", filepath.Join(filepath.Dir(out), "feeds"),
-			"--kernel-cna-url", srv.URL + "/vulns.tar.gz", "--kernel-cves-url", srv.URL + "/kernel_cves.json", "--nvd-url", srv.URL + "/nvd"}},
+			"--kernel-cna-url", srv.URL + "/vulns.tar.gz", "--kernel-cves-url", srv.URL + "/kernel_cves.json", "--nvd-url", srv.URL + "/nvd"}, 0},
 	}
 	if len(images) > 0 {
-		cmds = append(cmds, command{"kernel analyze", []string{"kernel", "analyze", images[0], "--out", out}})
+		cmds = append(cmds, command{"kernel analyze", []string{"kernel", "analyze", images[0], "--out", out}, 0})
 	} else {
 		t.Log("no /boot/vmlinuz-* nor make kernel-deb's image: kernel analyze --out not checked")
 	}
 	if cna, err := filepath.Glob("../../../shared/data/kernel-cna/kernel-cna-cves-*.tar.xz"); err == nil && len(cna) > 0 {
-		cmds = append(cmds, command{"db build", []string{"db", "build", "--kernel-cna", cna[0], "--out", filepath.Join(filepath.Dir(out), "db.json")}})
+		cmds = append(cmds, command{"db build", []string{"db", "build", "--kernel-cna", cna[0], "--out", filepath.Join(filepath.Dir(out), "db.json")}, 0})
 	} else {
 		t.Log("no ../shared/data kernel CNA snapshot: db build not checked")
 	}
 	// trace used to exit 0 with "exit_code": -1 when interrupted.
 	if msg, err := exec.Command(bin, "trace", "--", "true").CombinedOutput(); err == nil {
-		cmds = append(cmds, command{"trace", []string{"trace", "--out", out, "--", "sleep", "30"}})
+		cmds = append(cmds, command{"trace", []string{"trace", "--out", out, "--", "sleep", "30"}, 0})
 	} else {
 		t.Logf("trace not checked: tracing here fails: %v: %s", err, bytes.TrimSpace(msg))
+	}
+	// passthrough: 700 ms in, runc runs the probe's container (a whole run
+	// takes about 1.5 s); its cleanup stops the container and removes its
+	// state, cgroups, bundle and tracefs instance before the exit.
+	if os.Geteuid() == 0 {
+		probe := filepath.Join(dir, "sysweight-probe")
+		build := exec.Command("go", "build", "-o", probe, "sysweight/cmd/sysweight-probe")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if msg, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("building the probe: %v: %s", err, msg)
+		}
+		args := []string{"passthrough", "--runtime", "runc-docker", "--probe", probe, "--out", filepath.Dir(out)}
+		if msg, err := exec.Command(bin, append(args, "--syscalls", "getpid")...).CombinedOutput(); err == nil {
+			os.RemoveAll(filepath.Dir(out))
+			os.Mkdir(filepath.Dir(out), 0o755)
+			cmds = append(cmds, command{"passthrough", args, 700 * time.Millisecond})
+		} else {
+			t.Logf("passthrough not checked: a run fails here: %v: %s", err, bytes.TrimSpace(msg))
+		}
+	} else {
+		t.Log("passthrough not checked: needs root")
 	}
 	for _, c := range cmds {
 		for _, s := range []struct {
@@ -148,7 +171,7 @@ func TestSignal(t *testing.T) {
 				}
 				done := make(chan error, 1)
 				go func() { done <- cmd.Wait() }()
-				time.Sleep(200 * time.Millisecond)
+				time.Sleep(cmp.Or(c.delay, 200*time.Millisecond))
 				sent := time.Now()
 				if err := cmd.Process.Signal(s.sig); err != nil {
 					t.Fatalf("signal: %v (it ended before?)", err)
@@ -166,13 +189,27 @@ func TestSignal(t *testing.T) {
 				if !errors.As(err, &ee) || ee.ExitCode() != s.code {
 					t.Errorf("exit %v, want status %d", err, s.code)
 				}
-				if stderr.String() != s.line || stdout.Len() != 0 {
+				errs := stderr.String()
+				if c.name == "passthrough" {
+					// its progress lines come before
+					for strings.HasPrefix(errs, "passthrough runc-docker: ") && strings.Contains(errs, " calls\n") {
+						errs = errs[strings.Index(errs, "\n")+1:]
+					}
+				}
+				if errs != s.line || stdout.Len() != 0 {
 					t.Errorf("stderr %q, stdout %q; want %q and nothing", stderr.String(), stdout.String(), s.line)
 				}
 				if ents, _ := os.ReadDir(filepath.Dir(out)); len(ents) != 0 {
 					t.Errorf("left %s", ents[0].Name())
 				}
 				t.Logf("exit %d %v after %v", s.code, strings.TrimSpace(stderr.String()), took.Round(time.Millisecond))
+				if c.name == "passthrough" {
+					// nothing of the run is left on the host
+					msg, err := exec.Command(bin, "cleanup", "--dry-run").CombinedOutput()
+					if err != nil || strings.TrimSpace(string(msg)) != "nothing to clean" {
+						t.Errorf("cleanup --dry-run after the signal: %v: %s", err, msg)
+					}
+				}
 			})
 		}
 	}
