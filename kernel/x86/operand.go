@@ -436,9 +436,21 @@ opcode:
 			op.Writes = bit(RAX)
 		}
 	case c == 0xa8 || c == 0xa9: // test al/eax, imm
-	case c >= 0xa4 && c <= 0xaf: // string operations
-		op.Writes = bit(RSI) | bit(RDI) | bit(RCX) | bit(RAX)
-		op.MemWrite = true // through rdi
+	case c >= 0xa4 && c <= 0xaf: // string operations; rcx only with rep
+		switch c {
+		case 0xa4, 0xa5: // movs
+			op.Writes = bit(RSI) | bit(RDI) | bit(RCX)
+			op.MemWrite = true // through rdi
+		case 0xa6, 0xa7: // cmps
+			op.Writes = bit(RSI) | bit(RDI) | bit(RCX)
+		case 0xaa, 0xab: // stos (memset: rep stos %rax,(%rdi))
+			op.Writes = bit(RDI) | bit(RCX)
+			op.MemWrite = true
+		case 0xac, 0xad: // lods
+			op.Writes = bit(RAX) | bit(RSI) | bit(RCX)
+		default: // scas
+			op.Writes = bit(RDI) | bit(RCX)
+		}
 	case c >= 0xb0 && c <= 0xb7:
 		op.Writes = bit(int8(c&7) | int8(rex&1)<<3)
 	case c >= 0xb8 && c <= 0xbf:

@@ -98,6 +98,16 @@ func TestDecodeOpHand(t *testing.T) {
 		{"lock xadd %eax,(%rdi)", []byte{0xf0, 0x0f, 0xc1, 0x07}, 1 << x86.RAX, true},
 		{"xadd %rdx,%rsi", []byte{0x48, 0x0f, 0xc1, 0xd6}, 1<<x86.RDX | 1<<x86.RSI, false},
 		{"lock cmpxchg16b (%rdi)", []byte{0xf0, 0x48, 0x0f, 0xc7, 0x0f}, 1<<x86.RAX | 1<<x86.RDX, true},
+		// string operations (SDM vol. 2: STOS, MOVS, LODS, SCAS, CMPS):
+		// each moves its index registers, rep counts rcx down; only lods
+		// writes rax, only stos and movs write memory. fib6_clean_tree
+		// zeroes its struct fib6_cleaner with rep stos after mov
+		// %rsp,%rsi: rsi still points to the struct
+		{"rep stos %rax,%es:(%rdi)", []byte{0xf3, 0x48, 0xab}, 1<<x86.RDI | 1<<x86.RCX, true},
+		{"rep movsq %ds:(%rsi),%es:(%rdi)", []byte{0xf3, 0x48, 0xa5}, 1<<x86.RSI | 1<<x86.RDI | 1<<x86.RCX, true},
+		{"lods %ds:(%rsi),%al", []byte{0xac}, 1<<x86.RAX | 1<<x86.RSI | 1<<x86.RCX, false},
+		{"repnz scas %es:(%rdi),%al", []byte{0xf2, 0xae}, 1<<x86.RDI | 1<<x86.RCX, false},
+		{"repz cmpsb %es:(%rdi),%ds:(%rsi)", []byte{0xf3, 0xa6}, 1<<x86.RSI | 1<<x86.RDI | 1<<x86.RCX, false},
 	} {
 		if op := x86.DecodeOp(c.b); op.Len != len(c.b) || op.Writes != c.writes || op.MemWrite != c.mem {
 			t.Errorf("%s: len %d writes %#x memwrite %v, want %#x %v", c.text, op.Len, op.Writes, op.MemWrite, c.writes, c.mem)
