@@ -219,10 +219,21 @@ func TestSIGKILLPassthrough(t *testing.T) {
 		t.Errorf("killed %v after the container: processes outlived sysweight: %v", delay, processesNaming(id))
 	}
 	cgroups, _ := filepath.Glob("/sys/fs/cgroup/*/" + id)
-	t.Logf("killed %v after the container: left %s, %d cgroups, instance %v", delay, work[0], len(cgroups), named(root+"/instances", prefix))
+	instances := named(root+"/instances", prefix)
+	containers := named(state, prefix)
+	t.Logf("killed %v after the container: left %s, %d cgroups, instance %v, container state %v", delay, work[0], len(cgroups), instances, containers)
+	// On a loaded machine the run may be in its own clean-up when the
+	// kill comes: cleanup must name what was left, whatever that is.
+	wants := []string{"removed work dir " + work[0]}
+	if len(containers) > 0 {
+		wants = append(wants, "removed runc container "+id)
+	}
+	if len(instances) > 0 {
+		wants = append(wants, "removed tracefs instance ")
+	}
 	out := runCleanup(t, bin, pid)
 	t.Logf("cleanup:\n%s", out)
-	for _, want := range []string{"removed runc container " + id, "removed work dir " + work[0], "removed tracefs instance "} {
+	for _, want := range wants {
 		if !strings.Contains(out, want) {
 			t.Errorf("cleanup said %q, want a line %q", out, want)
 		}
