@@ -445,6 +445,20 @@ func TestRealIndirectRules(t *testing.T) {
 		{"nft_chain_validate", "offset nft_expr_ops.validate", []string{"nft_immediate_validate", "nft_lookup_validate"}, false},
 		{"bprm_execve", "offset linux_binfmt.load_binary", []string{"load_elf_binary", "load_misc_binary"}, false},
 		{"setup_object", "member kmem_cache.ctor", []string{"shmem_init_inode", "sighand_ctor", "anon_vma_ctor"}, false},
+		// Version 27: net->rules_ops holds struct fib_rules_ops at their
+		// list (fib_rules_register links the kmemdup'd copy it returns),
+		// and fib_nl_delrule keeps net in an rbp slot of its realigned
+		// frame
+		{"fib_nl_delrule", "member fib_rules_ops.delete", []string{"fib4_rule_delete", "fib6_rule_delete"}, true},
+		{"fib_nl_newrule", "member fib_rules_ops.compare", []string{"fib4_rule_compare", "fib6_rule_compare", "ipmr_rule_compare", "ip6mr_rule_compare"}, true},
+		// fib6_clean_tree's struct fib6_cleaner on the stack, zeroed by
+		// rep stos, its walker passed to fib6_walk, c.func = func
+		{"fib6_clean_node", "downcast fib6_cleaner.func", []string{"fib6_age", "fib6_ifup", "fib6_ifdown", "rt6_mtu_change_route"}, false},
+		// raw_pci_ops = &pci_direct_conf1 (an immediate store)
+		{"raw_pci_read", "member pci_raw_ops.read", []string{"pci_conf1_read", "pci_mmcfg_read"}, false},
+		// the entry after the bookmark (typed by the list) met with the
+		// first of wq_head->head (a container_of)
+		{"__wake_up_common", "member wait_queue_entry.func", []string{"autoremove_wake_function", "default_wake_function", "pollwake"}, false},
 	} {
 		got := callees(c.caller, c.via)
 		for _, w := range c.want {

@@ -168,12 +168,36 @@ func meetInto(t *state, st *state, w *flowWorker) bool {
 	return changed
 }
 
-// stackOff is the entry-relative offset of an rsp-based operand.
+// holdsAt tells whether the struct p points to the start of holds a c.t at
+// c.off, as a container_of c of a pointer to a c.t would find it.
+func (w *flowWorker) holdsAt(p, c val) bool {
+	if p.off != 0 || c.off <= 0 || c.off > 1<<20 {
+		return false
+	}
+	f, ok := w.sp.FieldAt(p.t, uint32(c.off), 8)
+	return ok && f.Offset == 0 && f.ContainerName != "" && f.ContainerName == w.sp.TagName(c.t)
+}
+
+// stackOff is the entry-relative offset of an operand based on rsp or on
+// a register that holds a stack address: rbp in the functions gcc
+// realigns the stack of (lea 8(%rsp),%r10; and $-32,%rsp; push %rbp;
+// mov %rsp,%rbp), which keep their locals at negative offsets from rbp
+// (fib_nl_delrule spills net to -0x138(%rbp)). The and is taken to move
+// nothing, so such offsets are consistent within the function rather than
+// exact.
 func (st *state) stackOff(m x86.Mem) (int32, bool) {
-	if m.Base != x86.RSP || m.Index != x86.NoReg || m.Seg != 0 || !st.rspOK {
+	if m.Index != x86.NoReg || m.Seg != 0 || !st.rspOK {
 		return 0, false
 	}
-	return st.rsp + int32(m.Disp), true
+	if m.Base == x86.RSP {
+		return st.rsp + int32(m.Disp), true
+	}
+	if m.Base >= 0 && int(m.Base) < len(st.r) {
+		if b := st.r[m.Base]; b.k == vStack {
+			return int32(b.off) + int32(m.Disp), true
+		}
+	}
+	return 0, false
 }
 
 // isMethodVal reports a function pointer read from memory: a member of a
@@ -250,6 +274,15 @@ func meet(a, b val, w *flowWorker) val {
 			x.a = max(a.a, b.a)
 			return x
 		}
+	}
+	// an entry of a list the list pass typed on one path, a container_of
+	// of a bare list_head on the other (__wake_up_common: the entry after
+	// the bookmark, or the first of wq_head->head): the entry
+	if a.k == vPtr && b.k == vCont && w.holdsAt(a, b) {
+		return a
+	}
+	if b.k == vPtr && a.k == vCont && w.holdsAt(b, a) {
+		return b
 	}
 	if a.k == vPtr && b.k == vPtr && a.t == b.t && a.off != b.off {
 		// a pointer stepping through an array of its struct
@@ -356,6 +389,7 @@ func (r *resolver) flowAll() {
 	p := r.k.Prog
 	var gs []gstore
 	r.cb = map[cbKey]*cbSrc{}
+	r.listCand = make([]bool, len(p.Functions))
 	workers := make([]*flowWorker, r.opt.Workers)
 	for k := range workers {
 		workers[k] = &flowWorker{r: r, pass1: true, cb: map[cbKey]*cbSrc{}}
@@ -386,6 +420,20 @@ func (r *resolver) flowAll() {
 		w.pass1, w.cb, w.gstores, w.flows, w.pflows, w.escSlots, w.escParams, w.gfns, w.statics = false, nil, nil, nil, nil, nil, nil, nil, nil
 	}
 	r.typeClones(workers)
+	// the list pass: what code links into list heads types their walks
+	for _, w := range workers {
+		w.listOnly = true
+	}
+	parallelW(len(p.Functions), r.opt.Workers, func(k, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			workers[k].function(i)
+		}
+	})
+	for _, w := range workers {
+		w.listOnly = false
+		clear(w.members) // loads of list_head fields read differently now
+	}
+	r.typeLists(workers)
 	// workers take chunks as they come: put what they found in one order,
 	// so that the resolution (slotTargets cuts cycles of copies where its
 	// walk meets them) does not depend on the scheduling
@@ -424,9 +472,17 @@ type flowWorker struct {
 	voidOnly bool
 	// voidStores: typeVoids' first round, which wants only the stores
 	voidStores bool
-	vstores    []voidTyped
-	vpstores   []voidPStore
-	vargs      map[cbKey]*voidSrc
+	// listOnly: the list pass (typeLists), which notes list_head stores
+	// (lstores, per function; lentries, the entries found) and nothing else
+	listOnly bool
+	lstores  []listStore
+	lentries []listStore
+	// listRead: the first pass read a list_head's next or prev, which the
+	// list pass may type
+	listRead bool
+	vstores  []voidTyped
+	vpstores []voidPStore
+	vargs    map[cbKey]*voidSrc
 	// cloneArgs: in the first pass, the struct types of what calls pass
 	// to clones (.part, .isra, .constprop: no BTF prototype), by clone
 	cloneArgs map[int32]*[6]cloneArg
@@ -446,7 +502,7 @@ type flowWorker struct {
 	gstores []gstore
 	// pass1: the first pass, which also records callback arguments in cb
 	pass1   bool
-	members map[memberKey]val // member cache
+	members map[memberKey]memberVal // member cache
 	// globalRead: this function read a global whose type the second pass
 	// may know; with indirect calls, it is analysed again
 	globalRead bool
@@ -491,16 +547,21 @@ func (w *flowWorker) function(i int) {
 		if !w.r.voidCallers[i] {
 			return
 		}
+	case w.listOnly:
+		if !w.r.listCand[i] {
+			return
+		}
 	case !w.pass1 && !w.r.again[i]:
 		return
 	}
-	interesting := f.IndirectCalls > 0 || f.IndirectJumps > 0 || w.r.fnParams[i] != 0 || w.voidOnly
+	interesting := f.IndirectCalls > 0 || f.IndirectJumps > 0 || w.r.fnParams[i] != 0 || w.voidOnly || w.listOnly
 	// A function given a pointer to a struct with function-pointer members
 	// may copy a function pointer from one member to another: it needs the
 	// pass when it stores a register it loaded from memory (not the stack).
 	copies := w.r.opsArg[i]
 	var loaded, global uint16
-	memStore := false // a store to memory not on the stack (typeVoids' first round)
+	memStore := false    // a store to memory not on the stack (typeVoids' first round)
+	var stored [16]uint8 // stores of each register to memory not on the stack
 	for off := 0; off < len(code); {
 		var op x86.Op
 		if code[off] == 0xcc {
@@ -518,11 +579,20 @@ func (w *flowWorker) function(i int) {
 		}
 		if op.Class == x86.OpStore && op.Mem.Base != x86.RSP && op.Mem.Base != x86.NoReg && op.Mem.Base != x86.RIP {
 			memStore = true
+			if w.pass1 && op.Src >= 0 && op.Src < 16 {
+				// one register stored twice: maybe list_add's new entry
+				// or INIT_LIST_HEAD (the list pass looks)
+				if stored[op.Src]++; stored[op.Src] == 2 {
+					w.r.listCand[i] = true
+				}
+			}
 		}
 		if !interesting {
 			switch {
 			case w.takesAddress(&op, uint64(off)):
 				interesting = true
+			case op.Class == x86.OpStoreImm && op.Mem.Base == x86.RIP && w.r.inData(uint64(op.Imm)):
+				interesting = true // a data address into a global (globalStore)
 			case op.Class == x86.OpLea && w.globalAddr(&op, uint64(off)):
 				global |= 1 << op.Dst // a global's address, maybe stored through
 			case op.Class == x86.OpLoad && op.Mem.Base != x86.RSP:
@@ -545,6 +615,7 @@ func (w *flowWorker) function(i int) {
 	}
 	w.taskWork = false
 	w.globalRead = false
+	w.listRead = false
 	w.buildBlocks(len(code))
 	clear(w.retType)
 	clear(w.useType)
@@ -584,6 +655,10 @@ func (w *flowWorker) function(i int) {
 	if w.voidOnly {
 		return // typeVoids: what the steps noted is all it wants
 	}
+	if w.listOnly {
+		w.listEnd()
+		return
+	}
 	if w.taskWork {
 		for k := range stores {
 			if stores[k].slot == w.r.taskSlot {
@@ -614,7 +689,7 @@ func (w *flowWorker) function(i int) {
 		}
 	}
 	w.r.sites[i], w.r.stores[i] = sites, stores
-	if w.pass1 && w.globalRead && len(sites) > 0 {
+	if w.pass1 && (w.globalRead || w.listRead) && len(sites) > 0 {
 		w.r.again[i] = true
 	}
 }
@@ -1198,25 +1273,43 @@ func (w *flowWorker) pointee(a uint64) (val, bool) {
 // same members are read all over the kernel.
 func (w *flowWorker) member(t btf.TypeID, off uint32, disp int64) val {
 	key := memberKey{w.sp, t, off}
-	if v, ok := w.members[key]; ok {
+	if m, ok := w.members[key]; ok {
+		v := m.v
 		if v.k == vULoad {
 			v.off = disp
 		}
+		w.listRead = w.listRead || m.list
 		return v
 	}
-	var v val
+	var m memberVal
 	if f, ok := w.sp.FieldAt(t, off, 8); ok {
-		v = w.fromField(f)
+		m.v = w.fromField(f)
+		if lk, ok := w.listField(t, int64(off)); ok && lk.holder != "" {
+			// a list_head's next or prev: what the list pass found
+			// linked there
+			m.list = true
+			if v, ok := w.listLoad(lk); ok {
+				m.v = v
+			}
+		}
 	} else if d, ok := w.downcast(t, off); ok {
-		v = d
+		m.v = d
 	} else {
-		v = val{k: vULoad, off: disp}
+		m.v = val{k: vULoad, off: disp}
 	}
 	if w.members == nil {
-		w.members = map[memberKey]val{}
+		w.members = map[memberKey]memberVal{}
 	}
-	w.members[key] = v
-	return v
+	w.members[key] = m
+	w.listRead = w.listRead || m.list
+	return m.v
+}
+
+// memberVal is a cached member: its value, and whether it is a
+// list_head's next or prev of a named struct.
+type memberVal struct {
+	v    val
+	list bool
 }
 
 type memberKey struct {
@@ -1412,6 +1505,10 @@ func (w *flowWorker) lea(st *state, m x86.Mem, insnAddr uint64) val {
 		}
 	case vAddr:
 		return val{k: vAddr, a: b.a + uint64(m.Disp), idx: b.idx || m.Index != x86.NoReg}
+	case vStack:
+		if m.Index == x86.NoReg {
+			return val{k: vStack, off: b.off + m.Disp}
+		}
 	}
 	if w.r.inData(uint64(m.Disp)) {
 		return val{k: vAddr, a: uint64(m.Disp), idx: true}
@@ -1500,6 +1597,10 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			break // a branch inside the function
 		}
 		callee := w.r.k.Prog.Containing(t)
+		if callee >= 0 && w.r.retThunk[callee] && op.Kind == x86.Jmp {
+			w.ret(st, escape) // jmp __x86_return_thunk
+			return
+		}
 		if callee >= 0 && w.r.ignored[callee] {
 			return // __fentry__: a NOP once the kernel runs
 		}
@@ -1578,7 +1679,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		}
 		return
 	case x86.Ret:
-		escape(st.r[x86.RAX])
+		w.ret(st, escape)
 		return
 	}
 	if op.RSPLost {
@@ -1629,6 +1730,11 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			break
 		}
 		w.storeTo(st, op.Mem, w.constant(uint64(op.Imm)), insnAddr, rec, stores)
+		if rec {
+			// a typed object's address into a global (pci_direct_init:
+			// raw_pci_ops = &pci_direct_conf1)
+			w.globalStore(st, op.Mem, w.addrPtr(w.constant(uint64(op.Imm))), insnAddr)
+		}
 	case x86.OpMove:
 		if op.Src == x86.RSP {
 			st.r[op.Dst] = val{}
@@ -1868,6 +1974,9 @@ func (w *flowWorker) memStore(st *state, m x86.Mem, v val, insnAddr uint64, rec 
 	w.typeByStore(st, m, v)
 	if rec && w.voidOnly {
 		w.voidStore(st, m, v)
+	}
+	if rec && w.listOnly {
+		w.listStoreOf(st, m, v)
 	}
 	w.storeTo(st, m, v, insnAddr, rec, stores)
 	if rec {
@@ -2244,17 +2353,32 @@ func (w *flowWorker) stackArgs(st *state, callee int, stores *[]store) {
 		if !ok || kind != btf.KindStruct && kind != btf.KindUnion {
 			continue
 		}
-		size := int64(sp.Size(t))
 		for i := 0; i < int(st.n); i++ {
 			e := st.stk[i]
 			d := int64(e.off) - a.off
-			if d < 0 || d+8 > size || e.v.k != vFunc && e.v.k != vFnPtr {
+			if d < 0 || e.v.k != vFunc && e.v.k != vFnPtr || d > 1<<16 {
 				continue
 			}
+			// past the parameter's struct, the struct on the stack
+			// begins with it (fib6_clean_tree's struct fib6_cleaner c,
+			// whose walker c.w it passes to fib6_walk, and c.func =
+			// func): memberSlot looks among the structs that do
 			slot, outer := w.memberSlot(sp, t, uint32(d), e.v)
 			if slot >= 0 {
 				w.record(e.v, slot, outer, stores)
 			}
+		}
+	}
+}
+
+// ret is a return: the result escapes, and an allocation returned as the
+// function's struct pointer (fib_rules_register: ops = kmemdup(tmpl, …);
+// … return ops) is one.
+func (w *flowWorker) ret(st *state, escape func(val)) {
+	escape(st.r[x86.RAX])
+	if v := st.r[x86.RAX]; v.k == vRet {
+		if t := w.returnOf(w.fn); t.k == vPtr && t.off == 0 {
+			w.noteUseType(v.a, t.t)
 		}
 	}
 }

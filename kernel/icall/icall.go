@@ -188,6 +188,7 @@ type resolver struct {
 
 	thunk       []int8 // retpoline thunk register per function, −1 if none
 	ignored     []bool // calls patched to NOPs at boot (__fentry__)
+	retThunk    []bool // the return thunks: a jmp to one returns
 	taskWorkAdd int32  // index of task_work_add, −1
 	taskSlot    int32  // the slot callback_head.func
 
@@ -195,6 +196,8 @@ type resolver struct {
 	objFns           map[int][]objFn             // data object → the functions stored in it
 	dataTargets      map[int32][]int32           // slot → functions stored there in typed data
 	globalElem       map[int]string              // data object → struct type of the pointers it holds
+	listCand         []bool                      // functions the list pass looks at (a register stored twice)
+	listType         map[listKey]listKey         // list_head member → the entry member its next and prev point to
 	fnParams         []uint8                     // per function: bit k set when parameter k (< 8) is a function pointer
 	voidParams       []uint8                     // per function: bit k set when parameter k (< 8) is a void pointer
 	voidCallers      []bool                      // per function: calls a function in voidWant (voidPass)
@@ -304,6 +307,7 @@ func newResolver(k *Kernel, opt Options) *resolver {
 		sites: make([][]site, n), stores: make([][]store, n), taken: make([]bool, n)}
 	r.thunk = make([]int8, n)
 	r.ignored = make([]bool, n)
+	r.retThunk = make([]bool, n)
 	r.taskWorkAdd = -1
 	r.staticCallUpdate = -1
 	for i, f := range k.Prog.Functions {
@@ -314,6 +318,7 @@ func newResolver(k *Kernel, opt Options) *resolver {
 		}
 		for _, n := range append([]string{f.Name}, f.Aliases...) {
 			r.ignored[i] = r.ignored[i] || slices.Contains(x86.IgnoredCallees, n)
+			r.retThunk[i] = r.retThunk[i] || slices.Contains(x86.ReturnThunks, n)
 		}
 		if f.Name == "__static_call_update" && k.Module[i] < 0 {
 			r.staticCallUpdate = int32(i)

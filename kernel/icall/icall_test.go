@@ -151,6 +151,13 @@ func TestFixtureEdges(t *testing.T) {
 		"mm_call": {"mm_three"},
 		// a pointer read from an array of pointers read from a global
 		"rl_rcv": {"rl_doit"},
+		// a walk of a list whose head list_add_tail linked lt_ops into
+		"lt_find":       {"lt_cmp_a"},
+		"lt_find_other": {"lt_cmp_o"},
+		// an allocation returned as the function's struct pointer
+		"rt_run": {"rt_f"},
+		// a global set to a typed object's address by an immediate store
+		"pr_read": {"pr_a_read"},
 	}
 	for from, to := range want {
 		if got := edges[from]; !slices.Equal(got, to) {
@@ -181,6 +188,9 @@ func TestFixtureEdges(t *testing.T) {
 		"fd_ctx_init": "const default", // fd_legacy: the default when init is NULL
 		"ra_run":      "member ra_chain.destructor",
 		"ra_change":   "member ra_sock.state_change",
+		"lt_find":     "member lt_ops.cmp",
+		"rt_run":      "member rt_ops.f",
+		"pr_read":     "member pr_ops.read",
 	}
 	for from, h := range wantHow {
 		if how[from] != h {

@@ -674,3 +674,74 @@ noinline long rl_rcv(int fam, int type, struct mm_a *a, struct mm_b *b, struct m
 	struct rl_link *link = tab[type & 3];
 	return link->doit(a, b, c);
 }
+
+// a list walk from a head that list_add_tail linked entries into
+// (fib_rules_register: list_add_tail_rcu(&ops->list, &net->rules_ops);
+// fib_nl_delrule: list_for_each_entry(ops, &net->rules_ops, list), then
+// ops->compare(…)): the head holds struct lt_ops at their list, so
+// lt_find reaches lt_cmp_a only, not lt_cmp_o, whose struct has its
+// list_head at the same offset and a method of the same prototype there
+struct list_head { struct list_head *next, *prev; };
+struct lt_rule { long v; };
+struct lt_ops { long family; struct list_head list; long (*cmp)(struct lt_rule *); };
+// (lt_other is larger, so that its object's layout types it alone)
+struct lt_other { long x; struct list_head node; long (*cmp)(struct lt_rule *); long y[2]; };
+noinline long lt_cmp_a(struct lt_rule *r) { return r->v; }
+noinline long lt_cmp_o(struct lt_rule *r) { return -r->v; }
+struct lt_ops lt_a = { .family = 2, .cmp = lt_cmp_a };
+struct lt_other lt_o = { .x = 1, .cmp = lt_cmp_o };
+struct lt_net { long id; struct list_head ops; struct list_head others; };
+static inline void lt_add_tail(struct list_head *new, struct list_head *head)
+{
+	struct list_head *prev = head->prev;
+	head->prev = new;
+	new->next = head;
+	new->prev = prev;
+	prev->next = new;
+}
+noinline void lt_register(struct lt_net *net, struct lt_ops *ops) { lt_add_tail(&ops->list, &net->ops); }
+noinline void lt_register_other(struct lt_net *net, struct lt_other *o) { lt_add_tail(&o->node, &net->others); }
+noinline long lt_find(struct lt_net *net, long fam, struct lt_rule *r)
+{
+	struct list_head *p;
+	for (p = net->ops.next; p != &net->ops; p = p->next) {
+		struct lt_ops *ops = (struct lt_ops *)((char *)p - __builtin_offsetof(struct lt_ops, list));
+		if (ops->family == fam)
+			return ops->cmp(r);
+	}
+	return 0;
+}
+noinline long lt_find_other(struct lt_net *net, struct lt_rule *r)
+{
+	struct list_head *p = net->others.next;
+	struct lt_other *o = (struct lt_other *)((char *)p - __builtin_offsetof(struct lt_other, node));
+	return o->cmp(r);
+}
+
+// an allocation returned as the function's struct pointer (fib_rules_register:
+// ops = kmemdup(tmpl, …); … return ops) is one: the method stored into it
+// is the member's, so rt_run reaches rt_f, not rt_g, an escaped function
+// of the same prototype that an empty member would reach
+struct rt_ops { long k; long (*f)(long); };
+noinline long rt_f(long x) { return x + 3; }
+noinline long rt_g(long x) { return x - 3; }
+noinline void rt_keep(void **p) { *p = (void *)rt_g; }
+noinline struct rt_ops *rt_new(void)
+{
+	struct rt_ops *o = vr_alloc(sizeof(*o));
+	if (o)
+		o->f = rt_f;
+	return o;
+}
+noinline long rt_run(struct rt_ops *o, long x) { return o->f(x); }
+
+// a global that init code sets to a typed object's address with a store
+// of an immediate (pci_direct_init: raw_pci_ops = &pci_direct_conf1;
+// raw_pci_read: raw_pci_ops->read(…)): pr_read reaches pr_a_read
+struct pr_ops { long (*read)(long, long); long (*write)(long, long); };
+noinline long pr_a_read(long a, long b) { return a + b; }
+noinline long pr_a_write(long a, long b) { return a - b; }
+const struct pr_ops pr_a = { .read = pr_a_read, .write = pr_a_write };
+const struct pr_ops *pr_cur;
+noinline void pr_init(void) { pr_cur = &pr_a; }
+noinline long pr_read(long a, long b) { return pr_cur->read(a, b); }
