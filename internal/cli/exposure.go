@@ -26,7 +26,11 @@ func newExposureCmd(g *globalOptions) *cobra.Command {
 		Long: `Print, per syscall that reaches the host, its degree of exposure: 1 when
 the rules let it through unconditionally, the fraction of the argument corpus
 they let through when they test arguments (with the conditions), 0 (not
-listed unless --all) when it never reaches the host.
+listed unless --all) when it never reaches the host. The conditions are the
+rules that allow the syscall and the blocking rules that test arguments:
+where a blocking rule matches it wins over an allow, as in the kernel
+("arg2 & 0x4 == 0x4 → kill_process; always → allow" lets mprotect through
+only without PROT_EXEC).
 
 JSON output: {"name", "arch", "provenance", "entries": [{"syscall", "nr",
 "degree", "conditions", "via"}]}`,
