@@ -11,6 +11,7 @@ import (
 	"sysweight/exposure"
 	"sysweight/report"
 	"sysweight/runtimes"
+	"sysweight/syscalls"
 )
 
 type exposureOptions struct {
@@ -33,7 +34,8 @@ where a blocking rule matches it wins over an allow, as in the kernel
 only without PROT_EXEC).
 
 JSON output: {"name", "arch", "provenance", "entries": [{"syscall", "nr",
-"degree", "conditions", "via"}]}`,
+"degree", "conditions", "via"}]}; the entries are those the table lists,
+every syscall of the table with --all.`,
 		Example: `  sysweight exposure runc-docker
   sysweight exposure kata-firecracker -o csv
   sysweight exposure ./profile.json --caps CAP_SYS_ADMIN`,
@@ -64,25 +66,29 @@ func runExposure(g *globalOptions, o *exposureOptions, arg string, w io.Writer) 
 }
 
 func presentExposure(w io.Writer, f report.Format, e *exposure.Exposure, all bool) error {
-	if f == report.JSON {
-		return report.WriteJSON(w, e)
-	}
-	t := report.Table{Header: []string{"NR", "SYSCALL", "DEGREE", "VIA", "CONDITIONS"}, Align: "rlrll"}
-	row := func(en exposure.Entry) []string {
-		return []string{strconv.Itoa(en.Nr), en.Syscall, fmtFloat(en.Degree, 3), strings.Join(en.Via, ","), strings.Join(en.Conditions, "; ")}
-	}
+	entries := e.Entries
 	if all {
+		entries = nil
 		for _, s := range mustTable(e).All() {
 			en, ok := e.Entry(s.Name)
 			if !ok {
 				en = exposure.Entry{Syscall: s.Name, Nr: s.Nr}
 			}
-			t.Rows = append(t.Rows, row(en))
+			entries = append(entries, en)
 		}
-	} else {
-		for _, en := range e.Entries {
-			t.Rows = append(t.Rows, row(en))
-		}
+	}
+	if f == report.JSON {
+		// The Exposure's own schema, with the entries listed above.
+		return report.WriteJSON(w, struct {
+			Name       string              `json:"name"`
+			Arch       syscalls.Arch       `json:"arch"`
+			Provenance exposure.Provenance `json:"provenance"`
+			Entries    []exposure.Entry    `json:"entries"`
+		}{e.Name, e.Arch, e.Provenance, entries})
+	}
+	t := report.Table{Header: []string{"NR", "SYSCALL", "DEGREE", "VIA", "CONDITIONS"}, Align: "rlrll"}
+	for _, en := range entries {
+		t.Rows = append(t.Rows, []string{strconv.Itoa(en.Nr), en.Syscall, fmtFloat(en.Degree, 3), strings.Join(en.Via, ","), strings.Join(en.Conditions, "; ")})
 	}
 	if f == report.Text {
 		fmt.Fprintf(w, "%s: %d syscalls reach the host (%s; %s %s)\n\n", e.Name, e.Count(), e.Provenance.Source, e.Provenance.Origin, e.Provenance.Version)
