@@ -34,7 +34,7 @@ JSON output is a list of objects:
   sysweight compare runc-docker ./custom.json -o markdown
   sysweight compare -o json | jq '.[] | select(.normalized < 0.2) | .runtime'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runCompare(g, o, args, cmd.OutOrStdout())
+			return runCompare(g, o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	o.profileOptions.addFlags(cmd)
@@ -42,7 +42,7 @@ JSON output is a list of objects:
 	return cmd
 }
 
-func runCompare(g *globalOptions, o *compareOptions, args []string, w io.Writer) error {
+func runCompare(g *globalOptions, o *compareOptions, args []string, w, stderr io.Writer) error {
 	format, err := g.outputFormat()
 	if err != nil {
 		return err
@@ -58,7 +58,7 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w io.Writer)
 			args = append(args, r.Name)
 		}
 	}
-	items, err := o.resolve(args)
+	items, err := o.resolve(args, stderr)
 	if err != nil {
 		return err
 	}
@@ -67,11 +67,11 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w io.Writer)
 		baselineIn = baselineIn || it.Name == o.baseline
 	}
 	if !baselineIn {
-		b, err := o.resolve([]string{o.baseline})
+		b, _, err := o.resolveOne(o.baseline)
 		if err != nil {
 			return fmt.Errorf("--baseline: %w", err)
 		}
-		items = append(items, b...)
+		items = append(items, b)
 	}
 	exps, err := runtimes.Evaluate(items)
 	if err != nil {

@@ -27,14 +27,14 @@ JSON output: {"a", "b", "score_a", "score_b", "rows": [{"syscall", "degree_a",
   sysweight diff runc-docker ./hardened.json -o csv`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDiff(g, o, args[0], args[1], cmd.OutOrStdout())
+			return runDiff(g, o, args[0], args[1], cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	o.addFlags(cmd)
 	return cmd
 }
 
-func runDiff(g *globalOptions, o *profileOptions, a, b string, w io.Writer) error {
+func runDiff(g *globalOptions, o *profileOptions, a, b string, w, stderr io.Writer) error {
 	format, err := g.outputFormat()
 	if err != nil {
 		return err
@@ -44,7 +44,7 @@ func runDiff(g *globalOptions, o *profileOptions, a, b string, w io.Writer) erro
 	if err != nil {
 		return err
 	}
-	items, err := o.resolve([]string{a, b})
+	items, err := o.resolve([]string{a, b}, stderr)
 	if err != nil {
 		return err
 	}

@@ -38,10 +38,10 @@ JSON output: {"name", "arch", "provenance", "entries": [{"syscall", "nr",
 every syscall of the table with --all.`,
 		Example: `  sysweight exposure runc-docker
   sysweight exposure kata-firecracker -o csv
-  sysweight exposure ./profile.json --caps CAP_SYS_ADMIN`,
+  sysweight exposure ./profile.json --caps CAP_SYS_ADMIN   # that capability alone`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runExposure(g, o, args[0], cmd.OutOrStdout())
+			return runExposure(g, o, args[0], cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	o.profileOptions.addFlags(cmd)
@@ -49,12 +49,12 @@ every syscall of the table with --all.`,
 	return cmd
 }
 
-func runExposure(g *globalOptions, o *exposureOptions, arg string, w io.Writer) error {
+func runExposure(g *globalOptions, o *exposureOptions, arg string, w, stderr io.Writer) error {
 	format, err := g.outputFormat()
 	if err != nil {
 		return err
 	}
-	items, err := o.resolve([]string{arg})
+	items, err := o.resolve([]string{arg}, stderr)
 	if err != nil {
 		return err
 	}

@@ -130,12 +130,20 @@ runtime); 2 for bad input or usage (one line naming the input; an input
 must be a regular file, not a FIFO, device or socket); 130 after SIGINT
 and 143 after SIGTERM, with nothing written. A command that has not
 stopped within a second of the signal, or a second signal, ends the
-process at once.`,
+process at once.
+
+A RUNTIME|PROFILE argument is a built-in's name (sysweight runtimes) or a
+profile file, resolved for --caps and --kernel. --caps is the target's whole
+capability set: it replaces Docker's 14 defaults rather than adding to them.
+Both flags apply to profile files only: given with built-ins alone they are
+an error, beside a profile file a warning. A profile's syscall names of other
+architectures (socketcall, chown32) are left out as runc leaves them out; a
+name no Linux architecture has (a typo) is left out with a warning on stderr.`,
 		Example: `  sysweight compare
   sysweight compare runc-docker gvisor-systrap -o json
   sysweight explain keyctl
   sysweight exposure runc-docker
-  sysweight score ./my-profile.json --caps CAP_SYS_ADMIN`,
+  sysweight score ./my-profile.json --caps CAP_SYS_ADMIN   # CAP_SYS_ADMIN alone, not Docker's 14 + 1`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
