@@ -67,8 +67,8 @@ func runDiff(g *globalOptions, o *profileOptions, a, b string, w, stderr io.Writ
 			Rows   []score.DiffRow `json:"rows"`
 		}{a, b, sa.Score, sb.Score, rows})
 	}
-	if format == report.Text {
-		fmt.Fprintf(w, "%s → %s: score %.2f → %.2f (%+.2f), exposed %d → %d\n\n", a, b, sa.Score, sb.Score, sb.Score-sa.Score, sa.Exposed, sb.Exposed)
+	if err := report.WriteAbove(w, format, fmt.Sprintf("%s → %s: score %.2f → %.2f (%+.2f), exposed %d → %d\n\n", a, b, sa.Score, sb.Score, sb.Score-sa.Score, sa.Exposed, sb.Exposed)); err != nil {
+		return err
 	}
 	t := report.Table{Header: []string{"SYSCALL", "DEGREE_A", "DEGREE_B", "WEIGHT", "DELTA"}, Align: "lrrrr"}
 	for _, r := range rows {

@@ -90,8 +90,8 @@ func presentExposure(w io.Writer, f report.Format, e *exposure.Exposure, all boo
 	for _, en := range entries {
 		t.Rows = append(t.Rows, []string{strconv.Itoa(en.Nr), en.Syscall, fmtFloat(en.Degree, 3), strings.Join(en.Via, ","), strings.Join(en.Conditions, "; ")})
 	}
-	if f == report.Text {
-		fmt.Fprintf(w, "%s: %d syscalls reach the host (%s; %s %s)\n\n", e.Name, e.Count(), e.Provenance.Source, e.Provenance.Origin, e.Provenance.Version)
+	if err := report.WriteAbove(w, f, fmt.Sprintf("%s: %d syscalls reach the host (%s; %s %s)\n\n", e.Name, e.Count(), e.Provenance.Source, e.Provenance.Origin, e.Provenance.Version)); err != nil {
+		return err
 	}
 	return t.Write(w, f)
 }

@@ -85,13 +85,13 @@ func presentScore(w io.Writer, f report.Format, s score.Score, top int) error {
 			Top []score.Contribution `json:"top"`
 		}{s, contrib})
 	}
-	if f == report.Text {
-		ratio := "-"
-		if s.Ratio != nil {
-			ratio = fmt.Sprintf("%.3f × %s", *s.Ratio, s.Baseline)
-		}
-		fmt.Fprintf(w, "%s (%s)\nscore %.2f   normalized %.3f   exposed %d syscalls (%d argument-dependent)   ratio %s\n\n",
-			s.Runtime, s.Source, s.Score, s.Normalized, s.Exposed, s.Partial, ratio)
+	ratio := "-"
+	if s.Ratio != nil {
+		ratio = fmt.Sprintf("%.3f × %s", *s.Ratio, s.Baseline)
+	}
+	if err := report.WriteAbove(w, f, fmt.Sprintf("%s (%s)\nscore %.2f   normalized %.3f   exposed %d syscalls (%d argument-dependent)   ratio %s\n\n",
+		s.Runtime, s.Source, s.Score, s.Normalized, s.Exposed, s.Partial, ratio)); err != nil {
+		return err
 	}
 	t := report.Table{Header: []string{"SYSCALL", "DEGREE", "WEIGHT", "CONTRIBUTION"}, Align: "lrrr"}
 	for _, c := range contrib {
