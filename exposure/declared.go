@@ -84,12 +84,17 @@ func evalSyscall(sys string, p *seccomp.Policy, c *Corpus) (Entry, error) {
 	return en, nil
 }
 
-// describeRules renders the reaching rules of sys in f, prefixed by the
-// filter name when it has one.
+// describeRules renders the rules of sys in f that decide where it reaches
+// the kernel, prefixed by the filter name when it has one: the rules that
+// let it through, and the blocking rules with conditions, since where one
+// of those matches it wins over an allow (the most restrictive matching
+// rule wins, as Filter.Evaluate and the kernel decide). gVisor's deny list
+// is such a rule: mprotect is allowed always, but killed with PROT_EXEC
+// (a kill like the filter's default, yet it overrides the allow).
 func describeRules(f *seccomp.Filter, sys string) []string {
 	var out []string
 	for _, r := range f.RulesFor(sys) {
-		if !r.Verdict.Action.ReachesKernel() {
+		if !r.Verdict.Action.ReachesKernel() && len(r.Conds) == 0 {
 			continue
 		}
 		parts := make([]string, len(r.Conds))

@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"sysweight/seccomp"
@@ -102,5 +103,35 @@ func TestMaskedDegree(t *testing.T) {
 	}
 	if d := e.Degree("clone"); math.Abs(d-24.0/35) > 1e-12 {
 		t.Errorf("degree = %v, want 24/35", d)
+	}
+}
+
+// gVisor's Sentry allows mprotect always and kills it with PROT_EXEC (its
+// deny list, runsc/boot/filter/config): the conditions must show the kill,
+// or "always → allow" contradicts a degree below 1.
+func TestConditionsShowBlockingRules(t *testing.T) {
+	f, err := seccomp.NewFilter("sentry", syscalls.X86_64, seccomp.Verdict{Action: seccomp.ActKillProcess}, []seccomp.Rule{
+		{Syscall: "mprotect", Verdict: seccomp.Verdict{Action: seccomp.ActKillProcess},
+			Conds: []seccomp.Cond{{Arg: 2, Op: seccomp.OpMaskedEQ, Value: 4, ValueTwo: 4}}},
+		{Syscall: "mprotect", Verdict: allow()},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := FromPolicy("g", &seccomp.Policy{Arch: syscalls.X86_64, Filters: []*seccomp.Filter{f}}, NewCorpus(syscalls.X86_64, f), Provenance{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// By hand: PROT_* values 0..7 ∪ mask constants {4, 4^4=0} ∪ boundaries
+	// {0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 2^64-1} = 12 values; those
+	// without bit 2 (PROT_EXEC): 0, 1, 2, 3, 0x80000000 = 5 of 12 = 0.417,
+	// the degree `exposure gvisor-systrap` prints.
+	en, _ := e.Entry("mprotect")
+	if math.Abs(en.Degree-5.0/12) > 1e-12 {
+		t.Errorf("degree %v, want 5/12", en.Degree)
+	}
+	want := []string{"sentry: arg2 & 0x4 == 0x4 → kill_process", "sentry: always → allow"}
+	if !slices.Equal(en.Conditions, want) {
+		t.Errorf("conditions %q, want %q", en.Conditions, want)
 	}
 }

@@ -1,6 +1,6 @@
 # Pass-through experiments (package passthrough). Included by the Makefile.
 #
-#   make passthrough-matrix                 # every runtime, every syscall (~40 min, root)
+#   make passthrough-matrix                 # every runtime, every syscall (root; 106 s here, 366 s on a busier day)
 #   make passthrough-matrix PT_RUNTIMES="runc-docker runsc-systrap" PT_SYSCALLS=getpid,read,keyctl
 #
 # Results go to $(PT_OUT) as RUNTIME.json (the matrix) and

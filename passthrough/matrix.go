@@ -258,6 +258,22 @@ func (m *Matrix) Exposure() (*exposure.Exposure, error) {
 	return exposure.New(m.Runtime+"@measured", m.Arch, prov, entries)
 }
 
+// versionText keeps the version lines of a tool's --version output, at most
+// four ("runc version 1.1.5+ds1; commit: …; spec: …; go: …"), joined by
+// "; ". Copyright lines are not versions: QEMU prints one under its
+// version.
+func versionText(out string) string {
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "Copyright") || len(lines) == 4 {
+			continue
+		}
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, "; ")
+}
+
 func versionString(v map[string]string) string {
 	keys := make([]string, 0, len(v))
 	for k := range v {

@@ -484,3 +484,16 @@ func TestOptionsCheck(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// The --version outputs of QEMU 7.2.22 and runc 1.1.5 on this host
+// (Debian 12), as the tools print them.
+func TestVersionText(t *testing.T) {
+	for out, want := range map[string]string{
+		"QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\nCopyright (c) 2003-2022 Fabrice Bellard and the QEMU Project developers\n": "QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)",
+		"runc version 1.1.5+ds1\ncommit: 1.1.5+ds1-1+deb12u1\nspec: 1.0.2-dev\ngo: go1.19.8\nlibseccomp: 2.5.4\n":                                   "runc version 1.1.5+ds1; commit: 1.1.5+ds1-1+deb12u1; spec: 1.0.2-dev; go: go1.19.8",
+	} {
+		if got := versionText(out); got != want {
+			t.Errorf("versionText(%q) = %q, want %q", out, got, want)
+		}
+	}
+}

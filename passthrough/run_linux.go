@@ -473,13 +473,7 @@ func toolVersion(ctx context.Context, tool string, args ...string) string {
 	if err != nil {
 		return "unknown (" + err.Error() + ")"
 	}
-	var lines []string
-	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		if l = strings.TrimSpace(l); l != "" && len(lines) < 4 {
-			lines = append(lines, l)
-		}
-	}
-	return strings.Join(lines, "; ")
+	return versionText(string(out))
 }
 
 // quiet runs a clean-up command, ignoring its failure: the container may

@@ -98,3 +98,53 @@ func WriteJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
+
+// WriteAbove writes text that goes above a table without being part of it
+// (a summary): as it is for Text; for Markdown as a paragraph, each line
+// with its leading spaces dropped, then a blank line; for CSV and JSON not
+// at all, so that a CSV file holds only the header and the rows.
+func WriteAbove(w io.Writer, f Format, text string) error {
+	switch f {
+	case Text:
+		_, err := io.WriteString(w, text)
+		return err
+	case Markdown:
+		_, err := io.WriteString(w, markdownParagraphs(text)+"\n")
+		return err
+	}
+	return nil
+}
+
+// WriteBelow is WriteAbove for text below a table (a legend, a footnote):
+// for Markdown a blank line, then the paragraph.
+func WriteBelow(w io.Writer, f Format, text string) error {
+	switch f {
+	case Text:
+		_, err := io.WriteString(w, text)
+		return err
+	case Markdown:
+		_, err := io.WriteString(w, "\n"+markdownParagraphs(text))
+		return err
+	}
+	return nil
+}
+
+// markdownParagraphs trims the lines of text and keeps one blank line
+// between paragraphs, none at either end; the result ends with a newline.
+func markdownParagraphs(text string) string {
+	var b strings.Builder
+	blank := false
+	for _, l := range strings.Split(text, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			blank = b.Len() > 0
+			continue
+		}
+		if blank {
+			b.WriteString("\n")
+			blank = false
+		}
+		b.WriteString(l + "\n")
+	}
+	return b.String()
+}

@@ -39,3 +39,27 @@ func TestParseFormat(t *testing.T) {
 		t.Error("yaml accepted")
 	}
 }
+
+// Text keeps the lines as they are; Markdown makes paragraphs of them,
+// apart from the table by a blank line; CSV and JSON leave them out.
+func TestAboveBelow(t *testing.T) {
+	const text = "\nscore 1.5  (2 partial)\n  metrics: a, b\n\nlegend\n"
+	cases := map[Format][2]string{
+		Text:     {text, text},
+		Markdown: {"score 1.5  (2 partial)\nmetrics: a, b\n\nlegend\n\n", "\nscore 1.5  (2 partial)\nmetrics: a, b\n\nlegend\n"},
+		CSV:      {"", ""},
+		JSON:     {"", ""},
+	}
+	for f, want := range cases {
+		var above, below bytes.Buffer
+		if err := WriteAbove(&above, f, text); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteBelow(&below, f, text); err != nil {
+			t.Fatal(err)
+		}
+		if above.String() != want[0] || below.String() != want[1] {
+			t.Errorf("%s: above %q below %q, want %q and %q", f, above.String(), below.String(), want[0], want[1])
+		}
+	}
+}

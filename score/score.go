@@ -82,6 +82,17 @@ func Compare(exps []*exposure.Exposure, w *Weights, baseline string) ([]Score, e
 	return out, nil
 }
 
+// SortByScore orders scores by raw score, highest first; equal scores by
+// runtime name.
+func SortByScore(scores []Score) {
+	sort.SliceStable(scores, func(i, j int) bool {
+		if scores[i].Score != scores[j].Score {
+			return scores[i].Score > scores[j].Score
+		}
+		return scores[i].Runtime < scores[j].Runtime
+	})
+}
+
 // DiffRow is one syscall whose degree differs between two exposures.
 type DiffRow struct {
 	Syscall string  `json:"syscall"`

@@ -2,6 +2,7 @@ package score
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"sysweight/exposure"
@@ -101,5 +102,17 @@ func TestRank(t *testing.T) {
 	n := float64(syscalls.MustForArch(syscalls.X86_64).Len())
 	if r, _ := w.Of("read"); !near(r.Value, (n-2)/(n-1)) {
 		t.Errorf("rank(read) = %v", r.Value)
+	}
+}
+
+func TestSortByScore(t *testing.T) {
+	s := []Score{{Runtime: "b", Score: 1}, {Runtime: "c", Score: 3}, {Runtime: "a", Score: 1}, {Runtime: "d", Score: 2.5}}
+	SortByScore(s)
+	var got []string
+	for _, x := range s {
+		got = append(got, x.Runtime)
+	}
+	if want := []string{"c", "d", "a", "b"}; !slices.Equal(got, want) {
+		t.Errorf("order %v, want %v", got, want)
 	}
 }

@@ -417,3 +417,20 @@ type Policy struct {
 	Arch    syscalls.Arch
 	Filters []*Filter
 }
+
+// UnknownNames lists the names the policy's rules give that no Linux
+// architecture has as a syscall (a typo such as "raed"), in profile order,
+// each once. Names of other architectures (socketcall, chown32 in Docker's
+// profile) are not listed: libseccomp resolves them and runc skips them
+// on an architecture without them, as Filter.Unresolved does here.
+func (p *Policy) UnknownNames() []string {
+	var out []string
+	for _, f := range p.Filters {
+		for _, n := range f.Unresolved {
+			if !syscalls.Known(n) && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}

@@ -5,6 +5,7 @@ package syscalls
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -134,4 +135,13 @@ func (t *Table) SortNames(names []string) {
 		}
 		return names[i] < names[j]
 	})
+}
+
+// Known reports whether name is a syscall of some Linux architecture (any
+// table of golang.org/x/sys, the source of the tables here). A profile may
+// name another architecture's syscalls, as Docker's names socketcall and
+// chown32; a name no architecture has, such as "raed", is a mistake.
+func Known(name string) bool {
+	_, ok := slices.BinarySearch(anyArchNames, name)
+	return ok
 }

@@ -154,3 +154,21 @@ func TestLibseccompNumbersInTables(t *testing.T) {
 		}
 	}
 }
+
+// Known holds the names of every architecture: the other-arch names that
+// Docker's and Podman's profiles list (moby/profiles default.json,
+// containers/common seccomp.json: resolved for x86_64 they leave these
+// out) are known; a typo is not.
+func TestKnown(t *testing.T) {
+	for _, n := range []string{"read", "newfstatat", "socketcall", "chown32", "_llseek", "_newselect", "mmap2",
+		"riscv_hwprobe", "set_tls", "vm86old", "bdflush", "pciconfig_read", "clock_gettime64", "umount", "recv", "syscall", "ipc"} {
+		if !Known(n) {
+			t.Errorf("Known(%q) = false", n)
+		}
+	}
+	for _, n := range []string{"raed", "fstatat", "", "READ", "socket call"} {
+		if Known(n) {
+			t.Errorf("Known(%q) = true", n)
+		}
+	}
+}

@@ -100,6 +100,9 @@ func run(ctx context.Context, opts Options) (res *Result, err error) {
 		return nil, err
 	}
 	res.Arch, res.Root, res.ExitCode, res.Signal, res.Duration = arch, root, exitCode, signal, time.Since(start)
+	if signal != "" {
+		res.signo = int(unix.SignalNum(signal))
+	}
 	return res, nil
 }
 

@@ -107,6 +107,17 @@ type Result struct {
 	// that one when Duration ends or the context is cancelled); "" when it
 	// exited or was not started by Run.
 	Signal string `json:"signal,omitempty"`
+	signo  int    // the number of Signal
+}
+
+// Status is Cmd's exit status as a shell reports it, and as time and
+// strace pass it on: ExitCode, or 128+n when signal n killed Cmd (137 for
+// SIGKILL, also when Duration ended it); 0 when Run did not start Cmd.
+func (r *Result) Status() int {
+	if r.Signal != "" && r.signo > 0 {
+		return 128 + r.signo
+	}
+	return max(r.ExitCode, 0)
 }
 
 // MaxNr bounds the syscall numbers counted one by one.

@@ -118,6 +118,12 @@ func TestBadInput(t *testing.T) {
 		{"hub fraction above 1", []string{"kernel", "analyze", "--hub-fraction", "5", filepath.Join(sad, "truncated.json")}, []string{"--hub-fraction", "5"}},
 		{"bad CNA date", []string{"db", "build", "--kernel-cna", filepath.Join(sad, "truncated.json"), "--kernel-cna-date", "2024-13-45", "--out", out}, []string{"--kernel-cna-date", "2024-13-45", "YYYY-MM-DD"}},
 		{"bad kernel", []string{"score", filepath.Join(sad, "truncated.json"), "--kernel", "six"}, []string{"--kernel", "six"}},
+		{"unknown capability", []string{"score", filepath.Join("testdata", "happy", "typo.json"), "--caps", "CAP_SYS_ADMIN,CAP_FOO"}, []string{"--caps", "CAP_FOO"}},
+		{"unknown capability, built-in", []string{"exposure", "runc-docker", "--caps", "foo"}, []string{"--caps", "foo"}},
+		{"caps with built-ins", []string{"compare", "--caps", "CAP_SYS_ADMIN"}, []string{"--caps", "profile files", "runc-docker"}},
+		{"kernel with a built-in", []string{"score", "nabla", "--kernel", "5.10"}, []string{"--kernel", "profile files", "nabla"}},
+		{"compare bad kernel", []string{"compare", "--kernel", "abc"}, []string{"--kernel", "abc"}},
+		{"kernel reach one arg", []string{"kernel", "reach", "x"}, []string{"at least 2 arg"}},
 		{"negative top", []string{"weights", "--top", "-3"}, []string{"--top"}},
 		{"bad DB checksum", []string{"weights", "--db", tamperedDB(t)}, []string{"tampered.json", "checksum mismatch"}},
 		// forged: values changed and the checksum recomputed

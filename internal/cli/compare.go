@@ -24,7 +24,17 @@ func newCompareCmd(g *globalOptions) *cobra.Command {
 		Short: "Score runtimes side by side (default: every built-in)",
 		Long: `Score each runtime configuration: the raw score Σ e(s)·w(s), the score
 normalised by Σ w(s) (1.0 is a process with no filter at all), the plain count
-of syscalls that reach the host, and the ratio to the baseline.
+of syscalls that reach the host, and the ratio to the baseline. Rows are
+ordered by score, highest first (equal scores by name).
+
+Columns: SOURCE is how the exposure was obtained: declared (a seccomp profile
+or rule set, evaluated), passthrough (measured: a probe inside the sandbox
+made each syscall with the host traced), unfiltered (no filter: every
+syscall), installed (a dumped BPF filter) or observed (a traced workload).
+EXPOSED counts the syscalls with degree > 0; PARTIAL counts those of them the
+rules let through only for some arguments (0 < degree < 1). The table output
+ends with the weights used and this legend; markdown gives them as
+paragraphs, csv only the rows.
 
 JSON output is a list of objects:
   {"runtime", "source", "score", "normalized", "exposed", "partial",
@@ -34,7 +44,7 @@ JSON output is a list of objects:
   sysweight compare runc-docker ./custom.json -o markdown
   sysweight compare -o json | jq '.[] | select(.normalized < 0.2) | .runtime'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runCompare(g, o, args, cmd.OutOrStdout())
+			return runCompare(g, o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	o.profileOptions.addFlags(cmd)
@@ -42,7 +52,7 @@ JSON output is a list of objects:
 	return cmd
 }
 
-func runCompare(g *globalOptions, o *compareOptions, args []string, w io.Writer) error {
+func runCompare(g *globalOptions, o *compareOptions, args []string, w, stderr io.Writer) error {
 	format, err := g.outputFormat()
 	if err != nil {
 		return err
@@ -58,7 +68,7 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w io.Writer)
 			args = append(args, r.Name)
 		}
 	}
-	items, err := o.resolve(args)
+	items, err := o.resolve(args, stderr)
 	if err != nil {
 		return err
 	}
@@ -67,11 +77,11 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w io.Writer)
 		baselineIn = baselineIn || it.Name == o.baseline
 	}
 	if !baselineIn {
-		b, err := o.resolve([]string{o.baseline})
+		b, _, err := o.resolveOne(o.baseline)
 		if err != nil {
 			return fmt.Errorf("--baseline: %w", err)
 		}
-		items = append(items, b...)
+		items = append(items, b)
 	}
 	exps, err := runtimes.Evaluate(items)
 	if err != nil {
@@ -84,6 +94,7 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w io.Writer)
 	if !baselineIn {
 		scores = scores[:len(scores)-1]
 	}
+	score.SortByScore(scores)
 	return presentCompare(w, format, scores, weights)
 }
 
@@ -103,12 +114,14 @@ func presentCompare(w io.Writer, f report.Format, scores []score.Score, weights 
 	if err := t.Write(w, f); err != nil {
 		return err
 	}
-	if f == report.Text {
-		fmt.Fprintf(w, "\nweights: %s over %d syscalls; metrics used: %v", weights.Options.Norm, len(weights.List), weights.Used)
-		if len(weights.Missing) > 0 {
-			fmt.Fprintf(w, "; not in this DB: %v", weights.Missing)
-		}
-		fmt.Fprintln(w)
+	note := fmt.Sprintf("\nweights: %s over %d syscalls; metrics used: %v", weights.Options.Norm, len(weights.List), weights.Used)
+	if len(weights.Missing) > 0 {
+		note += fmt.Sprintf("; not in this DB: %v", weights.Missing)
 	}
-	return nil
+	return report.WriteBelow(w, f, note+"\n"+compareLegend)
 }
+
+// compareLegend explains the columns below the table (and in --help).
+const compareLegend = `EXPOSED: syscalls with degree > 0; PARTIAL: those of them allowed only for some arguments (0 < degree < 1).
+SOURCE: declared = a profile or rule set, evaluated; passthrough = measured by a probe inside the sandbox, host traced; unfiltered = no filter.
+`

@@ -318,20 +318,21 @@ func presentDBInfo(w io.Writer, f report.Format, d *db.DB) error {
 			WithCVEs int     `json:"syscalls_with_cves"`
 		}{d.Schema, d.Meta, ncves, with})
 	}
-	if f == report.Text {
-		m := d.Meta
-		fmt.Fprintf(w, "schema %d, built %s, %s\ntable: %s\nmetrics: %v (attribution: %v)\n%d attributed CVEs; %d of %d syscalls have at least one\n",
-			d.Schema, m.Built, m.Checksum, m.Table, m.Metrics, m.Methods, ncves, with, len(d.Syscalls))
-		if m.Kernel != "" {
-			fmt.Fprintf(w, "kernel: %s\n", m.Kernel)
-		}
-		if m.Exploits != "" {
-			fmt.Fprintf(w, "exploits: %s\n", m.Exploits)
-		}
-		for _, n := range m.Notes {
-			fmt.Fprintf(w, "note: %s\n", n)
-		}
-		fmt.Fprintln(w)
+	var note strings.Builder
+	m := d.Meta
+	fmt.Fprintf(&note, "schema %d, built %s, %s\ntable: %s\nmetrics: %v (attribution: %v)\n%d attributed CVEs; %d of %d syscalls have at least one\n",
+		d.Schema, m.Built, m.Checksum, m.Table, m.Metrics, m.Methods, ncves, with, len(d.Syscalls))
+	if m.Kernel != "" {
+		fmt.Fprintf(&note, "kernel: %s\n", m.Kernel)
+	}
+	if m.Exploits != "" {
+		fmt.Fprintf(&note, "exploits: %s\n", m.Exploits)
+	}
+	for _, n := range m.Notes {
+		fmt.Fprintf(&note, "note: %s\n", n)
+	}
+	if err := report.WriteAbove(w, f, note.String()+"\n"); err != nil {
+		return err
 	}
 	t := report.Table{Header: []string{"SOURCE", "VERSION", "DATE", "RECORDS", "ORIGIN"}, Align: "lllrl"}
 	for _, s := range d.Meta.Sources {

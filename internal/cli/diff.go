@@ -27,14 +27,14 @@ JSON output: {"a", "b", "score_a", "score_b", "rows": [{"syscall", "degree_a",
   sysweight diff runc-docker ./hardened.json -o csv`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDiff(g, o, args[0], args[1], cmd.OutOrStdout())
+			return runDiff(g, o, args[0], args[1], cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	o.addFlags(cmd)
 	return cmd
 }
 
-func runDiff(g *globalOptions, o *profileOptions, a, b string, w io.Writer) error {
+func runDiff(g *globalOptions, o *profileOptions, a, b string, w, stderr io.Writer) error {
 	format, err := g.outputFormat()
 	if err != nil {
 		return err
@@ -44,7 +44,7 @@ func runDiff(g *globalOptions, o *profileOptions, a, b string, w io.Writer) erro
 	if err != nil {
 		return err
 	}
-	items, err := o.resolve([]string{a, b})
+	items, err := o.resolve([]string{a, b}, stderr)
 	if err != nil {
 		return err
 	}
@@ -67,8 +67,8 @@ func runDiff(g *globalOptions, o *profileOptions, a, b string, w io.Writer) erro
 			Rows   []score.DiffRow `json:"rows"`
 		}{a, b, sa.Score, sb.Score, rows})
 	}
-	if format == report.Text {
-		fmt.Fprintf(w, "%s → %s: score %.2f → %.2f (%+.2f), exposed %d → %d\n\n", a, b, sa.Score, sb.Score, sb.Score-sa.Score, sa.Exposed, sb.Exposed)
+	if err := report.WriteAbove(w, format, fmt.Sprintf("%s → %s: score %.2f → %.2f (%+.2f), exposed %d → %d\n\n", a, b, sa.Score, sb.Score, sb.Score-sa.Score, sa.Exposed, sb.Exposed)); err != nil {
+		return err
 	}
 	t := report.Table{Header: []string{"SYSCALL", "DEGREE_A", "DEGREE_B", "WEIGHT", "DELTA"}, Align: "lrrrr"}
 	for _, r := range rows {

@@ -104,15 +104,16 @@ func runDump(ctx context.Context, g *globalOptions, o *dumpOptions, arg string, 
 	if format == report.JSON {
 		return report.WriteJSON(w, out)
 	}
-	if format == report.Text {
-		fmt.Fprintf(w, "pid %d: %d distinct filters over %d threads; %d syscalls reach the kernel\n", pid, len(d.Filters), len(d.Threads), e.Count())
-		for _, f := range out.Filters {
-			fmt.Fprintf(w, "filter %d: %d instructions, threads %v\n", f.Index, f.Instructions, f.TIDs)
-			if o.disasm {
-				fmt.Fprintln(w, "  "+strings.Join(f.Disassembly, "\n  "))
-			}
+	var note strings.Builder
+	fmt.Fprintf(&note, "pid %d: %d distinct filters over %d threads; %d syscalls reach the kernel\n", pid, len(d.Filters), len(d.Threads), e.Count())
+	for _, f := range out.Filters {
+		fmt.Fprintf(&note, "filter %d: %d instructions, threads %v\n", f.Index, f.Instructions, f.TIDs)
+		if o.disasm && format == report.Text { // a listing, not a paragraph
+			fmt.Fprintln(&note, "  "+strings.Join(f.Disassembly, "\n  "))
 		}
-		fmt.Fprintln(w)
+	}
+	if err := report.WriteAbove(w, format, note.String()+"\n"); err != nil {
+		return err
 	}
 	t := report.Table{Header: []string{"NR", "SYSCALL", "DEGREE"}, Align: "rlr"}
 	for _, en := range e.Entries {

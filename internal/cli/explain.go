@@ -79,7 +79,7 @@ JSON output for a syscall: {"syscall", "nr", "weight", "rank", "raw",
 			return runExplain(g, o, args[0], cmd.OutOrStdout())
 		},
 	}
-	cmd.Flags().IntVar(&o.limit, "limit", 30, "how many CVEs to list in table output (0: all)")
+	cmd.Flags().IntVar(&o.limit, "limit", 30, "how many CVEs and exploits to list in table output (0: all)")
 	return cmd
 }
 
@@ -133,27 +133,38 @@ func presentExplain(w io.Writer, f report.Format, ex explanation, ws *score.Weig
 	if f == report.JSON {
 		return report.WriteJSON(w, ex)
 	}
-	if f == report.Text {
-		fmt.Fprintf(w, "%s (nr %d): weight %.3f, rank %d of %d\n", ex.Syscall, ex.Nr, ex.Weight, ex.Rank, len(ws.List))
-		for _, m := range ws.Used {
-			fmt.Fprintf(w, "  %-10s raw %-10s normalized %.3f\n", m, strconv.FormatFloat(ex.Raw[string(m)], 'f', -1, 64), ex.Normalized[string(m)])
+	// --limit bounds the exploits and the CVEs of the table output.
+	if f != report.Text {
+		limit = 0
+	}
+	var note strings.Builder
+	fmt.Fprintf(&note, "%s (nr %d): weight %.3f, rank %d of %d\n", ex.Syscall, ex.Nr, ex.Weight, ex.Rank, len(ws.List))
+	for _, m := range ws.Used {
+		fmt.Fprintf(&note, "  %-10s raw %-10s normalized %.3f\n", m, strconv.FormatFloat(ex.Raw[string(m)], 'f', -1, 64), ex.Normalized[string(m)])
+	}
+	fmt.Fprintf(&note, "  severity sums %d CVSS v3 and %d v2 scores; %d CVEs unscored\n", ex.Severity.ScoredV3, ex.Severity.ScoredV2, ex.Severity.Unscored)
+	if len(ex.TopFunctions) > 0 {
+		var fs []string
+		for _, fn := range ex.TopFunctions {
+			fs = append(fs, fmt.Sprintf("%s (CC %d)", fn.Name, fn.CC))
 		}
-		fmt.Fprintf(w, "  severity sums %d CVSS v3 and %d v2 scores; %d CVEs unscored\n", ex.Severity.ScoredV3, ex.Severity.ScoredV2, ex.Severity.Unscored)
-		if len(ex.TopFunctions) > 0 {
-			var fs []string
-			for _, fn := range ex.TopFunctions {
-				fs = append(fs, fmt.Sprintf("%s (CC %d)", fn.Name, fn.CC))
-			}
-			fmt.Fprintf(w, "  most complex reachable functions: %s\n", strings.Join(fs, ", "))
+		fmt.Fprintf(&note, "  most complex reachable functions: %s\n", strings.Join(fs, ", "))
+	}
+	if exploits := ex.Exploits; len(exploits) > 0 {
+		more := ""
+		if limit > 0 && len(exploits) > limit {
+			more = fmt.Sprintf(", … %d more (--limit 0 lists all)", len(exploits)-limit)
+			exploits = exploits[:limit]
 		}
-		if len(ex.Exploits) > 0 {
-			fmt.Fprintf(w, "  exploits: %s\n", strings.Join(ex.Exploits, ", "))
-		}
-		fmt.Fprintf(w, "\n%d CVEs, highest score first:\n", len(ex.CVEs))
+		fmt.Fprintf(&note, "  %d exploits: %s%s\n", len(ex.Exploits), strings.Join(exploits, ", "), more)
+	}
+	fmt.Fprintf(&note, "\n%d CVEs, highest score first:\n", len(ex.CVEs))
+	if err := report.WriteAbove(w, f, note.String()); err != nil {
+		return err
 	}
 	t := report.Table{Header: []string{"CVE", "CVSS", "VERSION", "FEED", "METHOD", "EVIDENCE"}, Align: "lrllll"}
 	cves := ex.CVEs
-	if f == report.Text && limit > 0 && len(cves) > limit {
+	if limit > 0 && len(cves) > limit {
 		cves = cves[:limit]
 	}
 	for _, c := range cves {
@@ -171,7 +182,7 @@ func presentExplain(w io.Writer, f report.Format, ex explanation, ws *score.Weig
 	if err := t.Write(w, f); err != nil {
 		return err
 	}
-	if f == report.Text && len(cves) < len(ex.CVEs) {
+	if len(cves) < len(ex.CVEs) {
 		fmt.Fprintf(w, "… %d more (--limit 0 lists all)\n", len(ex.CVEs)-len(cves))
 	}
 	return nil

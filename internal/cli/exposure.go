@@ -11,6 +11,7 @@ import (
 	"sysweight/exposure"
 	"sysweight/report"
 	"sysweight/runtimes"
+	"sysweight/syscalls"
 )
 
 type exposureOptions struct {
@@ -26,16 +27,21 @@ func newExposureCmd(g *globalOptions) *cobra.Command {
 		Long: `Print, per syscall that reaches the host, its degree of exposure: 1 when
 the rules let it through unconditionally, the fraction of the argument corpus
 they let through when they test arguments (with the conditions), 0 (not
-listed unless --all) when it never reaches the host.
+listed unless --all) when it never reaches the host. The conditions are the
+rules that allow the syscall and the blocking rules that test arguments:
+where a blocking rule matches it wins over an allow, as in the kernel
+("arg2 & 0x4 == 0x4 → kill_process; always → allow" lets mprotect through
+only without PROT_EXEC).
 
 JSON output: {"name", "arch", "provenance", "entries": [{"syscall", "nr",
-"degree", "conditions", "via"}]}`,
+"degree", "conditions", "via"}]}; the entries are those the table lists,
+every syscall of the table with --all.`,
 		Example: `  sysweight exposure runc-docker
   sysweight exposure kata-firecracker -o csv
-  sysweight exposure ./profile.json --caps CAP_SYS_ADMIN`,
+  sysweight exposure ./profile.json --caps CAP_SYS_ADMIN   # that capability alone`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runExposure(g, o, args[0], cmd.OutOrStdout())
+			return runExposure(g, o, args[0], cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	o.profileOptions.addFlags(cmd)
@@ -43,12 +49,12 @@ JSON output: {"name", "arch", "provenance", "entries": [{"syscall", "nr",
 	return cmd
 }
 
-func runExposure(g *globalOptions, o *exposureOptions, arg string, w io.Writer) error {
+func runExposure(g *globalOptions, o *exposureOptions, arg string, w, stderr io.Writer) error {
 	format, err := g.outputFormat()
 	if err != nil {
 		return err
 	}
-	items, err := o.resolve([]string{arg})
+	items, err := o.resolve([]string{arg}, stderr)
 	if err != nil {
 		return err
 	}
@@ -60,28 +66,32 @@ func runExposure(g *globalOptions, o *exposureOptions, arg string, w io.Writer) 
 }
 
 func presentExposure(w io.Writer, f report.Format, e *exposure.Exposure, all bool) error {
-	if f == report.JSON {
-		return report.WriteJSON(w, e)
-	}
-	t := report.Table{Header: []string{"NR", "SYSCALL", "DEGREE", "VIA", "CONDITIONS"}, Align: "rlrll"}
-	row := func(en exposure.Entry) []string {
-		return []string{strconv.Itoa(en.Nr), en.Syscall, fmtFloat(en.Degree, 3), strings.Join(en.Via, ","), strings.Join(en.Conditions, "; ")}
-	}
+	entries := e.Entries
 	if all {
+		entries = nil
 		for _, s := range mustTable(e).All() {
 			en, ok := e.Entry(s.Name)
 			if !ok {
 				en = exposure.Entry{Syscall: s.Name, Nr: s.Nr}
 			}
-			t.Rows = append(t.Rows, row(en))
-		}
-	} else {
-		for _, en := range e.Entries {
-			t.Rows = append(t.Rows, row(en))
+			entries = append(entries, en)
 		}
 	}
-	if f == report.Text {
-		fmt.Fprintf(w, "%s: %d syscalls reach the host (%s; %s %s)\n\n", e.Name, e.Count(), e.Provenance.Source, e.Provenance.Origin, e.Provenance.Version)
+	if f == report.JSON {
+		// The Exposure's own schema, with the entries listed above.
+		return report.WriteJSON(w, struct {
+			Name       string              `json:"name"`
+			Arch       syscalls.Arch       `json:"arch"`
+			Provenance exposure.Provenance `json:"provenance"`
+			Entries    []exposure.Entry    `json:"entries"`
+		}{e.Name, e.Arch, e.Provenance, entries})
+	}
+	t := report.Table{Header: []string{"NR", "SYSCALL", "DEGREE", "VIA", "CONDITIONS"}, Align: "rlrll"}
+	for _, en := range entries {
+		t.Rows = append(t.Rows, []string{strconv.Itoa(en.Nr), en.Syscall, fmtFloat(en.Degree, 3), strings.Join(en.Via, ","), strings.Join(en.Conditions, "; ")})
+	}
+	if err := report.WriteAbove(w, f, fmt.Sprintf("%s: %d syscalls reach the host (%s; %s %s)\n\n", e.Name, e.Count(), e.Provenance.Source, e.Provenance.Origin, e.Provenance.Version)); err != nil {
+		return err
 	}
 	return t.Write(w, f)
 }

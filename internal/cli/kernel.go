@@ -198,11 +198,10 @@ func presentKernelAnalyze(w io.Writer, f report.Format, rep *analysis.Report, on
 	} else {
 		slices.SortStableFunc(rows, func(a, b analysis.Syscall) int { return b.Complexity - a.Complexity })
 	}
-	if f == report.Text {
-		s := rep.Summary
-		fmt.Fprintf(w, "%s (%s symbols)\n", rep.Kernel.Banner, rep.SymbolSource)
-		fmt.Fprintf(w, "%d functions, %d syscalls with an entry (%d not implemented, %d missing), %d hubs (reached by > %g of syscalls), %d indirect calls, %d undecoded bytes\n\n",
-			s.Functions, s.Syscalls, s.NotImplemented, len(s.Missing), s.Hubs, s.HubFraction, s.IndirectCalls, s.UndecodedBytes)
+	s := rep.Summary
+	if err := report.WriteAbove(w, f, fmt.Sprintf("%s (%s symbols)\n%d functions, %d syscalls with an entry (%d not implemented, %d missing), %d hubs (reached by > %g of syscalls), %d indirect calls, %d undecoded bytes\n\n",
+		rep.Kernel.Banner, rep.SymbolSource, s.Functions, s.Syscalls, s.NotImplemented, len(s.Missing), s.Hubs, s.HubFraction, s.IndirectCalls, s.UndecodedBytes)); err != nil {
+		return err
 	}
 	t := report.Table{
 		Header: []string{"SYSCALL", "REACH", "COMPLEXITY", "REACH_ALL", "COMPLEXITY_ALL", "SHARED", "INDIRECT", "TOP_FUNCTIONS"},

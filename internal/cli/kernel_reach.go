@@ -142,15 +142,11 @@ func presentKernelReach(w io.Writer, f report.Format, out *reachOutput, limit in
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	if f == report.Text {
-		s := out.Summary
-		fmt.Fprintf(w, "%s: %d functions (%d in %d modules), %d hubs\n", out.Kernel.File, s.Functions, s.ModuleFunctions, s.Modules, s.Hubs)
-	}
+	s := out.Summary
+	note := fmt.Sprintf("%s: %d functions (%d in %d modules), %d hubs\n", out.Kernel.File, s.Functions, s.ModuleFunctions, s.Modules, s.Hubs)
 	t := report.Table{Header: []string{"SYSCALL", "FUNCTION", "MODULE", "CC", "DEPTH", "PATH"}, Align: "llllrrl"}
 	for _, sc := range out.Syscalls {
-		if f == report.Text {
-			fmt.Fprintf(w, "%s: reach %d, complexity %d\n", sc.Name, sc.Reach, sc.Complexity)
-		}
+		note += fmt.Sprintf("%s: reach %d, complexity %d\n", sc.Name, sc.Reach, sc.Complexity)
 		fns := sc.Functions
 		if limit > 0 && len(fns) > limit {
 			fns = fns[:limit]
@@ -165,6 +161,9 @@ func presentKernelReach(w io.Writer, f report.Format, out *reachOutput, limit in
 			}
 			t.Rows = append(t.Rows, []string{sc.Name, name, fn.Module, strconv.Itoa(fn.CC), strconv.Itoa(fn.Depth), pathText(fn.Path)})
 		}
+	}
+	if err := report.WriteAbove(w, f, note); err != nil {
+		return err
 	}
 	return t.Write(w, f)
 }

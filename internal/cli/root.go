@@ -26,6 +26,12 @@ const (
 	exitInput   = 2 // bad input or usage
 )
 
+// exitStatus makes Main return this status and print nothing: trace passes
+// on its command's exit status.
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
 // envError marks failures of the environment rather than of the input.
 type envError struct{ err error }
 
@@ -130,12 +136,25 @@ runtime); 2 for bad input or usage (one line naming the input; an input
 must be a regular file, not a FIFO, device or socket); 130 after SIGINT
 and 143 after SIGTERM, with nothing written. A command that has not
 stopped within a second of the signal, or a second signal, ends the
-process at once.`,
+process at once. trace -- CMD exits with CMD's status, as time and strace
+do.
+
+Output (-o): table prints summary lines above or below the rows; markdown
+gives them as paragraphs beside the table; csv holds the header and the rows
+only, for programs; json is each command's own value (see its --help).
+
+A RUNTIME|PROFILE argument is a built-in's name (sysweight runtimes) or a
+profile file, resolved for --caps and --kernel. --caps is the target's whole
+capability set: it replaces Docker's 14 defaults rather than adding to them.
+Both flags apply to profile files only: given with built-ins alone they are
+an error, beside a profile file a warning. A profile's syscall names of other
+architectures (socketcall, chown32) are left out as runc leaves them out; a
+name no Linux architecture has (a typo) is left out with a warning on stderr.`,
 		Example: `  sysweight compare
   sysweight compare runc-docker gvisor-systrap -o json
   sysweight explain keyctl
   sysweight exposure runc-docker
-  sysweight score ./my-profile.json --caps CAP_SYS_ADMIN`,
+  sysweight score ./my-profile.json --caps CAP_SYS_ADMIN   # CAP_SYS_ADMIN alone, not Docker's 14 + 1`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -193,6 +212,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err == nil {
 		return exitOK
+	}
+	var es exitStatus
+	if errors.As(err, &es) {
+		return int(es)
 	}
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")
 	fmt.Fprintln(stderr, "sysweight: "+msg)

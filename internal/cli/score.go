@@ -30,11 +30,11 @@ limit scores in about 1 s and 400 MB.
 JSON output: {"runtime", "source", "score", "normalized", "exposed", "partial",
 "ratio", "baseline", "top": [{"syscall", "degree", "weight", "value"}]}`,
 		Example: `  sysweight score runc-docker
-  sysweight score ./seccomp.json --caps CAP_SYS_ADMIN,CAP_NET_ADMIN --kernel 5.10
+  sysweight score ./seccomp.json --caps CAP_SYS_ADMIN,CAP_NET_ADMIN --kernel 5.10   # these two only
   sysweight score /run/containers/bundle/config.json -o json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runScore(g, o, args[0], cmd.OutOrStdout())
+			return runScore(g, o, args[0], cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	o.profileOptions.addFlags(cmd)
@@ -42,7 +42,7 @@ JSON output: {"runtime", "source", "score", "normalized", "exposed", "partial",
 	return cmd
 }
 
-func runScore(g *globalOptions, o *scoreOptions, arg string, w io.Writer) error {
+func runScore(g *globalOptions, o *scoreOptions, arg string, w, stderr io.Writer) error {
 	format, err := g.outputFormat()
 	if err != nil {
 		return err
@@ -52,16 +52,16 @@ func runScore(g *globalOptions, o *scoreOptions, arg string, w io.Writer) error 
 	if err != nil {
 		return err
 	}
-	items, err := o.resolve([]string{arg})
+	items, err := o.resolve([]string{arg}, stderr)
 	if err != nil {
 		return err
 	}
 	if arg != runtimes.Baseline {
-		b, err := o.resolve([]string{runtimes.Baseline})
+		b, _, err := o.resolveOne(runtimes.Baseline)
 		if err != nil {
 			return err
 		}
-		items = append(items, b...)
+		items = append(items, b)
 	}
 	exps, err := runtimes.Evaluate(items)
 	if err != nil {
@@ -85,13 +85,13 @@ func presentScore(w io.Writer, f report.Format, s score.Score, top int) error {
 			Top []score.Contribution `json:"top"`
 		}{s, contrib})
 	}
-	if f == report.Text {
-		ratio := "-"
-		if s.Ratio != nil {
-			ratio = fmt.Sprintf("%.3f × %s", *s.Ratio, s.Baseline)
-		}
-		fmt.Fprintf(w, "%s (%s)\nscore %.2f   normalized %.3f   exposed %d syscalls (%d argument-dependent)   ratio %s\n\n",
-			s.Runtime, s.Source, s.Score, s.Normalized, s.Exposed, s.Partial, ratio)
+	ratio := "-"
+	if s.Ratio != nil {
+		ratio = fmt.Sprintf("%.3f × %s", *s.Ratio, s.Baseline)
+	}
+	if err := report.WriteAbove(w, f, fmt.Sprintf("%s (%s)\nscore %.2f   normalized %.3f   exposed %d syscalls (%d argument-dependent)   ratio %s\n\n",
+		s.Runtime, s.Source, s.Score, s.Normalized, s.Exposed, s.Partial, ratio)); err != nil {
+		return err
 	}
 	t := report.Table{Header: []string{"SYSCALL", "DEGREE", "WEIGHT", "CONTRIBUTION"}, Align: "lrrr"}
 	for _, c := range contrib {

@@ -3,8 +3,10 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -21,12 +23,16 @@ import (
 type profileOptions struct {
 	caps   string
 	kernel string
+	// changed tells a flag the user gave from its default (the command's
+	// FlagSet.Changed).
+	changed func(name string) bool
 }
 
 func (o *profileOptions) addFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.caps, "caps", strings.Join(runtimes.DockerDefaultCaps, ","),
-		"capabilities of the target, for a profile's includes/excludes (comma-separated; default: Docker's)")
-	cmd.Flags().StringVar(&o.kernel, "kernel", runtimes.DefaultKernel.String(), "kernel version of the target, for a profile's minKernel")
+		"the target's whole capability set, for a profile file's includes/excludes: it replaces Docker's 14 defaults, so list them too to add one (comma-separated, CAP_ prefix optional; \"\" for none)")
+	cmd.Flags().StringVar(&o.kernel, "kernel", runtimes.DefaultKernel.String(), "kernel version of the target, for a profile file's minKernel")
+	o.changed = cmd.Flags().Changed
 }
 
 func (o *profileOptions) target() (seccomp.Target, error) {
@@ -34,44 +40,79 @@ func (o *profileOptions) target() (seccomp.Target, error) {
 	if err != nil {
 		return seccomp.Target{}, fmt.Errorf("--kernel: %w", err)
 	}
-	caps := map[string]bool{}
-	for _, c := range strings.Split(o.caps, ",") {
-		c = strings.ToUpper(strings.TrimSpace(c))
-		if c == "" {
-			continue
-		}
-		if !strings.HasPrefix(c, "CAP_") {
-			c = "CAP_" + c
-		}
-		caps[c] = true
+	caps, err := seccomp.ParseCaps(o.caps)
+	if err != nil {
+		return seccomp.Target{}, fmt.Errorf("--caps: %w", err)
 	}
 	return seccomp.Target{Arch: syscalls.X86_64, Caps: caps, Kernel: k}, nil
 }
 
 // resolve turns each argument into a built-in runtime or, when it names an
-// existing file, a decoded profile.
-func (o *profileOptions) resolve(args []string) ([]runtimes.Named, error) {
+// existing file, a decoded profile. --caps and --kernel are checked first,
+// whatever the arguments. They resolve profile files only (a built-in has
+// its own capabilities and kernel): given with built-ins alone they are an
+// error, with built-ins beside a file a warning on stderr. A profile that
+// names syscalls no Linux architecture has gets a warning too.
+func (o *profileOptions) resolve(args []string, stderr io.Writer) ([]runtimes.Named, error) {
+	if _, err := o.target(); err != nil {
+		return nil, err
+	}
+	var builtins []string
+	files := 0
 	var out []runtimes.Named
 	for _, a := range args {
-		if r, err := runtimes.Lookup(a); err == nil {
-			n, err := r.Named()
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, n)
-			continue
-		}
-		if _, err := os.Stat(a); errors.Is(err, fs.ErrNotExist) {
-			_, lerr := runtimes.Lookup(a)
-			return nil, fmt.Errorf("%w, and no file %s exists", lerr, a)
-		}
-		n, err := o.loadProfile(a)
+		n, builtin, err := o.resolveOne(a)
 		if err != nil {
 			return nil, err
 		}
+		if builtin {
+			builtins = append(builtins, a)
+		} else {
+			files++
+		}
 		out = append(out, n)
 	}
+	var given []string
+	for _, f := range []string{"caps", "kernel"} {
+		if o.changed != nil && o.changed(f) {
+			given = append(given, "--"+f)
+		}
+	}
+	if len(given) > 0 && len(builtins) > 0 {
+		flags := strings.Join(given, " and ") + " is"
+		if len(given) > 1 {
+			flags = strings.Join(given, " and ") + " are"
+		}
+		if files == 0 {
+			return nil, fmt.Errorf("%s for profile files only, and %s is a built-in runtime with its own capabilities and kernel", flags, builtins[0])
+		}
+		fmt.Fprintf(stderr, "sysweight: warning: %s for profile files only; the built-ins (%s) keep their own capabilities and kernel\n", flags, strings.Join(builtins, ", "))
+	}
+	for i, n := range out {
+		// A built-in's rule sets are checked where they are generated
+		// (gVisor's KVM rules name a pseudo-syscall, nr -1, on purpose).
+		if n.Policy == nil || slices.Contains(builtins, args[i]) {
+			continue
+		}
+		if u := n.Policy.UnknownNames(); len(u) > 0 {
+			fmt.Fprintf(stderr, "sysweight: warning: %s: no Linux architecture has a syscall named %s; the rules naming it are left out\n", n.Name, strings.Join(u, ", "))
+		}
+	}
 	return out, nil
+}
+
+// resolveOne resolves one argument and says whether it is a built-in.
+func (o *profileOptions) resolveOne(a string) (runtimes.Named, bool, error) {
+	if r, err := runtimes.Lookup(a); err == nil {
+		n, err := r.Named()
+		return n, true, err
+	}
+	if _, err := os.Stat(a); errors.Is(err, fs.ErrNotExist) {
+		_, lerr := runtimes.Lookup(a)
+		return runtimes.Named{}, false, fmt.Errorf("%w, and no file %s exists", lerr, a)
+	}
+	n, err := o.loadProfile(a)
+	return n, false, err
 }
 
 func (o *profileOptions) loadProfile(path string) (runtimes.Named, error) {

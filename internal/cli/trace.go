@@ -56,6 +56,11 @@ nothing written: bound a trace with --duration to keep its counts.
 exit_code is the command's exit status; when a signal killed it, exit_code
 is -1 and signal names it ("SIGKILL" also when --duration ended it).
 
+Exit status: with -- CMD, once the output is written, CMD's own exit status,
+as time and strace pass it on (so 1 or 2 may be CMD's, not sysweight's): 128+n
+when signal n killed it, 137 when --duration ended it. With --pid, 0. Errors
+of sysweight itself exit 1 or 2, as for every command.
+
 JSON output: {"backend", "method" (how sys_enter is hooked), "sched_method"
 (how fork, exec and exit are), "root", "counts": {syscall: n}, "total", "lost",
 "other", "untracked", "exit_code", "signal" (only when one killed the
@@ -115,7 +120,13 @@ func runTrace(cmd *cobra.Command, g *globalOptions, o *traceOptions, args []stri
 	}
 	out := traceOutput{Backend: res.Backend, Method: res.Method, Sched: res.SchedMethod, Root: res.Root, Counts: names, Total: res.Total(),
 		Lost: res.Lost, Other: res.Other, Untracked: res.Untracked, ExitCode: res.ExitCode, Signal: res.Signal, Seconds: res.Duration.Seconds()}
-	return presentTrace(cmd.OutOrStdout(), format, out)
+	if err := presentTrace(cmd.OutOrStdout(), format, out); err != nil {
+		return err
+	}
+	if s := res.Status(); s != 0 {
+		return exitStatus(s) // the command's status, as time and strace pass it on
+	}
+	return nil
 }
 
 func presentTrace(w io.Writer, f report.Format, out traceOutput) error {
@@ -132,9 +143,9 @@ func presentTrace(w io.Writer, f report.Format, out traceOutput) error {
 		}
 		return names[i] < names[j]
 	})
-	if f == report.Text {
-		fmt.Fprintf(w, "%d syscalls (%d distinct) from pid %d in %.2fs via %s/%s; lost %d\n\n",
-			out.Total, len(names), out.Root, out.Seconds, out.Backend, out.Method, out.Lost)
+	if err := report.WriteAbove(w, f, fmt.Sprintf("%d syscalls (%d distinct) from pid %d in %.2fs via %s/%s; lost %d\n\n",
+		out.Total, len(names), out.Root, out.Seconds, out.Backend, out.Method, out.Lost)); err != nil {
+		return err
 	}
 	t := report.Table{Header: []string{"SYSCALL", "COUNT"}, Align: "lr"}
 	for _, n := range names {

@@ -71,12 +71,12 @@ func presentWeights(w io.Writer, f report.Format, ws *score.Weights, top int) er
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	if f == report.Text {
-		fmt.Fprintf(w, "norm %s; metrics used %v", ws.Options.Norm, ws.Used)
-		if len(ws.Missing) > 0 {
-			fmt.Fprintf(w, "; not in this DB %v", ws.Missing)
-		}
-		fmt.Fprintf(w, "; Σ w = %.2f\n\n", ws.Total)
+	note := fmt.Sprintf("norm %s; metrics used %v", ws.Options.Norm, ws.Used)
+	if len(ws.Missing) > 0 {
+		note += fmt.Sprintf("; not in this DB %v", ws.Missing)
+	}
+	if err := report.WriteAbove(w, f, note+fmt.Sprintf("; Σ w = %.2f\n\n", ws.Total)); err != nil {
+		return err
 	}
 	return t.Write(w, f)
 }

@@ -31,14 +31,20 @@ type arch struct {
 	renames map[string]string
 }
 
+// genericRenames are the renames of the architectures that use
+// include/uapi/asm-generic/unistd.h: __NR3264_fstatat is __SC_3264(...,
+// sys_fstatat64, sys_newfstatat); on 64-bit it is newfstatat, which x/sys
+// spells FSTATAT.
+var genericRenames = map[string]string{"fstatat": "newfstatat"}
+
+// armPrivate are 32-bit ARM's private syscalls, which x/sys leaves out and
+// libseccomp names (Docker's profiles of 2016 list breakpoint and set_tls):
+// arch/arm/include/uapi/asm/unistd.h, __ARM_NR_BASE + 1 to 6.
+var armPrivate = []string{"breakpoint", "cacheflush", "usr26", "usr32", "set_tls", "get_tls"}
+
 var arches = []arch{
 	{goArch: "amd64", name: "x86_64", varName: "x86_64Table"},
-	{goArch: "arm64", name: "aarch64", varName: "aarch64Table", renames: map[string]string{
-		// include/uapi/asm-generic/unistd.h: __NR3264_fstatat is
-		// __SC_3264(..., sys_fstatat64, sys_newfstatat); on 64-bit it is
-		// newfstatat, which x/sys spells FSTATAT.
-		"fstatat": "newfstatat",
-	}},
+	{goArch: "arm64", name: "aarch64", varName: "aarch64Table", renames: genericRenames},
 }
 
 var constRE = regexp.MustCompile(`^\s*SYS_([A-Z0-9_]+)\s*=\s*(\d+)`)
@@ -81,6 +87,38 @@ func run() error {
 		}
 		fmt.Fprintf(&buf, "}\n\n")
 	}
+	// Every name on any Linux architecture x/sys knows: a profile may name
+	// another architecture's syscalls (Docker's lists socketcall, mmap2,
+	// chown32), which libseccomp resolves and runc ignores, while a name no
+	// architecture has is a mistake (syscalls.Known).
+	files, err := filepath.Glob(filepath.Join(dir, "unix", "zsysnum_linux_*.go"))
+	if err != nil {
+		return err
+	}
+	all := map[string]bool{}
+	for _, f := range files {
+		entries, err := parse(f, genericRenames)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			all[e.name] = true
+		}
+	}
+	for _, n := range armPrivate {
+		all[n] = true
+	}
+	names := make([]string, 0, len(all))
+	for n := range all {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(&buf, "// anyArchNames are the syscall names of every Linux architecture in x/sys\n// (%d files) and 32-bit ARM's private syscalls, sorted.\n", len(files))
+	fmt.Fprintf(&buf, "var anyArchNames = []string{\n")
+	for _, n := range names {
+		fmt.Fprintf(&buf, "\t%q,\n", n)
+	}
+	fmt.Fprintf(&buf, "}\n")
 	src, err := format.Source(buf.Bytes())
 	if err != nil {
 		return err
