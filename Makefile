@@ -64,7 +64,8 @@ kernel-footprints:
 	scripts/kernel-footprints.sh
 
 # The held-out footprints of the "check" (default), "check2", "check3",
-# "check4", "check5" or "check6" workload, CHECK=check2 (see the script).
+# "check4", "check5", "check6" or "check7" workload, CHECK=check2 (see the
+# script).
 CHECK ?= check
 kernel-footprints-check:
 	scripts/kernel-footprints-check.sh $(CHECK)

@@ -44,6 +44,9 @@ var check5Script []byte
 //go:embed check6.sh
 var check6Script []byte
 
+//go:embed check7.sh
+var check7Script []byte
+
 // The workloads, in the order they run. Text workloads are small enough
 // for the kernel's own text rendering to be read back as a check of the
 // binary decoding.
@@ -70,6 +73,7 @@ var checkWorkloads = []secfile.Workload{
 	{Name: "check4", Argv: []string{"/bin/busybox", "sh", "/workloads/check4.sh"}, TimeoutSec: 900},
 	{Name: "check5", Argv: []string{"/bin/busybox", "sh", "/workloads/check5.sh"}, TimeoutSec: 900},
 	{Name: "check6", Argv: []string{"/bin/busybox", "sh", "/workloads/check6.sh"}, TimeoutSec: 900},
+	{Name: "check7", Argv: []string{"/bin/busybox", "sh", "/workloads/check7.sh"}, TimeoutSec: 900},
 }
 
 // The modules the guest loads: the virtio disk the trace leaves by, and
@@ -356,6 +360,7 @@ func writeInitramfs(path, busybox, probe, guest string, mods []string, cfg secfi
 		{Name: "workloads/check4.sh", Mode: 0o100644, Data: check4Script},
 		{Name: "workloads/check5.sh", Mode: 0o100644, Data: check5Script},
 		{Name: "workloads/check6.sh", Mode: 0o100644, Data: check6Script},
+		{Name: "workloads/check7.sh", Mode: 0o100644, Data: check7Script},
 		{Name: strings.TrimPrefix(secfile.ConfigPath, "/"), Mode: 0o100644, Data: cfgJSON},
 	}
 	applets, err := exec.Command(busybox, "--list").Output()
