@@ -3,15 +3,12 @@ package runtimes
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
 	"sort"
 	"strings"
 	"sync"
-
-	mobyseccomp "github.com/moby/profiles/seccomp"
 
 	"sysweight/exposure"
 	"sysweight/seccomp"
@@ -96,8 +93,14 @@ func Target(caps []string) seccomp.Target {
 	return seccomp.Target{Arch: syscalls.X86_64, Caps: m, Kernel: DefaultKernel}
 }
 
+// mobyDefaultFile is Docker's default profile as
+// github.com/moby/profiles/seccomp's DefaultProfile() returns it, written by
+// internal/genmoby: DefaultProfile itself only builds on Linux, the
+// embedded copy everywhere.
+const mobyDefaultFile = "moby-default.json"
+
 func dockerPolicy() (*seccomp.Policy, error) {
-	b, err := json.Marshal(mobyseccomp.DefaultProfile())
+	b, err := dataFS.ReadFile(path.Join("data", mobyDefaultFile))
 	if err != nil {
 		return nil, err
 	}
