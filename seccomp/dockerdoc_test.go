@@ -57,7 +57,7 @@ func TestDockerDocumentationBlockedTable(t *testing.T) {
 		}
 		checkDockerDocTable(t, p)
 	})
-	t.Run("moby-profiles-v0.3.0", func(t *testing.T) {
+	t.Run("moby-profiles-"+MobyProfilesVersion, func(t *testing.T) {
 		b, err := os.ReadFile("../runtimes/data/moby-default.json")
 		if err != nil {
 			t.Fatal(err)

@@ -13,6 +13,12 @@ import (
 	"sysweight/syscalls"
 )
 
+// MobyProfilesVersion is the version of github.com/moby/profiles/seccomp
+// that go.mod requires: the one whose types and setupSeccomp this file
+// mirrors, and whose DefaultProfile runtimes embeds as runc-docker. go.mod
+// is the pin; TestMobyProfilesPin fails when this constant disagrees.
+const MobyProfilesVersion = "v0.3.0"
+
 // MobyProfile is a Docker/Moby seccomp profile, or an OCI linux.seccomp
 // section, decoded and checked but not yet resolved for a Target.
 type MobyProfile struct {
