@@ -5,7 +5,7 @@ SHARED ?= ../shared/data
 CNA    ?= $(SHARED)/kernel-cna/kernel-cna-cves-2026-08-21.tar.xz
 KCVES  ?= $(SHARED)/kernel-cves/linux_kernel_cves-2023-01-27.json.xz
 
-.PHONY: test deps generate weightdb bench fuzz check-kallsyms kernel-deb kernel-footprints kernel-footprints-check
+.PHONY: test check deps generate weightdb bench fuzz check-kallsyms kernel-deb kernel-footprints kernel-footprints-check
 
 include mk/passthrough.mk
 
@@ -13,6 +13,33 @@ include mk/passthrough.mk
 test: deps
 	go test ./...
 	cd tools/gvisor-rules && go test ./...
+
+# Static checks; .ci/run runs them before the tests. (shared: go generate
+# reads ../shared/data) The generate step fails when regenerating changes
+# the work tree, so run it on a tree whose generated files are committed.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := bin/staticcheck-$(STATICCHECK_VERSION)
+
+check: $(STATICCHECK)
+	go mod tidy -diff
+	cd tools/gvisor-rules && go mod tidy -diff
+	go vet ./...
+	cd tools/gvisor-rules && go vet ./...
+	$(STATICCHECK) ./...
+	cd tools/gvisor-rules && ../../$(STATICCHECK) ./...
+	@before=$$(git status --porcelain --untracked-files=all; git diff); \
+	go generate ./... && (cd tools/gvisor-rules && go generate) || exit 1; \
+	after=$$(git status --porcelain --untracked-files=all; git diff); \
+	if [ "$$before" != "$$after" ]; then \
+	  echo "check: go generate changed the tree; commit what it writes:" >&2; git status --short >&2; exit 1; \
+	fi
+	GOOS=darwin go build ./...
+	GOOS=darwin go vet ./...
+	GOOS=linux GOARCH=arm64 go build ./...
+
+$(STATICCHECK):
+	GOBIN=$(CURDIR)/bin go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv bin/staticcheck $@
 
 deps:
 	scripts/install-deps.sh
@@ -22,6 +49,7 @@ deps:
 generate:
 	go generate ./syscalls
 	cd runtimes && go run ./internal/genrules -shared ../$(SHARED) -out data
+	cd runtimes && go run ./internal/genmoby -out data/moby-default.json
 	cd tools/gvisor-rules && go generate
 
 # The kernel whose call graph the site method follows: Debian's

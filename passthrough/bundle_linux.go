@@ -11,6 +11,7 @@ import (
 	"github.com/opencontainers/runtime-spec/specs-go"
 
 	"sysweight/internal/infile"
+	"sysweight/seccomp"
 )
 
 // dockerDefaultCaps is the capability set `docker run` gives a container
@@ -91,7 +92,7 @@ func writeBundle(dir, rt, probe, busybox, podmanProfile string, probeArgs []stri
 			return "", fmt.Errorf("docker default profile: %w", err)
 		}
 		spec.Linux.Seccomp = p
-		note = "seccomp: Docker default profile from github.com/moby/profiles/seccomp v0.3.0 (GetDefaultProfile), Docker's 14 default capabilities"
+		note = "seccomp: Docker default profile from github.com/moby/profiles/seccomp " + seccomp.MobyProfilesVersion + " (GetDefaultProfile), Docker's 14 default capabilities"
 	case CrunPodman:
 		spec = baseSpec(args, podmanDefaultCaps)
 		body, err := infile.ReadFile(podmanProfile)

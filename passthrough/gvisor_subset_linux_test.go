@@ -402,10 +402,7 @@ func witnessed(d *bpf.Dump) set {
 	stacks, _ := d.Stacks()
 	out := set{}
 	for _, st := range stacks {
-		var progs [][]bpf.Instruction
-		for _, f := range st {
-			progs = append(progs, f)
-		}
+		progs := append([][]bpf.Instruction(nil), st...)
 		for _, s := range table.All() {
 			if out[s.Name] {
 				continue

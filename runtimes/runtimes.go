@@ -3,15 +3,12 @@ package runtimes
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
 	"sort"
 	"strings"
 	"sync"
-
-	mobyseccomp "github.com/moby/profiles/seccomp"
 
 	"sysweight/exposure"
 	"sysweight/seccomp"
@@ -96,8 +93,14 @@ func Target(caps []string) seccomp.Target {
 	return seccomp.Target{Arch: syscalls.X86_64, Caps: m, Kernel: DefaultKernel}
 }
 
+// mobyDefaultFile is Docker's default profile as
+// github.com/moby/profiles/seccomp's DefaultProfile() returns it, written by
+// internal/genmoby: DefaultProfile itself only builds on Linux, the
+// embedded copy everywhere.
+const mobyDefaultFile = "moby-default.json"
+
 func dockerPolicy() (*seccomp.Policy, error) {
-	b, err := json.Marshal(mobyseccomp.DefaultProfile())
+	b, err := dataFS.ReadFile(path.Join("data", mobyDefaultFile))
 	if err != nil {
 		return nil, err
 	}
@@ -162,13 +165,20 @@ func fromGVisor(file string) *Runtime {
 }
 
 // pseudoVersionDate reads the date of a Go pseudo-version
-// (v0.0.0-20260905035102-160fafc42237 → 2026-09-05).
+// (v0.0.0-20260905035102-160fafc42237 → 2026-09-05; also the
+// vX.Y.Z-pre.0.yyyymmddhhmmss-hash and vX.Y.Z-0.yyyymmddhhmmss-hash forms).
 func pseudoVersionDate(v string) string {
 	parts := strings.Split(v, "-")
-	if len(parts) < 3 || len(parts[len(parts)-2]) != 14 {
+	if len(parts) < 3 {
 		return ""
 	}
 	ts := parts[len(parts)-2]
+	if i := strings.LastIndexByte(ts, '.'); i >= 0 {
+		ts = ts[i+1:]
+	}
+	if len(ts) != 14 || strings.Trim(ts, "0123456789") != "" {
+		return ""
+	}
 	return ts[0:4] + "-" + ts[4:6] + "-" + ts[6:8]
 }
 
@@ -177,14 +187,13 @@ func pseudoVersionDate(v string) string {
 func Builtins() []*Runtime { return builtins() }
 
 var builtins = sync.OnceValue(func() []*Runtime {
-	mobyVersion := "v0.3.0" // go.mod pin of github.com/moby/profiles/seccomp
 	// Each constructor decodes embedded data; they run concurrently and
 	// the list keeps this order.
 	ctors := []func() *Runtime{
 		func() *Runtime {
 			return &Runtime{Name: "runc-docker", Description: "runc under Docker/containerd: Docker's default seccomp profile and capabilities",
 				Provenance: exposure.Provenance{Source: exposure.Declared, Origin: "github.com/moby/profiles/seccomp DefaultProfile()",
-					Version: mobyVersion, Date: "2026-10-12",
+					Version: seccomp.MobyProfilesVersion, Date: "2026-10-12",
 					Notes: []string{"resolved for x86_64, Docker's 14 default capabilities, kernel 6.1"}},
 				policy: dockerPolicy}
 		},

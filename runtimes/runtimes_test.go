@@ -2,10 +2,12 @@ package runtimes
 
 import (
 	"errors"
+	"os"
 	"sort"
 	"testing"
 
 	"sysweight/exposure"
+	"sysweight/internal/gomod"
 	"sysweight/syscalls"
 )
 
@@ -107,6 +109,19 @@ func TestDockerConditional(t *testing.T) {
 	}
 }
 
+func TestPseudoVersionDate(t *testing.T) {
+	for v, want := range map[string]string{
+		"v0.0.0-20260905035102-160fafc42237":   "2026-09-05",
+		"v1.2.4-0.20240301121107-c6c8733fa1e6": "2024-03-01",
+		"v0.3.0":                               "",
+		"v0.0.0-2026090503510-160fafc42237":    "",
+	} {
+		if got := pseudoVersionDate(v); got != want {
+			t.Errorf("pseudoVersionDate(%s) = %q, want %q", v, got, want)
+		}
+	}
+}
+
 func TestLookup(t *testing.T) {
 	if _, err := Lookup("runc-dockr"); !errors.Is(err, ErrUnknownRuntime) {
 		t.Fatalf("err = %v", err)
@@ -115,7 +130,16 @@ func TestLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Provenance.Version != "v0.0.0-20260905035102-160fafc42237" || r.Provenance.Date != "2026-09-05" {
+	// the rule sets come from the gVisor that tools/gvisor-rules pins
+	b, err := os.ReadFile("../tools/gvisor-rules/go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pin, err := gomod.Require(b, "gvisor.dev/gvisor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Provenance.Version != pin || r.Provenance.Date != pseudoVersionDate(pin) || r.Provenance.Date == "" {
 		t.Errorf("provenance %+v", r.Provenance)
 	}
 }

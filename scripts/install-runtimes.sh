@@ -9,7 +9,18 @@
 # Prints, on its last line, the directory runsc is in (SYSWEIGHT_BIN).
 set -euo pipefail
 
-RUNSC_VERSION="${RUNSC_VERSION:-v0.0.0-20260905035102-160fafc42237}"
+# runsc is built from the gVisor that tools/gvisor-rules extracts the rules
+# from: its go.mod is the one place that version is written.
+gvisor_mod="$(dirname "$0")/../tools/gvisor-rules/go.mod"
+RUNSC_VERSION="${RUNSC_VERSION:-$(awk -v m=gvisor.dev/gvisor '
+  $1 == "require" && $2 == "(" { b = 1; next }
+  b && $1 == ")" { b = 0; next }
+  $1 == "require" && $2 == m { print $3; exit }
+  b && $1 == m { print $2; exit }' "$gvisor_mod")}"
+if [ -z "$RUNSC_VERSION" ]; then
+  echo "install-runtimes: no gvisor.dev/gvisor require line in $gvisor_mod" >&2
+  exit 1
+fi
 BIN="${SYSWEIGHT_BIN:-${XDG_CACHE_HOME:-$HOME/.cache}/sysweight/bin}"
 pkgs=(runc crun busybox-static qemu-system-x86 cpio)
 

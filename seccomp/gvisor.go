@@ -18,7 +18,9 @@ import (
 const FormatGVisor Format = "gvisor"
 
 // gvisorSchema is the schema version tools/gvisor-rules writes (its
-// model.go schemaVersion); the two change together.
+// model.go schemaVersion, in a separate module that cannot share the
+// constant); the two change together, and TestGVisorSchemaPin fails when
+// they differ.
 const gvisorSchema = 1
 
 // The document, as tools/gvisor-rules/model.go writes it. Pointers mark

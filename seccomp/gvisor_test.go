@@ -264,7 +264,7 @@ func TestGVisorApproximations(t *testing.T) {
 	if v := f.Evaluate("setpriority", &args); v.Action != ActKillProcess {
 		t.Errorf("setpriority(PRIO_PGRP) = %v", v)
 	}
-	if rs.Version != "v0.0.0-20260905035102-160fafc42237" || rs.Module != "gvisor.dev/gvisor" {
+	if v := gomodPin(t, "../tools/gvisor-rules/go.mod", "gvisor.dev/gvisor"); rs.Version != v || rs.Module != "gvisor.dev/gvisor" {
 		t.Errorf("source %s %s", rs.Module, rs.Version)
 	}
 }

@@ -13,6 +13,12 @@ import (
 	"sysweight/syscalls"
 )
 
+// MobyProfilesVersion is the version of github.com/moby/profiles/seccomp
+// that go.mod requires: the one whose types and setupSeccomp this file
+// mirrors, and whose DefaultProfile runtimes embeds as runc-docker. go.mod
+// is the pin; TestMobyProfilesPin fails when this constant disagrees.
+const MobyProfilesVersion = "v0.3.0"
+
 // MobyProfile is a Docker/Moby seccomp profile, or an OCI linux.seccomp
 // section, decoded and checked but not yet resolved for a Target.
 type MobyProfile struct {
@@ -171,6 +177,7 @@ func buildMoby(d *doc, prefix string, md *mobyDoc) (*MobyProfile, error) {
 			return nil, d.errorf(here, fmt.Errorf("%w: null rule (want an object)", ErrInvalidProfile))
 		}
 		// mirrors moby setupSeccomp: name and names are exclusive.
+		//lint:ignore SA1019 old profiles write the deprecated "name", and moby still reads it
 		if c.Name != "" && len(c.Names) != 0 {
 			return nil, d.errorf(here+".name", fmt.Errorf("%w: both name and names are given; moby accepts one", ErrInvalidProfile))
 		}
@@ -285,7 +292,7 @@ func decodeLibcontainer(d *doc) (*MobyProfile, error) {
 			return nil, d.errorf(fmt.Sprintf("syscalls[%d].action", i), fmt.Errorf("%w %d (want 1..6, runc libcontainer configs.Action)", ErrUnknownAction, c.Action))
 		}
 		mc := &mobyCallDoc{}
-		mc.Name = c.Name
+		mc.Names = []string{c.Name}
 		mc.Action = specs.LinuxSeccompAction(act)
 		mc.ErrnoRet = c.ErrnoRet
 		for j, a := range c.Args {
@@ -554,12 +561,21 @@ func (p *MobyProfile) ResolveSpec(t Target) (*specs.LinuxSeccomp, error) {
 	out.Syscalls = nil
 	for _, i := range idx {
 		c := p.Seccomp.Syscalls[i].LinuxSyscall
-		if n := p.Seccomp.Syscalls[i].Name; n != "" {
-			c.Names = []string{n}
-		}
+		c.Names = callNames(p.Seccomp.Syscalls[i])
 		out.Syscalls = append(out.Syscalls, c)
 	}
 	return &out, nil
+}
+
+// callNames is the syscalls an entry names: its "name" when it has one
+// (moby's setupSeccomp reads the deprecated field for old profiles, and
+// the decoder has made sure "names" is then empty), else "names".
+func callNames(c *mobyseccomp.Syscall) []string {
+	//lint:ignore SA1019 old profiles write the deprecated "name", and moby still reads it
+	if n := c.Name; n != "" {
+		return []string{n}
+	}
+	return c.Names
 }
 
 // Resolve resolves p for t into a Filter: the syscall entries moby keeps
@@ -584,11 +600,7 @@ func (p *MobyProfile) Resolve(t Target) (*Filter, error) {
 		if mc.act == p.def {
 			continue
 		}
-		names := c.Names
-		if c.Name != "" {
-			names = []string{c.Name}
-		}
-		for _, name := range names {
+		for _, name := range callNames(c) {
 			for _, conds := range runcConds(mc.conds) {
 				rules = append(rules, Rule{Syscall: name, Conds: conds, Verdict: mc.act.Verdict, Comment: c.Comment})
 			}

@@ -1,3 +1,5 @@
+//go:build linux && amd64
+
 package main
 
 // The argument table: for every x86_64 syscall, arguments that make the

@@ -1,3 +1,5 @@
+//go:build linux && amd64
+
 // Command sysweight-probe runs inside a sandbox (a container, a gVisor
 // sandbox, a virtual machine) and invokes each x86_64 syscall once, with
 // arguments that make the kernel reject the call before it has any effect
@@ -19,7 +21,8 @@
 // call, skip per syscall with no safe arguments, done.
 //
 // The probe must be static (CGO_ENABLED=0): the sandbox's rootfs holds
-// nothing else.
+// nothing else. It builds for linux/amd64 only: its table holds x86_64
+// syscall numbers and their arguments, which mean nothing elsewhere.
 package main
 
 import (

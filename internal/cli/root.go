@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"syscall"
 
@@ -176,6 +177,7 @@ name no Linux architecture has (a typo) is left out with a warning on stderr.`,
 		newKernelCmd(g),
 		newCleanupCmd(g),
 	)
+	requireLinux(root, runtime.GOOS)
 	return root
 }
 

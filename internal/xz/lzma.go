@@ -170,19 +170,6 @@ func rcBit(p *uint16, rng, code uint32) (uint32, uint32, uint32) {
 	return 1, rng - bound, code - bound
 }
 
-// rcBitFlat is rcBit without branches, for literal bits, which are close
-// to random and would make the branch in rcBit mispredict half the time.
-// m is all ones for a zero bit. Both probability updates are one
-// expression: for a zero bit v - ((v-2017) >> 5) with an arithmetic shift
-// equals v + (2048-v)>>5, and for a one bit v - (v >> 5).
-func rcBitFlat(p *uint16, rng, code uint32) (uint32, uint32, uint32) {
-	v := uint32(*p)
-	bound := (rng >> probBits) * v
-	m := uint32((uint64(code) - uint64(bound)) >> 32)
-	*p = uint16(int32(v) - (int32(v)-int32(2017&m))>>moveBits)
-	return m + 1, bound&m | (rng-bound)&^m, code - bound&^m
-}
-
 // treeBitsReverse decodes an n-bit symbol, least significant bit first,
 // with the probabilities p[1 : 1<<n] (len(p) a power of two, at least 1<<n).
 func treeBitsReverse(p []uint16, n uint32, rng, code uint32, in []byte, ip int) (uint32, uint32, uint32, int) {

@@ -29,8 +29,6 @@ import (
 // errCorruptData is what the LZMA decoder returns; callers place it.
 var errCorruptData = errors.New("invalid LZMA symbol")
 
-const maxChunkHeader = 6
-
 // chunkHeader is a parsed LZMA2 chunk header.
 type chunkHeader struct {
 	control byte

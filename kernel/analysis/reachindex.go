@@ -81,8 +81,7 @@ func NewReachIndex(r *Report) (*ReachIndex, error) {
 		f      int
 		parent string
 	}
-	var todo [][]pending // per function, per Reach entry
-	todo = make([][]pending, len(r.Functions))
+	todo := make([][]pending, len(r.Functions)) // per function, per Reach entry
 	for f, fn := range r.Functions {
 		x.Funcs[f] = IndexFunc{Name: fn.Name, File: fn.File}
 		if fn.Hub {

@@ -297,12 +297,3 @@ func TestSampleCallGraph(t *testing.T) {
 		}
 	}
 }
-
-func linkOf(ls []attrib.Link, syscall string) attrib.Link {
-	for _, l := range ls {
-		if l.Syscall == syscall {
-			return l
-		}
-	}
-	return attrib.Link{}
-}

@@ -109,7 +109,7 @@ func parseField(t string) (Field, error) {
 		}
 	}
 	if seen != 3 {
-		return fl, fmt.Errorf("field %s: want offset: and size:", fl.Name)
+		return fl, fmt.Errorf("field %s: want both an offset and a size", fl.Name)
 	}
 	return fl, nil
 }
