@@ -459,6 +459,13 @@ func TestRealIndirectRules(t *testing.T) {
 		// the entry after the bookmark (typed by the list) met with the
 		// first of wq_head->head (a container_of)
 		{"__wake_up_common", "member wait_queue_entry.func", []string{"autoremove_wake_function", "default_wake_function", "pollwake"}, false},
+		// Version 28: a block's in-state recomputed from its
+		// predecessors' out-states (set_rq_online's class pointer: first
+		// the address of stop_sched_class, whose rq_online is NULL, then a
+		// struct sched_class * once the loop's step is seen), and x ?
+		// x->i_private : x (kernfs_iop_rmdir's kernfs_dentry_node)
+		{"set_rq_online.part.0", "offset sched_class.rq_online", []string{"rq_online_fair", "rq_online_rt", "rq_online_dl"}, true},
+		{"kernfs_iop_rmdir", "offset kernfs_syscall_ops.rmdir", []string{"cgroup_rmdir"}, false},
 	} {
 		got := callees(c.caller, c.via)
 		for _, w := range c.want {

@@ -256,6 +256,15 @@ func meet(a, b val, w *flowWorker) val {
 	if b.k == vZero && (a.k == vPtr || a.k == vFnPtr) {
 		return a
 	}
+	// x ? x->priv : x with priv a void pointer member of x's struct
+	// (kernfs_dentry_node: inode ? inode->i_private : NULL, the NULL
+	// being the inode pointer tested): what x->priv reads
+	if a.k == vPtr && a.off == 0 && b.k == vUnk && b.vm > 0 && w.voidMember(a.t, uint32(b.vm-1)) {
+		return b
+	}
+	if b.k == vPtr && b.off == 0 && a.k == vUnk && a.vm > 0 && w.voidMember(b.t, uint32(a.vm-1)) {
+		return a
+	}
 	// a method read from a struct, or a default function when it is NULL
 	// (fc->fs_type->init_fs_context ?: legacy_init_fs_context, a cmov):
 	// the method; a function pointer keeps the default in a, which its
@@ -487,6 +496,11 @@ type flowWorker struct {
 	// to clones (.part, .isra, .constprop: no BTF prototype), by clone
 	cloneArgs map[int32]*[6]cloneArg
 	in        []state // in-state of each block
+	out       []state // out-state of each block (outOK: computed)
+	outOK     []bool
+	preds     []int32 // predecessors of block b: preds[predOff[b]:predOff[b+1]]
+	predOff   []int32
+	fill      []int32
 	ops       []x86.Op
 	offs      []uint32
 	blocks    []block
@@ -865,35 +879,80 @@ func (w *flowWorker) solve() {
 	clear(inWork)
 	if cap(w.in) < nb {
 		w.in = make([]state, nb+nb/2)
+		w.out = make([]state, nb+nb/2)
 	}
-	w.in = w.in[:nb]
-	w.in[0] = w.entry()
+	w.in, w.out = w.in[:nb], w.out[:nb]
+	if cap(w.outOK) < nb {
+		w.outOK = make([]bool, nb+nb/2)
+	}
+	w.outOK = w.outOK[:nb]
+	clear(w.outOK)
+	// predecessors, for recomputing a block's in-state from what its
+	// predecessors give now
+	w.predOff = append(w.predOff[:0], make([]int32, nb+1)...)
+	for b := range w.blocks {
+		for s := 0; s < w.blocks[b].nsucc; s++ {
+			w.predOff[w.blocks[b].succ[s]+1]++
+		}
+	}
+	for b := 0; b < nb; b++ {
+		w.predOff[b+1] += w.predOff[b]
+	}
+	w.preds = append(w.preds[:0], make([]int32, w.predOff[nb])...)
+	fill := append(w.fill[:0], w.predOff[:nb]...)
+	for b := range w.blocks {
+		for s := 0; s < w.blocks[b].nsucc; s++ {
+			t := w.blocks[b].succ[s]
+			w.preds[fill[t]] = int32(b)
+			fill[t]++
+		}
+	}
+	w.fill = fill
 	w.blocks[0].seen = true
 	w.work = append(w.work[:0], 0)
 	inWork[0] = true
 	budget := 8*nb + 64
-	// a FIFO read by index: reslicing from the front would make every
-	// append reallocate
+	// A block's in-state is the meet of its predecessors' out-states as
+	// they are now (and the entry state for the first block), recomputed
+	// at each visit: a meet accumulated into it would keep what a first,
+	// partial visit saw (set_rq_online's class pointer, an address before
+	// the loop's step makes it a struct sched_class *), which later
+	// visits could only make less known. A FIFO read by index: reslicing
+	// from the front would make every append reallocate.
 	for head := 0; head < len(w.work) && budget > 0; head++ {
 		budget--
 		b := w.work[head]
 		inWork[b] = false
 		blk := &w.blocks[b]
-		st := w.in[b]
+		var st state
+		first := true
+		if b == 0 {
+			st, first = w.entry(), false
+		}
+		for _, p := range w.preds[w.predOff[b]:w.predOff[b+1]] {
+			if !w.outOK[p] {
+				continue
+			}
+			if first {
+				st, first = w.out[p], false
+			} else {
+				meetInto(&st, &w.out[p], w)
+			}
+		}
+		w.in[b] = st
 		for k := blk.first; k < blk.end; k++ {
 			w.step(&st, k, nil, nil)
 		}
+		if w.outOK[b] && st == w.out[b] {
+			continue
+		}
+		w.out[b], w.outOK[b] = st, true
 		for s := 0; s < blk.nsucc; s++ {
-			t := &w.blocks[blk.succ[s]]
-			changed := false
-			if !t.seen {
-				w.in[blk.succ[s]], t.seen, changed = st, true, true
-			} else {
-				changed = meetInto(&w.in[blk.succ[s]], &st, w)
-			}
-			if changed && !inWork[blk.succ[s]] {
-				inWork[blk.succ[s]] = true
-				w.work = append(w.work, blk.succ[s])
+			t := blk.succ[s]
+			w.blocks[t].seen = true
+			if !inWork[t] {
+				inWork[t] = true
+				w.work = append(w.work, t)
 			}
 		}
 	}

@@ -158,6 +158,8 @@ func TestFixtureEdges(t *testing.T) {
 		"rt_run": {"rt_f"},
 		// a global set to a typed object's address by an immediate store
 		"pr_read": {"pr_a_read"},
+		// x ? x->priv : x, then x->m ?: x, then x->a->b->f(x)
+		"kr_iop_show": {"kr_cg_show"},
 	}
 	for from, to := range want {
 		if got := edges[from]; !slices.Equal(got, to) {

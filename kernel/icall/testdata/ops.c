@@ -745,3 +745,26 @@ const struct pr_ops pr_a = { .read = pr_a_read, .write = pr_a_write };
 const struct pr_ops *pr_cur;
 noinline void pr_init(void) { pr_cur = &pr_a; }
 noinline long pr_read(long a, long b) { return pr_cur->read(a, b); }
+
+// the same through kernfs_dentry_node's test (kernfs_iop_rmdir: kn =
+// d_inode(dentry) ? d_inode(dentry)->i_private : NULL; the NULL is the
+// tested inode pointer itself): kr_iop_show reaches kr_cg_show. The join
+// of the two paths is visited first from the test's branch alone; its
+// in-state is recomputed from both once the other is known
+noinline long kr_cg_show(struct kr_node *kn) { return kn->x; }
+const struct kr_scops kr_cg_scops2 = { .show = kr_cg_show };
+struct kr_root kr_r2 = { .scops = &kr_cg_scops2 };
+struct kr_dentry { long d; struct kr_inode *d_inode; };
+// (built as the kernel is, with -fno-delete-null-pointer-checks, so that
+// the NULL path stays)
+__attribute__((__noinline__, used, optimize("no-delete-null-pointer-checks")))
+long kr_iop_show(struct kr_dentry *dentry)
+{
+	struct kr_inode *in = dentry->d_inode;
+	struct kr_node *kn = in ? in->i_private : 0;
+	struct kr_node *top = kn->parent ? kn->parent : kn;
+	const struct kr_scops *s = top->root->scops;
+	if (!s || !s->show)
+		return -1;
+	return s->show(kn);
+}
