@@ -7,20 +7,21 @@
 # its path printed. Optional second argument: a regexp that target names
 # (package/Target) must match, e.g. 'kernel/image/'.
 #
-# Minimisation is bounded (MINIMIZE, default 3s, instead of go test's 60s):
-# go's minimiser tries every subrange of an input, O(n^2) runs, and for a
-# binary format with a checksum or offsets (xz, ELF, .deb) no smaller input
-# keeps the new coverage, so each new input of a few KiB held the only
-# worker for the full 60 s and the run reported no execs after the first
-# find (golang/go#48820). Crashers are still written, perhaps less minimal;
-# re-minimise one with -fuzzminimizetime=60s if needed.
+# Minimisation is bounded to MINIMIZE runs per input (default 1000x) instead
+# of go test's 60 s: go's minimiser tries every subrange of an input, O(n^2)
+# runs, and for a binary format with checksums or offsets (xz, ELF, .deb)
+# nothing smaller keeps the new coverage, so each new input of a few KiB held
+# the only worker for 60 s and the run reported no execs after its first
+# find (golang/go#48820). A count, not a time: at a time limit go kills the
+# worker and drops the runs it made. Crashers are still written, perhaps
+# less minimal; re-minimise one with -fuzzminimizetime=60s if needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}
 only=${2:-}
 case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS] [REGEXP]" >&2; exit 2 ;; esac
 min=$((10000 * secs / 30))
-minimize=${MINIMIZE:-3s}
+minimize=${MINIMIZE:-1000x}
 logs=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-all.XXXXXX")
 
 # Targets are found in the source rather than with `go test -list`, which
