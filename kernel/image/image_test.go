@@ -403,3 +403,21 @@ func TestKallsymsLyingProgramHeader(t *testing.T) {
 		t.Errorf("Kallsyms allocated %d bytes for a %d-byte file", n, len(f))
 	}
 }
+
+// A zstd frame header that names a 500 MiB window (single segment, the
+// content size as the window) over 10 bytes of data is refused before the
+// decoder allocates the window: it once allocated 525 MB for these 17 bytes.
+func TestZstdLyingWindow(t *testing.T) {
+	frame := binary.LittleEndian.AppendUint64([]byte{0x28, 0xb5, 0x2f, 0xfd, 0xe0}, 500<<20)
+	frame = append(frame, 0x53, 0, 0, 'a') // last block, RLE, 10 bytes of 'a'
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	out, _, err := image.Decompress(frame)
+	runtime.ReadMemStats(&after)
+	if out != nil || err == nil {
+		t.Errorf("%d bytes, %v; want an error", len(out), err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("Decompress allocated %d bytes for a %d-byte frame", n, len(frame))
+	}
+}
