@@ -44,10 +44,16 @@ func (c Config) DecodeLZMA(src []byte) ([]byte, error) {
 	if known {
 		limit = int64(size)
 	}
-	out := bigbuf.Make(int(min(max(8*int64(len(src)), 1<<20), limit)))
+	out := bigbuf.Make(int(min(max(8*int64(len(src)), 64<<10), limit)))
 	pos := 0
 	for {
-		p, status, err := d.decode(&rc, out, pos, min(len(out), pos+4<<20))
+		// decode checks for the end of the input only when it returns,
+		// and past the end it decodes zeros: ask for about what the
+		// input left can give (LZMA reaches some 7000:1 on zeros), so
+		// that a truncated stream costs 64 KiB of output, not 4 MiB.
+		// The step only sets how often decode returns.
+		step := min(4<<20, max(64<<10, 8192*(len(rc.in)-rc.ip)))
+		p, status, err := d.decode(&rc, out, pos, min(len(out), pos+step))
 		pos = p
 		switch {
 		case rc.ip > len(rc.in):

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -259,5 +260,24 @@ func TestLZMAFormat(t *testing.T) {
 	}
 	if _, err := xz.DecodeLZMA(runXZ(t, text, "--format=lzma")[:1000]); !errors.Is(err, xz.ErrTruncated) {
 		t.Errorf("truncated .lzma: %v, want ErrTruncated", err)
+	}
+}
+
+// A truncated .lzma of unknown size costs what its input can give, not the
+// output limit: with code bytes of zero every bit decodes as 0, a literal
+// zero byte each time, and nothing in the data ever fails. DecodeLZMA once
+// started with a 1 MiB buffer and decoded up to 4 MiB past the end of the
+// input before it looked; an 18-byte input took 70-150 ms in the fuzzer.
+func TestLZMATruncatedIsCheap(t *testing.T) {
+	src := []byte{0x5d, 0, 0x10, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	out, err := xz.DecodeLZMA(src)
+	runtime.ReadMemStats(&after)
+	if out != nil || !errors.Is(err, xz.ErrTruncated) {
+		t.Fatalf("%d bytes, %v; want ErrTruncated", len(out), err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 256<<10 {
+		t.Errorf("DecodeLZMA allocated %d bytes for an %d-byte input", n, len(src))
 	}
 }

@@ -339,13 +339,19 @@ func gunzip(p []byte) ([]byte, error) {
 	return readAll(zr, len(p))
 }
 
+// unzstd streams rather than calling DecodeAll, which allocates the frame's
+// content size up front: an 18-byte frame claiming 3 GiB allocated 3 GiB.
+// Windows are bounded as zstd(1) bounds them unless told otherwise
+// (ZSTD_WINDOWLOG_LIMIT_DEFAULT: 2^27), since the stream allocates twice
+// the window a frame header names.
 func unzstd(p []byte) ([]byte, error) {
-	zr, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(MaxMember), zstd.WithDecoderConcurrency(1))
+	zr, err := zstd.NewReader(bytes.NewReader(p), zstd.WithDecoderMaxMemory(MaxMember),
+		zstd.WithDecoderMaxWindow(1<<27), zstd.WithDecoderConcurrency(1))
 	if err != nil {
 		return nil, err
 	}
 	defer zr.Close()
-	return zr.DecodeAll(p, nil)
+	return readAll(zr, len(p))
 }
 
 // readAll reads a decompressor to its end, up to MaxMember bytes.

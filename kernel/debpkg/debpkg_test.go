@@ -3,8 +3,10 @@ package debpkg_test
 import (
 	"archive/tar"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -176,5 +178,25 @@ func TestBadPackages(t *testing.T) {
 		if _, err := read(t, good[:n], nil); err == nil {
 			t.Fatalf("the first %d of %d bytes read without error", n, len(good))
 		}
+	}
+}
+
+// A zstd frame header is a claim: an 18-byte data.tar.zst whose frame says
+// 3 GiB (not single-segment, 1 MiB window, one 10-byte RLE block) is an
+// error that costs what the data holds. Read once allocated the claimed
+// size before decoding (zstd DecodeAll).
+func TestZstdLyingContentSize(t *testing.T) {
+	frame := binary.LittleEndian.AppendUint64([]byte{0x28, 0xb5, 0x2f, 0xfd, 0xc0, 0x50}, 3<<30)
+	frame = append(frame, 0x53, 0, 0, 'a') // last block, RLE, 10 bytes of 'a'
+	p := arWrite(arMember{"debian-binary", []byte("2.0\n")}, arMember{"control.tar", controlTar(t)}, arMember{"data.tar.zst", frame})
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := read(t, p, nil)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "data.tar.zst") {
+		t.Errorf("err = %v, want an error naming data.tar.zst", err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 64<<20 {
+		t.Errorf("Read allocated %d bytes for a %d-byte package", n, len(p))
 	}
 }

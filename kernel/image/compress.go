@@ -135,7 +135,11 @@ func decodeStream(c Compression, p []byte, hint int) ([]byte, error) {
 	case CompressionBzip2:
 		r = bzip2.NewReader(bytes.NewReader(p))
 	case CompressionZstd:
-		zr, err := zstd.NewReader(bytes.NewReader(p), zstd.WithDecoderMaxMemory(MaxDecompressed), zstd.WithDecoderConcurrency(1))
+		// The stream allocates twice the window a frame header names,
+		// so bound it by what the kernel build writes: zstd -22 --ultra
+		// from a pipe (scripts/Makefile.lib: cmd_zstd22), a 2^27 window.
+		zr, err := zstd.NewReader(bytes.NewReader(p), zstd.WithDecoderMaxMemory(MaxDecompressed),
+			zstd.WithDecoderMaxWindow(1<<27), zstd.WithDecoderConcurrency(1))
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"sysweight/internal/bigbuf"
 	"sysweight/kernel/kallsyms"
 )
 
@@ -194,8 +195,10 @@ func (v *Vmlinux) Kallsyms() (*kallsyms.Table, error) {
 		if p.Type != elf.PT_LOAD || p.Filesz > MaxDecompressed {
 			continue
 		}
-		data := make([]byte, p.Filesz)
-		if _, err := p.ReadAt(data, 0); err != nil {
+		// p_filesz is only a claim: read what is there, so that a
+		// header naming a gigabyte costs what the file holds.
+		data, err := bigbuf.ReadAll(p.Open(), 0, int64(p.Filesz))
+		if err != nil || uint64(len(data)) != p.Filesz {
 			continue
 		}
 		t, err := kallsyms.Recover(data, p.Vaddr)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -367,4 +368,56 @@ func FuzzOpenELF(f *testing.F) {
 		_, _, _ = v.Symbols()
 		_, _ = v.Text()
 	})
+}
+
+// A PT_LOAD header that claims far more bytes than the file holds costs what
+// the file holds, not what it claims: Kallsyms once allocated p_filesz (here
+// 512 MiB) before reading, and the fuzzer stalled on such headers.
+func TestKallsymsLyingProgramHeader(t *testing.T) {
+	le := binary.LittleEndian
+	f := make([]byte, 64+56+64)
+	copy(f, []byte{0x7f, 'E', 'L', 'F', 2, 1, 1})
+	le.PutUint16(f[16:], 2)  // ET_EXEC
+	le.PutUint16(f[18:], 62) // EM_X86_64
+	le.PutUint32(f[20:], 1)
+	le.PutUint64(f[32:], 64) // e_phoff
+	le.PutUint16(f[52:], 64)
+	le.PutUint16(f[54:], 56) // e_phentsize
+	le.PutUint16(f[56:], 1)  // e_phnum
+	ph := f[64:]
+	le.PutUint32(ph[0:], 1)        // PT_LOAD
+	le.PutUint64(ph[32:], 512<<20) // p_filesz
+	le.PutUint64(ph[40:], 512<<20) // p_memsz
+	v, err := image.OpenELF(bytes.NewReader(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = v.Kallsyms()
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, kallsyms.ErrNoKallsyms) {
+		t.Errorf("err = %v, want ErrNoKallsyms", err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("Kallsyms allocated %d bytes for a %d-byte file", n, len(f))
+	}
+}
+
+// A zstd frame header that names a 500 MiB window (single segment, the
+// content size as the window) over 10 bytes of data is refused before the
+// decoder allocates the window: it once allocated 525 MB for these 17 bytes.
+func TestZstdLyingWindow(t *testing.T) {
+	frame := binary.LittleEndian.AppendUint64([]byte{0x28, 0xb5, 0x2f, 0xfd, 0xe0}, 500<<20)
+	frame = append(frame, 0x53, 0, 0, 'a') // last block, RLE, 10 bytes of 'a'
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	out, _, err := image.Decompress(frame)
+	runtime.ReadMemStats(&after)
+	if out != nil || err == nil {
+		t.Errorf("%d bytes, %v; want an error", len(out), err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("Decompress allocated %d bytes for a %d-byte frame", n, len(frame))
+	}
 }
