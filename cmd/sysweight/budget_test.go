@@ -1,16 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"sysweight/internal/childrun"
 )
 
 // capProfile writes a Docker profile of ioctl rules as large as the 16 MiB
@@ -53,35 +51,14 @@ func TestBudget(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			cmd := exec.Command(bin, c.args...)
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			start := time.Now()
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			timer := time.AfterFunc(30*time.Second, func() { cmd.Process.Kill() })
-			err := cmd.Wait()
-			timer.Stop()
-			took := time.Since(start)
-			code := 0
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				code = ee.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-			if !ok {
-				t.Fatal("no rusage for the child")
-			}
-			rss := ru.Maxrss << 10 // Linux reports kB
+			r := childrun.Run(t, bin, c.args...)
+			code, took, rss := r.Code, r.Wall, r.RSS
 			t.Logf("exit %d in %v, peak RSS %d MiB", code, took.Round(time.Millisecond), rss>>20)
 			if code != c.code {
-				t.Errorf("exit %d, want %d (stderr %q)", code, c.code, stderr.String())
+				t.Errorf("exit %d, want %d (stderr %q)", code, c.code, r.Stderr)
 			}
-			if c.code == 2 && (strings.Count(stderr.String(), "\n") != 1 || stdout.Len() != 0) {
-				t.Errorf("stderr %q, stdout %d bytes: want one line and nothing", stderr.String(), stdout.Len())
+			if c.code == 2 && (strings.Count(r.Stderr, "\n") != 1 || len(r.Stdout) != 0) {
+				t.Errorf("stderr %q, stdout %d bytes: want one line and nothing", r.Stderr, len(r.Stdout))
 			}
 			if rss >= 512<<20 {
 				t.Errorf("peak RSS %d MiB, over the 512 MiB budget", rss>>20)

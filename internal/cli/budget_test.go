@@ -1,16 +1,15 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"sysweight/internal/childrun"
 	"sysweight/kernel/analysis/analysistest"
 )
 
@@ -70,30 +69,8 @@ func sysweightBinary(t *testing.T) string {
 // goes over the budget; it is killed after 30 s.
 func runBudget(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(sysweightBinary(t), args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	timer := time.AfterFunc(30*time.Second, func() { cmd.Process.Kill() })
-	err := cmd.Wait()
-	timer.Stop()
-	wall := time.Since(start)
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		t.Fatal("no rusage for the child")
-	}
-	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	rss := ru.Maxrss << 10 // Linux reports kB
+	r := childrun.Run(t, sysweightBinary(t), args...)
+	code, wall, cpu, rss := r.Code, r.Wall, r.CPU, r.RSS
 	t.Logf("exit %d, wall %v, CPU %v, peak RSS %d MiB", code, wall.Round(time.Millisecond), cpu.Round(time.Millisecond), rss>>20)
 	if cpu > budgetCPU {
 		t.Errorf("CPU time %v, over the %v budget", cpu, budgetCPU)
@@ -104,7 +81,7 @@ func runBudget(t *testing.T, args ...string) (int, string, string) {
 	if rss >= budgetRSS {
 		t.Errorf("peak RSS %d MiB, over the %d MiB budget", rss>>20, budgetRSS>>20)
 	}
-	return code, stdout.String(), stderr.String()
+	return code, r.Stdout, r.Stderr
 }
 
 // TestBudgetHugeTop: --top 2147483647 once allocated per syscall (6 GB in
