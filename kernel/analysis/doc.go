@@ -26,10 +26,10 @@
 // HubFraction 0.5) is shared infrastructure; reach and complexity leave
 // hubs out, and hub descendants are hubs. On Debian's 6.1.0-56 cloud
 // package (107,666 functions, 61,208 of them in 1,121 modules)
-// 73,246 functions are hubs (analysis Version 28): the resolved indirect calls
+// 73,325 functions are hubs (analysis Version 29): the resolved indirect calls
 // connect every syscall to a common core (scheduler, memory management, work items, netlink, the
 // VFS), so what a syscall's Reach counts is the code specific to it. The
-// median traced syscall reaches 4 non-hub functions; ioctl the most (3,373: the
+// median traced syscall reaches 4 non-hub functions; ioctl the most (3,372: the
 // drivers' unlocked_ioctl methods, generic dispatch), then module loading
 // (init_module 2,613, finit_module 2,597: every module's init function,
 // through do_one_initcall), delete_module (1,698: every exit function)
@@ -270,7 +270,16 @@
 // reached again), check4 0.992, check5 0.935, check6 0.979, check7 0.966
 // (393 of 407; no syscall misses cgroup_rmdir any more; left: the serial
 // console's write, memcg's css_rstat_flush, sysfs attributes under
-// sendfile). The
+// sendfile). Version 29 is for speed: a function whose blocks form no
+// loop is solved in reverse postorder, one visit per block, where the
+// worklist visited joins early from some predecessors only; the list pass
+// reuses the first pass's solve of the functions it had solved; and the
+// meet of NULL with an untyped call result is the result
+// (relay_open_buf's kzalloc'd buf, NULL on the error paths that join its
+// return; the one join the reverse postorder lost, __irq_get_desc_lock's,
+// had been typed only from such an early visit). 73,325 hubs, 6,142 sites
+// unresolved, the recall on every footprint set unchanged; the
+// indirect-call phase takes about a quarter less time. The
 // Report it returns is small, JSON and deterministic: the kernel's identity (file name, sha256, the "Linux
 // version" banner), the symbol source, summary counts and, per syscall,
 // reach, complexity and the most complex functions. DBMetrics hands these

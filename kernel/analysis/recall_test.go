@@ -376,6 +376,11 @@ func TestRealIndirectRules(t *testing.T) {
 		// the getfrag callbacks of rawv6_sendmsg, icmp6_send and
 		// udpv6_sendmsg, through ip6_append_data into its gcc clone
 		{"__ip6_append_data.isra.0", "param", []string{"raw6_getfrag", "icmpv6_getfrag", "ip_generic_getfrag"}, false},
+		// kernel/relay.c: relay_open_buf's buf = kzalloc(…) (relay_create_buf,
+		// inlined), NULL on its error paths, which join before the
+		// return: the struct rchan_buf * it returns, through which
+		// buf->chan->cb->create_buf_file reaches blktrace's and iosm's
+		{"relay_open_buf.part.0", "member rchan_callbacks.create_buf_file", []string{"blk_create_buf_file_callback", "ipc_trace_create_buf_file_handler"}, true},
 		{"netlink_dump", "downcast netlink_callback.dump", []string{"rtnl_dump_ifinfo", "inet_dump_ifaddr"}, false},
 		{"seq_read_iter", "offset seq_operations.show", []string{"show_map", "meminfo_proc_show"}, false},
 		{"__x64_sys_clock_gettime", "member k_clock.clock_get_timespec", []string{

@@ -197,6 +197,7 @@ type resolver struct {
 	dataTargets      map[int32][]int32           // slot → functions stored there in typed data
 	globalElem       map[int]string              // data object → struct type of the pointers it holds
 	listCand         []bool                      // functions the list pass looks at (a register stored twice)
+	listDone         []bool                      // candidates the first pass solved: the list pass need not
 	listType         map[listKey]listKey         // list_head member → the entry member its next and prev point to
 	fnParams         []uint8                     // per function: bit k set when parameter k (< 8) is a function pointer
 	voidParams       []uint8                     // per function: bit k set when parameter k (< 8) is a void pointer

@@ -30,6 +30,7 @@ type listKey struct {
 // field (into; holder "" when the target's struct is unknown).
 type listStore struct {
 	into, val listKey
+	fn        int32 // the function that stores
 }
 
 // listField tells whether a load or store of 8 bytes at off of struct t
@@ -68,7 +69,7 @@ func (w *flowWorker) listStoreOf(st *state, m x86.Mem, v val) {
 	if !ok || val.holder == "" || val.off != uint32(v.off) {
 		return
 	}
-	w.lstores = append(w.lstores, listStore{into, val})
+	w.lstores = append(w.lstores, listStore{into, val, int32(w.fn)})
 }
 
 // listEnd turns one function's list stores into entry facts: a member

@@ -33,3 +33,22 @@ func TestMeetNullOrMember(t *testing.T) {
 		}
 	}
 }
+
+// TestMeetNullOrResult checks the join of an untyped call result with NULL
+// (relay_open_buf, Debian 6.1.0-56: buf = kmalloc_trace(…) in r15; its
+// error paths xor %r15d,%r15d and join the success path before mov
+// %r15,%rax; ret): the result, which the return then types; two
+// different results stay unknown.
+func TestMeetNullOrResult(t *testing.T) {
+	res := val{k: vRet, a: 0xffffffff8119a1a9}
+	null := val{k: vZero}
+	if m := meet(res, null, nil); m != res {
+		t.Errorf("meet(result, NULL) = %+v, want the result", m)
+	}
+	if m := meet(null, res, nil); m != res {
+		t.Errorf("meet(NULL, result) = %+v, want the result", m)
+	}
+	if m := meet(res, val{k: vRet, a: 0xffffffff8119a1da}, nil); m.k != vUnk {
+		t.Errorf("meet of two call results = %+v, want unknown", m)
+	}
+}

@@ -749,8 +749,9 @@ noinline long pr_read(long a, long b) { return pr_cur->read(a, b); }
 // the same through kernfs_dentry_node's test (kernfs_iop_rmdir: kn =
 // d_inode(dentry) ? d_inode(dentry)->i_private : NULL; the NULL is the
 // tested inode pointer itself): kr_iop_show reaches kr_cg_show. The join
-// of the two paths is visited first from the test's branch alone; its
-// in-state is recomputed from both once the other is known
+// of the two paths takes its in-state from both (a worklist visits it
+// first from the test's branch alone and must recompute it; the function
+// has no loop, so the pass visits it once, after both)
 noinline long kr_cg_show(struct kr_node *kn) { return kn->x; }
 const struct kr_scops kr_cg_scops2 = { .show = kr_cg_show };
 struct kr_root kr_r2 = { .scops = &kr_cg_scops2 };
