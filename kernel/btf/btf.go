@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"sync"
 	"unsafe"
 )
@@ -379,24 +380,35 @@ func (s *Spec) Skip(id TypeID) TypeID {
 
 // Size is the byte size of a type after Skip: of a struct, union, enum,
 // int, float or datasec its own, of a pointer 8, of an array count ×
-// element size; 0 when unknown.
+// element size; 0 when unknown, when the product overflows, or when
+// arrays and modifiers chain for more than 64 steps (a cycle in a
+// malformed blob: an array of itself).
 func (s *Spec) Size(id TypeID) uint64 {
+	n := uint64(1) // the product of the array counts so far
+	times := func(size uint64) uint64 {
+		hi, lo := bits.Mul64(n, size)
+		if hi != 0 {
+			return 0
+		}
+		return lo
+	}
 	for range 64 {
 		id = s.Skip(id)
-		_, t := s.rec(id)
+		sp, t := s.rec(id)
 		if t == nil {
 			return 0
 		}
 		switch t.kind {
 		case KindPtr:
-			return 8
+			return times(8)
 		case KindStruct, KindUnion, KindEnum, KindEnum64, KindInt, KindFloat, KindDatasec:
-			return uint64(t.size)
+			return times(uint64(t.size))
 		case KindArray:
-			sp, _ := s.rec(id)
 			a := sp.items[t.first]
-			es := s.Size(TypeID(a.typ))
-			return es * uint64(a.off)
+			if n = times(uint64(a.off)); n == 0 {
+				return 0
+			}
+			id = TypeID(a.typ)
 		default:
 			return 0
 		}

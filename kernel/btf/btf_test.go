@@ -156,3 +156,26 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestSizeArrays checks Size on arrays: int[3][4] is 48 bytes (C's
+// layout: 3 × 4 × sizeof(int)); an array of itself, which only a
+// malformed blob has (the fuzzer's 9eb3ad1c3a705472 recursed until the
+// stack overflowed), and a size past 2^64 are unknown (0).
+func TestSizeArrays(t *testing.T) {
+	s, err := Parse(blob([][]uint32{
+		{sInt, info(KindInt, 0), 4, 32},             // [1] int
+		{0, info(KindArray, 0), 0, 3, 1, 3},         // [2] [3] of [3]
+		{0, info(KindArray, 0), 0, 1, 1, 4},         // [3] [4] of int
+		{0, info(KindArray, 0), 0, 4, 1, 2},         // [4] [2] of itself
+		{0, info(KindArray, 0), 0, 6, 1, 1<<32 - 1}, // [5] [2^32-1] of [6]
+		{0, info(KindArray, 0), 0, 1, 1, 1<<32 - 1}, // [6] [2^32-1] of int
+	}, strs), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[TypeID]uint64{2: 48, 3: 16, 4: 0, 5: 0, 6: (1<<32 - 1) * 4} {
+		if got := s.Size(id); got != want {
+			t.Errorf("Size(%d) = %d, want %d", id, got, want)
+		}
+	}
+}
