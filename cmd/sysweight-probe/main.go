@@ -38,6 +38,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -249,6 +250,7 @@ func runChild(out *emitter, name string, seq int, handshake bool) int {
 	if handshake && !ack() {
 		return 3
 	}
+	quietSignals()
 	var r1 uintptr
 	var e syscall.Errno
 	switch {
@@ -280,6 +282,18 @@ func runChild(out *emitter, name string, seq int, handshake bool) int {
 		return 3
 	}
 	return 0
+}
+
+// quietSignals gives SIGILL and SIGSYS their default action in a child: a
+// call that raises one (uretprobe outside a uretprobe trampoline: SIGILL;
+// a filter's SECCOMP_RET_TRAP: SIGSYS) then ends the child by that signal,
+// which result reports as such, instead of the Go runtime's handler
+// printing a traceback into the sandbox's stderr and exiting with status 2.
+func quietSignals() {
+	var sa struct{ handler, flags, restorer, mask uint64 } // SIG_DFL
+	for _, s := range []syscall.Signal{syscall.SIGILL, syscall.SIGSYS} {
+		syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, uintptr(s), uintptr(unsafe.Pointer(&sa)), 0, 8, 0, 0)
+	}
 }
 
 // ack waits for one byte from the host.

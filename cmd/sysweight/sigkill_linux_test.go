@@ -224,7 +224,10 @@ func TestSIGKILLPassthrough(t *testing.T) {
 	t.Logf("killed %v after the container: left %s, %d cgroups, instance %v, container state %v", delay, work[0], len(cgroups), instances, containers)
 	// On a loaded machine the run may be in its own clean-up when the
 	// kill comes: cleanup must name what was left, whatever that is.
-	wants := []string{"removed work dir " + work[0]}
+	var wants []string
+	if _, err := os.Stat(work[0]); err == nil {
+		wants = append(wants, "removed work dir "+work[0])
+	}
 	if len(containers) > 0 {
 		wants = append(wants, "removed runc container "+id)
 	}
