@@ -24,6 +24,9 @@ type Score struct {
 	Normalized float64 `json:"normalized"` // Score / Σ_s w(s): 1.0 is no filter at all
 	Exposed    int     `json:"exposed"`    // syscalls with degree > 0
 	Partial    int     `json:"partial"`    // of which with 0 < degree < 1
+	// Absent counts the syscalls the configuration lets through that the
+	// target kernel lacks (Weights.Absent): not exposed, weighing 0.
+	Absent int `json:"absent,omitempty"`
 	// Ratio is Score / Score(baseline); nil when no baseline was scored or
 	// the baseline scores 0.
 	Ratio         *float64       `json:"ratio"`
@@ -41,6 +44,10 @@ func Compute(e *exposure.Exposure, w *Weights) (Score, error) {
 		wt, ok := w.Of(en.Syscall)
 		if !ok {
 			return Score{}, fmt.Errorf("scoring %s: no weight for %s", e.Name, en.Syscall)
+		}
+		if wt.Absent {
+			s.Absent++
+			continue
 		}
 		v := en.Degree * wt.Value
 		s.Score += v
@@ -111,7 +118,7 @@ func Diff(a, b *exposure.Exposure, w *Weights) ([]DiffRow, error) {
 	var rows []DiffRow
 	for _, wt := range w.List {
 		da, db := a.Degree(wt.Syscall), b.Degree(wt.Syscall)
-		if da == db {
+		if da == db || wt.Absent {
 			continue
 		}
 		rows = append(rows, DiffRow{Syscall: wt.Syscall, DegreeA: da, DegreeB: db, Weight: wt.Value, Delta: (db - da) * wt.Value})

@@ -116,3 +116,52 @@ func TestSortByScore(t *testing.T) {
 		t.Errorf("order %v, want %v", got, want)
 	}
 }
+
+// A syscall the target kernel lacks weighs 0, stays out of the
+// normalisation and of Σ w, and a configuration that allows it exposes
+// nothing by it. By hand (linear): without cachestat's 20 CVEs in the
+// max, w(read) = 3/7 and w(keyctl) = 1, Σ w = 10/7; read at 1, keyctl at
+// 0.5 and cachestat at 1 score 3/7 + 1/2 = 13/14, with 2 exposed (1
+// partial) and 1 absent. With cachestat counted, w(read) would be 3/20.
+func TestAbsentSyscalls(t *testing.T) {
+	o := DefaultOptions()
+	o.Norm = NormLinear
+	raw := Raw{Present: []Metric{CVEs}, Values: map[string]map[Metric]float64{
+		"read": {CVEs: 3}, "keyctl": {CVEs: 7}, "cachestat": {CVEs: 20},
+	}, Release: "6.1", Absent: []string{"cachestat"}}
+	w, err := NewWeights(syscalls.MustForArch(syscalls.X86_64), raw, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := w.Of("read"); !near(r.Value, 3.0/7) {
+		t.Errorf("w(read) = %v, want 3/7", r.Value)
+	}
+	if c, _ := w.Of("cachestat"); c.Value != 0 || !c.Absent || c.Raw[CVEs] != 20 {
+		t.Errorf("cachestat: %+v, want weight 0, absent, raw 20", c)
+	}
+	if !near(w.Total, 10.0/7) || w.Release != "6.1" || !slices.Equal(w.Absent, []string{"cachestat"}) {
+		t.Errorf("total %v release %q absent %v", w.Total, w.Release, w.Absent)
+	}
+	e, err := exposure.New("r", syscalls.X86_64, exposure.Provenance{Source: exposure.Declared}, []exposure.Entry{
+		{Syscall: "read", Degree: 1}, {Syscall: "keyctl", Degree: 0.5}, {Syscall: "cachestat", Degree: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Compute(e, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(s.Score, 13.0/14) || s.Exposed != 2 || s.Partial != 1 || s.Absent != 1 || len(s.Contributions) != 2 {
+		t.Errorf("score = %+v", s)
+	}
+	// Diff leaves it out: nothing changes on the target when it does.
+	e2, _ := exposure.New("r2", syscalls.X86_64, exposure.Provenance{Source: exposure.Declared}, []exposure.Entry{
+		{Syscall: "read", Degree: 1}, {Syscall: "keyctl", Degree: 0.5}})
+	if rows, _ := Diff(e, e2, w); len(rows) != 0 {
+		t.Errorf("diff over an absent syscall: %+v", rows)
+	}
+	raw.Absent = []string{"nosuchcall"}
+	if _, err := NewWeights(syscalls.MustForArch(syscalls.X86_64), raw, o); err == nil {
+		t.Error("an absent name outside the table was accepted")
+	}
+}

@@ -3,7 +3,9 @@ package score
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -108,6 +110,9 @@ type Weight struct {
 	Raw        map[Metric]float64 `json:"raw"`
 	Normalized map[Metric]float64 `json:"normalized"`
 	Value      float64            `json:"weight"`
+	// Absent: the target kernel lacks the syscall (Raw.Absent); it weighs
+	// 0, whatever its metrics say.
+	Absent bool `json:"absent,omitempty"`
 }
 
 // Weights are the weights of every syscall of one table.
@@ -119,6 +124,10 @@ type Weights struct {
 	Max     map[Metric]float64
 	List    []Weight // by syscall number
 	Total   float64  // Σ_s w(s): the score of a process with no filter
+	// Release and Absent are Raw's: the target kernel and the syscalls of
+	// the table it lacks.
+	Release string
+	Absent  []string
 	index   map[string]int
 }
 
@@ -131,6 +140,12 @@ var ErrNoMetrics = errors.New("no metric with a positive coefficient is availabl
 type Raw struct {
 	Values  map[string]map[Metric]float64
 	Present []Metric
+	// Absent names the syscalls of the table that the target kernel
+	// (Release, "6.1") lacks: they weigh 0 and stay out of the
+	// normalisation and of Total, and a configuration that allows them
+	// exposes nothing by them.
+	Release string
+	Absent  []string
 }
 
 // NewWeights normalises raw over table t and combines the metrics:
@@ -157,7 +172,23 @@ func NewWeights(t *syscalls.Table, raw Raw, o Options) (*Weights, error) {
 			return nil, fmt.Errorf("weights: syscall %q is not in the %s table", name, t.Arch)
 		}
 	}
-	all := t.All()
+	absent := map[string]bool{}
+	for _, name := range raw.Absent {
+		if _, ok := t.Number(name); !ok {
+			return nil, fmt.Errorf("weights: absent syscall %q is not in the %s table", name, t.Arch)
+		}
+		absent[name] = true
+	}
+	if len(absent) > 0 {
+		w.Release = raw.Release
+		w.Absent = slices.Sorted(maps.Keys(absent))
+	}
+	var all []syscalls.Syscall
+	for _, s := range t.All() {
+		if !absent[s.Name] {
+			all = append(all, s)
+		}
+	}
 	for _, m := range w.Used {
 		for _, s := range all {
 			if v := raw.Values[s.Name][m]; v > w.Max[m] {
@@ -171,9 +202,13 @@ func NewWeights(t *syscalls.Table, raw Raw, o Options) (*Weights, error) {
 			ranks[m] = rankOf(all, raw.Values, m)
 		}
 	}
-	for _, s := range all {
-		wt := Weight{Syscall: s.Name, Nr: s.Nr, Raw: map[Metric]float64{}, Normalized: map[Metric]float64{}}
+	for _, s := range t.All() {
+		wt := Weight{Syscall: s.Name, Nr: s.Nr, Raw: map[Metric]float64{}, Normalized: map[Metric]float64{}, Absent: absent[s.Name]}
 		for _, m := range w.Used {
+			if wt.Absent {
+				wt.Raw[m], wt.Normalized[m] = raw.Values[s.Name][m], 0
+				continue
+			}
 			x := raw.Values[s.Name][m]
 			wt.Raw[m] = x
 			n := normalize(o.Norm, x, w.Max[m], ranks[m])

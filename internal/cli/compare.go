@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -37,7 +38,7 @@ ends with the weights used and this legend; markdown gives them as
 paragraphs, csv only the rows.
 
 JSON output is a list of objects:
-  {"runtime", "source", "score", "normalized", "exposed", "partial",
+  {"runtime", "source", "score", "normalized", "exposed", "partial", "absent" (omitted when 0),
    "ratio" (null without a baseline), "baseline"}`,
 		Example: `  sysweight compare
   sysweight compare runc-docker crun-podman gvisor-systrap
@@ -59,7 +60,11 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w, stderr io
 	}
 	// Decode the built-ins while the weight DB decodes.
 	go runtimes.Builtins()
-	_, weights, err := g.loadWeights()
+	tgt, err := o.target()
+	if err != nil {
+		return err
+	}
+	_, weights, warn, err := g.loadWeights(tgt.Kernel)
 	if err != nil {
 		return err
 	}
@@ -72,6 +77,7 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w, stderr io
 	if err != nil {
 		return err
 	}
+	fmt.Fprint(stderr, warn)
 	baselineIn := false
 	for _, it := range items {
 		baselineIn = baselineIn || it.Name == o.baseline
@@ -114,11 +120,21 @@ func presentCompare(w io.Writer, f report.Format, scores []score.Score, weights 
 	if err := t.Write(w, f); err != nil {
 		return err
 	}
-	note := fmt.Sprintf("\nweights: %s over %d syscalls; metrics used: %v", weights.Options.Norm, len(weights.List), weights.Used)
+	note := fmt.Sprintf("\nweights: %s over %s; metrics used: %v", weights.Options.Norm, tableNote(weights), weights.Used)
 	if len(weights.Missing) > 0 {
 		note += fmt.Sprintf("; not in this DB: %v", weights.Missing)
 	}
 	return report.WriteBelow(w, f, note+"\n"+compareLegend)
+}
+
+// tableNote says over which syscalls the weights are: the table's, less
+// those the target kernel lacks.
+func tableNote(w *score.Weights) string {
+	if len(w.Absent) == 0 {
+		return fmt.Sprintf("%d syscalls", len(w.List))
+	}
+	return fmt.Sprintf("the %d syscalls of kernel %s (the %d of the %s table it lacks, %s …, weigh 0 and expose nothing)",
+		len(w.List)-len(w.Absent), w.Release, len(w.Absent), w.Arch, strings.Join(w.Absent[:min(3, len(w.Absent))], ", "))
 }
 
 // compareLegend explains the columns below the table (and in --help).

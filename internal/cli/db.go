@@ -325,6 +325,9 @@ func presentDBInfo(w io.Writer, f report.Format, d *db.DB) error {
 	if m.Kernel != "" {
 		fmt.Fprintf(&note, "kernel: %s\n", m.Kernel)
 	}
+	if m.KernelRelease != "" {
+		fmt.Fprintf(&note, "kernel %s's syscall table: the %s table less %d it lacks (%s)\n", m.KernelRelease, m.Arch, len(m.KernelAbsent), strings.Join(m.KernelAbsent, ", "))
+	}
 	if m.Exploits != "" {
 		fmt.Fprintf(&note, "exploits: %s\n", m.Exploits)
 	}

@@ -40,7 +40,11 @@ func runDiff(g *globalOptions, o *profileOptions, a, b string, w, stderr io.Writ
 		return err
 	}
 	go runtimes.Builtins() // decode the built-ins while the weight DB decodes
-	_, weights, err := g.loadWeights()
+	tgt, err := o.target()
+	if err != nil {
+		return err
+	}
+	_, weights, warn, err := g.loadWeights(tgt.Kernel)
 	if err != nil {
 		return err
 	}
@@ -48,6 +52,7 @@ func runDiff(g *globalOptions, o *profileOptions, a, b string, w, stderr io.Writ
 	if err != nil {
 		return err
 	}
+	fmt.Fprint(stderr, warn)
 	exps, err := runtimes.Evaluate(items)
 	if err != nil {
 		return err

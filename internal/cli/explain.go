@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sysweight/report"
+	"sysweight/runtimes"
 	"sysweight/score"
 	"sysweight/vuln/db"
 )
@@ -21,10 +22,13 @@ type explainOptions struct {
 
 // explanation is the JSON schema of explain.
 type explanation struct {
-	Syscall    string             `json:"syscall"`
-	Nr         int                `json:"nr"`
-	Weight     float64            `json:"weight"`
-	Rank       int                `json:"rank"`
+	Syscall string  `json:"syscall"`
+	Nr      int     `json:"nr"`
+	Weight  float64 `json:"weight"`
+	Rank    int     `json:"rank"`
+	// AbsentFrom is the target kernel release that lacks the syscall
+	// (it weighs 0 there), "" when the kernel has it or is not known.
+	AbsentFrom string             `json:"absent_from,omitempty"`
 	Raw        map[string]float64 `json:"raw"`
 	Normalized map[string]float64 `json:"normalized"`
 	Severity   struct {
@@ -76,22 +80,23 @@ JSON output for a syscall: {"syscall", "nr", "weight", "rank", "raw",
 			if isCVEID(args[0]) {
 				return runExplainCVE(g, args[0], cmd.OutOrStdout())
 			}
-			return runExplain(g, o, args[0], cmd.OutOrStdout())
+			return runExplain(g, o, args[0], cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	cmd.Flags().IntVar(&o.limit, "limit", 30, "how many CVEs and exploits to list in table output (0: all)")
 	return cmd
 }
 
-func runExplain(g *globalOptions, o *explainOptions, name string, w io.Writer) error {
+func runExplain(g *globalOptions, o *explainOptions, name string, w, stderr io.Writer) error {
 	format, err := g.outputFormat()
 	if err != nil {
 		return err
 	}
-	d, weights, err := g.loadWeights()
+	d, weights, warn, err := g.loadWeights(runtimes.DefaultKernel)
 	if err != nil {
 		return err
 	}
+	fmt.Fprint(stderr, warn)
 	rec, ok := d.Syscall(name)
 	if !ok {
 		return fmt.Errorf("syscall %q is not in the %s table", name, d.Meta.Arch)
@@ -99,6 +104,9 @@ func runExplain(g *globalOptions, o *explainOptions, name string, w io.Writer) e
 	wt, _ := weights.Of(name)
 	ex := explanation{Syscall: name, Nr: rec.Nr, Weight: wt.Value, Raw: map[string]float64{}, Normalized: map[string]float64{},
 		Exploits: rec.ExploitIDs, TopFunctions: rec.TopFuncs}
+	if wt.Absent {
+		ex.AbsentFrom = weights.Release
+	}
 	for i, t := range weights.Top(0) {
 		if t.Syscall == name {
 			ex.Rank = i + 1
@@ -139,6 +147,9 @@ func presentExplain(w io.Writer, f report.Format, ex explanation, ws *score.Weig
 	}
 	var note strings.Builder
 	fmt.Fprintf(&note, "%s (nr %d): weight %.3f, rank %d of %d\n", ex.Syscall, ex.Nr, ex.Weight, ex.Rank, len(ws.List))
+	if ex.AbsentFrom != "" {
+		fmt.Fprintf(&note, "  kernel %s, the target, lacks %s (no entry function, or sys_ni_syscall): it weighs 0 whatever its metrics\n", ex.AbsentFrom, ex.Syscall)
+	}
 	for _, m := range ws.Used {
 		fmt.Fprintf(&note, "  %-10s raw %-10s normalized %.3f\n", m, strconv.FormatFloat(ex.Raw[string(m)], 'f', -1, 64), ex.Normalized[string(m)])
 	}

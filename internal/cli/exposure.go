@@ -31,7 +31,9 @@ listed unless --all) when it never reaches the host. The conditions are the
 rules that allow the syscall and the blocking rules that test arguments:
 where a blocking rule matches it wins over an allow, as in the kernel
 ("arg2 & 0x4 == 0x4 → kill_process; always → allow" lets mprotect through
-only without PROT_EXEC).
+only without PROT_EXEC). When the target kernel is the weight DB's (6.1), a
+line above the table names the syscalls let through that it lacks
+(cachestat, mseal, …): they reach no syscall code there and score 0.
 
 JSON output: {"name", "arch", "provenance", "entries": [{"syscall", "nr",
 "degree", "conditions", "via"}]}; the entries are those the table lists,
@@ -62,10 +64,29 @@ func runExposure(g *globalOptions, o *exposureOptions, arg string, w, stderr io.
 	if err != nil {
 		return err
 	}
-	return presentExposure(w, format, exps[0], o.all)
+	// the syscalls the target kernel lacks, when the DB knows its table
+	tgt, err := o.target()
+	if err != nil {
+		return err
+	}
+	d, err := g.loadDB()
+	if err != nil {
+		return err
+	}
+	var lacks []string
+	if d.Meta.KernelRelease == tgt.Kernel.String() {
+		for _, n := range d.Meta.KernelAbsent {
+			if exps[0].Degree(n) > 0 {
+				lacks = append(lacks, n)
+			}
+		}
+	}
+	return presentExposure(w, format, exps[0], o.all, d.Meta.KernelRelease, lacks)
 }
 
-func presentExposure(w io.Writer, f report.Format, e *exposure.Exposure, all bool) error {
+// presentExposure prints e; lacks are the syscalls it lets through that
+// the target kernel (release) lacks.
+func presentExposure(w io.Writer, f report.Format, e *exposure.Exposure, all bool, release string, lacks []string) error {
 	entries := e.Entries
 	if all {
 		entries = nil
@@ -90,7 +111,11 @@ func presentExposure(w io.Writer, f report.Format, e *exposure.Exposure, all boo
 	for _, en := range entries {
 		t.Rows = append(t.Rows, []string{strconv.Itoa(en.Nr), en.Syscall, fmtFloat(en.Degree, 3), strings.Join(en.Via, ","), strings.Join(en.Conditions, "; ")})
 	}
-	if err := report.WriteAbove(w, f, fmt.Sprintf("%s: %d syscalls reach the host (%s; %s %s)\n\n", e.Name, e.Count(), e.Provenance.Source, e.Provenance.Origin, e.Provenance.Version)); err != nil {
+	head := fmt.Sprintf("%s: %d syscalls pass to the host (%s; %s %s)\n", e.Name, e.Count(), e.Provenance.Source, e.Provenance.Origin, e.Provenance.Version)
+	if len(lacks) > 0 {
+		head += fmt.Sprintf("%d of them kernel %s lacks, so they reach no syscall code there and score 0: %s\n", len(lacks), release, strings.Join(lacks, ", "))
+	}
+	if err := report.WriteAbove(w, f, head+"\n"); err != nil {
 		return err
 	}
 	return t.Write(w, f)

@@ -13,8 +13,16 @@ import (
 
 // The compare JSON schema that scripts rely on, with values checked
 // independently: the exposed counts are the ones runtimes_test.go checks
-// against jq, Python and scmp_sys_resolver; ratio and normalisation
-// follow from their definitions.
+// against jq, Python and scmp_sys_resolver (309 for runc-docker, the 385
+// of the x86_64 table for runc-unconfined) less the syscalls Debian's
+// 6.1 kernel lacks: 39 of the table, read by hand (Python) from
+// sys_call_table in the -dbg vmlinux (entries 0–450 that point to
+// __x64_sys_ni_syscall, and numbers from 451 on), 18 of them among
+// Docker's 309 (cachestat, epoll_ctl_old, epoll_wait_old, fchmodat2,
+// futex_requeue, futex_wait, futex_wake, get_thread_area, getxattrat,
+// listmount, listxattrat, map_shadow_stack, mseal, removexattrat,
+// set_thread_area, setxattrat, statmount, uretprobe); ratio and
+// normalisation follow from their definitions.
 func TestCompareJSON(t *testing.T) {
 	code, out, errs := run(t, "compare", "-o", "json")
 	if code != 0 {
@@ -47,7 +55,7 @@ func TestCompareJSON(t *testing.T) {
 	if r, n := unconf["ratio"].(float64), docker["normalized"].(float64); math.Abs(r-1/n) > 1e-9 {
 		t.Errorf("unconfined ratio %v, want 1/%v", r, n)
 	}
-	for name, n := range map[string]float64{"runc-docker": 309, "runc-unconfined": 385, "nabla": 7, "kata-firecracker": 50} {
+	for name, n := range map[string]float64{"runc-docker": 309 - 18, "runc-unconfined": 385 - 39, "nabla": 7, "kata-firecracker": 50} {
 		if by[name]["exposed"].(float64) != n {
 			t.Errorf("%s exposed %v, want %v", name, by[name]["exposed"], n)
 		}

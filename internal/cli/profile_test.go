@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -70,7 +71,8 @@ func TestProfileFlagsWithBuiltins(t *testing.T) {
 		t.Fatalf("exit %d, out %q, stderr %q", code, out, errs)
 	}
 	want := "sysweight: warning: --kernel is for profile files only; the built-ins (nabla) keep their own capabilities and kernel\n" +
-		"sysweight: warning: " + p + ": no Linux architecture has a syscall named raed; the rules naming it are left out\n"
+		"sysweight: warning: " + p + ": no Linux architecture has a syscall named raed; the rules naming it are left out\n" +
+		"sysweight: warning: kernel 5.10: the weight DB knows the syscall table of 6.1 only; the 39 syscalls 6.1 lacks (_sysctl, afs_syscall, cachestat, …) count as present\n"
 	if errs != want {
 		t.Errorf("stderr %q, want %q", errs, want)
 	}
@@ -78,5 +80,66 @@ func TestProfileFlagsWithBuiltins(t *testing.T) {
 	// name a pseudo-syscall on purpose).
 	if code, _, errs := run(t, "compare", "-o", "csv"); code != 0 || errs != "" {
 		t.Errorf("compare: exit %d, stderr %q, want 0 and nothing", code, errs)
+	}
+}
+
+// A profile that allows a syscall the target kernel lacks: on 6.1, the
+// DB's kernel, cachestat (Linux 6.5) exposes nothing and weighs 0, and
+// score says how many were left out; on 6.8, whose table the DB does not
+// know, it counts, with a warning. explain says so too.
+func TestTargetKernelTable(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "p.json")
+	if err := os.WriteFile(p, []byte(`{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read", "cachestat"], "action": "SCMP_ACT_ALLOW"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Exposed, Absent int
+		Top             []struct{ Syscall string }
+	}
+	code, out, errs := run(t, "score", p, "-o", "json")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Exposed != 1 || s.Absent != 1 || len(s.Top) != 1 || s.Top[0].Syscall != "read" {
+		t.Errorf("kernel 6.1: %+v, want read exposed and cachestat absent", s)
+	}
+	_, text, _ := run(t, "score", p)
+	if !strings.Contains(text, "exposed 1 syscalls (0 argument-dependent)   1 more allowed that the target kernel lacks") {
+		t.Errorf("score text lacks the absent count:\n%s", text)
+	}
+	code, out, errs = run(t, "score", p, "--kernel", "6.8", "-o", "json")
+	if code != 0 || !strings.HasPrefix(errs, "sysweight: warning: kernel 6.8: the weight DB knows the syscall table of 6.1 only") || strings.Count(errs, "\n") != 1 {
+		t.Fatalf("--kernel 6.8: exit %d, stderr %q", code, errs)
+	}
+	s.Exposed, s.Absent, s.Top = 0, 0, nil
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Exposed != 2 || s.Absent != 0 || len(s.Top) != 2 {
+		t.Errorf("kernel 6.8: %+v, want both exposed", s)
+	}
+	_, text, _ = run(t, "explain", "cachestat")
+	if !strings.Contains(text, "cachestat (nr 451): weight 0.000") || !strings.Contains(text, "kernel 6.1, the target, lacks cachestat") {
+		t.Errorf("explain cachestat:\n%s", text)
+	}
+}
+
+// exposure names what the profile lets through that kernel 6.1 lacks (the
+// one the DB knows), and says nothing of it for another --kernel.
+func TestExposureNamesAbsent(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "p.json")
+	if err := os.WriteFile(p, []byte(`{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read", "cachestat", "mseal"], "action": "SCMP_ACT_ALLOW"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, text, _ := run(t, "exposure", p)
+	if !strings.Contains(text, ": 3 syscalls pass to the host") || !strings.Contains(text, "\n2 of them kernel 6.1 lacks, so they reach no syscall code there and score 0: cachestat, mseal\n") {
+		t.Errorf("exposure on 6.1:\n%s", text)
+	}
+	_, text, _ = run(t, "exposure", p, "--kernel", "6.12")
+	if strings.Contains(text, "lacks") {
+		t.Errorf("exposure on 6.12 names absent syscalls:\n%s", text)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"sysweight/internal/infile"
 	"sysweight/report"
 	"sysweight/score"
+	"sysweight/seccomp"
 	"sysweight/vuln/db"
 )
 
@@ -97,25 +98,38 @@ func (o *globalOptions) scoreOptions() (score.Options, error) {
 	return so, nil
 }
 
-// loadWeights loads the DB and computes the weights.
-func (o *globalOptions) loadWeights() (*db.DB, *score.Weights, error) {
-	d, err := o.loadDB()
+// loadWeights loads the DB and computes the weights for a target running
+// kernel k. When k is the release the DB's kernel metrics come from, the
+// syscalls that kernel lacks (meta.kernel_absent) weigh 0 and expose
+// nothing; for another release, whose syscall table the DB does not know,
+// every syscall of the table counts, and warn says so (for stderr, once the
+// arguments are known to be good).
+func (o *globalOptions) loadWeights(k seccomp.KernelVersion) (d *db.DB, w *score.Weights, warn string, err error) {
+	d, err = o.loadDB()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	so, err := o.scoreOptions()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	t, err := tableOf(d)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	w, err := score.NewWeights(t, d.Raw(), so)
+	raw := d.Raw()
+	switch rel := d.Meta.KernelRelease; {
+	case rel == k.String():
+		raw.Release, raw.Absent = rel, d.Meta.KernelAbsent
+	case rel != "" && len(d.Meta.KernelAbsent) > 0:
+		warn = fmt.Sprintf("sysweight: warning: kernel %s: the weight DB knows the syscall table of %s only; the %d syscalls %s lacks (%s, …) count as present\n",
+			k, rel, len(d.Meta.KernelAbsent), rel, strings.Join(d.Meta.KernelAbsent[:min(3, len(d.Meta.KernelAbsent))], ", "))
+	}
+	w, err = score.NewWeights(t, raw, so)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", o.dbError(err)
 	}
-	return d, w, nil
+	return d, w, warn, nil
 }
 
 // NewRootCmd builds the command tree.

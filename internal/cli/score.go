@@ -27,7 +27,13 @@ for --caps and --kernel on x86_64. A profile file may be up to 16 MiB, nested
 at most 64 levels deep; a larger or deeper one is an error. One at the size
 limit scores in about 1 s and 400 MB.
 
-JSON output: {"runtime", "source", "score", "normalized", "exposed", "partial",
+A syscall the target kernel lacks (on 6.1, the weight DB's kernel:
+cachestat, mseal and the other later ones) exposes nothing and weighs 0;
+"absent" counts those the profile allows. For another --kernel, whose
+syscall table the DB does not know, every syscall counts (a warning says
+so).
+
+JSON output: {"runtime", "source", "score", "normalized", "exposed", "partial", "absent" (omitted when 0),
 "ratio", "baseline", "top": [{"syscall", "degree", "weight", "value"}]}`,
 		Example: `  sysweight score runc-docker
   sysweight score ./seccomp.json --caps CAP_SYS_ADMIN,CAP_NET_ADMIN --kernel 5.10   # these two only
@@ -48,7 +54,11 @@ func runScore(g *globalOptions, o *scoreOptions, arg string, w, stderr io.Writer
 		return err
 	}
 	go runtimes.Builtins() // decode the built-ins while the weight DB decodes
-	_, weights, err := g.loadWeights()
+	tgt, err := o.target()
+	if err != nil {
+		return err
+	}
+	_, weights, warn, err := g.loadWeights(tgt.Kernel)
 	if err != nil {
 		return err
 	}
@@ -56,6 +66,7 @@ func runScore(g *globalOptions, o *scoreOptions, arg string, w, stderr io.Writer
 	if err != nil {
 		return err
 	}
+	fmt.Fprint(stderr, warn)
 	if arg != runtimes.Baseline {
 		b, _, err := o.resolveOne(runtimes.Baseline)
 		if err != nil {
@@ -89,8 +100,12 @@ func presentScore(w io.Writer, f report.Format, s score.Score, top int) error {
 	if s.Ratio != nil {
 		ratio = fmt.Sprintf("%.3f × %s", *s.Ratio, s.Baseline)
 	}
-	if err := report.WriteAbove(w, f, fmt.Sprintf("%s (%s)\nscore %.2f   normalized %.3f   exposed %d syscalls (%d argument-dependent)   ratio %s\n\n",
-		s.Runtime, s.Source, s.Score, s.Normalized, s.Exposed, s.Partial, ratio)); err != nil {
+	absent := ""
+	if s.Absent > 0 {
+		absent = fmt.Sprintf("   %d more allowed that the target kernel lacks", s.Absent)
+	}
+	if err := report.WriteAbove(w, f, fmt.Sprintf("%s (%s)\nscore %.2f   normalized %.3f   exposed %d syscalls (%d argument-dependent)%s   ratio %s\n\n",
+		s.Runtime, s.Source, s.Score, s.Normalized, s.Exposed, s.Partial, absent, ratio)); err != nil {
 		return err
 	}
 	t := report.Table{Header: []string{"SYSCALL", "DEGREE", "WEIGHT", "CONTRIBUTION"}, Align: "lrrr"}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sysweight/report"
+	"sysweight/runtimes"
 	"sysweight/score"
 )
 
@@ -34,10 +35,11 @@ JSON output: {"norm", "alpha", "used", "missing", "total", "weights":
 			if top < 0 {
 				return fmt.Errorf("--top %d: want 0 (all) or more", top)
 			}
-			_, w, err := g.loadWeights()
+			_, w, warn, err := g.loadWeights(runtimes.DefaultKernel)
 			if err != nil {
 				return err
 			}
+			fmt.Fprint(cmd.ErrOrStderr(), warn)
 			return presentWeights(cmd.OutOrStdout(), format, w, top)
 		},
 	}
@@ -71,7 +73,7 @@ func presentWeights(w io.Writer, f report.Format, ws *score.Weights, top int) er
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	note := fmt.Sprintf("norm %s; metrics used %v", ws.Options.Norm, ws.Used)
+	note := fmt.Sprintf("norm %s over %s; metrics used %v", ws.Options.Norm, tableNote(ws), ws.Used)
 	if len(ws.Missing) > 0 {
 		note += fmt.Sprintf("; not in this DB %v", ws.Missing)
 	}

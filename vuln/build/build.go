@@ -63,7 +63,12 @@ type Inputs struct {
 
 // KernelMetrics are the code metrics of one kernel image.
 type KernelMetrics struct {
-	Kernel   string // image, version and analysis, for the DB metadata
+	Kernel string // image, version and analysis, for the DB metadata
+	// Release is the kernel's major.minor, Absent the syscalls of the
+	// table it has no entry for or leaves to sys_ni_syscall (sorted):
+	// with the table, the kernel's own syscall table.
+	Release  string
+	Absent   []string
 	Source   db.Source
 	Syscalls map[string]db.Syscall // Complexity, Reach, TopFuncs
 }
@@ -154,6 +159,8 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 			Version: tb.Source.Commit, Date: tb.Source.Date, Records: files})
 		exploitsNote = tb.Source.String()
 	}
+	var release string
+	var absent []string
 	if k := in.Kernel; k != nil {
 		metrics = append(metrics, "complexity", "reach")
 		for name, m := range k.Syscalls {
@@ -163,6 +170,9 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 		}
 		sources = append(sources, k.Source)
 		kernelNote = k.Kernel
+		if k.Release != "" {
+			release, absent = k.Release, k.Absent
+		}
 	}
 	var triggersNote string
 	if tb := in.Triggers; tb != nil {
@@ -186,12 +196,14 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 		}
 	}
 	meta := db.Meta{
-		Metrics:  metrics,
-		Methods:  methods,
-		Sources:  sources,
-		Kernel:   kernelNote,
-		Exploits: exploitsNote,
-		Triggers: triggersNote,
+		Metrics:       metrics,
+		Methods:       methods,
+		Sources:       sources,
+		Kernel:        kernelNote,
+		KernelRelease: release,
+		KernelAbsent:  absent,
+		Exploits:      exploitsNote,
+		Triggers:      triggersNote,
 		Notes: []string{
 			"severity sums the CVSS v3.x base score of each CVE where a feed gives one, else v2; per syscall the DB records how many of each",
 			fmt.Sprintf("%d CVE records read, %d attributed to at least one syscall", len(merged), countLinked(cves)),

@@ -2,6 +2,7 @@ package build
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,12 +15,33 @@ import (
 // banner, so the DB stays deterministic.
 func KernelFromReport(rep *analysis.Report) *KernelMetrics {
 	k := rep.Kernel
+	var absent []string
+	absent = append(absent, rep.Summary.Missing...)
+	for _, s := range rep.Syscalls {
+		if s.NotImplemented {
+			absent = append(absent, s.Name)
+		}
+	}
+	slices.Sort(absent)
 	return &KernelMetrics{
-		Kernel: fmt.Sprintf("%s (%s, sha256 %s), symbols from %s, analysis v%d", k.Banner, k.Package, k.SHA256, rep.SymbolSource, rep.AnalysisVersion),
+		Release: majorMinor(k.Banner),
+		Absent:  slices.Compact(absent),
+		Kernel:  fmt.Sprintf("%s (%s, sha256 %s), symbols from %s, analysis v%d", k.Banner, k.Package, k.SHA256, rep.SymbolSource, rep.AnalysisVersion),
 		Source: db.Source{Name: "kernel", Origin: k.Package + " (kernel analyze: complexity, reach)", Version: k.SHA256,
 			Date: bannerDate(k.Banner), Records: rep.Summary.Functions},
 		Syscalls: rep.DBMetrics(),
 	}
+}
+
+// majorMinor is the major.minor of a "Linux version 6.1.0-56-cloud-amd64
+// …" banner ("6.1"), "" when it has none.
+func majorMinor(banner string) string {
+	r, _, _ := strings.Cut(strings.TrimPrefix(banner, "Linux version "), " ")
+	var maj, min int
+	if n, _ := fmt.Sscanf(r, "%d.%d", &maj, &min); n != 2 || maj <= 0 || min < 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d.%d", maj, min)
 }
 
 // bannerDate reads the build date at the end of a Debian linux_banner,

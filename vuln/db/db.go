@@ -42,17 +42,22 @@ type Source struct {
 
 // Meta describes a build.
 type Meta struct {
-	Built    string   `json:"built"` // RFC 3339, from the build's clock
-	Arch     string   `json:"arch"`
-	Table    string   `json:"table"`   // syscall table source and kernel
-	Metrics  []string `json:"metrics"` // metrics this DB provides
-	Methods  []string `json:"methods"` // attribution methods counted in cves/severity
-	Sources  []Source `json:"sources"`
-	Kernel   string   `json:"kernel,omitempty"`   // kernel image the complexity/reach metrics come from
-	Exploits string   `json:"exploits,omitempty"` // exploit corpus the exploits metric comes from
-	Triggers string   `json:"triggers,omitempty"` // reproducer corpus the triggers metric comes from
-	Notes    []string `json:"notes,omitempty"`
-	Checksum string   `json:"checksum"` // sha256 of the encoding with this field empty
+	Built   string   `json:"built"` // RFC 3339, from the build's clock
+	Arch    string   `json:"arch"`
+	Table   string   `json:"table"`   // syscall table source and kernel
+	Metrics []string `json:"metrics"` // metrics this DB provides
+	Methods []string `json:"methods"` // attribution methods counted in cves/severity
+	Sources []Source `json:"sources"`
+	Kernel  string   `json:"kernel,omitempty"` // kernel image the complexity/reach metrics come from
+	// KernelRelease is that kernel's major.minor ("6.1"), and KernelAbsent
+	// the syscalls of the table it lacks (no entry function, or
+	// sys_ni_syscall): with the table, that kernel's own syscall table.
+	KernelRelease string   `json:"kernel_release,omitempty"`
+	KernelAbsent  []string `json:"kernel_absent,omitempty"`
+	Exploits      string   `json:"exploits,omitempty"` // exploit corpus the exploits metric comes from
+	Triggers      string   `json:"triggers,omitempty"` // reproducer corpus the triggers metric comes from
+	Notes         []string `json:"notes,omitempty"`
+	Checksum      string   `json:"checksum"` // sha256 of the encoding with this field empty
 }
 
 // Link attributes a CVE to a syscall, with why.
@@ -342,7 +347,28 @@ func (d *DB) check() error {
 			return fmt.Errorf("meta.metrics: %w", err)
 		}
 	}
+	if r := d.Meta.KernelRelease; r != "" {
+		var maj, min int
+		if n, err := fmt.Sscanf(r, "%d.%d", &maj, &min); n != 2 || err != nil || maj <= 0 || min < 0 || fmt.Sprintf("%d.%d", maj, min) != r {
+			return fmt.Errorf("meta.kernel_release %q: want MAJOR.MINOR, e.g. 6.1", r)
+		}
+	}
+	if len(d.Meta.KernelAbsent) > 0 && d.Meta.KernelRelease == "" {
+		return fmt.Errorf("meta.kernel_absent without meta.kernel_release")
+	}
 	seen := make(map[string]bool, len(d.Syscalls))
+	for _, s := range d.Syscalls {
+		seen[s.Name] = true
+	}
+	for i, n := range d.Meta.KernelAbsent {
+		if !seen[n] {
+			return fmt.Errorf("meta.kernel_absent[%d]: %q is not a syscall of this DB", i, n)
+		}
+		if i > 0 && n <= d.Meta.KernelAbsent[i-1] {
+			return fmt.Errorf("meta.kernel_absent[%d]: %q: want the names sorted, each once", i, n)
+		}
+	}
+	clear(seen)
 	for i, s := range d.Syscalls {
 		at := fmt.Sprintf("syscalls[%d] (%s)", i, s.Name)
 		if seen[s.Name] {

@@ -102,3 +102,36 @@ func TestDecodeRejects(t *testing.T) {
 }
 
 func mustTable() *syscalls.Table { return syscalls.MustForArch(syscalls.X86_64) }
+
+// TestDefaultKernelTable checks the embedded DB's view of Debian 6.1's
+// syscall table against the releases the man pages give for each
+// syscall's arrival: cachestat 6.5, fchmodat2 6.6, futex_wake 6.7,
+// listmount and statmount 6.8, mseal 6.10, uretprobe 6.11, getxattrat
+// 6.13 are absent; openat2 5.6, clone3 5.3, close_range 5.9,
+// process_madvise 5.10, memfd_secret 5.14, futex_waitv 5.16 and
+// set_mempolicy_home_node 5.17 are there, and _sysctl, removed in 5.5, is
+// not. (All 39 names match sys_call_table read by hand from the -dbg
+// vmlinux: internal/cli's TestCompareJSON says how.)
+func TestDefaultKernelTable(t *testing.T) {
+	d, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Meta.KernelRelease != "6.1" || len(d.Meta.KernelAbsent) != 39 {
+		t.Fatalf("kernel_release %q, %d absent; want 6.1 and 39", d.Meta.KernelRelease, len(d.Meta.KernelAbsent))
+	}
+	absent := map[string]bool{}
+	for _, n := range d.Meta.KernelAbsent {
+		absent[n] = true
+	}
+	for _, n := range []string{"cachestat", "fchmodat2", "futex_wake", "listmount", "statmount", "mseal", "uretprobe", "getxattrat", "_sysctl"} {
+		if !absent[n] {
+			t.Errorf("%s: want absent from 6.1", n)
+		}
+	}
+	for _, n := range []string{"openat2", "clone3", "close_range", "process_madvise", "memfd_secret", "futex_waitv", "set_mempolicy_home_node", "read", "umount2"} {
+		if absent[n] {
+			t.Errorf("%s: want present in 6.1", n)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 // Package db owns the versioned weight database: per-syscall raw metrics
 // (cves, severity, exploits, complexity, reach, triggers) with the CVE links and
 // evidence behind them, metadata (schema version, build time, sources with
-// versions, checksum), deterministic encoding, verified decoding, and the
+// versions, checksum; the release of the kernel the code metrics come
+// from and the syscalls of the table it lacks, which make that kernel's
+// syscall table), deterministic encoding, verified decoding, and the
 // embedded default database.
 //
 // It does not parse feeds (packages vuln/kernelcna, vuln/kernelcves,
