@@ -44,6 +44,26 @@ func fromMeasured(m measuredSpec) *Runtime {
 	return r
 }
 
+// IsExposure tells whether a JSON document is an Exposure, as `trace
+// --out`, `passthrough` and `dump -o json` write it (its top level has
+// entries and provenance), rather than a seccomp profile.
+func IsExposure(b []byte) bool {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(b, &top) != nil {
+		return false
+	}
+	_, e := top["entries"]
+	_, p := top["provenance"]
+	return e && p
+}
+
+// DecodeExposure reads an Exposure written by `trace --out`,
+// `passthrough` or `exposure -o json` (unknown fields are an error) and
+// validates it through exposure.New; errors name file.
+func DecodeExposure(b []byte, file string) (*exposure.Exposure, error) {
+	return decodeExposure(b, file)
+}
+
 // decodeExposure reads an Exposure as package passthrough writes it and
 // validates it through exposure.New.
 func decodeExposure(b []byte, file string) (*exposure.Exposure, error) {

@@ -138,6 +138,8 @@ func TestBadInput(t *testing.T) {
   ],`)}, []string{"metric.json", "meta.metrics", "frobs"}},
 		{"forged DB negative count", []string{"weights", "--db", forgedDB(t, "negcount.json", `"unscored": 0,`, `"unscored": -3,`)},
 			[]string{"negcount.json", "unscored -3"}},
+		{"exposure degree out of range", []string{"score", filepath.Join(sad, "exposure-degree.json")}, []string{"exposure-degree.json", "degree 2 of read"}},
+		{"exposure unknown field", []string{"compare", filepath.Join(sad, "exposure-field.json")}, []string{"exposure-field.json", "unknown field", "frobs"}},
 		{"forged DB absent unsorted", []string{"weights", "--db", forgedDB(t, "absent1.json", `"_sysctl",
    "afs_syscall",`, `"afs_syscall",
    "_sysctl",`)}, []string{"absent1.json", "kernel_absent[1]", "sorted"}},

@@ -143,3 +143,46 @@ func TestExposureNamesAbsent(t *testing.T) {
 		t.Errorf("exposure on 6.12 names absent syscalls:\n%s", text)
 	}
 }
+
+// An exposure file (what passthrough, trace --out and exposure -o json
+// write) is an input like a profile: the committed measurement of runc
+// with Docker's profile scores as the built-in runc-docker@measured made
+// from the same file (288 exposed: its 300 entries, counted with Python,
+// less the 12 that kernel 6.1 lacks), and nabla's exposure written by
+// exposure -o json scores as nabla.
+func TestExposureFileInput(t *testing.T) {
+	type row struct {
+		Runtime, Source   string
+		Score, Normalized float64
+		Exposed, Partial  int
+	}
+	compare := func(args ...string) []row {
+		t.Helper()
+		code, out, errs := run(t, append([]string{"compare", "-o", "json"}, args...)...)
+		if code != 0 || errs != "" {
+			t.Fatalf("compare %v: exit %d, stderr %q", args, code, errs)
+		}
+		var rows []row
+		if err := json.Unmarshal([]byte(out), &rows); err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	file := filepath.Join("..", "..", "runtimes", "data", "measured", "runc-docker.exposure.json")
+	rows := compare("runc-docker@measured", file) // equal scores: ordered by name
+	if len(rows) != 2 || rows[0].Score != rows[1].Score || rows[0].Exposed != 288 || rows[1].Exposed != 288 || rows[0].Source != "passthrough" || rows[0].Runtime != file {
+		t.Errorf("measured file vs built-in: %+v", rows)
+	}
+	code, out, _ := run(t, "exposure", "nabla", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exposure nabla: exit %d", code)
+	}
+	p := filepath.Join(t.TempDir(), "nabla.json")
+	if err := os.WriteFile(p, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rows = compare("nabla", p)
+	if len(rows) != 2 || rows[0].Score != rows[1].Score || rows[0].Exposed != 7 || rows[1].Exposed != 7 || rows[1].Partial != 6 {
+		t.Errorf("nabla vs its exposure file: %+v", rows)
+	}
+}

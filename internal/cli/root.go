@@ -158,9 +158,11 @@ Output (-o): table prints summary lines above or below the rows; markdown
 gives them as paragraphs beside the table; csv holds the header and the rows
 only, for programs; json is each command's own value (see its --help).
 
-A RUNTIME|PROFILE argument is a built-in's name (sysweight runtimes) or a
-profile file, resolved for --caps and --kernel. --caps is the target's whole
-capability set: it replaces Docker's 14 defaults rather than adding to them.
+A RUNTIME|PROFILE argument is a built-in's name (sysweight runtimes), a
+profile file, resolved for --caps and --kernel, or an exposure file that
+trace --out, passthrough or exposure -o json wrote, taken as it is. --caps
+is the target's whole capability set: it replaces Docker's 14 defaults
+rather than adding to them.
 Both flags apply to profile files only: given with built-ins alone they are
 an error, beside a profile file a warning. A profile's syscall names of other
 architectures (socketcall, chown32) are left out as runc leaves them out; a

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -125,7 +126,29 @@ func (o *profileOptions) loadProfile(path string) (runtimes.Named, error) {
 		return runtimes.Named{}, err
 	}
 	defer f.Close()
-	p, err := seccomp.Decode(f, path, t)
+	data, err := io.ReadAll(io.LimitReader(f, maxProfile+1))
+	if err != nil {
+		return runtimes.Named{}, fmt.Errorf("%s: %w", path, err)
+	}
+	// an exposure that trace --out, passthrough or exposure -o json wrote:
+	// measured or observed, used as it is
+	if bytes.Contains(data, []byte(`"entries"`)) && runtimes.IsExposure(data) {
+		if len(data) > maxProfile {
+			return runtimes.Named{}, fmt.Errorf("%s: larger than %d bytes", path, maxProfile)
+		}
+		e, err := runtimes.DecodeExposure(data, path)
+		if err != nil {
+			return runtimes.Named{}, err
+		}
+		if e.Arch != t.Arch {
+			return runtimes.Named{}, fmt.Errorf("%s: an exposure for %s; the target is %s", path, e.Arch, t.Arch)
+		}
+		prov := e.Provenance
+		prov.Notes = append(append([]string(nil), prov.Notes...), fmt.Sprintf("read from %s (exposure %q); --caps and --kernel do not change a measured exposure", path, e.Name))
+		e.Name, e.Provenance = path, prov
+		return runtimes.Named{Name: path, Measured: e, Provenance: prov}, nil
+	}
+	p, err := seccomp.Decode(bytes.NewReader(data), path, t)
 	if err != nil {
 		if errors.Is(err, seccomp.ErrNoSeccomp) {
 			return runtimes.Named{Name: path, Provenance: exposure.Provenance{Source: exposure.Unfiltered, Origin: path,
@@ -136,6 +159,10 @@ func (o *profileOptions) loadProfile(path string) (runtimes.Named, error) {
 	return runtimes.Named{Name: path, Policy: p, Provenance: exposure.Provenance{Source: exposure.Declared, Origin: path,
 		Notes: []string{fmt.Sprintf("resolved for %s, kernel %s, %d capabilities", t.Arch, t.Kernel, len(t.Caps))}}}, nil
 }
+
+// maxProfile bounds a profile or exposure file, as package seccomp's
+// decoders do.
+const maxProfile = 16 << 20
 
 func tableOf(d *db.DB) (*syscalls.Table, error) {
 	return syscalls.ForArch(d.Arch())
