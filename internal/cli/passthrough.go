@@ -56,7 +56,7 @@ JSON output: {"runtime", "matrix", "exposure", "reached", "exposed"}`,
 	f := cmd.Flags()
 	f.StringVar(&o.runtime, "runtime", "", "runtime to measure (required)")
 	f.StringSliceVar(&o.syscalls, "syscalls", nil, "limit the probe to these syscalls (default: the whole x86_64 table)")
-	f.StringVar(&o.probe, "probe", "", "static sysweight-probe binary (default: sysweight-probe beside this executable, else built with go)")
+	f.StringVar(&o.probe, "probe", "", "static sysweight-probe binary (default: sysweight-probe beside this executable, else built with go from the module source this binary was built from, from any directory)")
 	f.StringVar(&o.out, "out", ".", "output directory")
 	f.StringVar(&o.podmanProfile, "podman-profile", "../shared/data/seccomp-profiles/podman-containers-common-2025-08-25.json",
 		"Podman's seccomp profile, for crun-podman")
@@ -92,7 +92,7 @@ func runPassthrough(cmd *cobra.Command, g *globalOptions, o *passthroughOptions)
 			return envError{err}
 		}
 		defer os.RemoveAll(dir)
-		if probe, err = passthrough.BuildProbe(cmd.Context(), ".", dir); err != nil {
+		if probe, err = passthrough.BuildProbe(cmd.Context(), "", dir); err != nil {
 			return envError{fmt.Errorf("building the probe (pass --probe): %w", err)}
 		}
 	}
