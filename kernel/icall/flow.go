@@ -549,6 +549,7 @@ type flowWorker struct {
 	// pass1: the first pass, which also records callback arguments in cb
 	pass1   bool
 	members map[memberKey]memberVal // member cache
+	before  map[beforeKey][]int32   // beforeSlots cache
 	// globalRead: this function read a global whose type the second pass
 	// may know; with indirect calls, it is analysed again
 	globalRead bool
@@ -1297,7 +1298,7 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 		}
 		if name := w.sp.TagName(b.t); name != "" && m.Index == x86.NoReg {
 			// before the struct: a member of a struct holding it
-			if slots := w.r.beforeSlots(name, uint32(-off)); len(slots) > 0 && len(slots) <= 32 {
+			if slots := w.beforeSlots(name, uint32(-off)); len(slots) > 0 && len(slots) <= 32 {
 				return val{k: vCand, slot: w.r.candList(slots), outer: -1}
 			}
 		}
@@ -1467,6 +1468,27 @@ func (w *flowWorker) member(t btf.TypeID, off uint32, disp int64) val {
 	w.members[key] = m
 	w.listRead = w.listRead || m.list
 	return m.v
+}
+
+// beforeSlots is the resolver's beforeSlots, cached per worker: a load
+// before list_head or rcu_head looks at every struct that embeds one.
+// The holders never change, so the cache outlives the passes.
+func (w *flowWorker) beforeSlots(name string, back uint32) []int32 {
+	k := beforeKey{name, back}
+	if l, ok := w.before[k]; ok {
+		return l
+	}
+	l := w.r.beforeSlots(name, back)
+	if w.before == nil {
+		w.before = map[beforeKey][]int32{}
+	}
+	w.before[k] = l
+	return l
+}
+
+type beforeKey struct {
+	name string
+	back uint32
 }
 
 // memberVal is a cached member: its value, and whether it is a
