@@ -2373,23 +2373,18 @@ func (w *flowWorker) fieldSlots(sp *btf.Spec, f btf.Field) (int32, int32) {
 // typeByUse notes the struct types of the untyped call results passed to
 // callee's struct-pointer parameters.
 func (w *flowWorker) typeByUse(st *state, callee int) {
-	f := &w.r.k.Prog.Functions[callee]
-	if containsDot(f.Name) {
-		return
-	}
+	proto := w.r.nameProto[callee]
 	var sp *btf.Spec
-	var proto btf.TypeID
 	for k, r := range x86.ArgRegs {
 		a := st.r[r]
 		if a.k != vRet {
 			continue
 		}
 		if proto == 0 {
+			return
+		}
+		if sp == nil {
 			sp = w.r.spec(callee)
-			var ok bool
-			if proto, ok = sp.FuncProto(f.Name); !ok {
-				return
-			}
 		}
 		pt, ok := sp.ParamType(proto, k)
 		if !ok {
@@ -2442,10 +2437,7 @@ func (w *flowWorker) outParams(st *state, callee int) {
 	var sp *btf.Spec
 	var proto btf.TypeID
 	if callee >= 0 {
-		if f := &w.r.k.Prog.Functions[callee]; !containsDot(f.Name) {
-			sp = w.r.spec(callee)
-			proto, _ = sp.FuncProto(f.Name)
-		}
+		sp, proto = w.r.spec(callee), w.r.nameProto[callee]
 	}
 	w.outArgs(st, sp, proto)
 }
@@ -2578,15 +2570,11 @@ func (w *flowWorker) ret(st *state, escape func(val)) {
 
 // returnOf is the value a call of function c leaves in rax.
 func (w *flowWorker) returnOf(c int) val {
+	proto := w.r.nameProto[c]
+	if proto == 0 {
+		return val{}
+	}
 	sp := w.r.spec(c)
-	f := &w.r.k.Prog.Functions[c]
-	if containsDot(f.Name) {
-		return val{}
-	}
-	proto, ok := sp.FuncProto(f.Name)
-	if !ok {
-		return val{}
-	}
 	return w.fromTypeIn(sp, sp.Ref(proto))
 }
 

@@ -205,6 +205,7 @@ type resolver struct {
 	voidWant         map[cbKey]bool              // void pointer parameters stored into void members, or passed to one
 	voidTypes        map[voidKey]map[string]bool // void pointer members: the structs code stores in them
 	proto            []btf.TypeID                // per function: its BTF prototype (in spec(i)), 0 unknown
+	nameProto        []btf.TypeID                // per function: the prototype of its own name (not an alias), 0 unknown
 	opsArg           []bool                      // per function: a parameter points to a struct with function-pointer members
 	again            []bool                      // per function: analyse again once global types are known
 	cb               map[cbKey]*cbSrc            // callback parameters: what direct callers pass
@@ -331,6 +332,7 @@ func newResolver(k *Kernel, opt Options) *resolver {
 	r.fnParams = make([]uint8, n)
 	r.voidParams = make([]uint8, n)
 	r.proto = make([]btf.TypeID, n)
+	r.nameProto = make([]btf.TypeID, n)
 	r.again = make([]bool, n)
 	parallel(n, opt.Workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -354,12 +356,15 @@ func (r *resolver) spec(i int) *btf.Spec {
 func (r *resolver) funcSig(i int) (string, uint8, uint8) {
 	sp := r.spec(i)
 	f := &r.k.Prog.Functions[i]
-	for _, n := range append([]string{f.Name}, f.Aliases...) {
+	for k, n := range append([]string{f.Name}, f.Aliases...) {
 		if strings.IndexByte(n, '.') >= 0 {
 			continue
 		}
 		if p, ok := sp.FuncProto(n); ok {
 			r.proto[i] = p
+			if k == 0 {
+				r.nameProto[i] = p // a call's prototype (returnOf, outParams, typeByUse)
+			}
 			var mask, void uint8
 			for k := 0; k < 8; k++ { // 6 in registers, 2 on the stack
 				t, ok := sp.ParamType(p, k)
