@@ -359,18 +359,7 @@ func (r *resolver) resolve() *Result {
 			}
 		}
 	}
-	slices.SortFunc(edges, func(a, b Edge) int {
-		if c := cmp.Compare(a.From, b.From); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.To, b.To); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.How, b.How); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Via, b.Via)
-	})
+	edges = sortEdges(edges, len(r.sites))
 	edges = slices.CompactFunc(edges, func(a, b Edge) bool { return a.From == b.From && a.To == b.To })
 	st.Edges = len(edges)
 	return &Result{Edges: edges, Sites: sites, Stats: *st}
@@ -879,4 +868,47 @@ func countTargets(ids []int32, targets func(int32) []int32) int {
 		n += len(targets(id))
 	}
 	return n
+}
+
+// sortEdges orders edges by From, To, How and Via. A calling function has
+// a few edges, so it places them by From first (a counting sort) and sorts
+// each function's; the order is total, so the result is a plain sort's.
+func sortEdges(edges []Edge, nfn int) []Edge {
+	cmpEdge := func(a, b Edge) int {
+		if c := cmp.Compare(a.To, b.To); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.How, b.How); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Via, b.Via)
+	}
+	start := make([]int32, nfn+1)
+	for _, e := range edges {
+		if e.From < 0 || int(e.From) >= nfn {
+			slices.SortFunc(edges, func(a, b Edge) int {
+				if c := cmp.Compare(a.From, b.From); c != 0 {
+					return c
+				}
+				return cmpEdge(a, b)
+			})
+			return edges
+		}
+		start[e.From+1]++
+	}
+	for f := 0; f < nfn; f++ {
+		start[f+1] += start[f]
+	}
+	out := make([]Edge, len(edges))
+	next := slices.Clone(start[:nfn])
+	for _, e := range edges {
+		out[next[e.From]] = e
+		next[e.From]++
+	}
+	for f := 0; f < nfn; f++ {
+		if start[f+1]-start[f] > 1 {
+			slices.SortFunc(out[start[f]:start[f+1]], cmpEdge)
+		}
+	}
+	return out
 }
