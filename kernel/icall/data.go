@@ -421,8 +421,25 @@ type heldAt struct {
 // before an embedded struct named member reads, in the structs that hold
 // it (container_of folded into the load: PROC_I(inode)->op.proc_get_link
 // reads at a negative offset from the inode).
+// The holders never change, so each answer is kept (callers do not change
+// it): beforeChain asks for the same ones over and over.
 func (r *resolver) beforeSlots(member string, back uint32) []int32 {
 	r.holdOnce.Do(r.buildHolders)
+	k := beforeKey{member, back}
+	r.beforeSlotsMu.Lock()
+	defer r.beforeSlotsMu.Unlock()
+	if l, ok := r.beforeSlotsMemo[k]; ok {
+		return l
+	}
+	if r.beforeSlotsMemo == nil {
+		r.beforeSlotsMemo = map[beforeKey][]int32{}
+	}
+	out := r.holdersBefore(member, back)
+	r.beforeSlotsMemo[k] = out
+	return out
+}
+
+func (r *resolver) holdersBefore(member string, back uint32) []int32 {
 	var out []int32
 	for _, h := range r.holdAt[member] {
 		if h.off < back {

@@ -1470,9 +1470,8 @@ func (w *flowWorker) member(t btf.TypeID, off uint32, disp int64) val {
 	return m.v
 }
 
-// beforeSlots is the resolver's beforeSlots, cached per worker: a load
-// before list_head or rcu_head looks at every struct that embeds one.
-// The holders never change, so the cache outlives the passes.
+// beforeSlots is the resolver's beforeSlots, cached per worker as well (no
+// lock): a load before list_head or rcu_head is stepped over and over.
 func (w *flowWorker) beforeSlots(name string, back uint32) []int32 {
 	k := beforeKey{name, back}
 	if l, ok := w.before[k]; ok {

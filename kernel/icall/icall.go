@@ -239,6 +239,8 @@ type resolver struct {
 	argSlots         map[string]int                        // by parameter type: how many member prototypes take it
 	beforeMu         sync.Mutex
 	before           map[uint32][]int32 // beforeAny's cache
+	beforeSlotsMu    sync.Mutex
+	beforeSlotsMemo  map[beforeKey][]int32 // beforeSlots' cache
 	two              map[[2]uint32][]int32
 	twoSelf          map[[2]uint32][]int32 // of two, the methods whose first parameter points to the struct holding the ops pointer
 	stats            Stats
