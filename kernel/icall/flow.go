@@ -147,7 +147,7 @@ func meetInto(t *state, st *state, w *flowWorker) bool {
 		if t.r[r] == st.r[r] {
 			continue // most registers agree: no call
 		}
-		if m := meet(t.r[r], st.r[r], w); m != t.r[r] {
+		if m := meetFast(&t.r[r], &st.r[r], w); m != t.r[r] {
 			t.r[r], changed = m, true
 		}
 	}
@@ -156,7 +156,7 @@ func meetInto(t *state, st *state, w *flowWorker) bool {
 	}
 	for i := 0; i < int(t.n); {
 		if o := st.stackGet(t.stk[i].off); o != t.stk[i].v {
-			if m := meet(t.stk[i].v, o, w); m.k != vUnk {
+			if m := meetFast(&t.stk[i].v, &o, w); m.k != vUnk {
 				t.stk[i].v, changed = m, true
 				i++
 				continue
@@ -169,6 +169,17 @@ func meetInto(t *state, st *state, w *flowWorker) bool {
 		i++
 	}
 	return changed
+}
+
+// meetFast is meet(*a, *b) for two values that differ, without the call
+// when one is a plain unknown (no object tag, no void member), which every
+// rule of meet leaves unknown: most registers that differ where paths
+// join are clobbered on one of them.
+func meetFast(a, b *val, w *flowWorker) val {
+	if a.k == vUnk && a.slot == 0 && a.vm == 0 || b.k == vUnk && b.slot == 0 && b.vm == 0 {
+		return val{}
+	}
+	return meet(*a, *b, w)
 }
 
 // holdsAt tells whether the struct p points to the start of holds a c.t at
