@@ -9,8 +9,9 @@ import (
 	"sysweight/kernel/x86"
 )
 
-// vkind is what the data-flow pass knows of a register's value.
-type vkind uint8
+// vkind is what the data-flow pass knows of a register's value. It is
+// 16 bits wide so that val has no padding (see val).
+type vkind uint16
 
 const (
 	vUnk   vkind = iota
@@ -30,6 +31,9 @@ const (
 	vFnArr       // a pointer into an array of function pointers of prototype t (asn1_decoder.actions)
 )
 
+// val has no padding (a 16-bit k, a 64-bit vm): comparing two, and the
+// registers and stack slots of two states, is then a plain memory compare,
+// which the pass does at every join and after every block.
 type val struct {
 	k     vkind
 	idx   bool
@@ -44,7 +48,7 @@ type val struct {
 	// code stores into the object a void pointer member points to
 	// (mounts_open_common: p = m->private; p->show = show) is what a
 	// call through the same member reads back (m_show: p->show(m, …)).
-	vm int32
+	vm int64
 }
 
 // state is what the pass knows at one point: the registers, and the
@@ -55,20 +59,24 @@ type state struct {
 	rsp   int32
 	rspOK bool
 	n     uint8
-	stk   [maxStack]stackSlot
+	// the first n stack slots: their offsets and values, apart so that
+	// each array is plain memory to compare
+	stkOff [maxStack]int32
+	stk    [maxStack]val
 }
 
 const maxStack = 16
 
-type stackSlot struct {
-	off int32
-	v   val
+// stackDel removes stack slot i, moving the last one there.
+func (st *state) stackDel(i int) {
+	st.n--
+	st.stkOff[i], st.stk[i] = st.stkOff[st.n], st.stk[st.n]
 }
 
 func (st *state) stackGet(off int32) val {
 	for i := 0; i < int(st.n); i++ {
-		if st.stk[i].off == off {
-			return st.stk[i].v
+		if st.stkOff[i] == off {
+			return st.stk[i]
 		}
 	}
 	return val{}
@@ -77,18 +85,17 @@ func (st *state) stackGet(off int32) val {
 // stackSet records v at off; an unknown value removes the slot.
 func (st *state) stackSet(off int32, v val) {
 	for i := 0; i < int(st.n); i++ {
-		if st.stk[i].off == off {
+		if st.stkOff[i] == off {
 			if v.k == vUnk && v.param == 0 {
-				st.n--
-				st.stk[i] = st.stk[st.n]
+				st.stackDel(i)
 				return
 			}
-			st.stk[i].v = v
+			st.stk[i] = v
 			return
 		}
 	}
 	if (v.k != vUnk || v.param > 0) && int(st.n) < maxStack { // a void pointer parameter (typeVoids) stays
-		st.stk[st.n] = stackSlot{off, v}
+		st.stkOff[st.n], st.stk[st.n] = off, v
 		st.n++
 	}
 }
@@ -102,9 +109,8 @@ func (st *state) stackClobber(off int32, size uint8) {
 		w = 8
 	}
 	for i := 0; i < int(st.n); {
-		if d := st.stk[i].off - off; d > -8 && d < w {
-			st.n--
-			st.stk[i] = st.stk[st.n]
+		if d := st.stkOff[i] - off; d > -8 && d < w {
+			st.stackDel(i)
 			continue
 		}
 		i++
@@ -155,14 +161,13 @@ func meetInto(t *state, st *state, w *flowWorker) bool {
 		t.rspOK, t.n, changed = false, 0, true
 	}
 	for i := 0; i < int(t.n); {
-		if o := st.stackGet(t.stk[i].off); o != t.stk[i].v {
-			if m := meetFast(&t.stk[i].v, &o, w); m.k != vUnk {
-				t.stk[i].v, changed = m, true
+		if o := st.stackGet(t.stkOff[i]); o != t.stk[i] {
+			if m := meetFast(&t.stk[i], &o, w); m.k != vUnk {
+				t.stk[i], changed = m, true
 				i++
 				continue
 			}
-			t.n--
-			t.stk[i] = t.stk[t.n]
+			t.stackDel(i)
 			changed = true
 			continue
 		}
@@ -1302,7 +1307,7 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 				// a void pointer member (file->private_data): tagged
 				v.slot = objTag(insnAddr)
 				if w.voidMember(b.t, uint32(off)) {
-					v.vm = int32(off) + 1
+					v.vm = int64(int32(off) + 1)
 				}
 			}
 			return v
@@ -2482,9 +2487,8 @@ func (w *flowWorker) outArgs(st *state, sp *btf.Spec, proto btf.TypeID) {
 			continue
 		}
 		for i := 0; i < int(st.n); {
-			if int64(st.stk[i].off) >= a.off {
-				st.n--
-				st.stk[i] = st.stk[st.n]
+			if int64(st.stkOff[i]) >= a.off {
+				st.stackDel(i)
 				continue
 			}
 			i++
@@ -2550,17 +2554,17 @@ func (w *flowWorker) stackArgs(st *state, callee int, stores *[]store) {
 		}
 		for i := 0; i < int(st.n); i++ {
 			e := st.stk[i]
-			d := int64(e.off) - a.off
-			if d < 0 || e.v.k != vFunc && e.v.k != vFnPtr || d > 1<<16 {
+			d := int64(st.stkOff[i]) - a.off
+			if d < 0 || e.k != vFunc && e.k != vFnPtr || d > 1<<16 {
 				continue
 			}
 			// past the parameter's struct, the struct on the stack
 			// begins with it (fib6_clean_tree's struct fib6_cleaner c,
 			// whose walker c.w it passes to fib6_walk, and c.func =
 			// func): memberSlot looks among the structs that do
-			slot, outer := w.memberSlot(sp, t, uint32(d), e.v)
+			slot, outer := w.memberSlot(sp, t, uint32(d), e)
 			if slot >= 0 {
-				w.record(e.v, slot, outer, stores)
+				w.record(e, slot, outer, stores)
 			}
 		}
 	}
