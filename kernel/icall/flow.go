@@ -1302,11 +1302,11 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 	case vPtr:
 		off := b.off + m.Disp
 		if off >= 0 {
-			v := w.member(b.t, uint32(off), m.Disp)
+			v, void := w.memberVoid(b.t, uint32(off), m.Disp)
 			if v.k == vUnk && m.Index == x86.NoReg {
 				// a void pointer member (file->private_data): tagged
 				v.slot = objTag(insnAddr)
-				if w.voidMember(b.t, uint32(off)) {
+				if void {
 					v.vm = int64(int32(off) + 1)
 				}
 			}
@@ -1453,6 +1453,13 @@ func (w *flowWorker) pointee(a uint64) (val, bool) {
 // the load's displacement, for an unknown result), cached per worker: the
 // same members are read all over the kernel.
 func (w *flowWorker) member(t btf.TypeID, off uint32, disp int64) val {
+	v, _ := w.memberVoid(t, off, disp)
+	return v
+}
+
+// memberVoid is member, and whether the member is a void pointer
+// (voidMember), from the same cache entry.
+func (w *flowWorker) memberVoid(t btf.TypeID, off uint32, disp int64) (val, bool) {
 	key := memberKey{w.sp, t, off}
 	if m, ok := w.members[key]; ok {
 		v := m.v
@@ -1460,10 +1467,12 @@ func (w *flowWorker) member(t btf.TypeID, off uint32, disp int64) val {
 			v.off = disp
 		}
 		w.listRead = w.listRead || m.list
-		return v
+		return v, m.void
 	}
 	var m memberVal
 	if f, ok := w.sp.FieldAt(t, off, 8); ok {
+		pt, _, ok := w.sp.Pointee(f.Type)
+		m.void = ok && pt == 0
 		m.v = w.fromField(f)
 		if lk, ok := w.listField(t, int64(off)); ok && lk.holder != "" {
 			// a list_head's next or prev: what the list pass found
@@ -1483,7 +1492,7 @@ func (w *flowWorker) member(t btf.TypeID, off uint32, disp int64) val {
 	}
 	w.members[key] = m
 	w.listRead = w.listRead || m.list
-	return m.v
+	return m.v, m.void
 }
 
 // beforeSlots is the resolver's beforeSlots, cached per worker as well (no
@@ -1506,11 +1515,12 @@ type beforeKey struct {
 	back uint32
 }
 
-// memberVal is a cached member: its value, and whether it is a
-// list_head's next or prev of a named struct.
+// memberVal is a cached member: its value, whether it is a list_head's
+// next or prev of a named struct, and whether it is a void pointer.
 type memberVal struct {
 	v    val
 	list bool
+	void bool
 }
 
 type memberKey struct {
