@@ -11,6 +11,7 @@ import (
 	"sysweight/report"
 	"sysweight/runtimes"
 	"sysweight/score"
+	"sysweight/vuln/db"
 )
 
 type compareOptions struct {
@@ -58,15 +59,34 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w, stderr io
 	if err != nil {
 		return err
 	}
+	c, err := o.compare(g, args, stderr)
+	if err != nil {
+		return err
+	}
+	return presentCompare(w, format, c.scores, c.weights)
+}
+
+// compared is what compare computes: the DB, the weights and the scores,
+// ordered by score, with each score's contributions and metric parts.
+type compared struct {
+	db      *db.DB
+	weights *score.Weights
+	scores  []score.Score
+	items   []runtimes.Named // in the order of args
+}
+
+// compare scores args (every built-in when there are none) as compare
+// does; report draws the same values.
+func (o *compareOptions) compare(g *globalOptions, args []string, stderr io.Writer) (compared, error) {
 	// Decode the built-ins while the weight DB decodes.
 	go runtimes.Builtins()
 	tgt, err := o.target()
 	if err != nil {
-		return err
+		return compared{}, err
 	}
-	_, weights, warn, err := g.loadWeights(tgt.Kernel)
+	d, weights, warn, err := g.loadWeights(tgt.Kernel)
 	if err != nil {
-		return err
+		return compared{}, err
 	}
 	if len(args) == 0 {
 		for _, r := range runtimes.Builtins() {
@@ -75,9 +95,10 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w, stderr io
 	}
 	items, err := o.resolve(args, stderr)
 	if err != nil {
-		return err
+		return compared{}, err
 	}
 	fmt.Fprint(stderr, warn)
+	all := items
 	baselineIn := false
 	for _, it := range items {
 		baselineIn = baselineIn || it.Name == o.baseline
@@ -85,23 +106,23 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w, stderr io
 	if !baselineIn {
 		b, _, err := o.resolveOne(o.baseline)
 		if err != nil {
-			return fmt.Errorf("--baseline: %w", err)
+			return compared{}, fmt.Errorf("--baseline: %w", err)
 		}
-		items = append(items, b)
+		all = append(items[:len(items):len(items)], b)
 	}
-	exps, err := runtimes.Evaluate(items)
+	exps, err := runtimes.Evaluate(all)
 	if err != nil {
-		return err
+		return compared{}, err
 	}
 	scores, err := score.Compare(exps, weights, o.baseline)
 	if err != nil {
-		return err
+		return compared{}, err
 	}
 	if !baselineIn {
 		scores = scores[:len(scores)-1]
 	}
 	score.SortByScore(scores)
-	return presentCompare(w, format, scores, weights)
+	return compared{db: d, weights: weights, scores: scores, items: items}, nil
 }
 
 func presentCompare(w io.Writer, f report.Format, scores []score.Score, weights *score.Weights) error {

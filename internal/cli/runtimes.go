@@ -31,11 +31,7 @@ JSON output: [{"name", "description", "source", "origin", "version", "date"}]`,
 			if err != nil {
 				return err
 			}
-			var infos []runtimeInfo
-			for _, r := range runtimes.Builtins() {
-				p := r.Provenance
-				infos = append(infos, runtimeInfo{r.Name, r.Description, string(p.Source), p.Origin, p.Version, p.Date})
-			}
+			infos := builtinInfos()
 			if format == report.JSON {
 				return report.WriteJSON(cmd.OutOrStdout(), infos)
 			}
@@ -46,4 +42,14 @@ JSON output: [{"name", "description", "source", "origin", "version", "date"}]`,
 			return t.Write(cmd.OutOrStdout(), format)
 		},
 	}
+}
+
+// builtinInfos is the value of runtimes: each built-in with its provenance.
+func builtinInfos() []runtimeInfo {
+	var infos []runtimeInfo
+	for _, r := range runtimes.Builtins() {
+		p := r.Provenance
+		infos = append(infos, runtimeInfo{r.Name, r.Description, string(p.Source), p.Origin, p.Version, p.Date})
+	}
+	return infos
 }
