@@ -103,14 +103,14 @@ type DB struct {
 var pageText string
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"f":      func(prec int, x float64) string { return strconv.FormatFloat(x, 'f', prec, 64) },
-	"exact":  func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) },
-	"pct":    func(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%" },
-	"join":   strings.Join,
-	"n":      count,
-	"add":    func(a, b float64) float64 { return a + b },
-	"sub":    func(a, b float64) float64 { return a - b },
-	"mul":    func(a, b float64) float64 { return a * b },
+	"f":     func(prec int, x float64) string { return strconv.FormatFloat(x, 'f', prec, 64) },
+	"exact": func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) },
+	"pct":   func(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%" },
+	"join":  strings.Join,
+	"n":     count,
+	"add":   func(a, b float64) float64 { return a + b },
+	"sub":   func(a, b float64) float64 { return a - b },
+	"mul":   func(a, b float64) float64 { return a * b },
 	"div": func(a, b float64) float64 {
 		if b == 0 {
 			return 0
