@@ -165,6 +165,15 @@ func TestBadInput(t *testing.T) {
 		{"trace pid and command", []string{"trace", "--pid", "1", "--", "true"}, []string{"--pid"}},
 		{"passthrough unknown runtime", []string{"passthrough", "--runtime", "runc-dockr"}, []string{"runc-dockr", "runc-docker"}},
 		{"passthrough no runtime", []string{"passthrough"}, []string{"--runtime"}},
+		{"report unknown runtime", []string{"report", "runc-dockr", "--out", out}, []string{"runc-dockr", "runc-docker"}},
+		{"report with -o", []string{"report", "-o", "report.html"}, []string{"--out report.html", "-o/--format"}},
+		{"report with -o and --out", []string{"report", "-o", "json", "--out", out}, []string{"-o/--format", "json"}},
+		{"report without --out", []string{"report", "nabla"}, []string{"--out FILE"}},
+		{"report into a missing directory", []string{"report", "--out", filepath.Join(out, "r.html")}, []string{"--out", "no directory", out}},
+		{"report onto a directory", []string{"report", "--out", filepath.Dir(out)}, []string{"--out", "a directory"}},
+		{"report negative top", []string{"report", "--top", "-1", "--out", out}, []string{"--top -1"}},
+		{"report bad profile", []string{"report", filepath.Join(sad, "truncated.json"), "--out", out}, []string{"truncated.json", "unexpected end"}},
+		{"report bad baseline", []string{"report", "nabla", "--baseline", "runc-dockr", "--out", out}, []string{"--baseline", "runc-dockr"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
