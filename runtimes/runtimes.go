@@ -264,6 +264,11 @@ var builtins = sync.OnceValue(func() []*Runtime {
 })
 
 // Lookup returns the built-in called name.
+// renamed are the built-ins' names of earlier releases.
+var renamed = map[string]string{"kata-qemu": "qemu-tcg@measured"}
+
+var renamedWhy = map[string]string{"kata-qemu": "it is QEMU under TCG with a busybox initramfs, measured with pass-through runtime qemu-tcg, not Kata"}
+
 func Lookup(name string) (*Runtime, error) {
 	var names []string
 	for _, r := range Builtins() {
@@ -271,6 +276,9 @@ func Lookup(name string) (*Runtime, error) {
 			return r, nil
 		}
 		names = append(names, r.Name)
+	}
+	if now, ok := renamed[name]; ok {
+		return nil, fmt.Errorf("%w %q: renamed %s (%s)", ErrUnknownRuntime, name, now, renamedWhy[name])
 	}
 	return nil, fmt.Errorf("%w %q (built-ins: %s)", ErrUnknownRuntime, name, strings.Join(names, ", "))
 }
