@@ -130,7 +130,7 @@ func TestConditionsShowBlockingRules(t *testing.T) {
 	if math.Abs(en.Degree-5.0/12) > 1e-12 {
 		t.Errorf("degree %v, want 5/12", en.Degree)
 	}
-	want := []string{"sentry: arg2 & 0x4 == 0x4 → kill_process", "sentry: always → allow"}
+	want := []string{"sentry: arg2 & 0x4 == 0x4 (PROT_EXEC) → kill_process", "sentry: always → allow"}
 	if !slices.Equal(en.Conditions, want) {
 		t.Errorf("conditions %q, want %q", en.Conditions, want)
 	}
