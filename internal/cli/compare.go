@@ -3,11 +3,14 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"sysweight/exposure"
 	"sysweight/report"
 	"sysweight/runtimes"
 	"sysweight/score"
@@ -58,19 +61,46 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w, stderr io
 	if err != nil {
 		return err
 	}
-	// Decode the built-ins while the weight DB decodes.
-	go runtimes.Builtins()
 	tgt, err := o.target()
 	if err != nil {
 		return err
+	}
+	// Built-ins only, as they are: their exposures were evaluated when the
+	// binary was built (runtimes.BuiltinExposures), so no rule set is
+	// decoded and nothing is evaluated. Whichever path it will be, its data
+	// decodes on the other core while the weight DB decodes.
+	builtinsOnly := o.changed == nil || !o.changed("caps") && !o.changed("kernel")
+	for _, a := range args {
+		if _, err := os.Stat(a); err == nil {
+			builtinsOnly = false // a profile file
+		}
+	}
+	if builtinsOnly {
+		go runtimes.BuiltinNames()
+	} else {
+		go runtimes.Builtins()
 	}
 	_, weights, warn, err := g.loadWeights(tgt.Kernel)
 	if err != nil {
 		return err
 	}
 	if len(args) == 0 {
-		for _, r := range runtimes.Builtins() {
-			args = append(args, r.Name)
+		if args, err = runtimes.BuiltinNames(); err != nil {
+			return err
+		}
+	}
+	if builtinsOnly {
+		want := args
+		if !slices.Contains(args, o.baseline) {
+			want = append(slices.Clip(args), o.baseline)
+		}
+		exps, ok, err := runtimes.BuiltinExposures(want)
+		if err != nil {
+			return err
+		}
+		if ok {
+			fmt.Fprint(stderr, warn)
+			return finishCompare(w, format, exps, weights, o.baseline, len(want) == len(args))
 		}
 	}
 	items, err := o.resolve(args, stderr)
@@ -93,7 +123,13 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w, stderr io
 	if err != nil {
 		return err
 	}
-	scores, err := score.Compare(exps, weights, o.baseline)
+	return finishCompare(w, format, exps, weights, o.baseline, baselineIn)
+}
+
+// finishCompare scores exps, the baseline last when it was added
+// (baselineIn false) and then left out of the rows, and prints them.
+func finishCompare(w io.Writer, format report.Format, exps []*exposure.Exposure, weights *score.Weights, baseline string, baselineIn bool) error {
+	scores, err := score.Compare(exps, weights, baseline)
 	if err != nil {
 		return err
 	}
