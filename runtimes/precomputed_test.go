@@ -26,7 +26,12 @@ func TestBuiltinExposuresUpToDate(t *testing.T) {
 	}
 	for i, e := range fresh {
 		p := pre[i]
-		if p.Name != e.Name || !reflect.DeepEqual(p.Provenance, e.Provenance) || !reflect.DeepEqual(p.Entries, e.Entries) {
+		same := p.Name == e.Name && reflect.DeepEqual(p.Provenance, e.Provenance) && len(p.Entries) == len(e.Entries)
+		for k := 0; same && k < len(e.Entries); k++ {
+			a, b := p.Entries[k], e.Entries[k]
+			same = a.Syscall == b.Syscall && a.Nr == b.Nr && a.Degree == b.Degree
+		}
+		if !same {
 			t.Errorf("%s: precomputed exposure differs from a fresh evaluation: run go generate ./runtimes", e.Name)
 		}
 	}

@@ -32,7 +32,7 @@ func run(out string) error {
 	}
 	b, err := json.MarshalIndent(runtimes.PrecomputedFile{
 		Generated: "go generate ./runtimes (runtimes/internal/genexposures): runtimes.Exposures(runtimes.Builtins())",
-		Exposures: exps,
+		Exposures: runtimes.Precompute(exps),
 	}, "", " ")
 	if err != nil {
 		return err
