@@ -135,3 +135,23 @@ func TestConditionsShowBlockingRules(t *testing.T) {
 		t.Errorf("conditions %q, want %q", en.Conditions, want)
 	}
 }
+
+// Reads never write: an Exposure made without New (a literal, a bare
+// json.Unmarshal) is read from several goroutines at once without a race
+// (go test -race), and gives the same answers as one made by New.
+func TestConcurrentReads(t *testing.T) {
+	lit := &Exposure{Name: "lit", Arch: syscalls.X86_64, Entries: []Entry{{Syscall: "read", Degree: 1}, {Syscall: "ioctl", Nr: 16, Degree: 0.5}}}
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			ok := lit.Degree("ioctl") == 0.5 && lit.Degree("write") == 0
+			_, found := lit.Entry("read")
+			done <- ok && found
+		}()
+	}
+	for range 4 {
+		if !<-done {
+			t.Error("wrong answer from a literal Exposure")
+		}
+	}
+}
