@@ -75,12 +75,13 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w, stderr io
 			builtinsOnly = false // a profile file
 		}
 	}
+	load := runtimes.Builtins
 	if builtinsOnly {
-		go runtimes.BuiltinNames()
-	} else {
-		go runtimes.Builtins()
+		load = func() []*runtimes.Runtime { _, _ = runtimes.BuiltinNames(); return nil }
 	}
+	wait := meanwhile(func() { load() })
 	_, weights, warn, err := g.loadWeights(tgt.Kernel)
+	wait()
 	if err != nil {
 		return err
 	}
@@ -124,6 +125,18 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w, stderr io
 		return err
 	}
 	return finishCompare(w, format, exps, weights, o.baseline, baselineIn)
+}
+
+// meanwhile runs f on another goroutine, so that it decodes on the other
+// core while the caller decodes the weight DB, and returns a function that
+// waits for it: nothing is left running behind a command.
+func meanwhile(f func()) (wait func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	return func() { <-done }
 }
 
 // finishCompare scores exps, the baseline last when it was added
