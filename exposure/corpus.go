@@ -38,6 +38,8 @@ var boundaryValues = []uint64{0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0xffffff
 type Corpus struct {
 	arch   syscalls.Arch
 	values map[string]map[uint8][]uint64
+	// sets are the values before thinning, which With starts from
+	sets map[string]map[uint8]map[uint64]bool
 
 	mu     sync.Mutex
 	tuples map[string][][6]uint64 // Tuples, computed once per syscall
@@ -65,6 +67,44 @@ func NewCorpus(arch syscalls.Arch, filters ...*seccomp.Filter) *Corpus {
 			}
 		}
 	}
+	return corpusOf(arch, sets)
+}
+
+// With returns a corpus that also holds extra's values (per syscall and
+// argument, as BPFConstants gives them), as if rules had named them: an
+// argument c did not vary gets the UAPI and boundary values too. c is
+// unchanged.
+func (c *Corpus) With(extra map[string]map[uint8][]uint64) *Corpus {
+	sets := map[string]map[uint8]map[uint64]bool{}
+	add := func(sys string, arg uint8, vs []uint64) {
+		if sets[sys] == nil {
+			sets[sys] = map[uint8]map[uint64]bool{}
+		}
+		if sets[sys][arg] == nil {
+			sets[sys][arg] = map[uint64]bool{}
+		}
+		for _, v := range vs {
+			sets[sys][arg][v] = true
+		}
+	}
+	for sys, args := range c.sets {
+		for arg, set := range args {
+			for v := range set {
+				add(sys, arg, []uint64{v})
+			}
+		}
+	}
+	for sys, args := range extra {
+		for arg, vs := range args {
+			add(sys, arg, vs)
+		}
+	}
+	return corpusOf(c.arch, sets)
+}
+
+// corpusOf adds the UAPI and boundary values to each argument of sets and
+// thins the products.
+func corpusOf(arch syscalls.Arch, sets map[string]map[uint8]map[uint64]bool) *Corpus {
 	// UAPI and boundary values only for arguments some rule conditions on:
 	// an unconditioned argument cannot change any verdict.
 	c := &Corpus{arch: arch, values: map[string]map[uint8][]uint64{}}
@@ -85,6 +125,7 @@ func NewCorpus(arch syscalls.Arch, filters ...*seccomp.Filter) *Corpus {
 			c.values[sys][arg] = vs
 		}
 	}
+	c.sets = sets
 	c.thin()
 	return c
 }

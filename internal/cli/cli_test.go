@@ -106,6 +106,8 @@ func TestBadInput(t *testing.T) {
 		{"oci action type", []string{"score", filepath.Join(sad, "oci-bad.json")}, []string{"oci-bad.json"}},
 		{"unknown runtime", []string{"score", "runc-dockr"}, []string{"unknown runtime", "runc-dockr", "runc-docker"}},
 		{"unknown runtime in compare", []string{"compare", "runc-docker", "kata-qemu-imaginary"}, []string{"kata-qemu-imaginary"}},
+		{"renamed built-in", []string{"score", "kata-qemu"}, []string{"kata-qemu", "renamed qemu-tcg@measured", "not Kata"}},
+		{"renamed passthrough runtime", []string{"passthrough", "--runtime", "runsc-systrap"}, []string{"runsc-systrap", "renamed gvisor-systrap"}},
 		{"unknown syscall", []string{"explain", "frobnicate"}, []string{"frobnicate", "x86_64"}},
 		{"bad format", []string{"compare", "-o", "yaml"}, []string{"yaml", "table, json, csv or markdown"}},
 		{"bad norm", []string{"weights", "--norm", "cubic"}, []string{"--norm", "cubic"}},

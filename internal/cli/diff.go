@@ -39,12 +39,13 @@ func runDiff(g *globalOptions, o *profileOptions, a, b string, w, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	go runtimes.Builtins() // decode the built-ins while the weight DB decodes
 	tgt, err := o.target()
 	if err != nil {
 		return err
 	}
+	wait := meanwhile(func() { runtimes.Builtins() }) // decode the built-ins while the weight DB decodes
 	_, weights, warn, err := g.loadWeights(tgt.Kernel)
+	wait()
 	if err != nil {
 		return err
 	}

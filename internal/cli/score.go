@@ -53,12 +53,13 @@ func runScore(g *globalOptions, o *scoreOptions, arg string, w, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	go runtimes.Builtins() // decode the built-ins while the weight DB decodes
 	tgt, err := o.target()
 	if err != nil {
 		return err
 	}
+	wait := meanwhile(func() { runtimes.Builtins() }) // decode the built-ins while the weight DB decodes
 	_, weights, warn, err := g.loadWeights(tgt.Kernel)
+	wait()
 	if err != nil {
 		return err
 	}
