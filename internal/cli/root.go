@@ -193,6 +193,7 @@ name no Linux architecture has (a typo) is left out with a warning on stderr.`,
 		newPassthroughCmd(g),
 		newKernelCmd(g),
 		newCleanupCmd(g),
+		newK8sCmd(g),
 	)
 	requireLinux(root, runtime.GOOS)
 	return root
