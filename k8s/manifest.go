@@ -189,6 +189,9 @@ func Parse(data []byte, file, defaultNS string, m *Manifests) error {
 	if m.Skipped == nil {
 		m.Skipped = map[string]int{}
 	}
+	if err := checkSizes(data, file); err != nil {
+		return err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for doc := 1; ; doc++ {
 		var n yaml.Node
@@ -214,6 +217,46 @@ func Parse(data []byte, file, defaultNS string, m *Manifests) error {
 			return err
 		}
 	}
+}
+
+// MaxDocument bounds one document of a manifest file. etcd refuses a
+// request over 1.5 MiB by default (--max-request-bytes), so no object a
+// cluster stores is larger; 2 MiB leaves room for YAML spelling it longer
+// than JSON. The YAML library holds a document's node tree, about 120
+// bytes a node, while it is decoded: a 2 MiB document of one-byte items
+// peaks near 260 MB.
+const MaxDocument = 2 << 20
+
+// checkSizes finds the document markers of a stream ("---" or "..." at the
+// start of a line and followed by a blank or the line's end: YAML 1.2
+// c-forbidden, which no content may hold at the start of a line) and
+// refuses a document larger than MaxDocument before the parser builds it.
+func checkSizes(data []byte, file string) error {
+	start, startLine, line, doc := 0, 1, 1, 1
+	for off := 0; off <= len(data); {
+		end := bytes.IndexByte(data[off:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += off
+		}
+		l := data[off:end]
+		marker := len(l) >= 3 && (string(l[:3]) == "---" || string(l[:3]) == "...") &&
+			(len(l) == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r')
+		if marker || end == len(data) {
+			if off-start > MaxDocument || end == len(data) && end-start > MaxDocument {
+				return &Error{File: file, Doc: doc, Line: startLine, Err: fmt.Errorf("%w: document larger than %d bytes (2 MiB; etcd stores objects up to 1.5 MiB)", ErrInvalid, MaxDocument)}
+			}
+			if marker {
+				if string(l[:3]) == "---" && off > 0 {
+					doc++
+				}
+				start, startLine = end, line
+			}
+		}
+		off, line = end+1, line+1
+	}
+	return nil
 }
 
 // depth is the nesting depth of n, stopping once past maxDepth. Aliases

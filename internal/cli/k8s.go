@@ -34,12 +34,11 @@ type k8sOptions struct {
 	namespace      string
 }
 
-// maxManifest bounds one manifest file, and maxManifests all of them
-// together: the YAML library holds a document's node tree (about 100
-// bytes a node) while it is decoded, so a 4 MiB file of one-byte values
-// peaks near 400 MiB. The API server takes requests up to 3 MiB.
+// maxManifest bounds one manifest file, as maxProfile bounds a profile,
+// and maxManifests all of them together; k8s.MaxDocument bounds each
+// document, which is what the YAML library's memory grows with.
 const (
-	maxManifest  = 4 << 20
+	maxManifest  = 16 << 20
 	maxManifests = 256 << 20
 )
 
@@ -52,8 +51,9 @@ func newK8sCmd(g *globalOptions) *cobra.Command {
 seccomp configuration the node gives it. Files are YAML or JSON, one or
 more documents each (---); a directory is walked recursively for *.yaml,
 *.yml and *.json (entries that are not regular files are skipped). Each
-file may be up to 4 MiB, all of them together 256 MiB, nested at most 64
-levels deep.
+file may be up to 16 MiB, each document in it 2 MiB (etcd stores
+objects up to 1.5 MiB), all files together 256 MiB; a document may nest
+64 levels deep.
 
 Kinds read: ` + k8s.KindsRead() + `. Objects of other kinds
 (Service, ConfigMap, …) are skipped and counted on stderr; a document
@@ -231,7 +231,7 @@ func readManifests(ctx context.Context, args []string, ns string, m *k8s.Manifes
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		if len(data) > maxManifest {
-			return fmt.Errorf("%s: larger than %d bytes, want a manifest of at most 4 MiB", path, maxManifest)
+			return fmt.Errorf("%s: larger than %d bytes, want a manifest file of at most 16 MiB", path, maxManifest)
 		}
 		if total += len(data); total > maxManifests {
 			return fmt.Errorf("%s: the manifests read so far exceed %d bytes together", path, maxManifests)
@@ -369,7 +369,18 @@ func (o *k8sOptions) score(ds []k8s.Decision, ko k8s.Options, weights *score.Wei
 		case errors.Is(err, seccomp.ErrNoSeccomp):
 			n = runtimes.Named{Name: key, Provenance: exposure.Provenance{Source: exposure.Unfiltered, Origin: source}}
 		case err != nil:
-			return nil, nil, fmt.Errorf("%s %s: %s %q: Localhost %s: %w", w.Kind, w.Name, c.Type, c.Name, d.Localhost, err)
+			where.Err = fmt.Errorf("%s %s: %s %q: Localhost profile %s: %w", w.Kind, w.Name, c.Type, c.Name, d.Localhost, err)
+			var de *seccomp.DecodeError
+			if d.SPO != nil && errors.As(err, &de) {
+				// the line and column are in the JSON made of the spec, not in the file
+				at := ""
+				if de.Path != "" {
+					at = "." + de.Path
+				}
+				where.Err = fmt.Errorf("%s %s: %s %q: Localhost profile %s: %s (%s, document %d, line %d): spec%s: %w",
+					w.Kind, w.Name, c.Type, c.Name, d.Localhost, short, d.SPO.File, d.SPO.Doc, d.SPO.Line, at, de.Err)
+			}
+			return nil, nil, where
 		case len(p.UnknownNames()) > 0:
 			warnings = append(warnings, fmt.Sprintf("%s: no Linux architecture has a syscall named %s; the rules naming it are left out", name, strings.Join(p.UnknownNames(), ", ")))
 		}
