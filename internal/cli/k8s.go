@@ -87,8 +87,9 @@ The legacy seccomp annotations, unused since Kubernetes 1.27, are not read.
 
 Rows are ordered by score, highest first. Columns: WORKLOAD is kind/name;
 CONTAINER is the name, "(init)" or "(ephemeral)" after it for those;
-PROFILE is the effective profile (with the capability change a Localhost
-profile was resolved for); RULE how it was decided; RUNTIME the built-in
+PROFILE is the effective profile, with the container's change to the
+runtime's capabilities: what a Localhost profile was resolved for, or
+"ignores: …" after RuntimeDefault, whose built-in keeps its own; RULE how it was decided; RUNTIME the built-in
 scored, or for Localhost the node runtime and where the profile came
 from; then SCORE, NORMALIZED, EXPOSED and RATIO to runc-docker as in
 compare. Scores equal those of score and compare for the same built-in or
@@ -503,7 +504,7 @@ func presentK8s(w io.Writer, f report.Format, rows []k8sRow, weights *score.Weig
 				profile += " (" + r.capsDelta + ")"
 			}
 		case r.CapsIgnored:
-			profile += " (" + r.capsDelta + " not applied)"
+			profile += " (ignores: " + r.capsDelta + ")" // the built-in keeps its own set
 		}
 		runtime := r.Runtime
 		if r.ProfileSource != "" {
