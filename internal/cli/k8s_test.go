@@ -245,3 +245,18 @@ func TestBudgetK8sLargestDocument(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
+
+// --help gives the rules, the kinds read, the JSON schema and examples.
+func TestK8sHelp(t *testing.T) {
+	code, help, _ := run(t, "k8s", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"Kinds read: Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob", "SeccompProfile",
+		"--seccomp-default on", "operator/NAMESPACE/NAME.json", "JSON output is a list of objects", `"container_type"`, `"caps_ignored"`,
+		"sysweight k8s manifests/ --runtime-class gvisor=gvisor-systrap", "--profiles-dir string"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("k8s --help lacks %q", want)
+		}
+	}
+}
