@@ -260,3 +260,19 @@ func TestK8sHelp(t *testing.T) {
 		}
 	}
 }
+
+// The README's k8s example is the golden markdown table.
+func TestREADMEK8sExample(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join("testdata", "k8s", "golden", "small.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, _, _ := strings.Cut(string(md), "\n\n")
+	if !strings.Contains(string(readme), table+"\n") {
+		t.Errorf("README.md lacks the table of testdata/k8s/golden/small.md:\n%s", table)
+	}
+}
