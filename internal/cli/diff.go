@@ -39,13 +39,7 @@ func runDiff(g *globalOptions, o *profileOptions, a, b string, w, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	tgt, err := o.target()
-	if err != nil {
-		return err
-	}
-	wait := meanwhile(func() { runtimes.Builtins() }) // decode the built-ins while the weight DB decodes
-	_, weights, warn, err := g.loadWeights(tgt.Kernel)
-	wait()
+	weights, warn, err := o.weightsBeside(g)
 	if err != nil {
 		return err
 	}

@@ -53,13 +53,7 @@ func runScore(g *globalOptions, o *scoreOptions, arg string, w, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	tgt, err := o.target()
-	if err != nil {
-		return err
-	}
-	wait := meanwhile(func() { runtimes.Builtins() }) // decode the built-ins while the weight DB decodes
-	_, weights, warn, err := g.loadWeights(tgt.Kernel)
-	wait()
+	weights, warn, err := o.weightsBeside(g)
 	if err != nil {
 		return err
 	}
