@@ -38,6 +38,8 @@ var boundaryValues = []uint64{0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0xffffff
 type Corpus struct {
 	arch   syscalls.Arch
 	values map[string]map[uint8][]uint64
+	// sets are the values before thinning, which With starts from
+	sets valueSets
 
 	mu     sync.Mutex
 	tuples map[string][][6]uint64 // Tuples, computed once per syscall
@@ -46,25 +48,56 @@ type Corpus struct {
 // NewCorpus builds the corpus for arch from the UAPI tables and the rules of
 // filters.
 func NewCorpus(arch syscalls.Arch, filters ...*seccomp.Filter) *Corpus {
-	sets := map[string]map[uint8]map[uint64]bool{}
-	add := func(sys string, arg uint8, vs ...uint64) {
-		if sets[sys] == nil {
-			sets[sys] = map[uint8]map[uint64]bool{}
-		}
-		if sets[sys][arg] == nil {
-			sets[sys][arg] = map[uint64]bool{}
-		}
-		for _, v := range vs {
-			sets[sys][arg][v] = true
-		}
-	}
+	sets := valueSets{}
 	for _, f := range filters {
 		for _, r := range f.Rules {
 			for _, c := range r.Conds {
-				add(r.Syscall, c.Arg, condValues(c)...)
+				sets.add(r.Syscall, c.Arg, condValues(c)...)
 			}
 		}
 	}
+	return corpusOf(arch, sets)
+}
+
+// With returns a corpus that also holds extra's values (per syscall and
+// argument, as BPFConstants gives them), as if rules had named them: an
+// argument c did not vary gets the UAPI and boundary values too. c is
+// unchanged.
+func (c *Corpus) With(extra map[string]map[uint8][]uint64) *Corpus {
+	sets := valueSets{}
+	for sys, args := range c.sets {
+		for arg, set := range args {
+			for v := range set {
+				sets.add(sys, arg, v)
+			}
+		}
+	}
+	for sys, args := range extra {
+		for arg, vs := range args {
+			sets.add(sys, arg, vs...)
+		}
+	}
+	return corpusOf(c.arch, sets)
+}
+
+// valueSets are argument values of interest: syscall → argument → set.
+type valueSets map[string]map[uint8]map[uint64]bool
+
+func (s valueSets) add(sys string, arg uint8, vs ...uint64) {
+	if s[sys] == nil {
+		s[sys] = map[uint8]map[uint64]bool{}
+	}
+	if s[sys][arg] == nil {
+		s[sys][arg] = map[uint64]bool{}
+	}
+	for _, v := range vs {
+		s[sys][arg][v] = true
+	}
+}
+
+// corpusOf adds the UAPI and boundary values to each argument of sets and
+// thins the products.
+func corpusOf(arch syscalls.Arch, sets valueSets) *Corpus {
 	// UAPI and boundary values only for arguments some rule conditions on:
 	// an unconditioned argument cannot change any verdict.
 	c := &Corpus{arch: arch, values: map[string]map[uint8][]uint64{}}
@@ -85,6 +118,7 @@ func NewCorpus(arch syscalls.Arch, filters ...*seccomp.Filter) *Corpus {
 			c.values[sys][arg] = vs
 		}
 	}
+	c.sets = sets
 	c.thin()
 	return c
 }

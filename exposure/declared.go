@@ -99,7 +99,7 @@ func describeRules(f *seccomp.Filter, sys string) []string {
 		}
 		parts := make([]string, len(r.Conds))
 		for i, c := range r.Conds {
-			parts[i] = c.String()
+			parts[i] = condString(sys, c)
 		}
 		s := "always"
 		if len(parts) > 0 {

@@ -90,19 +90,21 @@ func (e *Exposure) reindex() {
 
 // Degree returns the degree of syscall (0 when absent).
 func (e *Exposure) Degree(syscall string) float64 {
-	if e.index == nil {
-		e.reindex()
-	}
-	if i, ok := e.index[syscall]; ok {
-		return e.Entries[i].Degree
-	}
-	return 0
+	en, _ := e.Entry(syscall)
+	return en.Degree
 }
 
-// Entry returns the entry of syscall.
+// Entry returns the entry of syscall. Reads never write: New builds the
+// index; an Exposure made otherwise (a literal, a bare json.Unmarshal) is
+// searched entry by entry, so concurrent readers are safe either way.
 func (e *Exposure) Entry(syscall string) (Entry, bool) {
 	if e.index == nil {
-		e.reindex()
+		for _, en := range e.Entries {
+			if en.Syscall == syscall {
+				return en, true
+			}
+		}
+		return Entry{}, false
 	}
 	i, ok := e.index[syscall]
 	if !ok {

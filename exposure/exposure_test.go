@@ -130,8 +130,28 @@ func TestConditionsShowBlockingRules(t *testing.T) {
 	if math.Abs(en.Degree-5.0/12) > 1e-12 {
 		t.Errorf("degree %v, want 5/12", en.Degree)
 	}
-	want := []string{"sentry: arg2 & 0x4 == 0x4 → kill_process", "sentry: always → allow"}
+	want := []string{"sentry: arg2 & 0x4 == 0x4 (PROT_EXEC) → kill_process", "sentry: always → allow"}
 	if !slices.Equal(en.Conditions, want) {
 		t.Errorf("conditions %q, want %q", en.Conditions, want)
+	}
+}
+
+// Reads never write: an Exposure made without New (a literal, a bare
+// json.Unmarshal) is read from several goroutines at once without a race
+// (go test -race), and gives the same answers as one made by New.
+func TestConcurrentReads(t *testing.T) {
+	lit := &Exposure{Name: "lit", Arch: syscalls.X86_64, Entries: []Entry{{Syscall: "read", Degree: 1}, {Syscall: "ioctl", Nr: 16, Degree: 0.5}}}
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			ok := lit.Degree("ioctl") == 0.5 && lit.Degree("write") == 0
+			_, found := lit.Entry("read")
+			done <- ok && found
+		}()
+	}
+	for range 4 {
+		if !<-done {
+			t.Error("wrong answer from a literal Exposure")
+		}
 	}
 }

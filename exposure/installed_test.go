@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"sysweight/bpf"
@@ -187,4 +188,68 @@ func TestFromBPFDockerDefault(t *testing.T) {
 		}
 	}
 	t.Logf("runc Docker default: %d of %d x86_64 syscalls exposed", e.Count(), syscalls.MustForArch(x86).Len())
+}
+
+// TestBPFConstants: the values an installed filter tests each argument
+// against, per syscall, worked out by hand from the program below: for
+// personality, arg0 >= 0x100 (so 0xff, 0x100, 0x101), arg1's low half
+// masked with 0x3 equal to 0x1 (0x1, 0x0, 0x3), arg2's high half equal to
+// 0x7 and low half set-tested with 0x5 (0, 0x5, 0x1, 0x4 below; 0x7<<32
+// above: with 0 for each half, eight values); close only arg0 == 3. The
+// other syscalls (here read) are tested on nothing.
+func TestBPFConstants(t *testing.T) {
+	prog := []bpf.Instruction{
+		bpf.Stmt(bpf.Ld|bpf.W|bpf.Abs, 4),
+		bpf.Jump(bpf.Jmp|bpf.Jeq|bpf.K, x86.AuditArch(), 1, 0),
+		ret(bpf.RetKillProcess),
+		bpf.Stmt(bpf.Ld|bpf.W|bpf.Abs, 0),
+		bpf.Jump(bpf.Jmp|bpf.Jeq|bpf.K, nr("close"), 0, 3),
+		bpf.Stmt(bpf.Ld|bpf.W|bpf.Abs, 16),
+		bpf.Jump(bpf.Jmp|bpf.Jeq|bpf.K, 3, 12, 13),
+		ret(bpf.RetAllow), // not reached
+		bpf.Jump(bpf.Jmp|bpf.Jeq|bpf.K, nr("personality"), 0, 11),
+		bpf.Stmt(bpf.Ld|bpf.W|bpf.Abs, 16),
+		bpf.Jump(bpf.Jmp|bpf.Jge|bpf.K, 0x100, 9, 0),
+		bpf.Stmt(bpf.Ld|bpf.W|bpf.Abs, 24), // arg1 low
+		bpf.Stmt(bpf.Alu|bpf.And|bpf.K, 0x3),
+		bpf.Jump(bpf.Jmp|bpf.Jeq|bpf.K, 0x1, 0, 6),
+		bpf.Stmt(bpf.Ld|bpf.W|bpf.Abs, 36), // arg2 high
+		bpf.Jump(bpf.Jmp|bpf.Jeq|bpf.K, 0x7, 0, 4),
+		bpf.Stmt(bpf.Ld|bpf.W|bpf.Abs, 32), // arg2 low
+		bpf.Jump(bpf.Jmp|bpf.Jset|bpf.K, 0x5, 1, 2),
+		ret(bpf.RetAllow), // not reached
+		ret(bpf.RetErrno | 1),
+		ret(bpf.RetAllow),
+		ret(bpf.RetErrno | 1),
+	}
+	got := BPFConstants(x86, [][][]bpf.Instruction{{prog}})
+	want := map[string]map[uint8][]uint64{
+		"close": {0: {0, 3}},
+		"personality": {
+			0: {0, 0xff, 0x100, 0x101},
+			1: {0, 1, 3},
+			2: {0, 1, 4, 5, 7 << 32, 7<<32 | 1, 7<<32 | 4, 7<<32 | 5},
+		},
+	}
+	if len(got) != len(want) {
+		t.Errorf("syscalls %v, want close and personality", got)
+	}
+	for sys, args := range want {
+		for a, vs := range args {
+			if g := got[sys][a]; !slices.Equal(g, vs) {
+				t.Errorf("%s arg%d: %#x, want %#x", sys, a, g, vs)
+			}
+		}
+		if len(got[sys]) != len(args) {
+			t.Errorf("%s: args %v", sys, got[sys])
+		}
+	}
+	// the corpus gains them, with the UAPI and boundary values
+	c := NewCorpus(x86).With(got)
+	if vs := c.Values("close", 0); !slices.Contains(vs, 3) || !slices.Contains(vs, 0xffffffff) {
+		t.Errorf("close arg0 corpus %#x", vs)
+	}
+	if len(NewCorpus(x86).Values("close", 0)) != 0 {
+		t.Error("With changed the corpus it was called on")
+	}
 }

@@ -1,12 +1,12 @@
 # Pass-through experiments (package passthrough). Included by the Makefile.
 #
-#   make passthrough-matrix                 # every runtime, every syscall (root; 106 s here, 366 s on a busier day)
-#   make passthrough-matrix PT_RUNTIMES="runc-docker runsc-systrap" PT_SYSCALLS=getpid,read,keyctl
+#   make passthrough-matrix                 # every runtime, every syscall (root; 70 s here, 106 s and 366 s on other days)
+#   make passthrough-matrix PT_RUNTIMES="runc-docker gvisor-systrap" PT_SYSCALLS=getpid,read,keyctl
 #
 # Results go to $(PT_OUT) as RUNTIME.json (the matrix) and
 # RUNTIME.exposure.json (the measured exposure), with provenance inside.
 
-PT_RUNTIMES ?= runc-docker runc-unconfined crun-podman runsc-systrap runsc-ptrace qemu-tcg
+PT_RUNTIMES ?= runc-docker runc-unconfined crun-podman gvisor-systrap gvisor-ptrace qemu-tcg
 PT_OUT ?= runtimes/data/measured
 PT_SYSCALLS ?=
 PT_PODMAN_PROFILE ?= ../shared/data/seccomp-profiles/podman-containers-common-2025-08-25.json

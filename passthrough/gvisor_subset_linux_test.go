@@ -64,7 +64,7 @@ func TestGVisorObservedWithinInstalled(t *testing.T) {
 	for _, rt := range []string{RunscSystrap, RunscPtrace} {
 		t.Run(rt, func(t *testing.T) {
 			m := loadMatrix(t, rt)
-			procs := startSleepingSandbox(t, runsc, busybox, strings.TrimPrefix(rt, "runsc-"))
+			procs := startSleepingSandbox(t, runsc, busybox, strings.TrimPrefix(rt, "gvisor-"))
 			allowed := map[string]set{}
 			for _, role := range []string{"sentry", "gofer", "stub"} {
 				allowed[role] = set{}
@@ -157,8 +157,18 @@ func TestGVisorObservedWithinInstalled(t *testing.T) {
 				t.Logf("%s: probe run outside Sentry∪Gofer: %v, made by the stubs: %v", rt, out.sorted(), keys(pr[RoleStub]).sorted())
 			}
 			if len(allowed[RoleStub]) > 0 {
-				if out := keys(pr[RoleStub]).minus(allowed[RoleStub]); len(out) > 0 {
-					t.Errorf("%s: stubs made %d host syscalls their installed filters do not allow: %v", rt, len(out), out.sorted())
+				// A stub the Sentry forks runs its set-up under the filter
+				// it inherits from the Sentry until it installs its own on
+				// top (systrap's forkStub at the pinned version: setsid,
+				// signal mask and actions, then seccomp), and the pass
+				// counts a process as a stub from its fork on: so a stub
+				// syscall is within the stub filters or the Sentry's.
+				out := keys(pr[RoleStub]).minus(allowed[RoleStub])
+				if early := out.minus(allowed[RoleSentry]); len(early) > 0 {
+					t.Errorf("%s: stubs made %d host syscalls neither their installed filters nor the Sentry's (inherited before theirs) allow: %v", rt, len(early), early.sorted())
+				}
+				if len(out) > 0 {
+					t.Logf("%s: stubs made %v outside their own filters, inside the Sentry's: a stub forked in the probe run, before its filter", rt, out.sorted())
 				}
 			} else {
 				// ptrace: the Sentry traces its stubs, and only a tracer can

@@ -19,10 +19,15 @@ const (
 	RuncDocker     = "runc-docker"     // runc, Docker's default seccomp profile and capabilities
 	RuncUnconfined = "runc-unconfined" // runc without seccomp (Docker's --security-opt seccomp=unconfined, Kubernetes' default)
 	CrunPodman     = "crun-podman"     // crun, Podman's default seccomp profile and capabilities
-	RunscSystrap   = "runsc-systrap"   // gVisor, systrap platform, no network
-	RunscPtrace    = "runsc-ptrace"    // gVisor, ptrace platform, no network
+	RunscSystrap   = "gvisor-systrap"  // gVisor's runsc, systrap platform, no network
+	RunscPtrace    = "gvisor-ptrace"   // gVisor's runsc, ptrace platform, no network
 	QemuTCG        = "qemu-tcg"        // the probe in a QEMU guest under TCG; the host sees QEMU
 )
+
+// Renamed maps the names of earlier releases to today's, which are the
+// built-ins' (runtimes.Lookup): a measurement of R is the built-in
+// R@measured.
+var Renamed = map[string]string{"runsc-systrap": RunscSystrap, "runsc-ptrace": RunscPtrace}
 
 // Runtimes lists the runtime names in a stable order.
 func Runtimes() []string {

@@ -365,7 +365,7 @@ func prepare(ctx context.Context, opts Options, work, id string, probeArgs []str
 		if err != nil {
 			return nil, err
 		}
-		platform := strings.TrimPrefix(opts.Runtime, "runsc-")
+		platform := strings.TrimPrefix(opts.Runtime, "gvisor-") // gvisor-systrap: systrap
 		l.notes = append(l.notes, note, "runsc --platform="+platform+" --network=none")
 		l.versions["runsc"] = toolVersion(ctx, runsc, "--version")
 		if b, err := os.ReadFile(filepath.Join(filepath.Dir(runsc), "runsc.version")); err == nil {

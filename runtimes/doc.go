@@ -12,3 +12,4 @@ package runtimes
 
 //go:generate go run ./internal/genrules -shared ../../shared/data -out data
 //go:generate go run ./internal/genmoby -out data/moby-default.json
+//go:generate go run ./internal/genexposures -out data/builtin-exposures.json

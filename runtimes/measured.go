@@ -19,9 +19,9 @@ var measuredSpecs = []measuredSpec{
 	{"runc-docker@measured", "runc-docker.exposure.json", "runc-docker measured: host sys_enter of each probe call inside runc with Docker's profile"},
 	{"runc-unconfined@measured", "runc-unconfined.exposure.json", "runc-unconfined measured: probe inside runc without a filter"},
 	{"crun-podman@measured", "crun-podman.exposure.json", "crun-podman measured: probe inside crun with Podman's profile"},
-	{"gvisor-systrap@measured", "runsc-systrap.exposure.json", "gVisor systrap measured: host syscalls of runsc (Sentry, Gofer, stubs) during each probe call"},
-	{"gvisor-ptrace@measured", "runsc-ptrace.exposure.json", "gVisor ptrace measured: host syscalls of runsc during each probe call"},
-	{"kata-qemu", "qemu-tcg.exposure.json", "Kata with QEMU, measured under TCG (this host cannot run KVM guests): host syscalls of the QEMU VMM during each probe call in the guest"},
+	{"gvisor-systrap@measured", "gvisor-systrap.exposure.json", "gVisor systrap measured: host syscalls of runsc (Sentry, Gofer, stubs) during each probe call"},
+	{"gvisor-ptrace@measured", "gvisor-ptrace.exposure.json", "gVisor ptrace measured: host syscalls of runsc during each probe call"},
+	{"qemu-tcg@measured", "qemu-tcg.exposure.json", "QEMU under TCG (this host cannot run KVM guests) with the probe as a busybox initramfs guest's init, as a stand-in for Kata's VMM: host syscalls of QEMU during each probe call in the guest"},
 }
 
 // fromMeasured loads one measured exposure; nil when this build has none.

@@ -150,3 +150,34 @@ func TestDerivedRuleSetsUpToDate(t *testing.T) {
 	// Regeneration needs ../shared/data; see runtimes/internal/genrules.
 	checkGenerated(t)
 }
+
+// The gVisor built-ins say which stub filters they leave out and what
+// those would add; the syscalls the systrap note names as added are indeed
+// outside gvisor-systrap's exposure (jq over the generated rule set agrees:
+// none of getppid, arch_prctl, tkill is in .filters[].rules[].syscall), and
+// mmap is there only for some arguments, as the note says.
+func TestGVisorStubNotes(t *testing.T) {
+	for _, r := range Builtins() {
+		if len(r.Name) < 6 || r.Name[:6] != "gvisor" || r.Provenance.Source == exposure.PassThrough {
+			continue
+		}
+		n := ""
+		for _, s := range r.Provenance.Notes {
+			if len(s) > 13 && s[:13] == "not modelled:" {
+				n = s
+			}
+		}
+		if want := r.Name != "gvisor-kvm"; (n != "") != want {
+			t.Errorf("%s: stub note %q, want one: %v", r.Name, n, want)
+		}
+	}
+	e := exposures(t)["gvisor-systrap"]
+	for _, s := range []string{"getppid", "arch_prctl", "tkill"} {
+		if d := e.Degree(s); d != 0 {
+			t.Errorf("gvisor-systrap exposes %s at %v; the stub note says it is not in", s, d)
+		}
+	}
+	if d := e.Degree("mmap"); d != 0.15 {
+		t.Errorf("gvisor-systrap mmap at %v; the stub note says 0.15", d)
+	}
+}

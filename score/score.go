@@ -32,6 +32,10 @@ type Score struct {
 	Ratio         *float64       `json:"ratio"`
 	Baseline      string         `json:"baseline,omitempty"`
 	Contributions []Contribution `json:"-"`
+	// Parts splits Score by metric: Parts[k] = Σ_s e_R(s)·α_k·norm_k(s)
+	// for each metric of Weights.Used, since w(s) = Σ_k α_k·norm_k(s).
+	// They add up to Score up to rounding.
+	Parts map[Metric]float64 `json:"-"`
 }
 
 // Compute scores e against w. The exposure must be for w's architecture.
@@ -39,7 +43,10 @@ func Compute(e *exposure.Exposure, w *Weights) (Score, error) {
 	if e.Arch != w.Arch {
 		return Score{}, fmt.Errorf("scoring %s: exposure is for %s, weights for %s", e.Name, e.Arch, w.Arch)
 	}
-	s := Score{Runtime: e.Name, Source: string(e.Provenance.Source)}
+	s := Score{Runtime: e.Name, Source: string(e.Provenance.Source), Parts: make(map[Metric]float64, len(w.Used))}
+	for _, m := range w.Used {
+		s.Parts[m] = 0
+	}
 	for _, en := range e.Entries {
 		wt, ok := w.Of(en.Syscall)
 		if !ok {
@@ -51,6 +58,9 @@ func Compute(e *exposure.Exposure, w *Weights) (Score, error) {
 		}
 		v := en.Degree * wt.Value
 		s.Score += v
+		for _, m := range w.Used {
+			s.Parts[m] += en.Degree * w.Options.Alpha[m] * wt.Normalized[m]
+		}
 		s.Exposed++
 		if en.Degree < 1 {
 			s.Partial++

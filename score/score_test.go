@@ -165,3 +165,39 @@ func TestAbsentSyscalls(t *testing.T) {
 		t.Error("an absent name outside the table was accepted")
 	}
 }
+
+// A score splits by metric: Parts[k] = Σ_s e(s)·α_k·norm_k(s). By hand
+// (linear, α_cves = 2, α_exploits = 1): norm_cves(read) = 3/7,
+// norm_cves(keyctl) = 1, norm_exploits(read) = 0, norm_exploits(keyctl) =
+// 4/4 = 1, norm_exploits(bpf) = 1/4. read at 1, keyctl at 0.5 and bpf at 1:
+// cves part 2·(3/7 + 0.5·1) = 13/7, exploits part 0.5·1 + 1/4 = 3/4; the
+// score 13/7 + 3/4 = 73/28; the metrics missing from the DB have no part.
+func TestScoreParts(t *testing.T) {
+	o := DefaultOptions()
+	o.Norm = NormLinear
+	if err := o.ParseAlpha("cves=2"); err != nil {
+		t.Fatal(err)
+	}
+	raw := Raw{Present: []Metric{CVEs, Exploits}, Values: map[string]map[Metric]float64{
+		"read": {CVEs: 3}, "keyctl": {CVEs: 7, Exploits: 4}, "bpf": {Exploits: 1},
+	}}
+	w, err := NewWeights(syscalls.MustForArch(syscalls.X86_64), raw, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := exposure.New("r", syscalls.X86_64, exposure.Provenance{Source: exposure.Declared}, []exposure.Entry{
+		{Syscall: "read", Degree: 1}, {Syscall: "keyctl", Degree: 0.5}, {Syscall: "bpf", Degree: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Compute(e, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Parts) != 2 || !near(s.Parts[CVEs], 13.0/7) || !near(s.Parts[Exploits], 0.75) {
+		t.Errorf("parts %v, want cves 13/7, exploits 3/4", s.Parts)
+	}
+	if !near(s.Score, 73.0/28) {
+		t.Errorf("score %v, want 73/28", s.Score)
+	}
+}

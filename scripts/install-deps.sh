@@ -2,8 +2,9 @@
 # Installs what the default test run uses beyond Go: libseccomp's resolver and headers
 # (syscall table cross-check), strace (tracer comparison), runc and
 # busybox-static (live filter dump and pass-through tests), jq, binutils and
-# gcc, pahole (dwarves: BTF for the indirect-call fixture) and bpftool (BTF
-# cross-check). Idempotent; needs root and Debian's apt. Without it the tests that need
+# gcc, pahole (dwarves: BTF for the indirect-call fixture), bpftool (BTF
+# cross-check) and chromium (the report page loaded headless,
+# TestReportChromium). Idempotent; needs root and Debian's apt. Without it the tests that need
 # these tools skip with the reason.
 set -euo pipefail
 # The trace and pass-through tests read syscall tracepoints through tracefs;
@@ -17,7 +18,7 @@ if [ "$(id -u)" -eq 0 ] && [ -d /sys/kernel/tracing ] && ! grep -qs ' /sys/kerne
     echo "install-deps: cannot mount tracefs (the tracing tests will skip)" >&2
   fi
 fi
-pkgs=(seccomp libseccomp-dev strace runc crun busybox-static jq binutils gcc xz-utils dwarves bpftool)
+pkgs=(seccomp libseccomp-dev strace runc crun busybox-static jq binutils gcc xz-utils dwarves bpftool chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -34,6 +34,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if h := os.Getenv(helperEnv); h != "" {
+		os.Exit(runHelper(h)) // the test binary as a helper process
+	}
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)

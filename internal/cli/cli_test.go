@@ -90,6 +90,9 @@ func wantInputError(t *testing.T, code int, stdout, stderr string) {
 func TestBadInput(t *testing.T) {
 	sad := filepath.Join("testdata", "sad")
 	out := filepath.Join(t.TempDir(), "out.json")
+	k8sSad := filepath.Join("testdata", "k8s", "sad")
+	// one document over 2 MiB, refused before it is parsed
+	huge := writeTemp(t, "huge.yaml", []byte("apiVersion: v1\nkind: Pod\nmetadata: {name: huge}\nspec:\n  containers: [{name: a}]\n  x: ["+strings.Repeat("0,", 1100000)+"0]\n"))
 	cases := []struct {
 		name string
 		args []string
@@ -106,6 +109,8 @@ func TestBadInput(t *testing.T) {
 		{"oci action type", []string{"score", filepath.Join(sad, "oci-bad.json")}, []string{"oci-bad.json"}},
 		{"unknown runtime", []string{"score", "runc-dockr"}, []string{"unknown runtime", "runc-dockr", "runc-docker"}},
 		{"unknown runtime in compare", []string{"compare", "runc-docker", "kata-qemu-imaginary"}, []string{"kata-qemu-imaginary"}},
+		{"renamed built-in", []string{"score", "kata-qemu"}, []string{"kata-qemu", "renamed qemu-tcg@measured", "not Kata"}},
+		{"renamed passthrough runtime", []string{"passthrough", "--runtime", "runsc-systrap"}, []string{"runsc-systrap", "renamed gvisor-systrap"}},
 		{"unknown syscall", []string{"explain", "frobnicate"}, []string{"frobnicate", "x86_64"}},
 		{"bad format", []string{"compare", "-o", "yaml"}, []string{"yaml", "table, json, csv or markdown"}},
 		{"bad norm", []string{"weights", "--norm", "cubic"}, []string{"--norm", "cubic"}},
@@ -165,6 +170,39 @@ func TestBadInput(t *testing.T) {
 		{"trace pid and command", []string{"trace", "--pid", "1", "--", "true"}, []string{"--pid"}},
 		{"passthrough unknown runtime", []string{"passthrough", "--runtime", "runc-dockr"}, []string{"runc-dockr", "runc-docker"}},
 		{"passthrough no runtime", []string{"passthrough"}, []string{"--runtime"}},
+		{"report unknown runtime", []string{"report", "runc-dockr", "--out", out}, []string{"runc-dockr", "runc-docker"}},
+		{"report with -o", []string{"report", "-o", "report.html"}, []string{"--out report.html", "-o/--format"}},
+		{"report with -o and --out", []string{"report", "-o", "json", "--out", out}, []string{"-o/--format", "json"}},
+		{"report without --out", []string{"report", "nabla"}, []string{"--out FILE"}},
+		{"report into a missing directory", []string{"report", "--out", filepath.Join(out, "r.html")}, []string{"--out", "no directory", out}},
+		{"report onto a directory", []string{"report", "--out", filepath.Dir(out)}, []string{"--out", "a directory"}},
+		{"report negative top", []string{"report", "--top", "-1", "--out", out}, []string{"--top -1"}},
+		{"report bad profile", []string{"report", filepath.Join(sad, "truncated.json"), "--out", out}, []string{"truncated.json", "unexpected end"}},
+		{"k8s broken YAML", []string{"k8s", filepath.Join(k8sSad, "broken.yaml")}, []string{"broken.yaml", "document 2, line 10", "invalid YAML"}},
+		{"k8s not an object", []string{"k8s", filepath.Join(k8sSad, "notobject.yaml")}, []string{"notobject.yaml", "document 2", "want a mapping with apiVersion and kind"}},
+		{"k8s no kind", []string{"k8s", filepath.Join(k8sSad, "nokind.yaml")}, []string{"nokind.yaml", "no apiVersion or kind", "the kinds read are Pod, Deployment"}},
+		{"k8s only other kinds", []string{"k8s", filepath.Join(k8sSad, "only-other-kinds.yaml")}, []string{"only-other-kinds.yaml", "no workload (only 1 ConfigMap, 1 Service)", "the kinds read are"}},
+		{"k8s missing Localhost file", []string{"k8s", filepath.Join(k8sSad, "missing-localhost.yaml"), "--profiles-dir", filepath.Join("testdata", "k8s", "profiles")},
+			[]string{"missing-localhost.yaml", "document 1, line 6", "nowhere/missing.json", "--profiles-dir"}},
+		{"k8s Localhost without --profiles-dir", []string{"k8s", filepath.Join(k8sSad, "missing-localhost.yaml")}, []string{"missing-localhost.yaml", "nowhere/missing.json", "no --profiles-dir"}},
+		{"k8s unmapped runtime class", []string{"k8s", filepath.Join(k8sSad, "unmapped-class.yaml"), "--runtime-class", "kata=kata-firecracker"},
+			[]string{"unmapped-class.yaml", "Deployment sandboxed", `"gvisor"`, "--runtime-class gvisor=RUNTIME"}},
+		{"k8s bad Localhost profile", []string{"k8s", filepath.Join(k8sSad, "bad-localhost-profile.yaml"), "--profiles-dir", sad}, []string{"bad-localhost-profile.yaml", "truncated.json", "unexpected end"}},
+		{"k8s bad SPO profile", []string{"k8s", filepath.Join(k8sSad, "bad-spo.yaml")}, []string{"bad-spo.yaml", "SeccompProfile shop/odd", "spec.defaultAction", "SCMP_ACT_MAYBE"}},
+		{"k8s bad profile type", []string{"k8s", filepath.Join(k8sSad, "bad-type.yaml")}, []string{"bad-type.yaml", "line 9", `"Strict"`, "RuntimeDefault, Localhost or Unconfined"}},
+		{"k8s bad capability", []string{"k8s", filepath.Join(k8sSad, "bad-cap.yaml")}, []string{"bad-cap.yaml", "capabilities.add", `"FLY"`}},
+		{"k8s wrong type", []string{"k8s", filepath.Join(k8sSad, "wrong-type.yaml")}, []string{"wrong-type.yaml", "line 7", "list of container mappings"}},
+		{"k8s Localhost path escapes", []string{"k8s", filepath.Join(k8sSad, "escape.yaml")}, []string{"escape.yaml", "../../etc/passwd", "without '..'"}},
+		{"k8s too deep", []string{"k8s", filepath.Join(k8sSad, "deep.yaml")}, []string{"deep.yaml", "64 levels"}},
+		{"k8s alias bomb", []string{"k8s", filepath.Join(k8sSad, "aliases.yaml")}, []string{"aliases.yaml", "excessive aliasing"}},
+		{"k8s document too large", []string{"k8s", huge}, []string{"huge.yaml", "document 1", "larger than 2097152 bytes"}},
+		{"k8s bad seccomp-default", []string{"k8s", "--seccomp-default", "maybe", k8sSad}, []string{"--seccomp-default", "off or on"}},
+		{"k8s bad runtime-default", []string{"k8s", "--runtime-default", "runc-dockr", k8sSad}, []string{"--runtime-default", "runc-dockr"}},
+		{"k8s runtime-class without =", []string{"k8s", "--runtime-class", "gvisor", k8sSad}, []string{"--runtime-class", "NAME=RUNTIME"}},
+		{"k8s runtime-class unknown runtime", []string{"k8s", "--runtime-class", "gvisor=gvisor-sytrap", k8sSad}, []string{"--runtime-class", "gvisor-sytrap"}},
+		{"k8s profiles-dir a file", []string{"k8s", "--profiles-dir", huge, k8sSad}, []string{"--profiles-dir", "huge.yaml"}},
+		{"k8s no arguments", []string{"k8s"}, []string{"at least 1 arg"}},
+		{"report bad baseline", []string{"report", "nabla", "--baseline", "runc-dockr", "--out", out}, []string{"--baseline", "runc-dockr"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

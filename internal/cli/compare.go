@@ -3,14 +3,18 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"sysweight/exposure"
 	"sysweight/report"
 	"sysweight/runtimes"
 	"sysweight/score"
+	"sysweight/vuln/db"
 )
 
 type compareOptions struct {
@@ -58,26 +62,75 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w, stderr io
 	if err != nil {
 		return err
 	}
-	// Decode the built-ins while the weight DB decodes.
-	go runtimes.Builtins()
+	c, err := o.compare(g, args, stderr)
+	if err != nil {
+		return err
+	}
+	return presentCompare(w, format, c.scores, c.weights)
+}
+
+// compared is what compare computes: the DB, the weights and the scores,
+// ordered by score, with each score's contributions and metric parts.
+type compared struct {
+	db      *db.DB
+	weights *score.Weights
+	scores  []score.Score
+	items   []runtimes.Named // in the order of args; nil for built-ins read precomputed
+}
+
+// compare scores args (every built-in when there are none) as compare
+// does; report draws the same values.
+func (o *compareOptions) compare(g *globalOptions, args []string, stderr io.Writer) (compared, error) {
 	tgt, err := o.target()
 	if err != nil {
-		return err
+		return compared{}, err
 	}
-	_, weights, warn, err := g.loadWeights(tgt.Kernel)
+	// Built-ins only, as they are: their exposures were evaluated when the
+	// binary was built (runtimes.BuiltinExposures), so no rule set is
+	// decoded and nothing is evaluated. Whichever path it will be, its data
+	// decodes on the other core while the weight DB decodes.
+	builtinsOnly := o.changed == nil || !o.changed("caps") && !o.changed("kernel")
+	for _, a := range args {
+		if _, err := os.Stat(a); err == nil {
+			builtinsOnly = false // a profile file
+		}
+	}
+	load := runtimes.Builtins
+	if builtinsOnly {
+		load = func() []*runtimes.Runtime { _, _ = runtimes.BuiltinNames(); return nil }
+	}
+	wait := meanwhile(func() { load() })
+	d, weights, warn, err := g.loadWeights(tgt.Kernel)
+	wait()
 	if err != nil {
-		return err
+		return compared{}, err
 	}
 	if len(args) == 0 {
-		for _, r := range runtimes.Builtins() {
-			args = append(args, r.Name)
+		if args, err = runtimes.BuiltinNames(); err != nil {
+			return compared{}, err
+		}
+	}
+	if builtinsOnly {
+		want := args
+		if !slices.Contains(args, o.baseline) {
+			want = append(slices.Clip(args), o.baseline)
+		}
+		exps, ok, err := runtimes.BuiltinExposures(want)
+		if err != nil {
+			return compared{}, err
+		}
+		if ok {
+			fmt.Fprint(stderr, warn)
+			scores, err := scoreAll(exps, weights, o.baseline, len(want) == len(args))
+			return compared{db: d, weights: weights, scores: scores}, err
 		}
 	}
 	items, err := o.resolve(args, stderr)
 	if err != nil {
-		return err
+		return compared{}, err
 	}
 	fmt.Fprint(stderr, warn)
+	all := items
 	baselineIn := false
 	for _, it := range items {
 		baselineIn = baselineIn || it.Name == o.baseline
@@ -85,23 +138,42 @@ func runCompare(g *globalOptions, o *compareOptions, args []string, w, stderr io
 	if !baselineIn {
 		b, _, err := o.resolveOne(o.baseline)
 		if err != nil {
-			return fmt.Errorf("--baseline: %w", err)
+			return compared{}, fmt.Errorf("--baseline: %w", err)
 		}
-		items = append(items, b)
+		all = append(items[:len(items):len(items)], b)
 	}
-	exps, err := runtimes.Evaluate(items)
+	exps, err := runtimes.Evaluate(all)
 	if err != nil {
-		return err
+		return compared{}, err
 	}
-	scores, err := score.Compare(exps, weights, o.baseline)
+	scores, err := scoreAll(exps, weights, o.baseline, baselineIn)
+	return compared{db: d, weights: weights, scores: scores, items: items}, err
+}
+
+// meanwhile runs f on another goroutine, so that it decodes on the other
+// core while the caller decodes the weight DB, and returns a function that
+// waits for it: nothing is left running behind a command.
+func meanwhile(f func()) (wait func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	return func() { <-done }
+}
+
+// scoreAll scores exps, the baseline last when it was added (baselineIn
+// false) and then left out, ordered by score.
+func scoreAll(exps []*exposure.Exposure, weights *score.Weights, baseline string, baselineIn bool) ([]score.Score, error) {
+	scores, err := score.Compare(exps, weights, baseline)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !baselineIn {
 		scores = scores[:len(scores)-1]
 	}
 	score.SortByScore(scores)
-	return presentCompare(w, format, scores, weights)
+	return scores, nil
 }
 
 func presentCompare(w io.Writer, f report.Format, scores []score.Score, weights *score.Weights) error {

@@ -299,10 +299,19 @@ JSON output: {"schema", "meta": {"built", "arch", "table", "metrics",
 	}
 }
 
-func presentDBInfo(w io.Writer, f report.Format, d *db.DB) error {
+// dbInfo is the JSON schema of db info.
+type dbInfo struct {
+	Schema   int     `json:"schema"`
+	Meta     db.Meta `json:"meta"`
+	CVEs     int     `json:"cves"`
+	WithCVEs int     `json:"syscalls_with_cves"`
+}
+
+// infoOf gathers db info's value; report shows it too.
+func infoOf(d *db.DB) (dbInfo, error) {
 	ncves, err := d.CVECount()
 	if err != nil {
-		return err
+		return dbInfo{}, err
 	}
 	with := 0
 	for _, s := range d.Syscalls {
@@ -310,14 +319,18 @@ func presentDBInfo(w io.Writer, f report.Format, d *db.DB) error {
 			with++
 		}
 	}
-	if f == report.JSON {
-		return report.WriteJSON(w, struct {
-			Schema   int     `json:"schema"`
-			Meta     db.Meta `json:"meta"`
-			CVEs     int     `json:"cves"`
-			WithCVEs int     `json:"syscalls_with_cves"`
-		}{d.Schema, d.Meta, ncves, with})
+	return dbInfo{d.Schema, d.Meta, ncves, with}, nil
+}
+
+func presentDBInfo(w io.Writer, f report.Format, d *db.DB) error {
+	info, err := infoOf(d)
+	if err != nil {
+		return err
 	}
+	if f == report.JSON {
+		return report.WriteJSON(w, info)
+	}
+	ncves, with := info.CVEs, info.WithCVEs
 	var note strings.Builder
 	m := d.Meta
 	fmt.Fprintf(&note, "schema %d, built %s, %s\ntable: %s\nmetrics: %v (attribution: %v)\n%d attributed CVEs; %d of %d syscalls have at least one\n",

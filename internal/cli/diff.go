@@ -39,12 +39,7 @@ func runDiff(g *globalOptions, o *profileOptions, a, b string, w, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	go runtimes.Builtins() // decode the built-ins while the weight DB decodes
-	tgt, err := o.target()
-	if err != nil {
-		return err
-	}
-	_, weights, warn, err := g.loadWeights(tgt.Kernel)
+	weights, warn, err := o.weightsBeside(g)
 	if err != nil {
 		return err
 	}

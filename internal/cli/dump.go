@@ -46,7 +46,11 @@ func newDumpCmd(g *globalOptions) *cobra.Command {
 		Long: `Dump every seccomp filter of every thread of PID (ptrace
 PTRACE_SECCOMP_GET_FILTER; needs root or CAP_SYS_ADMIN), validate each classic
 BPF program as the kernel does, and run it over the argument corpus to give
-the installed exposure. The process is left running.
+the installed exposure. The corpus is the built-ins' plus, per syscall and
+argument, every constant the dumped programs test that argument against
+(with both sides of each boundary), so a degree comes from the filter
+itself: one that refuses unshare(CLONE_NEWUSER) exposes unshare for the
+flags without that bit only. The process is left running.
 
 JSON output: {"pid", "filters": [{"index", "instructions", "tids",
 "disassembly"}], "threads": [{"TID", "Stack"}], "exposed", "entries":
@@ -84,6 +88,10 @@ func runDump(ctx context.Context, g *globalOptions, o *dumpOptions, arg string, 
 	if err != nil {
 		return err
 	}
+	// the constants the installed BPF tests arguments against, which no
+	// built-in rule may name: degrees come from the filter itself
+	stacks, _ := d.Stacks()
+	corpus = corpus.With(exposure.BPFConstants(syscalls.X86_64, stacks))
 	e, err := exposure.FromDump(fmt.Sprintf("pid %d", pid), syscalls.X86_64, d, corpus)
 	if err != nil {
 		return err

@@ -97,9 +97,23 @@ func runExplain(g *globalOptions, o *explainOptions, name string, w, stderr io.W
 		return err
 	}
 	fmt.Fprint(stderr, warn)
+	if _, ok := d.Syscall(name); !ok { // the argument is wrong, not the --db file
+		return fmt.Errorf("syscall %q is not in the %s table", name, d.Meta.Arch)
+	}
+	ex, err := explainSyscall(d, weights, name)
+	if err != nil {
+		return g.dbError(err)
+	}
+	return presentExplain(w, format, ex, weights, o.limit)
+}
+
+// explainSyscall gathers the evidence behind name's weight: explain's
+// value, and report's drill-down. Its CVEs are ordered by score, highest
+// first.
+func explainSyscall(d *db.DB, weights *score.Weights, name string) (explanation, error) {
 	rec, ok := d.Syscall(name)
 	if !ok {
-		return fmt.Errorf("syscall %q is not in the %s table", name, d.Meta.Arch)
+		return explanation{}, fmt.Errorf("syscall %q is not in the %s table", name, d.Meta.Arch)
 	}
 	wt, _ := weights.Of(name)
 	ex := explanation{Syscall: name, Nr: rec.Nr, Weight: wt.Value, Raw: map[string]float64{}, Normalized: map[string]float64{},
@@ -121,9 +135,9 @@ func runExplain(g *globalOptions, o *explainOptions, name string, w, stderr io.W
 		c, ok := d.CVE(id)
 		if !ok {
 			if _, err := d.CVECount(); err != nil {
-				return g.dbError(err) // the records do not decode
+				return explanation{}, err // the records do not decode
 			}
-			return g.dbError(fmt.Errorf("weight DB: %s lists %s, which has no record", name, id))
+			return explanation{}, fmt.Errorf("weight DB: %s lists %s, which has no record", name, id)
 		}
 		ec := explainedCVE{ID: c.ID, Title: c.Title, Score: c.Score, CVSSVersion: c.CVSSVersion, Feed: c.Feed}
 		for _, l := range c.Links {
@@ -134,7 +148,7 @@ func runExplain(g *globalOptions, o *explainOptions, name string, w, stderr io.W
 		ex.CVEs = append(ex.CVEs, ec)
 	}
 	sort.SliceStable(ex.CVEs, func(i, j int) bool { return ex.CVEs[i].Score > ex.CVEs[j].Score })
-	return presentExplain(w, format, ex, weights, o.limit)
+	return ex, nil
 }
 
 func presentExplain(w io.Writer, f report.Format, ex explanation, ws *score.Weights, limit int) error {

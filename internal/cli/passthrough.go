@@ -41,13 +41,15 @@ instance, then exits 130 with nothing written; sysweight waits up to 30 s
 for that cleanup (runc-docker's takes about 0.15 s), and a second Ctrl-C
 exits at once. After SIGKILL the runtime gets SIGKILL too (parent-death
 signal), and the next passthrough or sysweight cleanup removes what is left. qemu-tcg results are TCG measurements and labelled so.
+A measurement of RUNTIME is the built-in RUNTIME@measured (sysweight
+runtimes): the same names everywhere.
 
 Runtimes: ` + strings.Join(passthrough.Runtimes(), ", ") + `
 
 JSON output: {"runtime", "matrix", "exposure", "reached", "exposed"}`,
 		Example: `  CGO_ENABLED=0 go build -o bin/sysweight-probe ./cmd/sysweight-probe
   sysweight passthrough --runtime runc-docker --probe bin/sysweight-probe
-  sysweight passthrough --runtime runsc-systrap --syscalls getpid,read,keyctl,bpf --out /tmp/pt`,
+  sysweight passthrough --runtime gvisor-systrap --syscalls getpid,read,keyctl,bpf --out /tmp/pt`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runPassthrough(cmd, g, o)
@@ -67,6 +69,9 @@ func runPassthrough(cmd *cobra.Command, g *globalOptions, o *passthroughOptions)
 	format, err := g.outputFormat()
 	if err != nil {
 		return err
+	}
+	if now, ok := passthrough.Renamed[o.runtime]; ok {
+		return fmt.Errorf("--runtime %s: renamed %s, as the built-ins name it (its measurement is %s@measured)", o.runtime, now, now)
 	}
 	if !slices.Contains(passthrough.Runtimes(), o.runtime) { // before building a probe for nothing
 		return fmt.Errorf("passthrough needs --runtime, one of %s (got %q)", strings.Join(passthrough.Runtimes(), ", "), o.runtime)

@@ -77,3 +77,19 @@ func TestPassthroughMatrixTime(t *testing.T) {
 		t.Errorf("%d matrix files with %.1f s of runs; the README says %v s for six", n, sum, secs)
 	}
 }
+
+// Every command has a row in the README's command table.
+func TestREADMECommandTable(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range NewRootCmd(nil, nil).Commands() {
+		if c.Hidden || c.Name() == "help" || c.Name() == "completion" {
+			continue
+		}
+		if !strings.Contains(string(b), "\n| `"+c.Name()) {
+			t.Errorf("README.md's command table has no row for %s", c.Name())
+		}
+	}
+}

@@ -180,6 +180,7 @@ name no Linux architecture has (a typo) is left out with a warning on stderr.`,
 	g.addFlags(root)
 	root.AddCommand(
 		newCompareCmd(g),
+		newReportCmd(g),
 		newScoreCmd(g),
 		newExposureCmd(g),
 		newDiffCmd(g),
@@ -192,6 +193,7 @@ name no Linux architecture has (a typo) is left out with a warning on stderr.`,
 		newPassthroughCmd(g),
 		newKernelCmd(g),
 		newCleanupCmd(g),
+		newK8sCmd(g),
 	)
 	requireLinux(root, runtime.GOOS)
 	return root

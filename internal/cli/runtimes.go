@@ -8,12 +8,13 @@ import (
 )
 
 type runtimeInfo struct {
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Source      string `json:"source"`
-	Origin      string `json:"origin"`
-	Version     string `json:"version,omitempty"`
-	Date        string `json:"date,omitempty"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Source      string   `json:"source"`
+	Origin      string   `json:"origin"`
+	Version     string   `json:"version,omitempty"`
+	Date        string   `json:"date,omitempty"`
+	Notes       []string `json:"notes,omitempty"`
 }
 
 func newRuntimesCmd(g *globalOptions) *cobra.Command {
@@ -22,7 +23,9 @@ func newRuntimesCmd(g *globalOptions) *cobra.Command {
 		Short: "List the built-in runtime configurations with their provenance",
 		Long: `List the built-in runtime configurations.
 
-JSON output: [{"name", "description", "source", "origin", "version", "date"}]`,
+JSON output: [{"name", "description", "source", "origin", "version", "date",
+"notes"}]. The notes (provenance: capabilities, approximations, what is not
+modelled) are in the JSON only.`,
 		Example: `  sysweight runtimes
   sysweight runtimes -o json | jq -r '.[].name'`,
 		Args: cobra.NoArgs,
@@ -31,11 +34,7 @@ JSON output: [{"name", "description", "source", "origin", "version", "date"}]`,
 			if err != nil {
 				return err
 			}
-			var infos []runtimeInfo
-			for _, r := range runtimes.Builtins() {
-				p := r.Provenance
-				infos = append(infos, runtimeInfo{r.Name, r.Description, string(p.Source), p.Origin, p.Version, p.Date})
-			}
+			infos := builtinInfos()
 			if format == report.JSON {
 				return report.WriteJSON(cmd.OutOrStdout(), infos)
 			}
@@ -46,4 +45,14 @@ JSON output: [{"name", "description", "source", "origin", "version", "date"}]`,
 			return t.Write(cmd.OutOrStdout(), format)
 		},
 	}
+}
+
+// builtinInfos is the value of runtimes: each built-in with its provenance.
+func builtinInfos() []runtimeInfo {
+	var infos []runtimeInfo
+	for _, r := range runtimes.Builtins() {
+		p := r.Provenance
+		infos = append(infos, runtimeInfo{r.Name, r.Description, string(p.Source), p.Origin, p.Version, p.Date, p.Notes})
+	}
+	return infos
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// The VERSION column holds versions: kata-qemu's QEMU line without the
+// The VERSION column holds versions: qemu-tcg@measured's QEMU line without the
 // copyright line `qemu-system-x86_64 --version` prints under it.
 func TestRuntimesVersion(t *testing.T) {
 	code, out, errs := run(t, "runtimes", "-o", "json")
@@ -21,8 +21,8 @@ func TestRuntimesVersion(t *testing.T) {
 		if strings.Contains(r.Version, "Copyright") {
 			t.Errorf("%s version %q", r.Name, r.Version)
 		}
-		if r.Name == "kata-qemu" && !strings.HasSuffix(r.Version, "; qemu QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)") {
-			t.Errorf("kata-qemu version %q", r.Version)
+		if r.Name == "qemu-tcg@measured" && !strings.HasSuffix(r.Version, "; qemu QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)") {
+			t.Errorf("qemu-tcg@measured version %q", r.Version)
 		}
 	}
 }

@@ -53,12 +53,7 @@ func runScore(g *globalOptions, o *scoreOptions, arg string, w, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	go runtimes.Builtins() // decode the built-ins while the weight DB decodes
-	tgt, err := o.target()
-	if err != nil {
-		return err
-	}
-	_, weights, warn, err := g.loadWeights(tgt.Kernel)
+	weights, warn, err := o.weightsBeside(g)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"sysweight/exposure"
 	"sysweight/internal/infile"
 	"sysweight/runtimes"
+	"sysweight/score"
 	"sysweight/seccomp"
 	"sysweight/syscalls"
 	"sysweight/vuln/db"
@@ -46,6 +47,19 @@ func (o *profileOptions) target() (seccomp.Target, error) {
 		return seccomp.Target{}, fmt.Errorf("--caps: %w", err)
 	}
 	return seccomp.Target{Arch: syscalls.X86_64, Caps: caps, Kernel: k}, nil
+}
+
+// weightsBeside loads the weights for the target's kernel while the
+// built-ins decode on the other core (resolve needs them next).
+func (o *profileOptions) weightsBeside(g *globalOptions) (*score.Weights, string, error) {
+	tgt, err := o.target()
+	if err != nil {
+		return nil, "", err
+	}
+	wait := meanwhile(func() { runtimes.Builtins() })
+	_, weights, warn, err := g.loadWeights(tgt.Kernel)
+	wait()
+	return weights, warn, err
 }
 
 // resolve turns each argument into a built-in runtime or, when it names an

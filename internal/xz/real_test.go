@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"sysweight/internal/xz"
+
+	"sysweight/internal/kerneltest"
 )
 
 // Real inputs, each with the size and SHA-256 of what "xz -dc FILE | wc -c"
@@ -65,14 +67,13 @@ const kernelDeb = "linux-image-6.1.0-56-cloud-amd64-unsigned_6.1.192-2_amd64.deb
 // skipping when the package is not in the cache.
 func debMember(name string) func(testing.TB) []byte {
 	return func(tb testing.TB) []byte {
-		dir := os.Getenv("SYSWEIGHT_KERNEL_DIR")
-		if dir == "" {
-			home, _ := os.UserHomeDir()
-			dir = filepath.Join(home, ".cache", "sysweight", "kernel")
+		p := kerneltest.Deb(tb)
+		if filepath.Base(p) != kernelDeb {
+			tb.Skipf("%s is not %s", p, kernelDeb)
 		}
-		deb, err := os.ReadFile(filepath.Join(dir, kernelDeb))
+		deb, err := os.ReadFile(p)
 		if err != nil {
-			tb.Skipf("%s not in %s (run make kernel-deb, or set SYSWEIGHT_KERNEL_DIR)", kernelDeb, dir)
+			tb.Fatal(err)
 		}
 		m, err := arMember(deb, name)
 		if err != nil {

@@ -10,21 +10,19 @@ import (
 	"testing"
 
 	"sysweight/kernel/debpkg"
+
+	"sysweight/internal/kerneltest"
 )
 
 const realDeb = "linux-image-6.1.0-56-cloud-amd64-unsigned_6.1.192-2_amd64.deb"
 
 // realPackage is the path of Debian's 6.1.0-56 cloud kernel package as
-// "make kernel-deb" downloads it; the test skips when it is absent.
+// "make kernel-deb" downloads it (internal/kerneltest); the test skips
+// when it is absent.
 func realPackage(tb testing.TB) string {
-	dir := os.Getenv("SYSWEIGHT_KERNEL_DIR")
-	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, ".cache", "sysweight", "kernel")
-	}
-	p := filepath.Join(dir, realDeb)
-	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("%s not in %s (run make kernel-deb, or set SYSWEIGHT_KERNEL_DIR)", realDeb, dir)
+	p := kerneltest.Deb(tb)
+	if filepath.Base(p) != realDeb {
+		tb.Skipf("%s is not %s", p, realDeb)
 	}
 	return p
 }

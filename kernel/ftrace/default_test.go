@@ -4,13 +4,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"sysweight/kernel/x86"
 	"sysweight/syscalls"
+
+	"sysweight/internal/kerneltest"
 )
 
 func loadDefault(t *testing.T) *Footprints {
@@ -178,14 +179,9 @@ func TestDefaultFootprintsProvenance(t *testing.T) {
 	}
 	// The sha256 recorded is that of the package's vmlinuz, when the
 	// cache has it (make kernel-footprints, scripts/kernel-metrics.sh).
-	dir := os.Getenv("SYSWEIGHT_KERNEL_DIR")
-	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, ".cache", "sysweight", "kernel")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "boot", "vmlinuz-6.1.0-56-cloud-amd64"))
+	b, err := os.ReadFile(kerneltest.Vmlinuz(t))
 	if err != nil {
-		t.Skipf("vmlinuz not cached (make kernel-footprints): %v", err)
+		t.Fatal(err)
 	}
 	sum := sha256.Sum256(b)
 	if got := hex.EncodeToString(sum[:]); got != p.Kernel.VmlinuzSHA256 {

@@ -11,27 +11,16 @@ import (
 
 	"sysweight/kernel/image"
 	"sysweight/kernel/kallsyms"
+
+	"sysweight/internal/kerneltest"
 )
 
-// realKernel finds a Debian kernel unpacked by scripts/check-kallsyms.sh: the
+// realKernel is the cached Debian kernel (internal/kerneltest): the
 // bzImage from linux-image-*-unsigned and the unstripped vmlinux from the
-// matching -dbg package. It skips the test when they are absent.
+// matching -dbg package; the test skips, naming the make target, when they
+// are absent.
 func realKernel(tb testing.TB) (vmlinuz, vmlinux string) {
-	dir := os.Getenv("SYSWEIGHT_KERNEL_DIR")
-	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, ".cache", "sysweight", "kernel")
-	}
-	zs, _ := filepath.Glob(filepath.Join(dir, "boot", "vmlinuz-*"))
-	for _, z := range zs {
-		ver := strings.TrimPrefix(filepath.Base(z), "vmlinuz-")
-		x := filepath.Join(dir, "usr", "lib", "debug", "boot", "vmlinux-"+ver)
-		if _, err := os.Stat(x); err == nil {
-			return z, x
-		}
-	}
-	tb.Skipf("no boot/vmlinuz-V with usr/lib/debug/boot/vmlinux-V under %s (run scripts/check-kallsyms.sh, or set SYSWEIGHT_KERNEL_DIR)", dir)
-	return "", ""
+	return kerneltest.Vmlinuz(tb), kerneltest.Dbg(tb)
 }
 
 // TestRealDebianKernel recovers kallsyms from a stripped Debian bzImage and

@@ -135,3 +135,18 @@ func TestDefaultKernelTable(t *testing.T) {
 		}
 	}
 }
+
+// The embedded DB is decoded without hashing it (Default), so the test
+// does: its bytes hash to the checksum they record, through Decode.
+func TestDefaultChecksum(t *testing.T) {
+	if _, err := Decode(bytes.NewReader(DefaultBytes())); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(d.Meta.Checksum, "sha256:") {
+		t.Errorf("checksum %q", d.Meta.Checksum)
+	}
+}

@@ -1,7 +1,6 @@
 package db
 
 import (
-	"bytes"
 	_ "embed"
 	"fmt"
 	"sync"
@@ -14,7 +13,7 @@ import (
 var defaultDB []byte
 
 var defaultOnce = sync.OnceValues(func() (*DB, error) {
-	d, err := Decode(bytes.NewReader(defaultDB))
+	d, err := decode(defaultDB, false) // TestDefaultChecksum verifies it
 	if err != nil {
 		return nil, fmt.Errorf("embedded weight DB: %w", err)
 	}

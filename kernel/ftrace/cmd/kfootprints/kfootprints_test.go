@@ -14,6 +14,8 @@ import (
 
 	"sysweight/kernel/ftrace"
 	"sysweight/kernel/ftrace/internal/secfile"
+
+	"sysweight/internal/kerneltest"
 )
 
 const abi = "6.1.0-56-cloud-amd64"
@@ -22,11 +24,7 @@ const abi = "6.1.0-56-cloud-amd64"
 // for the other kernel tests).
 func kernelDir(t *testing.T) (vmlinuz, modules string) {
 	t.Helper()
-	dir := os.Getenv("SYSWEIGHT_KERNEL_DIR")
-	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, ".cache", "sysweight", "kernel")
-	}
+	dir := kerneltest.Dir(t)
 	vmlinuz = filepath.Join(dir, "boot", "vmlinuz-"+abi)
 	modules = filepath.Join(dir, "lib", "modules", abi)
 	for _, p := range []string{vmlinuz, filepath.Join(modules, "kernel")} {

@@ -1,0 +1,229 @@
+package htmlreport
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// view is what the template reads: the Report and the geometry of its
+// charts, in SVG user units (px).
+type view struct {
+	*Report
+	Legend   []legendItem
+	Bars     barChart
+	Heat     heatMap
+	HeatKey  []heatKey
+	TopMax   float64 // the largest contribution of any runtime's Top
+	Exposers []int   // per Syscalls: how many runtimes expose it
+	// AnyAbsent: some runtime lets through syscalls the target kernel
+	// lacks.
+	AnyAbsent bool
+	// AlphaNot1: some coefficient is not 1, so α·norm differs from norm.
+	AlphaNot1 bool
+}
+
+type legendItem struct {
+	Name, Fill string
+	Alpha      float64
+}
+
+type barChart struct {
+	Width, Height float64
+	LabelW, BarW  float64
+	Ticks         []tick
+	Rows          []barRow
+	AxisY         float64
+}
+
+type tick struct {
+	X     float64
+	Label string
+}
+
+type barRow struct {
+	*Runtime
+	Y, LabelY, ValueX float64
+	Segments          []segment
+}
+
+type segment struct {
+	Metric, Fill string
+	X, W, Part   float64
+	Share        float64 // of the runtime's normalised score
+}
+
+type heatMap struct {
+	Width, Height   float64
+	LabelW, HeaderH float64
+	CellW, CellH    float64
+	Cols            []heatCol
+	Rows            []heatRow
+	Max             float64 // the degree × weight that gets the darkest colour
+}
+
+type heatCol struct {
+	Name string
+	X    float64 // centre of the column
+}
+
+type heatRow struct {
+	Name   string
+	Y      float64
+	Weight float64
+	Cells  []heatCell
+}
+
+type heatCell struct {
+	Runtime              string
+	X                    float64
+	Degree, Value, Score float64
+	Fill                 string
+}
+
+type heatKey struct {
+	X    float64
+	Fill string
+}
+
+// Chart geometry.
+const (
+	barLabelW = 230.0
+	barW      = 600.0
+	barRowH   = 24.0
+	barH      = 16.0
+	barTop    = 8.0
+
+	heatLabelW  = 150.0
+	heatHeaderH = 180.0
+	heatCellW   = 16.0
+	heatCellH   = 12.0
+)
+
+// metricFill colours a metric: the Okabe–Ito palette, told apart with
+// the common colour-vision deficiencies.
+var metricFill = map[string]string{
+	"cves":       "#E69F00",
+	"severity":   "#D55E00",
+	"exploits":   "#CC79A7",
+	"complexity": "#0072B2",
+	"reach":      "#56B4E9",
+	"triggers":   "#009E73",
+}
+
+func fillOf(metric string) string {
+	if f, ok := metricFill[metric]; ok {
+		return f
+	}
+	return "#999999"
+}
+
+func layout(r *Report) *view {
+	v := &view{Report: r}
+	for _, m := range r.Metrics {
+		v.Legend = append(v.Legend, legendItem{Name: m.Name, Fill: fillOf(m.Name), Alpha: m.Alpha})
+		v.AlphaNot1 = v.AlphaNot1 || m.Alpha != 1
+	}
+	v.Bars = bars(r)
+	v.Heat = heat(r)
+	for i := 0; i <= 10; i++ {
+		v.HeatKey = append(v.HeatKey, heatKey{X: float64(i) * 20, Fill: heatFill(float64(i) / 10)})
+	}
+	for _, rt := range r.Runtimes {
+		v.AnyAbsent = v.AnyAbsent || rt.Absent > 0
+		for _, c := range rt.Top {
+			v.TopMax = max(v.TopMax, c.Value)
+		}
+	}
+	for _, s := range r.Syscalls {
+		n := 0
+		for _, d := range s.Degrees {
+			if d > 0 {
+				n++
+			}
+		}
+		v.Exposers = append(v.Exposers, n)
+	}
+	return v
+}
+
+func bars(r *Report) barChart {
+	// The scale ends at 1 (no filter) or at the largest score, whichever
+	// is larger: a profile can expose more than the unconfined process
+	// only through rounding, but the bars must fit.
+	top := 1.0
+	for _, rt := range r.Runtimes {
+		top = max(top, rt.Normalized)
+	}
+	scale := barW / top
+	c := barChart{LabelW: barLabelW, BarW: barW, Width: barLabelW + barW + 70}
+	for i, rt := range r.Runtimes {
+		y := barTop + float64(i)*barRowH
+		row := barRow{Runtime: &r.Runtimes[i], Y: y, LabelY: y + barH - 4}
+		x := barLabelW
+		for k, m := range r.Metrics {
+			p := rt.Parts[k]
+			share := 0.0
+			if rt.Normalized > 0 {
+				share = p / rt.Normalized
+			}
+			row.Segments = append(row.Segments, segment{Metric: m.Name, Fill: fillOf(m.Name), X: x, W: p * scale, Part: p, Share: share})
+			x += p * scale
+		}
+		row.ValueX = barLabelW + rt.Normalized*scale + 6
+		c.Rows = append(c.Rows, row)
+	}
+	c.AxisY = barTop + float64(len(r.Runtimes))*barRowH
+	for i := 0; i <= 4; i++ {
+		t := top * float64(i) / 4
+		c.Ticks = append(c.Ticks, tick{X: barLabelW + t*scale, Label: strconv.FormatFloat(t, 'f', 2, 64)})
+	}
+	c.Height = c.AxisY + 22
+	return c
+}
+
+func heat(r *Report) heatMap {
+	h := heatMap{LabelW: heatLabelW, HeaderH: heatHeaderH, CellW: heatCellW, CellH: heatCellH}
+	for _, s := range r.Syscalls {
+		h.Max = max(h.Max, s.Weight)
+	}
+	for j, rt := range r.Runtimes {
+		h.Cols = append(h.Cols, heatCol{Name: rt.Name, X: heatLabelW + (float64(j)+0.5)*heatCellW})
+	}
+	for i, s := range r.Syscalls {
+		row := heatRow{Name: s.Name, Y: heatHeaderH + float64(i)*heatCellH, Weight: s.Weight}
+		for j, d := range s.Degrees {
+			if d <= 0 {
+				continue
+			}
+			v := d * s.Weight
+			t := 0.0
+			if h.Max > 0 {
+				t = v / h.Max
+			}
+			row.Cells = append(row.Cells, heatCell{Runtime: r.Runtimes[j].Name, X: heatLabelW + float64(j)*heatCellW,
+				Degree: d, Value: v, Fill: heatFill(t)})
+		}
+		h.Rows = append(h.Rows, row)
+	}
+	h.Width = heatLabelW + float64(len(r.Runtimes))*heatCellW + 110
+	h.Height = heatHeaderH + float64(len(r.Syscalls))*heatCellH + 4
+	return h
+}
+
+// heatStops is a sequential scale from pale yellow to dark red (ColorBrewer
+// YlOrRd, 5 classes), interpolated linearly in RGB.
+var heatStops = [][3]float64{{255, 255, 178}, {254, 204, 92}, {253, 141, 60}, {240, 59, 32}, {189, 0, 38}}
+
+// heatFill maps t in [0,1] to a colour of heatStops.
+func heatFill(t float64) string {
+	t = min(max(t, 0), 1)
+	pos := t * float64(len(heatStops)-1)
+	i := min(int(pos), len(heatStops)-2)
+	f := pos - float64(i)
+	a, b := heatStops[i], heatStops[i+1]
+	var c [3]int
+	for k := range c {
+		c[k] = int(a[k] + (b[k]-a[k])*f + 0.5)
+	}
+	return fmt.Sprintf("#%02x%02x%02x", c[0], c[1], c[2])
+}
