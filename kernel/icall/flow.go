@@ -982,24 +982,7 @@ func (w *flowWorker) solve() {
 		inWork[b] = false
 		blk := &w.blocks[b]
 		var st state
-		first := true
-		if b == 0 {
-			st, first = w.entry(), false
-		}
-		for _, p := range w.preds[w.predOff[b]:w.predOff[b+1]] {
-			if !w.outOK[p] {
-				continue
-			}
-			if first {
-				st, first = w.out[p], false
-			} else {
-				meetInto(&st, &w.out[p], w)
-			}
-		}
-		w.in[b] = st
-		for k := blk.first; k < blk.end; k++ {
-			w.step(&st, k, nil, nil)
-		}
+		w.visit(b, &st)
 		if w.outOK[b] && st == w.out[b] {
 			continue
 		}
@@ -1012,6 +995,31 @@ func (w *flowWorker) solve() {
 				w.work = append(w.work, t)
 			}
 		}
+	}
+}
+
+// visit computes block b's in-state, the meet of its predecessors'
+// out-states as they are now (and the entry state for the first block),
+// keeps it in w.in[b], and steps through the block: st is its out-state.
+func (w *flowWorker) visit(b int, st *state) {
+	first := true
+	if b == 0 {
+		*st, first = w.entry(), false
+	}
+	for _, p := range w.preds[w.predOff[b]:w.predOff[b+1]] {
+		if !w.outOK[p] {
+			continue
+		}
+		if first {
+			*st, first = w.out[p], false
+		} else {
+			meetInto(st, &w.out[p], w)
+		}
+	}
+	w.in[b] = *st
+	blk := &w.blocks[b]
+	for k := blk.first; k < blk.end; k++ {
+		w.step(st, k, nil, nil)
 	}
 }
 
@@ -1057,24 +1065,7 @@ func (w *flowWorker) solveAcyclic() bool {
 		blk := &w.blocks[b]
 		blk.seen = true
 		var st state
-		first := true
-		if b == 0 {
-			st, first = w.entry(), false
-		}
-		for _, p := range w.preds[w.predOff[b]:w.predOff[b+1]] {
-			if !w.outOK[p] {
-				continue
-			}
-			if first {
-				st, first = w.out[p], false
-			} else {
-				meetInto(&st, &w.out[p], w)
-			}
-		}
-		w.in[b] = st
-		for k := blk.first; k < blk.end; k++ {
-			w.step(&st, k, nil, nil)
-		}
+		w.visit(b, &st)
 		w.out[b], w.outOK[b] = st, true
 	}
 	return true
