@@ -132,11 +132,11 @@ func explainSyscall(d *db.DB, weights *score.Weights, name string) (explanation,
 	}
 	ex.Severity.ScoredV3, ex.Severity.ScoredV2, ex.Severity.Unscored = rec.ScoredV3, rec.ScoredV2, rec.Unscored
 	for _, id := range rec.CVEIDs {
-		c, ok := d.CVE(id)
+		c, ok, err := d.CVE(id)
+		if err != nil {
+			return explanation{}, err // the records do not decode
+		}
 		if !ok {
-			if _, err := d.CVECount(); err != nil {
-				return explanation{}, err // the records do not decode
-			}
 			return explanation{}, fmt.Errorf("weight DB: %s lists %s, which has no record", name, id)
 		}
 		ec := explainedCVE{ID: c.ID, Title: c.Title, Score: c.Score, CVSSVersion: c.CVSSVersion, Feed: c.Feed}
@@ -242,11 +242,11 @@ func runExplainCVE(g *globalOptions, id string, w io.Writer) error {
 		return err
 	}
 	id = strings.ToUpper(id)
-	c, ok := d.CVE(id)
+	c, ok, err := d.CVE(id)
+	if err != nil {
+		return g.dbError(err)
+	}
 	if !ok {
-		if _, err := d.CVECount(); err != nil {
-			return g.dbError(err)
-		}
 		return fmt.Errorf("%s is not attributed to any syscall in this weight DB (methods %v): no link, or not in its feeds", id, d.Meta.Methods)
 	}
 	return presentExplainCVE(w, format, c)

@@ -472,16 +472,17 @@ func (d *DB) Syscall(name string) (Syscall, bool) {
 	return d.Syscalls[i], true
 }
 
-// CVE returns the record of id.
-func (d *DB) CVE(id string) (CVE, bool) {
-	if d.loadCVEs() != nil {
-		return CVE{}, false
+// CVE returns the record of id; ok is false when the DB has none, and
+// err says when its CVE records do not decode (decoded on first use).
+func (d *DB) CVE(id string) (CVE, bool, error) {
+	if err := d.loadCVEs(); err != nil {
+		return CVE{}, false, err // the records do not decode
 	}
 	i, ok := d.byCVE[id]
 	if !ok {
-		return CVE{}, false
+		return CVE{}, false, nil
 	}
-	return d.CVEs[i], true
+	return d.CVEs[i], true, nil
 }
 
 // Arch is the DB's architecture.

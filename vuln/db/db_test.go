@@ -150,3 +150,27 @@ func TestDefaultChecksum(t *testing.T) {
 		t.Errorf("checksum %q", d.Meta.Checksum)
 	}
 }
+
+// CVE reports records that do not decode instead of "no record" (they
+// are decoded on first use, after Decode accepted the head and checksum).
+func TestCVEError(t *testing.T) {
+	d := sample(t)
+	var buf bytes.Buffer
+	if err := d.Encode(&buf); err != nil {
+		t.Fatal(err)
+	}
+	d2, err := Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, ok, err := d2.CVE("CVE-2016-0728"); err != nil || !ok || c.Score != 7.8 {
+		t.Fatalf("CVE-2016-0728: %+v %v %v", c, ok, err)
+	}
+	if _, ok, err := d2.CVE("CVE-1999-0001"); ok || err != nil {
+		t.Errorf("absent CVE: %v %v, want false and no error", ok, err)
+	}
+	d3 := &DB{rawCVEs: []byte(`[{"id": "CVE-1", "score": "high"}]`)}
+	if _, ok, err := d3.CVE("CVE-1"); ok || err == nil || !strings.Contains(err.Error(), "cves") {
+		t.Errorf("records that do not decode: %v %v, want an error", ok, err)
+	}
+}

@@ -159,7 +159,7 @@ func TestDefaultDBOnSample2(t *testing.T) {
 	methods := map[string]bool{}
 	by := map[string]map[string]prCount{} // system → stratum → counts
 	for _, e := range sample {
-		c, _ := d.CVE(e.ID)
+		c, _, _ := d.CVE(e.ID)
 		all := map[string]bool{}
 		perMethod := map[string]map[string]bool{}
 		for _, l := range c.Links {
@@ -331,7 +331,7 @@ func scoreDefaultDBOn(t *testing.T, which string) (p, r float64) {
 	by := map[string]prCount{}
 	set := readSample2Set(t, which)
 	for _, e := range set {
-		c, _ := d.CVE(e.ID)
+		c, _, _ := d.CVE(e.ID)
 		linked := map[string]bool{}
 		for _, l := range c.Links {
 			linked[l.Syscall] = true
