@@ -20,13 +20,13 @@ passthrough-runtimes:
 passthrough-probe:
 	mkdir -p $(PT_BIN)
 	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -o $(PT_BIN)/sysweight-probe ./cmd/sysweight-probe
-	go build -o $(PT_BIN)/ptrun ./passthrough/cmd/ptrun
+	go build -o $(PT_BIN)/sysweight ./cmd/sysweight
 
 passthrough-matrix: passthrough-runtimes passthrough-probe
 	mkdir -p $(PT_OUT)
 	@set -e; start=$$(date +%s); for rt in $(PT_RUNTIMES); do \
 	  t0=$$(date +%s); \
-	  $(PT_BIN)/ptrun -runtime $$rt -probe $(PT_BIN)/sysweight-probe -out $(PT_OUT) \
-	    -podman-profile $(PT_PODMAN_PROFILE) $(if $(PT_SYSCALLS),-syscalls $(PT_SYSCALLS)); \
+	  $(PT_BIN)/sysweight passthrough --runtime $$rt --probe $(PT_BIN)/sysweight-probe --out $(PT_OUT) \
+	    --podman-profile $(PT_PODMAN_PROFILE) $(if $(PT_SYSCALLS),--syscalls $(PT_SYSCALLS)); \
 	  echo "$$rt: $$(( $$(date +%s) - t0 )) s"; \
 	done; echo "passthrough-matrix: $$(( $$(date +%s) - start )) s"

@@ -175,21 +175,23 @@ func TestPassThroughRunscSystrap(t *testing.T) {
 	}
 }
 
-// SIGINT in the middle of a run (through ptrun, which uses
-// signal.NotifyContext like the CLI) leaves nothing behind: no tracefs
-// instance, no runtime state or bundle, no mount, no process.
+// SIGINT in the middle of a run (through `sysweight passthrough`, its
+// work directory put under a temporary TMPDIR) leaves nothing behind: no
+// tracefs instance, no runtime state or bundle, no mount, no process.
 func TestInterruptLeavesNothing(t *testing.T) {
 	requireHost(t)
 	probe := buildProbe(t)
-	bin := filepath.Join(t.TempDir(), "ptrun")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/ptrun").CombinedOutput(); err != nil {
-		t.Fatalf("building ptrun: %v: %s", err, out)
+	bin := filepath.Join(t.TempDir(), "sysweight")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/sysweight").CombinedOutput(); err != nil {
+		t.Fatalf("building sysweight: %v: %s", err, out)
 	}
 	for _, rt := range []string{RuncDocker, RunscSystrap} {
 		t.Run(rt, func(t *testing.T) {
-			requireTool(t, strings.Split(rt, "-")[0])
+			tool := map[string]string{RuncDocker: "runc", RunscSystrap: "runsc"}[rt]
+			requireTool(t, tool)
 			work := t.TempDir()
-			cmd := exec.Command(bin, "-runtime", rt, "-probe", probe, "-workdir", work, "-out", t.TempDir())
+			cmd := exec.Command(bin, "passthrough", "--runtime", rt, "--probe", probe, "--out", t.TempDir())
+			cmd.Env = append(os.Environ(), "TMPDIR="+work)
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			if err := cmd.Start(); err != nil {
@@ -224,8 +226,8 @@ func TestInterruptLeavesNothing(t *testing.T) {
 			if len(runs) == 0 {
 				t.Errorf("no run directory in %s while the sandbox ran", work)
 			}
-			if err == nil || !strings.Contains(out.String(), "context canceled") {
-				t.Fatalf("ptrun after SIGINT: %v, want a cancelled run:\n%s", err, out.String())
+			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 || !strings.Contains(out.String(), "interrupted by SIGINT") {
+				t.Fatalf("sysweight passthrough after SIGINT: %v, want exit 130, interrupted:\n%s", err, out.String())
 			}
 			ents, _ := os.ReadDir(work)
 			if len(ents) != 0 {
