@@ -26,7 +26,7 @@
 // HubFraction 0.5) is shared infrastructure; reach and complexity leave
 // hubs out, and hub descendants are hubs. On Debian's 6.1.0-56 cloud
 // package (107,666 functions, 61,208 of them in 1,121 modules)
-// 73,325 functions are hubs (analysis Version 29): the resolved indirect calls
+// 73,325 functions are hubs (analysis Version 30): the resolved indirect calls
 // connect every syscall to a common core (scheduler, memory management, work items, netlink, the
 // VFS), so what a syscall's Reach counts is the code specific to it. The
 // median traced syscall reaches 4 non-hub functions; ioctl the most (3,372: the
@@ -279,7 +279,11 @@
 // return; the one join the reverse postorder lost, __irq_get_desc_lock's,
 // had been typed only from such an early visit). 73,325 hubs, 6,142 sites
 // unresolved, the recall on every footprint set unchanged; the
-// indirect-call phase takes about a quarter less time. The
+// indirect-call phase takes about a quarter less time. Version 30 interns
+// the candidate lists of downcast loads, which had a new id at every step,
+// so that states holding one compare equal and a loop's joins converge
+// (pnp_device_probe's pnp_drv->probe now resolves): 6,141 sites
+// unresolved, hubs, recall and the DB's links unchanged. The
 // Report it returns is small, JSON and deterministic: the kernel's identity (file name, sha256, the "Linux
 // version" banner), the symbol source, summary counts and, per syscall,
 // reach, complexity and the most complex functions. DBMetrics hands these

@@ -176,7 +176,8 @@ type resolver struct {
 	slotMu   sync.Mutex
 	slotIDs  map[slotKey]int32
 	slotList []slotInfo
-	cands    [][]int32 // candidate slot lists of downcast loads (vCand)
+	cands    [][]int32        // candidate slot lists of downcast loads (vCand)
+	candIDs  map[string]int32 // candList's ids by list
 
 	// objects that hold function pointers and their inferred types
 	objType map[int]objType // index into k.Objects → type
@@ -285,12 +286,27 @@ func (r *resolver) slotSig(id int32) string {
 	return r.slotList[id].sig
 }
 
-// candList interns a list of candidate slots.
+// candList interns a list of candidate slots: the same list has the same
+// id, so that states holding it compare equal (a fresh id at every step
+// kept such states from ever converging: more visits, and functions that
+// ran out of their visit budget).
 func (r *resolver) candList(l []int32) int32 {
+	key := make([]byte, 0, 4*len(l))
+	for _, s := range l {
+		key = append(key, byte(s), byte(s>>8), byte(s>>16), byte(s>>24))
+	}
 	r.slotMu.Lock()
 	defer r.slotMu.Unlock()
+	if id, ok := r.candIDs[string(key)]; ok {
+		return id
+	}
+	if r.candIDs == nil {
+		r.candIDs = map[string]int32{}
+	}
 	r.cands = append(r.cands, slices.Clone(l))
-	return int32(len(r.cands) - 1)
+	id := int32(len(r.cands) - 1)
+	r.candIDs[string(key)] = id
+	return id
 }
 
 func (s *slotInfo) String() string {
