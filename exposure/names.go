@@ -98,18 +98,15 @@ func flagNames(kind string, v uint64) string {
 func condString(syscall string, c seccomp.Cond) string {
 	s := c.String()
 	kind := argKind(syscall, c.Arg)
-	if kind == "" {
+	var n string
+	switch {
+	case c.Op != seccomp.OpMaskedEQ:
+		n = valueName(kind, c.Value)
+	case kind == "clone" || kind == "prot":
+		n = flagNames(kind, c.Value) // the mask's flags
+	}
+	if n == "" {
 		return s
 	}
-	v := c.Value
-	if c.Op == seccomp.OpMaskedEQ {
-		if n := flagNames(kind, c.Value); n != "" && (kind == "clone" || kind == "prot") {
-			return fmt.Sprintf("%s (%s)", s, n)
-		}
-		return s
-	}
-	if n := valueName(kind, v); n != "" {
-		return fmt.Sprintf("%s (%s)", s, n)
-	}
-	return s
+	return fmt.Sprintf("%s (%s)", s, n)
 }
