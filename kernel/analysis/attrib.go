@@ -22,6 +22,7 @@ const (
 	MethodUAPI                         // a UAPI name the text writes (vuln/attrib.UAPI)
 	MethodSite                         // the bug site reached through the call graph (SiteAttributor)
 	MethodDispatch                     // the fixed file is an interface's dispatcher (vuln/attrib.Dispatch)
+	MethodApart                        // a bug site in shared code, by its nearest syscalls (SiteAttributor.ApartLinks)
 )
 
 // methodNames are the methods in the order links are preferred.
@@ -29,10 +30,10 @@ var methodNames = []struct {
 	bit  Methods
 	name string
 }{{MethodText, "text"}, {MethodTrace, "trace"}, {MethodUAPI, "uapi"}, {MethodSite, "site"},
-	{MethodDispatch, "dispatch"}, {MethodFunction, "function"}, {MethodFile, "file"}}
+	{MethodDispatch, "dispatch"}, {MethodApart, "apart"}, {MethodFunction, "function"}, {MethodFile, "file"}}
 
 // ParseMethods reads a '+'-joined set of method names in any order: text,
-// trace, uapi, site, dispatch, function, file ("text+trace+uapi+site").
+// trace, uapi, site, dispatch, apart, function, file ("text+trace+uapi+site").
 func ParseMethods(s string) (Methods, error) {
 	var m Methods
 	for _, part := range strings.Split(s, "+") {
@@ -44,7 +45,7 @@ func ParseMethods(s string) (Methods, error) {
 			}
 		}
 		if !found {
-			return 0, fmt.Errorf("attribution methods %q: unknown method %q (want text, trace, uapi, site, dispatch, function or file joined by +)", s, part)
+			return 0, fmt.Errorf("attribution methods %q: unknown method %q (want text, trace, uapi, site, dispatch, apart, function or file joined by +)", s, part)
 		}
 	}
 	return m, nil
@@ -52,10 +53,7 @@ func ParseMethods(s string) (Methods, error) {
 
 func (m Methods) String() string {
 	var parts []string
-	for _, x := range []struct {
-		bit  Methods
-		name string
-	}{{MethodText, "text"}, {MethodTrace, "trace"}, {MethodUAPI, "uapi"}, {MethodSite, "site"}, {MethodDispatch, "dispatch"}, {MethodFunction, "function"}, {MethodFile, "file"}} {
+	for _, x := range methodNames {
 		if m&x.bit != 0 {
 			parts = append(parts, x.name)
 		}

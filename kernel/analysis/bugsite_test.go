@@ -143,10 +143,17 @@ func TestSiteAttributor(t *testing.T) {
 	if !reflect.DeepEqual(l.Path, []string{"__x64_sys_keyctl", "keyctl_read_key", "key_validate"}) || l.Evidence != "crash key_validate: keyctl → keyctl_read_key → key_validate" {
 		t.Errorf("keyctl link %+v", l)
 	}
-	// With K = 2 the site is too general and links nowhere; with
-	// Dispatchers, keyctl and add_key are dispatchers, and the nearest.
+	// With K = 2 the site is too general and links nowhere by reach
+	// alone; with Dispatchers, keyctl and add_key are dispatchers, and
+	// the nearest. With the apart method, the three syscalls within one
+	// call of the nearest (add_key and keyctl 2 calls away, request_key
+	// 3) are at most apartMax and no other syscall reaches it: all three
+	// link.
 	if got := links(mk(analysis.SiteOptions{MaxSyscalls: 2}), kasan); got != nil {
 		t.Errorf("K=2: %v, want none", got)
+	}
+	if got, want := links(mk(analysis.SiteOptions{MaxSyscalls: 2, Methods: analysis.DefaultMethods | analysis.MethodApart}), kasan), []string{"add_key:apart", "keyctl:apart", "request_key:apart"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("K=2, apart: %v, want %v", got, want)
 	}
 	if got, want := links(mk(analysis.SiteOptions{MaxSyscalls: 2, Dispatchers: true}), kasan), []string{"add_key:site", "keyctl:site"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("K=2 with dispatchers: %v, want %v", got, want)

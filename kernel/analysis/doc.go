@@ -344,6 +344,11 @@
 // correct), but a link's evidence runs on to a hub the CVE names when the
 // linked syscall reaches it through the linked site (CVE-2016-8655:
 // setsockopt → __sys_setsockopt → packet_setsockopt → packet_set_ring).
+// The opt-in *apart* method (MethodApart, not a default) links a crash or
+// fix-subject site in shared code to its nearest syscalls when they stand
+// apart from the rest: at most three within one call of the nearest, every
+// other syscall at least three calls farther (ReachIndex.ReachWithin walks
+// back only that far).
 //
 // data/debian-6.1.0-56-cloud-amd64.json holds the per-syscall figures of
 // Debian's linux-image-6.1.0-56-cloud-amd64-unsigned 6.1.192-2 (the whole

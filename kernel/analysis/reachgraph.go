@@ -103,11 +103,21 @@ func (cg *callGraph) reach(x *ReachIndex, f int32) []Reacher {
 		return r
 	}
 	cg.mu.Unlock()
+	out := cg.reachWithin(f, 1<<15)
+	cg.mu.Lock()
+	cg.memo[f] = out
+	cg.mu.Unlock()
+	return out
+}
+
+// reachWithin is reach for the syscalls within maxDepth calls of f; the
+// walk back stops there. It is not memoised. prepare must have run.
+func (cg *callGraph) reachWithin(f int32, maxDepth int) []Reacher {
 	var out []Reacher
 	if !cg.blocked[f] {
 		seen := map[int32]bool{f: true}
 		level := []int32{f}
-		for d := 0; len(level) > 0 && d < 1<<15; d++ {
+		for d := 0; len(level) > 0 && d <= maxDepth; d++ {
 			var next []int32
 			for _, v := range level {
 				for _, s := range cg.byEntry[v] {
@@ -124,9 +134,6 @@ func (cg *callGraph) reach(x *ReachIndex, f int32) []Reacher {
 		}
 		sortReach(out)
 	}
-	cg.mu.Lock()
-	cg.memo[f] = out
-	cg.mu.Unlock()
 	return out
 }
 

@@ -225,6 +225,21 @@ func (x *ReachIndex) ReachAll(f int) []Reacher {
 	return x.graph.reach(x, int32(f))
 }
 
+// ReachWithin is ReachAll cut at maxDepth calls: the syscalls that reach
+// f within maxDepth calls, nearest first. For a hub the walk back stops
+// at that depth, which keeps it cheap.
+func (x *ReachIndex) ReachWithin(f, maxDepth int) []Reacher {
+	if r := x.Funcs[f].Reach; len(r) > 0 || x.graph == nil {
+		n := 0
+		for n < len(r) && int(r[n].Depth) <= maxDepth {
+			n++
+		}
+		return r[:n]
+	}
+	x.graph.prepare(x)
+	return x.graph.reachWithin(int32(f), maxDepth)
+}
+
 // Count is how many syscalls reach function f.
 func (x *ReachIndex) Count(f int) int { return len(x.Funcs[f].Reach) }
 

@@ -23,6 +23,9 @@ const (
 	// MethodSite: the bug site (the function the text says is wrong)
 	// reached through the kernel call graph.
 	MethodSite Method = "site"
+	// MethodApart: a bug site in shared code linked to its nearest
+	// syscalls when they stand apart from the rest (kernel/analysis).
+	MethodApart Method = "apart"
 )
 
 // Link attributes a CVE to one syscall, with the evidence.
