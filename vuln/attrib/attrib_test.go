@@ -3,6 +3,7 @@ package attrib
 import (
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -198,4 +199,40 @@ func FuzzText(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReproducerSetup checks that a quoted C reproducer counts by its last
+// call only (its set-up does not), that a race diagram keeps every call,
+// and that prose around the code still counts. The descriptions are our
+// own.
+func TestReproducerSetup(t *testing.T) {
+	text := func(desc string) []string {
+		var out []string
+		for _, l := range Read(Input{Description: desc}, x86).Text {
+			out = append(out, l.Syscall)
+		}
+		sort.Strings(out)
+		return out
+	}
+	for _, c := range []struct {
+		desc string
+		want []string
+	}{
+		// set-up (socket, setsockopt), the trigger (sendmsg), then an
+		// idle call (pause)
+		{"A bad length overflows the buffer:\n```\nint fd = socket(AF_INET, SOCK_DGRAM, 0);\n" +
+			"setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));\nsendmsg(fd, &msg, 0);\npause();\n```\n", []string{"sendmsg"}},
+		// the same without fences: the paragraph is the block
+		{"Reproducer:\n\n  int fd = socket(AF_INET, SOCK_DGRAM, 0);\n  sendmsg(fd, &msg, 0);\n\nThe fix checks the length.", []string{"sendmsg"}},
+		// prose names a call the code holds too: the prose counts
+		{"A peeking recv() races with shutdown.\n```\nvoid setup(void) {\n  socketpair(AF_UNIX, SOCK_STREAM, 0, s);\n  shutdown(s[1], SHUT_WR);\n}\n```\n", []string{"recvfrom", "shutdown"}},
+		// a race diagram keeps every column's calls
+		{"```\nCPU0                      CPU1\nfd = open(path, O_RDWR);\n                          ioctl(fd, CMD, arg);\np = mmap(NULL, n, PROT_READ, MAP_SHARED, fd, 0);\n```\n", []string{"ioctl", "mmap", "open"}},
+		// one line of code: it is the trigger
+		{"Calling\n  ioctl(fd, FOO_SET, &arg);\nwith a large count overflows.", []string{"ioctl"}},
+	} {
+		if got := text(c.desc); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%q: text links %v, want %v", c.desc, got, c.want)
+		}
+	}
 }

@@ -53,7 +53,7 @@ func (f *Findings) Sites() []Site {
 func Read(in Input, t *syscalls.Table) Findings {
 	var f Findings
 	d := parseDoc(in.Description)
-	prose := d.maskedProse(in.Description)
+	prose := withoutCode(d.maskedProse(in.Description), t)
 	if in.Subject != "" && !strings.Contains(in.Description, in.Subject) {
 		prose += "\n" + in.Subject
 	}
@@ -108,6 +108,102 @@ func (d doc) maskedProse(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// withoutCode blanks the set-up calls of the C code a description
+// quotes, most often a reproducer. Every call of a reproducer is there,
+// its set-up included (socketpair, send and setsockopt before the recv
+// that races, an mmap before the mremap that breaks); the trigger is most
+// often its last call. So in each block of code (a ``` fence, or else a
+// paragraph) only the last line of code that names a syscall other than
+// an idle one (pause, sleep, wait, exit) counts. A
+// block that draws a race (CPU0/CPU1, thread1/thread2 columns) keeps
+// every line: each column's calls are the racing syscalls. A line is
+// code when, without a // comment, it ends a C statement (";") or opens
+// or closes a block ("{", "}") and holds a call, or is a bare brace.
+func withoutCode(s string, t *syscalls.Table) string {
+	if !strings.Contains(s, ";") {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	fenced := strings.Contains(s, "```")
+	for lo := 0; lo < len(lines); {
+		hi := lo + 1
+		for hi < len(lines) && !blockEnd(lines[hi], fenced) {
+			hi++
+		}
+		maskSetup(lines[lo:hi], t)
+		lo = hi
+	}
+	return strings.Join(lines, "\n")
+}
+
+// blockEnd reports a line that starts a new block: a fence, or without
+// fences a blank line.
+func blockEnd(l string, fenced bool) bool {
+	if fenced {
+		return strings.HasPrefix(strings.TrimSpace(l), "```")
+	}
+	return strings.TrimSpace(l) == ""
+}
+
+// maskSetup blanks the code lines of one block but the last that names
+// a syscall, unless the block draws a race.
+func maskSetup(block []string, t *syscalls.Table) {
+	last := -1
+	var code []int
+	for i, l := range block {
+		if raceHeader(l) {
+			return
+		}
+		if cLine(l) {
+			code = append(code, i)
+			for _, k := range Text(l, t) {
+				if !idleCall[k.Syscall] {
+					last = i
+				}
+			}
+		}
+	}
+	for _, i := range code {
+		if i != last {
+			block[i] = ""
+		}
+	}
+}
+
+// idleCall are the calls a reproducer ends with that trigger nothing:
+// it waits, sleeps or exits once the work is done (CVE-2025-68211's
+// madvise(MADV_MERGEABLE) and then pause() while ksmd scans).
+var idleCall = map[string]bool{"pause": true, "nanosleep": true, "clock_nanosleep": true, "sched_yield": true,
+	"exit": true, "exit_group": true, "wait4": true, "waitid": true, "getpid": true}
+
+// raceHeader reports a line that heads the columns of a race diagram.
+func raceHeader(l string) bool {
+	l = strings.ToLower(l)
+	for _, pair := range [][2]string{{"cpu0", "cpu1"}, {"cpu 0", "cpu 1"}, {"thread1", "thread2"}, {"thread 1", "thread 2"},
+		{"thread a", "thread b"}, {"task a", "task b"}, {"process a", "process b"}} {
+		if strings.Contains(l, pair[0]) && strings.Contains(l, pair[1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// cLine reports a line of C code (see withoutCode).
+func cLine(l string) bool {
+	t := l
+	if i := strings.Index(t, "//"); i >= 0 {
+		t = t[:i]
+	}
+	t = strings.TrimSpace(t)
+	switch {
+	case t == "{" || t == "}" || t == "};":
+		return true
+	case strings.HasSuffix(t, ";"), strings.HasSuffix(t, "{"):
+		return strings.Contains(t, "(") && strings.Contains(t, ")")
+	}
+	return false
 }
 
 // pathEvidence renders a call path with the syscall's name for its entry,

@@ -38,8 +38,8 @@ func readSample2(t *testing.T) []sample2CVE { return readSample2Set(t, "main") }
 // readSample2Set reads the judgements of one set of the draw: "main"
 // (sample2-judged-*.json, 40 per stratum), "holdout"
 // (sample2-holdout-*.json, 10 per stratum), "holdout2", "holdout3" or
-// "holdout4", "holdout5" or "holdout6" (sample2-holdout2-*.json and so
-// on, 10 per stratum).
+// "holdout4", "holdout5", "holdout6" or "holdout7" (sample2-holdout2-*.json
+// and so on, 10 per stratum).
 func readSample2Set(t *testing.T, which string) []sample2CVE {
 	t.Helper()
 	var draw struct {
@@ -62,7 +62,7 @@ func readSample2Set(t *testing.T, which string) []sample2CVE {
 			Stratum string      `json:"stratum"`
 			CVEs    []judgement `json:"cves"`
 		}
-		prefix := map[string]string{"main": "sample2-judged-", "holdout": "sample2-holdout-", "holdout2": "sample2-holdout2-", "holdout3": "sample2-holdout3-", "holdout4": "sample2-holdout4-", "holdout5": "sample2-holdout5-", "holdout6": "sample2-holdout6-"}[which]
+		prefix := map[string]string{"main": "sample2-judged-", "holdout": "sample2-holdout-", "holdout2": "sample2-holdout2-", "holdout3": "sample2-holdout3-", "holdout4": "sample2-holdout4-", "holdout5": "sample2-holdout5-", "holdout6": "sample2-holdout6-", "holdout7": "sample2-holdout7-"}[which]
 		name := filepath.Join(sample2Dir, prefix+s+".json")
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -78,7 +78,7 @@ func readSample2Set(t *testing.T, which string) []sample2CVE {
 			out = append(out, sample2CVE{s, j})
 		}
 	}
-	if n := map[string]int{"main": 160, "holdout": 40, "holdout2": 40, "holdout3": 40, "holdout4": 40, "holdout5": 40, "holdout6": 40}[which]; len(out) != n {
+	if n := map[string]int{"main": 160, "holdout": 40, "holdout2": 40, "holdout3": 40, "holdout4": 40, "holdout5": 40, "holdout6": 40, "holdout7": 40}[which]; len(out) != n {
 		t.Fatalf("%d judged %s CVEs, want %d", len(out), which, n)
 	}
 	return out
@@ -315,6 +315,25 @@ func TestDefaultDBOnHoldout6(t *testing.T) {
 	p, r := scoreDefaultDBOn(t, "holdout6")
 	if p < 0.87 || r < 0.54 {
 		t.Errorf("holdout6: pooled precision %.3f, recall %.3f; measured 0.897 / 0.568", p, r)
+	}
+}
+
+// TestDefaultDBOnHoldout7 scores the embedded DB on the seventh holdout,
+// drawn at the start of the session of 2026-12-06 and judged by another
+// independent judge (12 of 40 judged none, 5 with low confidence) before
+// any attribution change. The session changed no default method (the
+// apart method is opt-in and adds no link here); scored once at its end:
+// pooled precision 0.704 (19 of 27 links), recall 0.410 (16 of 39 wanted
+// pairs); by stratum trace 0.667/0.250, kernelcves 1.000/0.571,
+// cna-files no links/0.000, cna 0.650/0.667. Then the text method
+// learnt to read a quoted C reproducer by its last call (a rule the issue
+// asks for, which one of this holdout's CVEs, CVE-2026-64109, showed
+// too, so what follows is not an independent figure): 0.792 (19 of 24),
+// 0.410. The floors guard the first figure.
+func TestDefaultDBOnHoldout7(t *testing.T) {
+	p, r := scoreDefaultDBOn(t, "holdout7")
+	if p < 0.68 || r < 0.38 {
+		t.Errorf("holdout7: pooled precision %.3f, recall %.3f; measured 0.704 / 0.410", p, r)
 	}
 }
 
