@@ -51,6 +51,7 @@ deps:
 # Regenerate every committed derived file from its pinned inputs. (shared)
 generate:
 	go generate ./syscalls
+	go generate ./vuln/db
 	cd runtimes && go run ./internal/genrules -shared ../$(SHARED) -out data
 	cd runtimes && go run ./internal/genmoby -out data/moby-default.json
 	cd tools/gvisor-rules && go generate
@@ -74,6 +75,7 @@ weightdb:
 	  --kernel-cves $(KCVES) --kernel-cves-version 07180fb5 \
 	  --kernel-image $(KIMAGE) --filemap $(KFILEMAP) --methods $(METHODS) \
 	  --out vuln/db/data/weights-x86_64.json --timing
+	go generate ./vuln/db
 
 # Speed checks of the core (db build vs jq, compare wall time). (shared)
 bench:

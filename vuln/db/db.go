@@ -326,20 +326,57 @@ func decode(b []byte, verify bool) (*DB, error) {
 		}
 	}
 	d := &DB{Schema: w.Schema, Meta: w.Meta, Syscalls: w.Syscalls, rawCVEs: w.CVEs}
+	if err := d.validate(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// validate checks a decoded head's values (its syscalls are in its
+// arch's table, check) and builds the syscall index.
+func (d *DB) validate() error {
 	arch, err := syscalls.ParseArch(d.Meta.Arch)
 	if err != nil {
-		return nil, fmt.Errorf("weight DB: meta.arch: %w", err)
+		return fmt.Errorf("weight DB: meta.arch: %w", err)
 	}
 	t := syscalls.MustForArch(arch)
 	for _, s := range d.Syscalls {
 		if nr, ok := t.Number(s.Name); !ok || nr != s.Nr {
-			return nil, fmt.Errorf("weight DB: syscall %s (nr %d) is not in the %s table", s.Name, s.Nr, arch)
+			return fmt.Errorf("weight DB: syscall %s (nr %d) is not in the %s table", s.Name, s.Nr, arch)
 		}
 	}
 	if err := d.check(); err != nil {
-		return nil, fmt.Errorf("weight DB: %w", err)
+		return fmt.Errorf("weight DB: %w", err)
 	}
 	d.index()
+	return nil
+}
+
+// decodeWithHead decodes b, a canonical DB, with its head taken from
+// head (EncodeHead's form) when head was derived from b (same checksum);
+// otherwise, or when head does not decode, it decodes b alone. b's
+// checksum is not verified (the embedded DB's; TestDefaultChecksum does).
+func decodeWithHead(b, head []byte) (*DB, error) {
+	d, sum, err := decodeHead(head)
+	i := bytes.Index(b, checksumKey)
+	if err != nil || i < 0 || sum == "" || !bytes.HasPrefix(b[i+len(checksumKey):], []byte(sum+`"`)) {
+		return decode(b, false)
+	}
+	if d.Schema != SchemaVersion || d.Meta.Checksum != sum {
+		return decode(b, false)
+	}
+	j := bytes.Index(b, cvesKey)
+	if j < 0 {
+		return decode(b, false)
+	}
+	tail := bytes.TrimRight(b[j+len(cvesKey):], "\n")
+	if !bytes.HasSuffix(tail, []byte("}")) {
+		return decode(b, false)
+	}
+	d.rawCVEs = tail[:len(tail)-1]
+	if err := d.validate(); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

@@ -1,0 +1,61 @@
+// Command genhead derives the binary head of the embedded weight DB
+// (vuln/db/data/weights-x86_64.head) from the DB file, so that loading the
+// default DB needs no JSON decoding of its per-syscall metrics. Run by
+// `go generate ./vuln/db` (and make weightdb) from vuln/db:
+//
+//	go run ./internal/genhead [-in data/weights-x86_64.json] [-out data/weights-x86_64.head]
+//
+// The output is written to a temporary file and renamed over -out.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"sysweight/vuln/db"
+)
+
+func main() {
+	in := flag.String("in", filepath.Join("data", "weights-x86_64.json"), "canonical weight DB")
+	out := flag.String("out", filepath.Join("data", "weights-x86_64.head"), "head file to write")
+	flag.Parse()
+	if err := run(*in, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "genhead:", err)
+		os.Exit(2)
+	}
+}
+
+func run(in, out string) error {
+	b, err := os.ReadFile(in)
+	if err != nil {
+		return err
+	}
+	d, err := db.Decode(bytes.NewReader(b))
+	if err != nil {
+		return fmt.Errorf("%s: %w", in, err)
+	}
+	head, err := d.EncodeHead()
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(out), ".genhead-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(head); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), out)
+}
