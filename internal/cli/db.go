@@ -191,7 +191,11 @@ func runDBBuild(ctx context.Context, o *dbBuildOptions, stdout, stderr io.Writer
 			graphTime.Round(time.Millisecond), graphNote, tm.Read.Round(time.Millisecond), tm.CNA.Records, tm.CNA.Rejected, tm.CNA.Decompress.Round(time.Millisecond),
 			tm.Attribute.Round(time.Millisecond), tm.Assemble.Round(time.Millisecond))
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d CVEs attributed by %s, %s\n", o.out, len(d.CVEs), strings.Join(d.Meta.Methods, "+"), d.Meta.Checksum) // built, not decoded: CVEs is filled
+	n, err := d.CVECount()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d CVEs attributed by %s, %s\n", o.out, n, strings.Join(d.Meta.Methods, "+"), d.Meta.Checksum)
 	return nil
 }
 

@@ -118,11 +118,11 @@ type DB struct {
 	Schema   int       `json:"schema"`
 	Meta     Meta      `json:"meta"`
 	Syscalls []Syscall `json:"syscalls"`
-	// CVEs holds the attributed CVEs. After Decode it is filled on first
-	// use (CVE, CVECount, Encode): most commands need only the per-syscall
-	// metrics, and the CVE records are most of the file.
-	CVEs []CVE `json:"cves"`
 
+	// cves holds the attributed CVEs (the CVEs method). A decoded DB keeps
+	// them raw until first asked for: most commands need only the
+	// per-syscall metrics, and the CVE records are most of the file.
+	cves      []CVE
 	rawCVEs   json.RawMessage
 	cveOnce   sync.Once
 	cveErr    error
@@ -196,7 +196,7 @@ func Assemble(t *syscalls.Table, cves []CVE, meta Meta, extra map[string]Syscall
 				r.Severity += c.Score
 			}
 		}
-		d.CVEs = append(d.CVEs, *c)
+		d.cves = append(d.cves, *c)
 	}
 	for i := range d.Syscalls {
 		// Round sums to a fixed precision so the encoding does not depend
@@ -233,10 +233,18 @@ func (d *DB) encode() ([]byte, error) {
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", " ")
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(d); err != nil {
+	if err := enc.Encode(fileForm{d.Schema, d.Meta, d.Syscalls, d.cves}); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// fileForm is a DB as its file holds it, in this order.
+type fileForm struct {
+	Schema   int       `json:"schema"`
+	Meta     Meta      `json:"meta"`
+	Syscalls []Syscall `json:"syscalls"`
+	CVEs     []CVE     `json:"cves"`
 }
 
 // Encode writes the DB. The same DB always encodes to the same bytes.
@@ -249,12 +257,8 @@ func (d *DB) Encode(w io.Writer) error {
 	return err
 }
 
-// checksumKey precedes the checksum value in an encoded DB, cvesKey the
-// CVE records.
-var (
-	checksumKey = []byte(`"checksum": "`)
-	cvesKey     = []byte(",\n \"cves\": ")
-)
+// checksumKey precedes the checksum value in an encoded DB.
+var checksumKey = []byte(`"checksum": "`)
 
 // Decode reads and verifies a DB: schema version, checksum, and that its
 // syscalls are in the table of its architecture. The checksum is the sha256
@@ -270,30 +274,16 @@ func Decode(r io.Reader) (*DB, error) {
 
 // decode is Decode of b; verify=false skips the checksum (the embedded
 // DB's: the build fixed its bytes and TestDefaultChecksum verifies them),
-// never the checks of the values.
+// never the checks of the values. The CVE records are kept raw (read,
+// not decoded) until first asked for.
 func decode(b []byte, verify bool) (*DB, error) {
-	// The canonical encoding ends with the CVE records under the top-level
-	// key "cves" (one space of indent). Only the part before it is decoded
-	// now; the records, most of the file, are decoded on first use. The
-	// key's first occurrence is the top-level one: every line before it is
-	// indented deeper, and no string holds a raw newline. (bytes.Index, not
-	// LastIndex: the backward search took a quarter of the decode.)
-	head, tail := b, []byte(nil)
-	if i := bytes.Index(b, cvesKey); i >= 0 {
-		head = append(append([]byte(nil), b[:i]...), "\n}\n"...)
-		tail = bytes.TrimRight(b[i+len(cvesKey):], "\n")
-		if !bytes.HasSuffix(tail, []byte("}")) {
-			return nil, fmt.Errorf("weight DB: truncated after %d bytes: no end after the cves list", len(b))
-		}
-		tail = tail[:len(tail)-1]
-	}
 	var w struct {
 		Schema   int             `json:"schema"`
 		Meta     Meta            `json:"meta"`
 		Syscalls []Syscall       `json:"syscalls"`
 		CVEs     json.RawMessage `json:"cves"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(head))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
 		var se *json.SyntaxError
@@ -305,8 +295,8 @@ func decode(b []byte, verify bool) (*DB, error) {
 		}
 		return nil, fmt.Errorf("weight DB: %w", err)
 	}
-	if tail != nil {
-		w.CVEs = tail
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("weight DB: data after the DB's object at byte %d", dec.InputOffset())
 	}
 	if w.Schema != SchemaVersion {
 		return nil, fmt.Errorf("%w: file has schema %d, this sysweight reads %d", ErrSchema, w.Schema, SchemaVersion)
@@ -353,27 +343,21 @@ func (d *DB) validate() error {
 }
 
 // decodeWithHead decodes b, a canonical DB, with its head taken from
-// head (EncodeHead's form) when head was derived from b (same checksum);
-// otherwise, or when head does not decode, it decodes b alone. b's
-// checksum is not verified (the embedded DB's; TestDefaultChecksum does).
+// head (EncodeHead's form) when head was derived from b (same checksum)
+// and the CVE records where head says they are; otherwise, or when head
+// does not decode, it decodes b alone. b's checksum is not verified (the
+// embedded DB's; TestDefaultChecksum does).
 func decodeWithHead(b, head []byte) (*DB, error) {
-	d, sum, err := decodeHead(head)
+	d, h, err := decodeHead(head)
+	if err != nil || h.checksum == "" || d.Schema != SchemaVersion || d.Meta.Checksum != h.checksum {
+		return decode(b, false)
+	}
 	i := bytes.Index(b, checksumKey)
-	if err != nil || i < 0 || sum == "" || !bytes.HasPrefix(b[i+len(checksumKey):], []byte(sum+`"`)) {
+	if i < 0 || !bytes.HasPrefix(b[i+len(checksumKey):], []byte(h.checksum+`"`)) ||
+		h.cvesEnd > len(b) || h.cvesStart >= h.cvesEnd || b[h.cvesStart] != '[' || b[h.cvesEnd-1] != ']' {
 		return decode(b, false)
 	}
-	if d.Schema != SchemaVersion || d.Meta.Checksum != sum {
-		return decode(b, false)
-	}
-	j := bytes.Index(b, cvesKey)
-	if j < 0 {
-		return decode(b, false)
-	}
-	tail := bytes.TrimRight(b[j+len(cvesKey):], "\n")
-	if !bytes.HasSuffix(tail, []byte("}")) {
-		return decode(b, false)
-	}
-	d.rawCVEs = tail[:len(tail)-1]
+	d.rawCVEs = b[h.cvesStart:h.cvesEnd]
 	if err := d.validate(); err != nil {
 		return nil, err
 	}
@@ -460,13 +444,13 @@ func (d *DB) loadCVEs() error {
 		if d.rawCVEs == nil {
 			return
 		}
-		if err := json.Unmarshal(d.rawCVEs, &d.CVEs); err != nil {
+		if err := json.Unmarshal(d.rawCVEs, &d.cves); err != nil {
 			d.cveErr = fmt.Errorf("weight DB: cves: %w", err)
 			return
 		}
 		d.rawCVEs = nil
-		d.byCVE = make(map[string]int, len(d.CVEs))
-		for i, c := range d.CVEs {
+		d.byCVE = make(map[string]int, len(d.cves))
+		for i, c := range d.cves {
 			if _, dup := d.byCVE[c.ID]; dup || c.ID == "" {
 				d.cveErr = fmt.Errorf("weight DB: cves[%d]: id %q empty or listed twice", i, c.ID)
 				return
@@ -481,12 +465,21 @@ func (d *DB) loadCVEs() error {
 	return d.cveErr
 }
 
+// CVEs returns the attributed CVEs, sorted by id (the DB's own slice: do
+// not modify it). A decoded DB decodes them on the first call.
+func (d *DB) CVEs() ([]CVE, error) {
+	if err := d.loadCVEs(); err != nil {
+		return nil, err
+	}
+	return d.cves, nil
+}
+
 // CVECount is the number of attributed CVEs.
 func (d *DB) CVECount() (int, error) {
 	if err := d.loadCVEs(); err != nil {
 		return 0, err
 	}
-	return len(d.CVEs), nil
+	return len(d.cves), nil
 }
 
 func (d *DB) index() {
@@ -494,8 +487,8 @@ func (d *DB) index() {
 	for i, s := range d.Syscalls {
 		d.bySyscall[s.Name] = i
 	}
-	d.byCVE = make(map[string]int, len(d.CVEs))
-	for i, c := range d.CVEs {
+	d.byCVE = make(map[string]int, len(d.cves))
+	for i, c := range d.cves {
 		d.byCVE[c.ID] = i
 	}
 }
@@ -519,7 +512,7 @@ func (d *DB) CVE(id string) (CVE, bool, error) {
 	if !ok {
 		return CVE{}, false, nil
 	}
-	return d.CVEs[i], true, nil
+	return d.cves[i], true, nil
 }
 
 // Arch is the DB's architecture.

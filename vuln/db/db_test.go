@@ -42,8 +42,8 @@ func TestAssembleCounts(t *testing.T) {
 	if a.CVEs != 2 || a.Severity != 4.9 || a.Unscored != 1 {
 		t.Errorf("add_key = %+v", a)
 	}
-	if len(d.CVEs) != 3 {
-		t.Errorf("stored %d CVEs, want the 3 linked ones", len(d.CVEs))
+	if n, _ := d.CVECount(); n != 3 {
+		t.Errorf("stored %d CVEs, want the 3 linked ones", n)
 	}
 	if d.Meta.Built != "2026-08-21T00:00:00Z" || d.Meta.Arch != "x86_64" {
 		t.Errorf("meta = %+v", d.Meta)

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -16,7 +17,8 @@ import (
 // checksum, and is used only when that checksum matches
 // (TestDefaultHeadUpToDate checks the committed pair).
 //
-// Layout: headMagic; the JSON's checksum; the schema and the metadata as
+// Layout: headMagic; the JSON's checksum; the start and end of its CVE
+// records (the "cves" array) in it; the schema and the metadata as
 // JSON (small); the syscall count; then per syscall its fields in the
 // order of Syscall. Integers are varints, counts and lengths uvarints,
 // figures float64 bits (little endian), strings a length and the bytes.
@@ -25,8 +27,18 @@ var headMagic = []byte("sysweight-db-head 1\n")
 // errHead wraps every decoding error of a head.
 var errHead = errors.New("weight DB head")
 
-// EncodeHead writes d's head in the binary form.
-func (d *DB) EncodeHead() ([]byte, error) {
+// EncodeHead derives the head of a canonical DB encoding (Encode's
+// bytes) in the binary form: it decodes and verifies b, and records where
+// in b the CVE records are.
+func EncodeHead(b []byte) ([]byte, error) {
+	d, err := decode(b, true)
+	if err != nil {
+		return nil, err
+	}
+	start, end, err := cvesSpan(b)
+	if err != nil {
+		return nil, err
+	}
 	meta, err := json.Marshal(struct {
 		Schema int  `json:"schema"`
 		Meta   Meta `json:"meta"`
@@ -36,6 +48,8 @@ func (d *DB) EncodeHead() ([]byte, error) {
 	}
 	w := headWriter{b: append([]byte(nil), headMagic...)}
 	w.str(d.Meta.Checksum)
+	w.uint(uint64(start))
+	w.uint(uint64(end))
 	w.str(string(meta))
 	w.uint(uint64(len(d.Syscalls)))
 	for _, s := range d.Syscalls {
@@ -63,6 +77,30 @@ func (d *DB) EncodeHead() ([]byte, error) {
 	return w.b, nil
 }
 
+// cvesSpan finds the value of the top-level "cves" key of a DB encoding,
+// by its JSON tokens: [start, end) holds the array.
+func cvesSpan(b []byte) (start, end int, err error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return 0, 0, fmt.Errorf("weight DB: not a JSON object")
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return 0, 0, fmt.Errorf("weight DB: %w", err)
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return 0, 0, fmt.Errorf("weight DB: %w", err)
+		}
+		if k == "cves" {
+			end = int(dec.InputOffset())
+			return end - len(v), end, nil
+		}
+	}
+	return 0, 0, fmt.Errorf("weight DB: no cves key")
+}
+
 type headWriter struct{ b []byte }
 
 func (w *headWriter) uint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
@@ -78,27 +116,35 @@ func (w *headWriter) strs(l []string) {
 	}
 }
 
+// headIndex is what a head says of the DB it was derived from: its
+// checksum, and where its CVE records are.
+type headIndex struct {
+	checksum           string
+	cvesStart, cvesEnd int
+}
+
 // decodeHead reads a head written by EncodeHead into a DB without its
-// CVE records, and returns the JSON checksum it was derived from. It
-// checks the form only; decodeWithHead checks the values.
-func decodeHead(b []byte) (*DB, string, error) {
+// CVE records. It checks the form only; decodeWithHead checks the values.
+func decodeHead(b []byte) (*DB, headIndex, error) {
+	var h headIndex
 	if len(b) < len(headMagic) || string(b[:len(headMagic)]) != string(headMagic) {
-		return nil, "", fmt.Errorf("%w: not a head file (no %q at its start)", errHead, headMagic[:len(headMagic)-1])
+		return nil, h, fmt.Errorf("%w: not a head file (no %q at its start)", errHead, headMagic[:len(headMagic)-1])
 	}
 	// One string holds every name: the syscalls' fields are slices of it.
 	r := headReader{s: string(b), off: len(headMagic)}
-	sum := r.str()
-	var h struct {
+	h.checksum = r.str()
+	h.cvesStart, h.cvesEnd = r.offset(), r.offset()
+	var m struct {
 		Schema int  `json:"schema"`
 		Meta   Meta `json:"meta"`
 	}
 	if meta := r.str(); r.err == nil {
-		if err := json.Unmarshal([]byte(meta), &h); err != nil {
-			return nil, "", fmt.Errorf("%w: metadata: %v", errHead, err)
+		if err := json.Unmarshal([]byte(meta), &m); err != nil {
+			return nil, h, fmt.Errorf("%w: metadata: %v", errHead, err)
 		}
 	}
 	n := r.count(6) // a syscall takes at least 6 bytes
-	d := &DB{Schema: h.Schema, Meta: h.Meta, Syscalls: make([]Syscall, 0, n)}
+	d := &DB{Schema: m.Schema, Meta: m.Meta, Syscalls: make([]Syscall, 0, n)}
 	for i := 0; i < n && r.err == nil; i++ {
 		var s Syscall
 		s.Name = r.str()
@@ -128,9 +174,9 @@ func decodeHead(b []byte) (*DB, string, error) {
 		r.fail("%d bytes after the last syscall", len(r.s)-r.off)
 	}
 	if r.err != nil {
-		return nil, "", r.err
+		return nil, h, r.err
 	}
-	return d, sum, nil
+	return d, h, nil
 }
 
 // headReader reads a head; the first error sticks, and every read after
@@ -176,6 +222,16 @@ func (r *headReader) int() int {
 	}
 	if v < math.MinInt32 || v > math.MaxInt32 {
 		r.fail("number %d out of range", v)
+		return 0
+	}
+	return int(v)
+}
+
+// offset reads a byte offset (at most 1<<40).
+func (r *headReader) offset() int {
+	v := r.uint()
+	if v > 1<<40 {
+		r.fail("offset %d out of range", v)
 		return 0
 	}
 	return int(v)

@@ -4,17 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
 // The committed head is what EncodeHead makes of the committed DB: `go
 // generate ./vuln/db` (make weightdb runs it) was run after the DB changed.
 func TestDefaultHeadUpToDate(t *testing.T) {
-	d, err := decode(defaultDB, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	head, err := d.EncodeHead()
+	head, err := EncodeHead(defaultDB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,27 +56,49 @@ func TestDecodeWithHead(t *testing.T) {
 	}
 }
 
-// A head that was not derived from the DB (another checksum) or does not
-// decode is not used: the JSON alone decides.
+// A head that was not derived from the DB (another checksum), whose
+// offsets miss the CVE records, or that does not decode is not used: the
+// JSON alone decides.
 func TestDecodeWithStaleHead(t *testing.T) {
 	want, err := decode(defaultDB, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, _ := decode(defaultDB, false)
-	d.Meta.Checksum = "sha256:" + string(bytes.Repeat([]byte("0"), 64))
-	d.Syscalls[0].CVEs = 12345 // what a stale head would say
-	stale, err := d.EncodeHead()
+	_, h, err := decodeHead(defaultHead)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, head := range map[string][]byte{"stale": stale, "empty": nil, "truncated": defaultHead[:len(defaultHead)/2]} {
+	// the committed head with its checksum, or its offsets, changed
+	rewrite := func(sum string, start, end int) []byte {
+		w := headWriter{b: append([]byte(nil), headMagic...)}
+		w.str(sum)
+		w.uint(uint64(start))
+		w.uint(uint64(end))
+		r := headReader{s: string(defaultHead), off: len(headMagic)}
+		r.str()
+		r.offset()
+		r.offset()
+		return append(w.b, defaultHead[r.off:]...)
+	}
+	if b := rewrite(h.checksum, h.cvesStart, h.cvesEnd); !bytes.Equal(b, defaultHead) {
+		t.Fatal("rewrite does not give back the committed head")
+	}
+	for name, head := range map[string][]byte{
+		"other checksum": rewrite("sha256:"+strings.Repeat("0", 64), h.cvesStart, h.cvesEnd),
+		"offsets off":    rewrite(h.checksum, h.cvesStart+1, h.cvesEnd),
+		"offsets past":   rewrite(h.checksum, h.cvesStart, len(defaultDB)+10),
+		"empty":          nil,
+		"truncated":      defaultHead[:len(defaultHead)/2],
+	} {
 		got, err := decodeWithHead(defaultDB, head)
 		if err != nil {
 			t.Fatalf("%s head: %v", name, err)
 		}
 		if !reflect.DeepEqual(got.Syscalls, want.Syscalls) {
 			t.Errorf("%s head: the syscalls differ from the JSON's", name)
+		}
+		if n, err := got.CVECount(); err != nil || n == 0 {
+			t.Errorf("%s head: %d CVEs, %v", name, n, err)
 		}
 	}
 }

@@ -9,7 +9,6 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"os"
@@ -33,13 +32,9 @@ func run(in, out string) error {
 	if err != nil {
 		return err
 	}
-	d, err := db.Decode(bytes.NewReader(b))
+	head, err := db.EncodeHead(b)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)
-	}
-	head, err := d.EncodeHead()
-	if err != nil {
-		return err
 	}
 	f, err := os.CreateTemp(filepath.Dir(out), ".genhead-*")
 	if err != nil {
