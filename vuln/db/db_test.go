@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +86,7 @@ func TestDecodeRejects(t *testing.T) {
 		"schema":    {strings.Replace(good, fmt.Sprintf(`"schema": %d`, SchemaVersion), `"schema": 99`, 1), ErrSchema, "schema 99"},
 		"truncated": {good[:len(good)/2], nil, "weight DB"},
 		"syntax":    {`{"schema": 1,,}`, nil, "byte 14"},
+		"trailing":  {good + `{"schema": 2}`, nil, "data after the DB's object"},
 	}
 	for name, c := range cases {
 		_, err := Decode(strings.NewReader(c.in))
@@ -98,6 +100,25 @@ func TestDecodeRejects(t *testing.T) {
 		if !strings.Contains(err.Error(), c.text) {
 			t.Errorf("%s: err %q lacks %q", name, err, c.text)
 		}
+	}
+}
+
+// A decoded DB gives its CVE records through CVEs, the same as the DB
+// that was encoded.
+func TestDecodedCVEs(t *testing.T) {
+	d := sample(t)
+	var buf bytes.Buffer
+	if err := d.Encode(&buf); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := d.CVEs()
+	cves, err := got.CVEs()
+	if err != nil || len(want) != 3 || !reflect.DeepEqual(cves, want) {
+		t.Errorf("decoded CVEs %+v (%v), want %+v", cves, err, want)
 	}
 }
 
