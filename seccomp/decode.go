@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"sysweight/internal/infile"
@@ -279,37 +280,31 @@ func (d *doc) within(off int64) string {
 // to the first syntax error.
 func walkJSON(data []byte) []jsonValue {
 	var out []jsonValue
-	walk(data, func(path string, off int64) int {
-		out = append(out, jsonValue{path: path, off: off})
+	walk(data, func(path []byte, off int64) int {
+		out = append(out, jsonValue{path: string(path), off: off})
 		return len(out) - 1
 	}, func(i int, end int64) { out[i].end = end })
 	return out
 }
 
-// walk calls value for every value of data with its path and start
-// offset, in document order, up to the first syntax error, and end with
-// what value returned and the value's end offset (exclusive; past the
-// input for a container left open, which gets no call).
-func walk(data []byte, value func(path string, off int64) int, end func(id int, end int64)) {
+// walk calls value for every value of data with its path (valid only
+// during the call) and start offset, in document order, up to the first
+// syntax error, and end with what value returned and the value's end
+// offset (exclusive; past the input for a container left open, which gets
+// no call). The path is built in one buffer as the walk goes, so a value
+// costs no allocation of its own.
+func walk(data []byte, value func(path []byte, off int64) int, end func(id int, end int64)) {
 	type frame struct {
 		value int // what value returned for this container
 		array bool
 		idx   int
-		key   string
+		base  int  // length of the container's own path
 		inKey bool // object frame expects a key next
 	}
-	var stack []frame
-	pathOf := func() string {
-		var b strings.Builder
-		for _, f := range stack {
-			if f.array {
-				fmt.Fprintf(&b, "[%d]", f.idx)
-			} else {
-				b.WriteString(keySegment(f.key, b.Len() == 0))
-			}
-		}
-		return b.String()
-	}
+	var (
+		stack []frame
+		path  []byte
+	)
 	advance := func() {
 		if n := len(stack); n > 0 {
 			if stack[n-1].array {
@@ -334,7 +329,8 @@ func walk(data []byte, value func(path string, off int64) int, end func(id int, 
 				advance()
 				continue
 			}
-			stack[n-1].key, _ = tok.(string)
+			key, _ := tok.(string)
+			path = appendKeySegment(path[:stack[n-1].base], key, stack[n-1].base == 0)
 			stack[n-1].inKey = false
 			continue
 		}
@@ -344,14 +340,21 @@ func walk(data []byte, value func(path string, off int64) int, end func(id int, 
 			advance()
 			continue
 		}
-		id := value(pathOf(), off)
+		if n := len(stack); n > 0 && stack[n-1].array {
+			path = append(path[:stack[n-1].base], '[')
+			path = strconv.AppendInt(path, int64(stack[n-1].idx), 10)
+			path = append(path, ']')
+		} else if n == 0 {
+			path = path[:0]
+		}
+		id := value(path, off)
 		switch tok {
 		case json.Delim('{'):
 			end(id, open)
-			stack = append(stack, frame{value: id, inKey: true})
+			stack = append(stack, frame{value: id, inKey: true, base: len(path)})
 		case json.Delim('['):
 			end(id, open)
-			stack = append(stack, frame{value: id, array: true})
+			stack = append(stack, frame{value: id, array: true, base: len(path)})
 		default:
 			end(id, dec.InputOffset())
 			advance()
@@ -375,9 +378,9 @@ func Locate(data []byte, paths []string) map[string]Position {
 		want[p] = true
 	}
 	offs := map[string]int64{}
-	walk(data, func(path string, off int64) int {
-		if want[path] {
-			offs[path] = off
+	walk(data, func(path []byte, off int64) int {
+		if want[string(path)] {
+			offs[string(path)] = off
 		}
 		return 0
 	}, func(int, int64) {})
@@ -417,6 +420,12 @@ func skipSpace(data []byte, off int64) int64 {
 }
 
 func keySegment(k string, first bool) string {
+	return string(appendKeySegment(nil, k, first))
+}
+
+// appendKeySegment appends the path segment of key k: ".k", or "k" first;
+// ["k"] when k is not a plain name.
+func appendKeySegment(b []byte, k string, first bool) []byte {
 	plain := k != ""
 	for _, c := range k {
 		if !(c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
@@ -424,13 +433,15 @@ func keySegment(k string, first bool) string {
 			break
 		}
 	}
-	if !plain {
-		return fmt.Sprintf("[%q]", k)
+	switch {
+	case !plain:
+		b = append(b, '[')
+		b = strconv.AppendQuote(b, k)
+		return append(b, ']')
+	case first:
+		return append(b, k...)
 	}
-	if first {
-		return k
-	}
-	return "." + k
+	return append(append(b, '.'), k...)
 }
 
 // parentPath drops the last segment of a path built by walkJSON.
