@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"sysweight/exposure"
@@ -150,6 +151,9 @@ type Result struct {
 	// Baseline is nil without one.
 	Baseline *BaselineResult `json:"baseline"`
 	Findings []Finding       `json:"findings"`
+	// Omitted counts, per rule, the findings past MaxPerRule that are not
+	// listed.
+	Omitted map[string]int `json:"omitted,omitempty"`
 	// Failed says, one line each, which gates the profile fails.
 	Failed []string `json:"failed"`
 	uri    string   // Config.URI
@@ -159,7 +163,7 @@ type Result struct {
 // by how much not.
 type BaselineResult struct {
 	Name       string  `json:"name"`
-	Normalized float64 `json:"normalized"` // the baseline's own normalised score
+	Normalized float64 `json:"normalized"` // the baseline's own normalised score, over the profile's corpus
 	Within     bool    `json:"within"`
 	// Syscalls counts those with some part beyond the baseline, Score
 	// sums beyond(s)·w(s) over them and Normalized that over Σ w.
@@ -232,7 +236,7 @@ func Check(in Input) (Result, error) {
 		fs = append(fs, neverMatches(p.Policy)...)
 		fs = append(fs, shadowed(p.Policy)...)
 	}
-	r.Findings = finish(fs, p)
+	r.Findings, r.Omitted = finish(fs, p)
 	r.Failed = in.Gate.failures(r)
 	return r, nil
 }
@@ -263,6 +267,15 @@ func (r Result) Summary() string {
 				b.WriteString(", at least (the degrees of a measured exposure)")
 			}
 		}
+	}
+	if len(r.Omitted) > 0 {
+		var parts []string
+		for _, rl := range Rules {
+			if n := r.Omitted[rl.ID]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n, rl.ID))
+			}
+		}
+		fmt.Fprintf(&b, " (and %s not listed: at most %d of a rule)", strings.Join(parts, ", "), MaxPerRule)
 	}
 	if len(r.Failed) > 0 {
 		fmt.Fprintf(&b, "; gate failed: %s", strings.Join(r.Failed, "; "))
@@ -492,8 +505,8 @@ func shadowed(p *seccomp.Policy) []Finding {
 			}
 			seen[r.Syscall] = true
 			rules := f.RulesFor(r.Syscall)
-			if len(rules) < 2 {
-				continue
+			if !slices.ContainsFunc(rules, func(b seccomp.Rule) bool { return b.Verdict.Action != rules[0].Verdict.Action }) {
+				continue // one action: nothing is stricter
 			}
 			// the most restrictive rule of each condition set, first in
 			// profile order among equals
@@ -576,31 +589,67 @@ func uniqueConds(cs []seccomp.Cond) []seccomp.Cond {
 // in any order or with repeats.
 func condKey(cs []seccomp.Cond) string {
 	keys := make([]string, 0, len(cs))
+	var b []byte
 	for _, c := range uniqueConds(cs) {
-		keys = append(keys, fmt.Sprintf("%d/%d/%d/%x/%x", c.Arg, c.Op, c.Bits, c.Value, c.ValueTwo))
+		b = append(b[:0], c.Arg, byte(c.Op), c.Bits)
+		b = strconv.AppendUint(b, c.Value, 16)
+		b = append(b, '/')
+		b = strconv.AppendUint(b, c.ValueTwo, 16)
+		keys = append(keys, string(b))
 	}
 	sort.Strings(keys)
 	return strings.Join(keys, ",")
 }
 
-// finish locates the findings in the profile, fills levels, messages and
-// fingerprints, drops repeats (the same fingerprint: identical rules) and
-// orders them: by line, then rule, syscall and message.
-func finish(fs []Finding, p Config) []Finding {
-	var paths []string
-	for _, f := range fs {
-		paths = append(paths, f.Path, f.related)
-	}
-	var pos map[string]seccomp.Position
-	if p.Doc != nil {
-		pos = seccomp.Locate(p.Doc, paths)
-	}
+// MaxPerRule bounds the findings of one rule listed for a profile; the
+// rest are counted in Result.Omitted. A profile at the 16 MiB input limit
+// can hold 150,000 shadowed rules; listing them all would make an output
+// of 100 MB that no reader takes in.
+const MaxPerRule = 1000
+
+// finish fingerprints the findings, drops repeats (the same fingerprint:
+// identical rules), keeps the first MaxPerRule of each rule in the order
+// they were found (profile order for SW004-SW006), locates them in the
+// profile, fills levels and messages and orders them: by line, then
+// rule, syscall and message.
+func finish(fs []Finding, p Config) ([]Finding, map[string]int) {
 	where := p.URI
 	if where == "" {
 		where = p.Name
 	}
-	for i := range fs {
-		f := &fs[i]
+	var kept []Finding
+	seen := map[string]bool{}
+	per := map[string]int{}
+	omitted := map[string]int{}
+	for _, f := range fs {
+		sum := sha256.Sum256([]byte(strings.Join([]string{f.RuleID, where, f.Filter, f.Syscall, f.detail}, "\x00")))
+		f.Fingerprint = hex.EncodeToString(sum[:16])
+		if seen[f.Fingerprint] {
+			continue
+		}
+		seen[f.Fingerprint] = true
+		if per[f.RuleID] == MaxPerRule {
+			omitted[f.RuleID]++
+			continue
+		}
+		per[f.RuleID]++
+		kept = append(kept, f)
+	}
+	var paths []string
+	for _, f := range kept {
+		if f.Path != "" {
+			paths = append(paths, f.Path)
+		}
+		if f.related != "" {
+			paths = append(paths, f.related)
+		}
+	}
+	var pos map[string]seccomp.Position
+	if p.Doc != nil && len(paths) > 0 {
+		pos = seccomp.Locate(p.Doc, paths)
+	}
+	for i := range kept {
+		f := &kept[i]
 		r, _ := RuleByID(f.RuleID)
 		f.Level = r.Level
 		if at, ok := pos[f.Path]; ok && f.Path != "" {
@@ -610,11 +659,9 @@ func finish(fs []Finding, p Config) []Finding {
 			f.Message = f.message(pos[f.related])
 			f.relatedLine = pos[f.related].Line
 		}
-		sum := sha256.Sum256([]byte(strings.Join([]string{f.RuleID, where, f.Filter, f.Syscall, f.detail}, "\x00")))
-		f.Fingerprint = hex.EncodeToString(sum[:16])
 	}
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
+	sort.SliceStable(kept, func(i, j int) bool {
+		a, b := kept[i], kept[j]
 		if a.Line != b.Line {
 			return a.Line < b.Line
 		}
@@ -626,13 +673,11 @@ func finish(fs []Finding, p Config) []Finding {
 		}
 		return a.Message < b.Message
 	})
-	out := []Finding{}
-	seen := map[string]bool{}
-	for _, f := range fs {
-		if !seen[f.Fingerprint] {
-			seen[f.Fingerprint] = true
-			out = append(out, f)
-		}
+	if kept == nil {
+		kept = []Finding{}
 	}
-	return out
+	if len(omitted) == 0 {
+		omitted = nil
+	}
+	return kept, omitted
 }

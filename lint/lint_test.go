@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -369,5 +370,27 @@ func TestFileURI(t *testing.T) {
 		if got := FileURI(in); got != want {
 			t.Errorf("FileURI(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// At most MaxPerRule findings of a rule are listed, the first in the
+// profile; the rest are counted.
+func TestMaxPerRule(t *testing.T) {
+	var names []string
+	for i := range MaxPerRule + 5 {
+		names = append(names, fmt.Sprintf(`"typo%04d"`, i)) // one a line, from line 1
+	}
+	doc := `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": [` + strings.Join(names, ",\n") + `], "action": "SCMP_ACT_ALLOW"}]}`
+	p := config(t, "p.json", doc)
+	c := evaluate(t, &p)
+	r, err := Check(Input{Profile: p, Corpus: c, Weights: weights(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Findings) != MaxPerRule || r.Omitted[UnknownSyscall] != 5 || r.Findings[MaxPerRule-1].Line != MaxPerRule {
+		t.Errorf("%d findings (last on line %d), omitted %v; want %d, the last on line %d, 5 omitted", len(r.Findings), r.Findings[len(r.Findings)-1].Line, r.Omitted, MaxPerRule, MaxPerRule)
+	}
+	if !strings.Contains(r.Summary(), "(and 5 SW004 not listed: at most 1000 of a rule)") {
+		t.Errorf("summary %q", r.Summary())
 	}
 }

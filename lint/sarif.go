@@ -149,6 +149,7 @@ type Summary struct {
 	Heavy      int             `json:"heavy"`
 	Baseline   *BaselineResult `json:"baseline"`
 	Findings   int             `json:"findings"`
+	Omitted    map[string]int  `json:"omitted,omitempty"`
 	Failed     []string        `json:"failed"`
 }
 
@@ -167,7 +168,7 @@ func SARIF(results []Result, weights string) Log {
 	}
 	for _, res := range results {
 		run.Properties.Profiles = append(run.Properties.Profiles, Summary{Profile: res.Profile, Source: res.Source, Score: res.Score,
-			Normalized: res.Normalized, Exposed: res.Exposed, Heavy: res.Heavy, Baseline: res.Baseline, Findings: len(res.Findings), Failed: res.Failed})
+			Normalized: res.Normalized, Exposed: res.Exposed, Heavy: res.Heavy, Baseline: res.Baseline, Findings: len(res.Findings), Omitted: res.Omitted, Failed: res.Failed})
 		for _, f := range res.Findings {
 			idx := slices.IndexFunc(Rules, func(r Rule) bool { return r.ID == f.RuleID })
 			sr := SARIFResult{RuleID: f.RuleID, RuleIndex: idx, Level: f.Level, Message: Text{f.Message},
