@@ -21,7 +21,7 @@ import (
 // every other syscall 0; cachestat is absent from the target kernel.
 // Σ w = 2.625. By weight: ioctl 1st, mount 2nd, read 3rd, write 4th,
 // socket 5th.
-func weights(t *testing.T) *score.Weights {
+func weights(t testing.TB) *score.Weights {
 	t.Helper()
 	raw := score.Raw{Values: map[string]map[score.Metric]float64{
 		"ioctl": {score.CVEs: 8}, "mount": {score.CVEs: 6}, "read": {score.CVEs: 4}, "write": {score.CVEs: 2}, "socket": {score.CVEs: 1},
