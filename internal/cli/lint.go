@@ -58,6 +58,12 @@ runtime) and report findings under stable rule ids:
                                      restrictive rule for the same syscall
                                      matches whenever it does
 
+Names of other architectures' syscalls (socketcall, chown32) are no
+finding: runc leaves them out on x86_64, as every command does. An
+argument index above 5, an unknown action or operator are bad input
+(exit 2), as for score. At most 1000 findings of one rule are listed per
+profile; the rest are counted ("omitted").
+
 Heavy (SW002): the N heaviest syscalls of the target kernel by the weights
 in use (--db, --alpha, --norm), N = --heavy (default 20, 0 turns SW002
 off); "allowed for every argument" is degree 1.
@@ -91,12 +97,13 @@ LINE, RULE, LEVEL, SYSCALL, MESSAGE), table and markdown with each
 profile's summary and the gate's verdict below; json is a list with one
 object per profile:
   {"profile", "source", "score", "normalized", "exposed", "heavy",
-   "baseline": null or {"name", "normalized" (the baseline's own, over the
-     profile's corpus), "within",
-     "beyond_syscalls", "beyond_score", "beyond_normalized", "exact"},
+   "baseline": null or {"name", "normalized" (the baseline's own, over
+     the profile's corpus), "within", "beyond_syscalls", "beyond_score",
+     "beyond_normalized", "exact"},
    "findings": [{"rule_id", "level", "syscall", "filter", "message", "path"
      (JSON path in the profile), "line", "column" (bytes), "weight", "rank",
      "degree", "baseline_degree", "beyond", "fingerprint"}],
+   "omitted": {RULE: count} (only when findings were left out),
    "failed": [the gates it fails, one line each]}
 (fields that do not apply are left out); sarif is SARIF 2.1.0 for GitHub
 code scanning: every rule with its security-severity, results at the line
