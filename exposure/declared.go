@@ -37,39 +37,64 @@ func FromPolicy(name string, p *seccomp.Policy, c *Corpus, prov Provenance) (*Ex
 
 func evalSyscall(sys string, p *seccomp.Policy, c *Corpus) (Entry, error) {
 	en := Entry{Syscall: sys}
-	conditional := false
-	for _, f := range p.Filters {
-		if f.Conditional(sys) {
-			conditional = true
-		}
-	}
 	tuples := [][6]uint64{{}}
-	if conditional {
+	if conditional(sys, p) {
 		tuples = c.Tuples(sys)
 	}
-	via := make([]bool, len(p.Filters))
-	rules := make([]seccomp.SyscallRules, len(p.Filters))
-	for fi, f := range p.Filters {
-		rules[fi] = f.For(sys)
+	reached, via, err := reach(sys, p, tuples)
+	if err != nil {
+		return en, err
 	}
 	allowed := 0
-	for i := range tuples {
-		reached := false
-		for fi, f := range p.Filters {
-			v := rules[fi].Evaluate(&tuples[i])
-			if v.Action == seccomp.ActUnknown {
-				return en, fmt.Errorf("filter %s: verdict for %s is unknown", f.Name, sys)
-			}
-			if v.Action.ReachesKernel() {
-				reached = true
-				via[fi] = true
-			}
-		}
-		if reached {
+	for _, r := range reached {
+		if r {
 			allowed++
 		}
 	}
 	en.Degree = float64(allowed) / float64(len(tuples))
+	describe(&en, p, via)
+	return en, nil
+}
+
+// conditional reports whether any filter of p has argument conditions for
+// sys, so that its verdict can depend on the arguments.
+func conditional(sys string, p *seccomp.Policy) bool {
+	for _, f := range p.Filters {
+		if f.Conditional(sys) {
+			return true
+		}
+	}
+	return false
+}
+
+// reach says, for each tuple, whether sys reaches the kernel under p: when
+// any of its filters (they belong to different processes or threads) lets
+// it; via says which filters let some tuple through.
+func reach(sys string, p *seccomp.Policy, tuples [][6]uint64) (reached, via []bool, err error) {
+	via = make([]bool, len(p.Filters))
+	rules := make([]seccomp.SyscallRules, len(p.Filters))
+	for fi, f := range p.Filters {
+		rules[fi] = f.For(sys)
+	}
+	reached = make([]bool, len(tuples))
+	for i := range tuples {
+		for fi, f := range p.Filters {
+			v := rules[fi].Evaluate(&tuples[i])
+			if v.Action == seccomp.ActUnknown {
+				return nil, nil, fmt.Errorf("filter %s: verdict for %s is unknown", f.Name, sys)
+			}
+			if v.Action.ReachesKernel() {
+				reached[i] = true
+				via[fi] = true
+			}
+		}
+	}
+	return reached, via, nil
+}
+
+// describe fills en's Via (the filters of p that let it through) and, when
+// it is allowed only for some arguments, its Conditions.
+func describe(en *Entry, p *seccomp.Policy, via []bool) {
 	for fi, f := range p.Filters {
 		if !via[fi] {
 			continue
@@ -78,10 +103,59 @@ func evalSyscall(sys string, p *seccomp.Policy, c *Corpus) (Entry, error) {
 			en.Via = append(en.Via, f.Name)
 		}
 		if en.Degree < 1 {
-			en.Conditions = append(en.Conditions, describeRules(f, sys)...)
+			en.Conditions = append(en.Conditions, describeRules(f, en.Syscall)...)
 		}
 	}
-	return en, nil
+}
+
+// Beyond is the part of p that base does not allow: for each syscall, the
+// fraction of its argument tuples that p lets reach the kernel and base
+// does not. Every degree 0 means p is within base (KEP-6061's question for
+// a node's baseline profile); the degrees say by how much it is not. Both
+// are evaluated over c's tuples for each syscall either conditions on (a
+// single tuple for the others), the tuples FromPolicy uses, so where base
+// allows a subset of what p allows the degree is p's degree less base's.
+// A nil base is no filter: nothing is beyond it. The entries' Conditions
+// and Via are p's, as FromPolicy gives them.
+func Beyond(name string, p, base *seccomp.Policy, c *Corpus, prov Provenance) (*Exposure, error) {
+	t, err := syscalls.ForArch(p.Arch)
+	if err != nil {
+		return nil, err
+	}
+	if base != nil && base.Arch != p.Arch {
+		return nil, fmt.Errorf("exposure %s: %s policy beside a %s baseline", name, p.Arch, base.Arch)
+	}
+	var entries []Entry
+	for _, s := range t.All() {
+		if base == nil {
+			break
+		}
+		tuples := [][6]uint64{{}}
+		if conditional(s.Name, p) || conditional(s.Name, base) {
+			tuples = c.Tuples(s.Name)
+		}
+		in, via, err := reach(s.Name, p, tuples)
+		if err != nil {
+			return nil, fmt.Errorf("exposure %s: %w", name, err)
+		}
+		out, _, err := reach(s.Name, base, tuples)
+		if err != nil {
+			return nil, fmt.Errorf("exposure %s: baseline: %w", name, err)
+		}
+		n := 0
+		for i := range tuples {
+			if in[i] && !out[i] {
+				n++
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		en := Entry{Syscall: s.Name, Degree: float64(n) / float64(len(tuples))}
+		describe(&en, p, via)
+		entries = append(entries, en)
+	}
+	return New(name, p.Arch, prov, entries)
 }
 
 // describeRules renders the rules of sys in f that decide where it reaches

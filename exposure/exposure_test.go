@@ -155,3 +155,67 @@ func TestConcurrentReads(t *testing.T) {
 		}
 	}
 }
+
+// personalityOnly is a filter allowing personality for the given arg0
+// values (and write always, when withWrite).
+func personalityOnly(t *testing.T, withWrite bool, values ...uint64) *seccomp.Policy {
+	t.Helper()
+	var rules []seccomp.Rule
+	for _, v := range values {
+		rules = append(rules, seccomp.Rule{Syscall: "personality", Verdict: allow(),
+			Conds: []seccomp.Cond{{Arg: 0, Op: seccomp.OpEQ, Value: v}}})
+	}
+	if withWrite {
+		rules = append(rules, seccomp.Rule{Syscall: "write", Verdict: allow()})
+	}
+	f, err := seccomp.NewFilter("default", syscalls.X86_64, seccomp.Verdict{Action: seccomp.ActErrno, Errno: 1}, rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &seccomp.Policy{Arch: syscalls.X86_64, Filters: []*seccomp.Filter{f}}
+}
+
+// Beyond counts the tuples p lets through and base does not, by hand on
+// the 12 personality values of TestPersonalityDegree's corpus (Docker's
+// five allowed ones among them).
+func TestBeyond(t *testing.T) {
+	docker := &seccomp.Policy{Arch: syscalls.X86_64, Filters: []*seccomp.Filter{dockerPersonality(t)}}
+	c := NewCorpus(syscalls.X86_64, docker.Filters...)
+	if n := len(c.Tuples("personality")); n != 12 {
+		t.Fatalf("%d personality tuples, want 12", n)
+	}
+	cases := []struct {
+		name    string
+		p, base *seccomp.Policy
+		want    map[string]float64
+	}{
+		// within: 0 and 8 are among Docker's five
+		{"subset", personalityOnly(t, false, 0, 8), docker, map[string]float64{}},
+		// 0x40000 (ADDR_NO_RANDOMIZE, one of the 12) is not Docker's; write is beyond too
+		{"one more value and write", personalityOnly(t, true, 0, 0x40000), docker, map[string]float64{"personality": 1.0 / 12, "write": 1}},
+		// the same degree as base's (1/12 each) yet not within: the value differs
+		{"same degree, other value", personalityOnly(t, false, 0x40000), personalityOnly(t, false, 0), map[string]float64{"personality": 1.0 / 12}},
+		// Docker beyond a policy allowing personality 0 alone: 4 values and read
+		{"docker beyond one value", docker, personalityOnly(t, false, 0), map[string]float64{"personality": 4.0 / 12, "read": 1}},
+		{"no baseline filter", docker, nil, map[string]float64{}},
+	}
+	for _, tc := range cases {
+		e, err := Beyond(tc.name, tc.p, tc.base, c, Provenance{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]float64{}
+		for _, en := range e.Entries {
+			got[en.Syscall] = en.Degree
+		}
+		if len(got) != len(tc.want) {
+			t.Errorf("%s: beyond %v, want %v", tc.name, got, tc.want)
+			continue
+		}
+		for s, d := range tc.want {
+			if math.Abs(got[s]-d) > 1e-12 {
+				t.Errorf("%s: %s beyond %v, want %v", tc.name, s, got[s], d)
+			}
+		}
+	}
+}

@@ -91,6 +91,14 @@ func escapeMD(cells []string) []string {
 	return out
 }
 
+// Count says "1 runtime", "2 runtimes": n and noun, plural unless n is 1.
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // WriteJSON encodes v indented, with a trailing newline.
 func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

@@ -368,16 +368,27 @@ func Corpus(extra ...*seccomp.Filter) (*exposure.Corpus, error) {
 // all built-ins' filters (so a user's profile is measured on the same
 // corpus as the built-ins), and evaluates each item.
 func Evaluate(items []Named) ([]*exposure.Exposure, error) {
+	corpus, err := CorpusOf(items)
+	if err != nil {
+		return nil, err
+	}
+	return EvaluateOn(items, corpus)
+}
+
+// CorpusOf is the corpus Evaluate builds for items, for a caller that
+// evaluates more over it (exposure.Beyond) with EvaluateOn.
+func CorpusOf(items []Named) (*exposure.Corpus, error) {
 	var filters []*seccomp.Filter
 	for _, it := range items {
 		if it.Policy != nil {
 			filters = append(filters, it.Policy.Filters...)
 		}
 	}
-	corpus, err := Corpus(filters...)
-	if err != nil {
-		return nil, err
-	}
+	return Corpus(filters...)
+}
+
+// EvaluateOn evaluates each item over corpus, which CorpusOf(items) built.
+func EvaluateOn(items []Named, corpus *exposure.Corpus) ([]*exposure.Exposure, error) {
 	out := make([]*exposure.Exposure, len(items))
 	errs := make([]error, len(items))
 	var wg sync.WaitGroup

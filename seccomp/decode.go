@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"sysweight/internal/infile"
@@ -278,28 +279,32 @@ func (d *doc) within(off int64) string {
 // walkJSON lists every value of data with its path, in document order, up
 // to the first syntax error.
 func walkJSON(data []byte) []jsonValue {
+	var out []jsonValue
+	walk(data, func(path []byte, off int64) int {
+		out = append(out, jsonValue{path: string(path), off: off})
+		return len(out) - 1
+	}, func(i int, end int64) { out[i].end = end })
+	return out
+}
+
+// walk calls value for every value of data with its path (valid only
+// during the call) and start offset, in document order, up to the first
+// syntax error, and end with what value returned and the value's end
+// offset (exclusive; past the input for a container left open, which gets
+// no call). The path is built in one buffer as the walk goes, so a value
+// costs no allocation of its own.
+func walk(data []byte, value func(path []byte, off int64) int, end func(id int, end int64)) {
 	type frame struct {
-		value int // index in out of this container
+		value int // what value returned for this container
 		array bool
 		idx   int
-		key   string
+		base  int  // length of the container's own path
 		inKey bool // object frame expects a key next
 	}
 	var (
-		out   []jsonValue
 		stack []frame
+		path  []byte
 	)
-	pathOf := func() string {
-		var b strings.Builder
-		for _, f := range stack {
-			if f.array {
-				fmt.Fprintf(&b, "[%d]", f.idx)
-			} else {
-				b.WriteString(keySegment(f.key, b.Len() == 0))
-			}
-		}
-		return b.String()
-	}
 	advance := func() {
 		if n := len(stack); n > 0 {
 			if stack[n-1].array {
@@ -315,37 +320,91 @@ func walkJSON(data []byte) []jsonValue {
 		off := skipSpace(data, dec.InputOffset())
 		tok, err := dec.Token()
 		if err != nil {
-			return out
+			return
 		}
 		if n := len(stack); n > 0 && !stack[n-1].array && stack[n-1].inKey {
 			if tok == json.Delim('}') {
-				out[stack[n-1].value].end = dec.InputOffset()
+				end(stack[n-1].value, dec.InputOffset())
 				stack = stack[:n-1]
 				advance()
 				continue
 			}
-			stack[n-1].key, _ = tok.(string)
+			key, _ := tok.(string)
+			path = appendKeySegment(path[:stack[n-1].base], key, stack[n-1].base == 0)
 			stack[n-1].inKey = false
 			continue
 		}
 		if tok == json.Delim(']') {
-			out[stack[len(stack)-1].value].end = dec.InputOffset()
+			end(stack[len(stack)-1].value, dec.InputOffset())
 			stack = stack[:len(stack)-1]
 			advance()
 			continue
 		}
-		out = append(out, jsonValue{path: pathOf(), off: off, end: dec.InputOffset()})
+		if n := len(stack); n > 0 && stack[n-1].array {
+			path = append(path[:stack[n-1].base], '[')
+			path = strconv.AppendInt(path, int64(stack[n-1].idx), 10)
+			path = append(path, ']')
+		} else if n == 0 {
+			path = path[:0]
+		}
+		id := value(path, off)
 		switch tok {
 		case json.Delim('{'):
-			out[len(out)-1].end = open
-			stack = append(stack, frame{value: len(out) - 1, inKey: true})
+			end(id, open)
+			stack = append(stack, frame{value: id, inKey: true, base: len(path)})
 		case json.Delim('['):
-			out[len(out)-1].end = open
-			stack = append(stack, frame{value: len(out) - 1, array: true})
+			end(id, open)
+			stack = append(stack, frame{value: id, array: true, base: len(path)})
 		default:
+			end(id, dec.InputOffset())
 			advance()
 		}
 	}
+}
+
+// Position is a place in a document: 1-based line and byte column.
+type Position struct {
+	Line, Col int
+}
+
+// Locate returns the position of the value at each of paths in data, a
+// document Decode read: the paths of Rule.Path, Filter.DefaultPath and
+// DecodeError.Path. With duplicate keys the last one counts, as
+// encoding/json keeps the last. Paths data lacks are left out. It reads
+// data once and keeps only the positions asked for.
+func Locate(data []byte, paths []string) map[string]Position {
+	want := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		want[p] = true
+	}
+	offs := map[string]int64{}
+	walk(data, func(path []byte, off int64) int {
+		if want[string(path)] {
+			offs[string(path)] = off
+		}
+		return 0
+	}, func(int, int64) {})
+	// one pass over the lines too, in the order of the offsets
+	type at struct {
+		path string
+		off  int64
+	}
+	sorted := make([]at, 0, len(offs))
+	for p, off := range offs {
+		sorted = append(sorted, at{p, off})
+	}
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].off < sorted[j].off })
+	out := make(map[string]Position, len(offs))
+	line, lineStart, pos := 1, int64(0), int64(0)
+	for _, a := range sorted {
+		for ; pos < a.off; pos++ {
+			if data[pos] == '\n' {
+				line, lineStart = line+1, pos+1
+			}
+		}
+		out[a.path] = Position{Line: line, Col: int(a.off-lineStart) + 1}
+	}
+	return out
 }
 
 func skipSpace(data []byte, off int64) int64 {
@@ -361,6 +420,12 @@ func skipSpace(data []byte, off int64) int64 {
 }
 
 func keySegment(k string, first bool) string {
+	return string(appendKeySegment(nil, k, first))
+}
+
+// appendKeySegment appends the path segment of key k: ".k", or "k" first;
+// ["k"] when k is not a plain name.
+func appendKeySegment(b []byte, k string, first bool) []byte {
 	plain := k != ""
 	for _, c := range k {
 		if !(c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
@@ -368,13 +433,15 @@ func keySegment(k string, first bool) string {
 			break
 		}
 	}
-	if !plain {
-		return fmt.Sprintf("[%q]", k)
+	switch {
+	case !plain:
+		b = append(b, '[')
+		b = strconv.AppendQuote(b, k)
+		return append(b, ']')
+	case first:
+		return append(b, k...)
 	}
-	if first {
-		return k
-	}
-	return "." + k
+	return append(append(b, '.'), k...)
 }
 
 // parentPath drops the last segment of a path built by walkJSON.

@@ -11,7 +11,9 @@
 // a bare ERRNO) and Firecracker's seccompiler (dword = low 32 bits).
 // Decoders check every field up front and report bad input as a
 // *DecodeError naming the input, line:column, JSON path and what was
-// expected.
+// expected. Each rule keeps the JSON path of the syscall name it came from
+// (Rule.Path, Filter.DefaultPath), which Locate turns into lines for
+// findings; CanMatch tells the rules whose conditions can never all hold.
 //
 // It does not compile or interpret BPF (package bpf), compute degrees of
 // exposure (package exposure), or touch the host.

@@ -205,6 +205,10 @@ type Rule struct {
 	Conds   []Cond
 	Verdict Verdict
 	Comment string
+	// Path is the JSON path of the syscall's name in the document the rule
+	// was decoded from (syscalls[3].names[1], vmm.filter[0].syscall), for
+	// Positions to turn into a line; "" for rules built in Go.
+	Path string
 }
 
 // Filter is a policy resolved for one Target: what one process or thread
@@ -218,7 +222,14 @@ type Filter struct {
 	// table lacks (other architectures' calls, removed calls). They cannot
 	// be reached and are kept only to report.
 	Unresolved []string
-	byName     map[string][]int
+	// UnresolvedPaths holds, for each name of Unresolved, the Path of the
+	// first rule that names it.
+	UnresolvedPaths []string
+	// DefaultPath is the JSON path of the default action in the decoded
+	// document ("defaultAction", "vmm.default_action"); "" for filters
+	// built in Go.
+	DefaultPath string
+	byName      map[string][]int
 }
 
 // NewFilter indexes rules. Rules whose syscall is not in arch's table are
@@ -235,6 +246,7 @@ func NewFilter(name string, arch syscalls.Arch, def Verdict, rules []Rule) (*Fil
 			if !seen[r.Syscall] {
 				seen[r.Syscall] = true
 				f.Unresolved = append(f.Unresolved, r.Syscall)
+				f.UnresolvedPaths = append(f.UnresolvedPaths, r.Path)
 			}
 			continue
 		}

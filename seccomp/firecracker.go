@@ -112,7 +112,7 @@ func fcFilter(d *doc, arch syscalls.Arch, th string, fd *fcFilterDoc) (*Filter, 
 		if r.Syscall == nil || *r.Syscall == "" {
 			return nil, d.errorf(here, fmt.Errorf("%w: syscall missing (want a syscall name)", ErrInvalidProfile))
 		}
-		rule := Rule{Syscall: *r.Syscall, Verdict: match, Comment: r.Comment}
+		rule := Rule{Syscall: *r.Syscall, Verdict: match, Comment: r.Comment, Path: here + ".syscall"}
 		var notes []string
 		for j, a := range r.Args {
 			at := fmt.Sprintf("%s.args[%d]", here, j)
@@ -133,7 +133,12 @@ func fcFilter(d *doc, arch syscalls.Arch, th string, fd *fcFilterDoc) (*Filter, 
 		}
 		rules = append(rules, rule)
 	}
-	return NewFilter(th, arch, def, rules)
+	f, err := NewFilter(th, arch, def, rules)
+	if err != nil {
+		return nil, err
+	}
+	f.DefaultPath = base + ".default_action"
+	return f, nil
 }
 
 func nonEmpty(s string) []string {

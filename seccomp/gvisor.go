@@ -290,7 +290,7 @@ func gvFilter(d *doc, t *syscalls.Table, arch syscalls.Arch, at string, fd gvFil
 				return nil, nil, invalid(here+".alternatives", "empty (want [[]] for unconditional)")
 			}
 			for j, alt := range rd.Alternatives {
-				r := Rule{Syscall: rd.Syscall, Verdict: v}
+				r := Rule{Syscall: rd.Syscall, Verdict: v, Path: here + ".syscall"}
 				for k, cd := range alt {
 					c, field, err := gvCond(cd)
 					if err != nil {
@@ -310,6 +310,7 @@ func gvFilter(d *doc, t *syscalls.Table, arch syscalls.Arch, at string, fd gvFil
 	if err != nil {
 		return nil, nil, d.errorf(at, err)
 	}
+	f.DefaultPath = at + ".default"
 	return f, nrs, nil
 }
 

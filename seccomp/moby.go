@@ -32,6 +32,9 @@ type MobyProfile struct {
 
 	def   verdictData
 	calls []mobyCall // parallel to Seccomp.Syscalls
+	// prefix is the JSON path of the profile in its document:
+	// "linux.seccomp" in a config.json, "" otherwise.
+	prefix string
 }
 
 // verdictData is a verdict with the 16-bit data libseccomp packs into the
@@ -133,7 +136,7 @@ func buildMoby(d *doc, prefix string, md *mobyDoc) (*MobyProfile, error) {
 		}
 		return prefix + "." + p
 	}
-	p := &MobyProfile{Name: d.name, Format: d.format}
+	p := &MobyProfile{Name: d.name, Format: d.format, prefix: prefix}
 	// mirrors moby setupSeccomp: "No default action specified, no syscalls
 	// listed, assume seccomp disabled".
 	if md.DefaultAction == "" && len(md.Syscalls) == 0 {
@@ -600,13 +603,41 @@ func (p *MobyProfile) Resolve(t Target) (*Filter, error) {
 		if mc.act == p.def {
 			continue
 		}
-		for _, name := range callNames(c) {
+		for j, name := range callNames(c) {
+			path := p.namePath(i, j)
 			for _, conds := range runcConds(mc.conds) {
-				rules = append(rules, Rule{Syscall: name, Conds: conds, Verdict: mc.act.Verdict, Comment: c.Comment})
+				rules = append(rules, Rule{Syscall: name, Conds: conds, Verdict: mc.act.Verdict, Comment: c.Comment, Path: path})
 			}
 		}
 	}
-	return NewFilter("default", t.Arch, p.def.Verdict, rules)
+	f, err := NewFilter("default", t.Arch, p.def.Verdict, rules)
+	if err != nil {
+		return nil, err
+	}
+	f.DefaultPath = p.path("defaultAction")
+	if p.Format == FormatLibcontainer {
+		f.DefaultPath = "default_action"
+	}
+	return f, nil
+}
+
+// path is the JSON path of rel, a path within the profile, in its document.
+func (p *MobyProfile) path(rel string) string {
+	if p.prefix == "" {
+		return rel
+	}
+	return p.prefix + "." + rel
+}
+
+// namePath is the JSON path of the j-th name of syscall entry i: the
+// deprecated "name" (and the libcontainer form's, which has no other) or
+// names[j].
+func (p *MobyProfile) namePath(i, j int) string {
+	//lint:ignore SA1019 old profiles write the deprecated "name", and moby still reads it
+	if p.Format == FormatLibcontainer || p.Seccomp.Syscalls[i].Name != "" {
+		return p.path(fmt.Sprintf("syscalls[%d].name", i))
+	}
+	return p.path(fmt.Sprintf("syscalls[%d].names[%d]", i, j))
 }
 
 // runcConds splits conds the way runc's matchCall does: one rule with all

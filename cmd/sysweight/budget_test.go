@@ -39,12 +39,14 @@ func TestBudget(t *testing.T) {
 	if err := os.WriteFile(huge, []byte(`{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1e400,"op":"SCMP_CMP_EQ"}]}]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	capped := capProfile(t, dir)
 	cases := []struct {
 		name string
 		args []string
 		code int
 	}{
-		{"profile at the 16 MiB cap", []string{"score", capProfile(t, dir), "-o", "json"}, 0},
+		{"profile at the 16 MiB cap", []string{"score", capped, "-o", "json"}, 0},
+		{"lint of the profile at the cap, against a baseline", []string{"lint", capped, "--baseline", "runc-docker", "-o", "sarif"}, 0},
 		{"nesting 100,000 deep", []string{"score", deep}, 2},
 		{"number beyond float64", []string{"score", huge}, 2},
 		{"compare of the built-ins", []string{"compare", "-o", "json"}, 0},

@@ -203,6 +203,20 @@ func TestBadInput(t *testing.T) {
 		{"k8s profiles-dir a file", []string{"k8s", "--profiles-dir", huge, k8sSad}, []string{"--profiles-dir", "huge.yaml"}},
 		{"k8s no arguments", []string{"k8s"}, []string{"at least 1 arg"}},
 		{"report bad baseline", []string{"report", "nabla", "--baseline", "runc-dockr", "--out", out}, []string{"--baseline", "runc-dockr"}},
+		{"lint broken profile", []string{"lint", filepath.Join(sad, "truncated.json"), "-o", "sarif", "--out", out}, []string{"truncated.json", "unexpected end"}},
+		{"lint broken profile beside a good one", []string{"lint", "runc-docker", filepath.Join(sad, "unknown-op.json"), "--out", out}, []string{"unknown-op.json", "SCMP_CMP_ABOUT"}},
+		{"lint unknown baseline", []string{"lint", "nabla", "--baseline", "runc-dockr", "--out", out}, []string{"--baseline", "runc-dockr", "runc-docker"}},
+		{"lint broken baseline", []string{"lint", "nabla", "--baseline", filepath.Join(sad, "truncated.json"), "--out", out}, []string{"--baseline", "truncated.json", "unexpected end"}},
+		{"lint fail-above above 1", []string{"lint", "nabla", "--fail-above", "1.5", "--out", out}, []string{"--fail-above 1.5", "from 0 to 1"}},
+		{"lint fail-above below 0", []string{"lint", "nabla", "--fail-above", "-0.1", "--out", out}, []string{"--fail-above -0.1", "from 0 to 1"}},
+		{"lint fail-above NaN", []string{"lint", "nabla", "--fail-above", "NaN", "--out", out}, []string{"--fail-above NaN", "from 0 to 1"}},
+		{"lint fail-above not a number", []string{"lint", "nabla", "--fail-above", "half"}, []string{"--fail-above", "half"}},
+		{"lint fail-on-excess without baseline", []string{"lint", "nabla", "--fail-on-excess", "--out", out}, []string{"--fail-on-excess", "--baseline"}},
+		{"lint negative heavy", []string{"lint", "nabla", "--heavy", "-1", "--out", out}, []string{"--heavy -1"}},
+		{"lint bad format", []string{"lint", "nabla", "-o", "yaml"}, []string{"yaml", "table, json, csv, markdown or sarif"}},
+		{"lint unknown runtime", []string{"lint", "runc-dockr", "--out", out}, []string{"runc-dockr", "runc-docker"}},
+		{"lint into a missing directory", []string{"lint", "nabla", "--out", filepath.Join(out, "l.sarif")}, []string{"--out", "no directory"}},
+		{"lint no arguments", []string{"lint"}, []string{"at least 1 arg"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -59,6 +59,8 @@ func TestNonRegularInput(t *testing.T) {
 		{"exposure", func(p string) []string { return []string{"exposure", p} }, false},
 		{"compare", func(p string) []string { return []string{"compare", "runc-docker", p} }, false},
 		{"diff", func(p string) []string { return []string{"diff", "runc-docker", p} }, false},
+		{"lint", func(p string) []string { return []string{"lint", p, "--out", out} }, false},
+		{"lint --baseline", func(p string) []string { return []string{"lint", "nabla", "--baseline", p, "--out", out} }, false},
 		{"weights --db", func(p string) []string { return []string{"weights", "--db", p} }, false},
 		{"explain --db", func(p string) []string { return []string{"explain", "read", "--db", p} }, false},
 		{"db info --db", func(p string) []string { return []string{"db", "info", "--db", p} }, false},

@@ -26,6 +26,7 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // the environment failed (network, permissions, a runtime)
 	exitInput   = 2 // bad input or usage
+	exitGate    = 3 // lint: a CI gate failed (--fail-above, --fail-on-excess)
 )
 
 // exitStatus makes Main return this status and print nothing: trace passes
@@ -148,7 +149,8 @@ syscall s under configuration R and w(s) = Σ_k α_k·norm_k(s).
 
 Exit status: 0; 1 when the environment failed (network, permissions, a
 runtime); 2 for bad input or usage (one line naming the input; an input
-must be a regular file, not a FIFO, device or socket); 130 after SIGINT
+must be a regular file, not a FIFO, device or socket); 3 when a gate of
+lint fails (--fail-above, --fail-on-excess); 130 after SIGINT
 and 143 after SIGTERM, with nothing written. A command that has not
 stopped within a second of the signal, or a second signal, ends the
 process at once. trace -- CMD exits with CMD's status, as time and strace
@@ -194,6 +196,7 @@ name no Linux architecture has (a typo) is left out with a warning on stderr.`,
 		newKernelCmd(g),
 		newCleanupCmd(g),
 		newK8sCmd(g),
+		newLintCmd(g),
 	)
 	requireLinux(root, runtime.GOOS)
 	return root

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"sysweight/report"
 	"sysweight/vuln/db"
 )
 
@@ -107,7 +108,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"exact": func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) },
 	"pct":   func(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%" },
 	"join":  strings.Join,
-	"n":     count,
+	"n":     report.Count,
 	"add":   func(a, b float64) float64 { return a + b },
 	"sub":   func(a, b float64) float64 { return a - b },
 	"mul":   func(a, b float64) float64 { return a * b },
@@ -155,12 +156,4 @@ func (r *Report) check() error {
 		}
 	}
 	return nil
-}
-
-// count says "1 runtime", "2 runtimes".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }
