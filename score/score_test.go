@@ -3,6 +3,7 @@ package score
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"sysweight/exposure"
@@ -199,5 +200,32 @@ func TestScoreParts(t *testing.T) {
 	}
 	if !near(s.Score, 73.0/28) {
 		t.Errorf("score %v, want 73/28", s.Score)
+	}
+}
+
+// fakeDB is a MetricSource with two metrics present.
+type fakeDB struct{ names []string }
+
+func (f fakeDB) MetricNames() []string { return f.names }
+func (f fakeDB) MetricValues() map[string]map[string]float64 {
+	return map[string]map[string]float64{"read": {"cves": 3, "reach": 10, "complexity": 7}}
+}
+
+// RawOf keeps the metrics the source says it provides as present, reads
+// the values by name (a metric it does not list is absent, not zero, in
+// Present) and refuses a name that is no metric.
+func TestRawOf(t *testing.T) {
+	raw, err := RawOf(fakeDB{[]string{"cves", "reach"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(raw.Present) != 2 || raw.Present[0] != CVEs || raw.Present[1] != Reach {
+		t.Errorf("present %v, want [cves reach]", raw.Present)
+	}
+	if v := raw.Values["read"]; v[CVEs] != 3 || v[Reach] != 10 || v[Complexity] != 7 || v[Exploits] != 0 {
+		t.Errorf("values %v", v)
+	}
+	if _, err := RawOf(fakeDB{[]string{"cves", "popularity"}}); err == nil || !strings.Contains(err.Error(), `"popularity"`) {
+		t.Errorf("unknown metric: %v", err)
 	}
 }

@@ -28,6 +28,35 @@ const (
 // Metrics lists every metric in DESIGN.md order.
 var Metrics = []Metric{CVEs, Severity, Exploits, Complexity, Reach, Triggers}
 
+// MetricSource is a weight DB as score reads it (vuln/db's *DB), in plain
+// types so that neither package imports the other: the metrics it
+// provides, by name, and each syscall's values of them.
+type MetricSource interface {
+	MetricNames() []string
+	MetricValues() map[string]map[string]float64 // syscall → metric → value
+}
+
+// RawOf reads the metrics of a DB. Metrics it does not provide are absent,
+// not zero; a name that is no Metric is an error.
+func RawOf(src MetricSource) (Raw, error) {
+	raw := Raw{Values: map[string]map[Metric]float64{}}
+	for _, n := range src.MetricNames() {
+		m, err := ParseMetric(n)
+		if err != nil {
+			return Raw{}, err
+		}
+		raw.Present = append(raw.Present, m)
+	}
+	for name, vals := range src.MetricValues() {
+		v := make(map[Metric]float64, len(Metrics))
+		for _, m := range Metrics {
+			v[m] = vals[string(m)]
+		}
+		raw.Values[name] = v
+	}
+	return raw, nil
+}
+
 // ParseMetric accepts a metric name.
 func ParseMetric(s string) (Metric, error) {
 	for _, m := range Metrics {

@@ -118,7 +118,10 @@ func (o *globalOptions) loadWeights(k seccomp.KernelVersion) (d *db.DB, w *score
 	if err != nil {
 		return nil, nil, "", err
 	}
-	raw := d.Raw()
+	raw, err := score.RawOf(d)
+	if err != nil {
+		return nil, nil, "", o.dbError(err)
+	}
 	switch rel := d.Meta.KernelRelease; {
 	case rel == k.String():
 		raw.Release, raw.Absent = rel, d.Meta.KernelAbsent

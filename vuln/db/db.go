@@ -9,11 +9,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
-	"sysweight/score"
 	"sysweight/syscalls"
 )
 
@@ -376,8 +377,8 @@ const maxMetric = 1e9
 // negative and at most maxMetric.
 func (d *DB) check() error {
 	for _, m := range d.Meta.Metrics {
-		if _, err := score.ParseMetric(m); err != nil {
-			return fmt.Errorf("meta.metrics: %w", err)
+		if !slices.Contains(Metrics, m) {
+			return fmt.Errorf("meta.metrics: unknown metric %q (want one of %s)", m, strings.Join(Metrics, ", "))
 		}
 	}
 	if r := d.Meta.KernelRelease; r != "" {
@@ -518,19 +519,43 @@ func (d *DB) CVE(id string) (CVE, bool, error) {
 // Arch is the DB's architecture.
 func (d *DB) Arch() syscalls.Arch { return syscalls.Arch(d.Meta.Arch) }
 
-// Raw hands the metrics to package score. Metrics the DB does not provide
-// are absent, not zero.
-func (d *DB) Raw() score.Raw {
-	raw := score.Raw{Values: map[string]map[score.Metric]float64{}}
-	for _, m := range d.Meta.Metrics {
-		raw.Present = append(raw.Present, score.Metric(m))
-	}
+// Metrics are the per-syscall metrics a DB can provide, by the names
+// its meta.metrics lists them under.
+var Metrics = []string{"cves", "severity", "exploits", "complexity", "reach", "triggers"}
+
+// MetricNames are the metrics this DB provides (meta.metrics).
+func (d *DB) MetricNames() []string { return d.Meta.Metrics }
+
+// MetricValues are every syscall's values of Metrics, by name (for
+// score.RawOf).
+func (d *DB) MetricValues() map[string]map[string]float64 {
+	out := make(map[string]map[string]float64, len(d.Syscalls))
 	for _, s := range d.Syscalls {
-		raw.Values[s.Name] = map[score.Metric]float64{
-			score.CVEs: float64(s.CVEs), score.Severity: s.Severity,
-			score.Exploits: s.Exploits, score.Complexity: s.Complexity, score.Reach: s.Reach,
-			score.Triggers: s.Triggers,
+		v := make(map[string]float64, len(Metrics))
+		for _, m := range Metrics {
+			v[m], _ = s.Metric(m)
 		}
+		out[s.Name] = v
 	}
-	return raw
+	return out
+}
+
+// Metric is the syscall's value of a metric of Metrics, and false for a
+// name that is not one.
+func (s Syscall) Metric(name string) (float64, bool) {
+	switch name {
+	case "cves":
+		return float64(s.CVEs), true
+	case "severity":
+		return s.Severity, true
+	case "exploits":
+		return s.Exploits, true
+	case "complexity":
+		return s.Complexity, true
+	case "reach":
+		return s.Reach, true
+	case "triggers":
+		return s.Triggers, true
+	}
+	return 0, false
 }

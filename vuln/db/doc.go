@@ -7,6 +7,7 @@
 // embedded default database.
 //
 // It does not parse feeds (packages vuln/kernelcna, vuln/kernelcves,
-// vuln/nvd), attribute CVEs (vuln/attrib) or compute weights (package
-// score): Raw hands the metrics to score.NewWeights.
+// vuln/nvd), attribute CVEs (vuln/attrib) or compute weights, and it
+// imports neither: package score reads the metrics by name
+// (Syscall.Metric; score.RawOf).
 package db
