@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestGolden holds the output of the commands that need neither root nor
+// the kernel cache, in every format each has, against
+// testdata/golden/NAME.EXT (go test -run TestGolden -update rewrites
+// them). The values themselves are checked elsewhere against hand counts
+// and second tools (happy_test.go, output_test.go, readme_test.go, the
+// packages' tests); these files hold the formats: a change of layout, of a
+// column or of a summary line shows here as a diff to review.
+// (k8s, lint and the commands added with them keep their own golden files.)
+func TestGolden(t *testing.T) {
+	formats := []struct{ format, ext string }{{"table", "txt"}, {"json", "json"}, {"csv", "csv"}, {"markdown", "md"}}
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"compare", []string{"compare"}},
+		{"compare-two", []string{"compare", "runc-docker", "gvisor-systrap"}},
+		{"score", []string{"score", "runc-docker", "--top", "10"}},
+		{"score-file", []string{"score", filepath.Join("testdata", "lint", "profile.json"), "--top", "5"}},
+		{"exposure", []string{"exposure", "firecracker-v1.0.0"}},
+		{"diff", []string{"diff", "runc-docker", "crun-podman"}},
+		{"weights", []string{"weights", "--top", "10"}},
+		{"runtimes", []string{"runtimes"}},
+		{"explain-syscall", []string{"explain", "keyctl", "--limit", "5"}},
+		{"explain-cve", []string{"explain", "CVE-2016-8655"}},
+		{"db-info", []string{"db", "info"}},
+	}
+	for _, c := range cases {
+		for _, f := range formats {
+			code, out, errs := run(t, append(c.args, "-o", f.format)...)
+			if code != 0 {
+				t.Fatalf("%s -o %s: exit %d: %s", strings.Join(c.args, " "), f.format, code, errs)
+			}
+			golden := filepath.Join("testdata", "golden", c.name+"."+f.ext)
+			if *updateGolden {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out != string(want) {
+				t.Errorf("%s -o %s differs from %s (go test -run TestGolden -update rewrites it):\n%s", strings.Join(c.args, " "), f.format, golden, out)
+			}
+		}
+	}
+}
