@@ -54,6 +54,7 @@ func DecodeFast(b []byte) (in Insn, ok bool) {
 		rexW   bool
 		rexB   bool
 		rep    bool // f3
+		repne  bool // f2
 	)
 prefixes:
 	for ; ; i++ {
@@ -67,7 +68,10 @@ prefixes:
 		case c == 0xf3:
 			rep = true
 			rexW, rexB = false, false
-		case c == 0x67, c == 0xf0, c == 0xf2, c == 0x26, c == 0x2e, c == 0x36, c == 0x3e, c == 0x64, c == 0x65:
+		case c == 0xf2:
+			repne = true
+			rexW, rexB = false, false
+		case c == 0x67, c == 0xf0, c == 0x26, c == 0x2e, c == 0x36, c == 0x3e, c == 0x64, c == 0x65:
 			// A legacy prefix after REX cancels the REX (SDM vol. 2, 2.2.1).
 			rexW, rexB = false, false
 		case c&0xf0 == 0x40:
@@ -129,6 +133,10 @@ prefixes:
 		case op2 >= 0x70 && op2 <= 0x73, op2 == 0xa4, op2 == 0xac, op2 == 0xba, op2 == 0xc2,
 			op2 == 0xc4, op2 == 0xc5, op2 == 0xc6:
 			modrm, imm = true, 1
+		case op2 == 0x78 && (opsize || repne):
+			// AMD SSE4a: 66 0f 78 /0 ib ib is extrq, f2 0f 78 /r ib ib
+			// insertq (without either prefix, vmread: ModRM only).
+			modrm, imm = true, 2
 		case op2 == 0x1f:
 			modrm = true
 			if i < len(b) && (b[i]>>3)&7 == 0 {

@@ -92,3 +92,24 @@ func TestFastMatchesRef(t *testing.T) {
 		t.Errorf("only %d instructions decoded; expected about 2.56 million", n)
 	}
 }
+
+// TestDecodeFastSSE4a: AMD's extrq and insertq carry two imm8 after the
+// ModRM (66 0f 78 /0 ib ib, f2 0f 78 /r ib ib), where 0f 78 without those
+// prefixes is vmread, ModRM only. Lengths as objdump gives them: extrq
+// $0x30,$0x30,%xmm6 is 6 bytes, insertq $0x6,$0x5,%xmm1,%xmm0 6, vmread
+// %rax,%rsi (0f 78 c6) 3. FuzzDecodeFast found the extrq case.
+func TestDecodeFastSSE4a(t *testing.T) {
+	for _, c := range []struct {
+		b    []byte
+		want int
+	}{
+		{[]byte{0x66, 0x0f, 0x78, 0xc6, 0x30, 0x30}, 6},
+		{[]byte{0xf2, 0x0f, 0x78, 0xc1, 0x05, 0x06}, 6},
+		{[]byte{0x0f, 0x78, 0xc6, 0x90}, 3},
+	} {
+		in, ok := x86.DecodeFast(c.b)
+		if !ok || in.Len != c.want {
+			t.Errorf("% x: length %d (ok %v), want %d", c.b, in.Len, ok, c.want)
+		}
+	}
+}
