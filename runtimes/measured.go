@@ -7,6 +7,7 @@ import (
 	"path"
 
 	"sysweight/exposure"
+	"sysweight/internal/jsonpos"
 )
 
 // measuredSpec names a pass-through measurement (package passthrough,
@@ -59,7 +60,8 @@ func IsExposure(b []byte) bool {
 
 // DecodeExposure reads an Exposure written by `trace --out`,
 // `passthrough` or `exposure -o json` (unknown fields are an error) and
-// validates it through exposure.New; errors name file.
+// validates it through exposure.New; errors name file, and the line and
+// column of a JSON error.
 func DecodeExposure(b []byte, file string) (*exposure.Exposure, error) {
 	return decodeExposure(b, file)
 }
@@ -71,7 +73,7 @@ func decodeExposure(b []byte, file string) (*exposure.Exposure, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, fmt.Errorf("%s: %w", file, jsonpos.Place(b, err))
 	}
 	e, err := exposure.New(raw.Name, raw.Arch, raw.Provenance, raw.Entries)
 	if err != nil {

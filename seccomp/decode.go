@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"sysweight/internal/infile"
+	"sysweight/internal/jsonpos"
 )
 
 // Format names a profile format this package decodes.
@@ -140,7 +141,7 @@ func tooDeep(data []byte, max int) (int64, bool) {
 // large or too deep to index.
 func (d *doc) errNoPath(off int64, err error) *DecodeError {
 	e := &DecodeError{Input: d.name, Format: d.format, Err: err}
-	e.Line, e.Col = lineCol(d.data, off)
+	e.Line, e.Col = jsonpos.LineCol(d.data, off)
 	return e
 }
 
@@ -151,7 +152,7 @@ func (d *doc) errorf(path string, err error) *DecodeError {
 	e := &DecodeError{Input: d.name, Format: d.format, Path: path, Err: err}
 	for p := path; ; p = parentPath(p) {
 		if off, ok := d.offsetOf(p); ok {
-			e.Line, e.Col = lineCol(d.data, off)
+			e.Line, e.Col = jsonpos.LineCol(d.data, off)
 			break
 		}
 		if p == "" {
@@ -165,7 +166,7 @@ func (d *doc) errorf(path string, err error) *DecodeError {
 // innermost value that starts before off.
 func (d *doc) errAt(off int64, path string, err error) *DecodeError {
 	e := &DecodeError{Input: d.name, Format: d.format, Path: path, Err: err}
-	e.Line, e.Col = lineCol(d.data, off)
+	e.Line, e.Col = jsonpos.LineCol(d.data, off)
 	if path == "" {
 		e.Path = d.pathAt(off)
 	}
@@ -191,7 +192,7 @@ func (d *doc) jsonErr(err error, base int64) *DecodeError {
 		path := d.pathAt(off)
 		e := d.errAt(off, path, fmt.Errorf("%w: got JSON %s, want %s", ErrInvalidProfile, te.Value, goTypeName(te.Type.String())))
 		if v, ok := d.valueAt(path); ok {
-			e.Line, e.Col = lineCol(d.data, v)
+			e.Line, e.Col = jsonpos.LineCol(d.data, v)
 		}
 		return e
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -455,20 +456,6 @@ func parentPath(p string) string {
 		return p[:i]
 	}
 	return ""
-}
-
-// lineCol converts a byte offset into a 1-based line and byte column.
-func lineCol(data []byte, off int64) (line, col int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	if off < 0 {
-		off = 0
-	}
-	before := data[:off]
-	line = bytes.Count(before, []byte{'\n'}) + 1
-	col = int(off) - (bytes.LastIndexByte(before, '\n') + 1) + 1
-	return line, col
 }
 
 // Decode reads a seccomp profile of any format this package knows, telling

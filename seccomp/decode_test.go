@@ -157,18 +157,6 @@ func deep(n int) string {
 	return `{"syscalls":` + strings.Repeat("[", n) + strings.Repeat("]", n) + "}"
 }
 
-func TestLineCol(t *testing.T) {
-	data := []byte("ab\ncd\n\nef")
-	for _, c := range []struct {
-		off       int64
-		line, col int
-	}{{0, 1, 1}, {1, 1, 2}, {2, 1, 3}, {3, 2, 1}, {6, 3, 1}, {7, 4, 1}, {9, 4, 3}, {99, 4, 3}} {
-		if l, col := lineCol(data, c.off); l != c.line || col != c.col {
-			t.Errorf("offset %d: %d:%d, want %d:%d", c.off, l, col, c.line, c.col)
-		}
-	}
-}
-
 func TestWalkJSON(t *testing.T) {
 	got := walkJSON([]byte(`{"a": [1, {"b": null}], "c d": {}, "e": []}`))
 	want := []jsonValue{{"", 0, 43}, {"a", 6, 22}, {"a[0]", 7, 8}, {"a[1]", 10, 21}, {"a[1].b", 16, 20}, {`["c d"]`, 31, 33}, {"e", 40, 42}}
