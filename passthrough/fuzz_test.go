@@ -54,3 +54,18 @@ func FuzzParseProbeLine(f *testing.F) {
 		_ = c.Matrix()
 	})
 }
+
+func FuzzDecodeMatrix(f *testing.F) {
+	f.Add([]byte(`{"schema":1,"runtime":"runc-docker","arch":"x86_64","calls":[{"syscall":"read","nr":0,"reached":"yes"}],"window_host":{"read":2,"frob":1}}`))
+	f.Add([]byte(`{"schema":1,"runtime":"x","arch":"x86_64","frobs":1}`))
+	f.Add([]byte(`{"schema":2}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := DecodeMatrix(b, "fuzz")
+		if (m == nil) == (err == nil) {
+			t.Fatalf("matrix %v with error %v", m, err)
+		}
+		if m != nil {
+			_, _ = m.Exposure()
+		}
+	})
+}

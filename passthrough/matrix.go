@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"sysweight/exposure"
+	"sysweight/internal/jsonpos"
 	"sysweight/syscalls"
 )
 
@@ -261,6 +262,36 @@ func (m *Matrix) Exposure() (*exposure.Exposure, error) {
 		entries = append(entries, exposure.Entry{Syscall: n, Degree: 1, Via: via})
 	}
 	return exposure.New(m.Runtime+"@measured", m.Arch, prov, entries)
+}
+
+// ErrMatrix is wrapped by DecodeMatrix's errors about the content of a
+// matrix file (JSON errors carry their line and column instead).
+var ErrMatrix = errors.New("bad pass-through matrix")
+
+// DecodeMatrix reads a Matrix as WriteFiles writes it (RUNTIME.json).
+// Unknown fields, another schema version, an architecture without a
+// syscall table and a matrix without a runtime are errors; errors name
+// name, and JSON errors their line and column.
+func DecodeMatrix(b []byte, name string) (*Matrix, error) {
+	var m Matrix
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, jsonpos.Place(b, err))
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%s: %w: more than one JSON value", name, ErrMatrix)
+	}
+	if m.Schema != SchemaVersion {
+		return nil, fmt.Errorf("%s: %w: schema %d, want %d", name, ErrMatrix, m.Schema, SchemaVersion)
+	}
+	if _, err := syscalls.ForArch(m.Arch); err != nil {
+		return nil, fmt.Errorf("%s: %w: arch: %v", name, ErrMatrix, err)
+	}
+	if m.Runtime == "" {
+		return nil, fmt.Errorf("%s: %w: no runtime", name, ErrMatrix)
+	}
+	return &m, nil
 }
 
 // versionText keeps the version lines of a tool's --version output, at most

@@ -2,6 +2,7 @@ package passthrough
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"maps"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"sysweight/exposure"
 	"sysweight/syscalls"
 )
 
@@ -494,6 +496,54 @@ func TestVersionText(t *testing.T) {
 	} {
 		if got := versionText(out); got != want {
 			t.Errorf("versionText(%q) = %q, want %q", out, got, want)
+		}
+	}
+}
+
+// The committed runc-docker matrix decodes, and its Exposure holds the
+// committed exposure file's syscalls: 300 (README: runc-docker@measured
+// "reached the host with 300 syscalls").
+func TestDecodeMatrix(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "runtimes", "data", "measured", "runc-docker.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := DecodeMatrix(b, "runc-docker.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := m.Exposure()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Runtime != RuncDocker || e.Count() != 300 {
+		t.Errorf("runtime %s, %d syscalls; want runc-docker, 300", m.Runtime, e.Count())
+	}
+	eb, err := os.ReadFile(filepath.Join("..", "runtimes", "data", "measured", "runc-docker.exposure.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var committed exposure.Exposure
+	if err := json.Unmarshal(eb, &committed); err != nil {
+		t.Fatal(err)
+	}
+	if len(committed.Entries) != e.Count() {
+		t.Fatalf("%d syscalls in the exposure file, %d from the matrix", len(committed.Entries), e.Count())
+	}
+	for i, en := range committed.Entries {
+		if en.Syscall != e.Entries[i].Syscall {
+			t.Fatalf("entry %d: %s in the file, %s from the matrix", i, en.Syscall, e.Entries[i].Syscall)
+		}
+	}
+	for _, c := range []struct{ in, want string }{
+		{`{"schema":2,"runtime":"x","arch":"x86_64"}`, "m.json: bad pass-through matrix: schema 2, want 1"},
+		{`{"schema":1,"runtime":"x","arch":"vax"}`, "m.json: bad pass-through matrix: arch: unknown architecture"},
+		{`{"schema":1,"arch":"x86_64"}`, "m.json: bad pass-through matrix: no runtime"},
+		{"{\"schema\":1,\n\"frobs\":1}", `m.json: line 2, column 1: unknown field "frobs"`},
+		{`{"schema":1,"runtime":"x","arch":"x86_64"} {}`, "m.json: bad pass-through matrix: more than one JSON value"},
+	} {
+		if _, err := DecodeMatrix([]byte(c.in), "m.json"); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %s", c.in, err, c.want)
 		}
 	}
 }
