@@ -159,7 +159,7 @@ func Build(o Options) (*Result, error) {
 			r.Allowed = append(r.Allowed, s)
 		}
 	}
-	p, err := profile(t, scmp, def, rules)
+	p, err := profile(t, scmp, def, rules, baseName(o.Base))
 	if err != nil {
 		return nil, err
 	}
@@ -215,6 +215,13 @@ func baseFilter(p *seccomp.Policy) (*seccomp.Filter, error) {
 	return f, nil
 }
 
+func baseName(p *seccomp.Policy) string {
+	if p == nil {
+		return "(no filter)"
+	}
+	return p.Name
+}
+
 func baseRules(f *seccomp.Filter, s string) []seccomp.Rule {
 	if f == nil {
 		return nil
@@ -247,9 +254,9 @@ var ociOps = map[seccomp.Op]specs.LinuxSeccompOperator{
 // keeps its conditions in one entry, so runc ANDs them as the base's
 // filter does; a rule testing one argument twice could not be kept so
 // (runc makes such args alternatives) and is refused.
-func profile(t *syscalls.Table, arch specs.Arch, def seccomp.Verdict, rules []seccomp.Rule) (specs.LinuxSeccomp, error) {
+func profile(t *syscalls.Table, arch specs.Arch, def seccomp.Verdict, rules []seccomp.Rule, base string) (specs.LinuxSeccomp, error) {
 	p := specs.LinuxSeccomp{Architectures: []specs.Arch{arch}}
-	act, err := ociAction(def, "the default")
+	act, err := ociAction(def, base, "the default")
 	if err != nil {
 		return p, err
 	}
@@ -266,7 +273,7 @@ func profile(t *syscalls.Table, arch specs.Arch, def seccomp.Verdict, rules []se
 	var groups []*group
 	byKey := map[string]*group{}
 	for _, rl := range rules {
-		act, err := ociAction(rl.Verdict, rl.Syscall)
+		act, err := ociAction(rl.Verdict, base, rl.Syscall)
 		if err != nil {
 			return p, err
 		}
@@ -278,10 +285,10 @@ func profile(t *syscalls.Table, arch specs.Arch, def seccomp.Verdict, rules []se
 		var seen [6]bool
 		for _, cd := range rl.Conds {
 			if cd.Bits != 0 {
-				return p, fmt.Errorf("%w: %s: condition %s compares the low 32 bits, which an OCI profile cannot", ErrBase, rl.Syscall, cd)
+				return p, fmt.Errorf("%w %s: %s: condition %s compares the low 32 bits, which an OCI profile cannot", ErrBase, base, rl.Syscall, cd)
 			}
 			if seen[cd.Arg] {
-				return p, fmt.Errorf("%w: %s: a rule tests arg%d twice, which runc would read as alternatives", ErrBase, rl.Syscall, cd.Arg)
+				return p, fmt.Errorf("%w %s: %s: a rule tests arg%d twice, which runc would read as alternatives", ErrBase, base, rl.Syscall, cd.Arg)
 			}
 			seen[cd.Arg] = true
 			c.Args = append(c.Args, specs.LinuxSeccompArg{Index: uint(cd.Arg), Value: cd.Value, ValueTwo: cd.ValueTwo, Op: ociOps[cd.Op]})
@@ -321,10 +328,10 @@ func number(t *syscalls.Table, s string) int {
 	return n
 }
 
-func ociAction(v seccomp.Verdict, what string) (specs.LinuxSeccompAction, error) {
+func ociAction(v seccomp.Verdict, base, what string) (specs.LinuxSeccompAction, error) {
 	a, ok := ociActions[v.Action]
 	if !ok {
-		return "", fmt.Errorf("%w: %s: action %s cannot be kept in a suggested profile (allow, log, errno, trap, kill and kill_process can)", ErrBase, what, v.Action)
+		return "", fmt.Errorf("%w %s: %s: action %s cannot be kept in a suggested profile (allow, log, errno, trap, kill and kill_process can)", ErrBase, base, what, v.Action)
 	}
 	return a, nil
 }

@@ -200,6 +200,7 @@ name no Linux architecture has (a typo) is left out with a warning on stderr.`,
 		newCleanupCmd(g),
 		newK8sCmd(g),
 		newLintCmd(g),
+		newSuggestCmd(g),
 	)
 	requireLinux(root, runtime.GOOS)
 	return root
