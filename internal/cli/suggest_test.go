@@ -242,3 +242,34 @@ func TestSuggestHelp(t *testing.T) {
 		}
 	}
 }
+
+// trace -o json's report gives the syscalls trace --out's exposure gives;
+// numbers the table lacks and lost events are warnings, one line each.
+func TestSuggestTraceReport(t *testing.T) {
+	dir := filepath.Join("testdata", "suggest")
+	a := runSuggestJSON(t, "--trace", filepath.Join(dir, "true.trace.json"), "--out", filepath.Join(t.TempDir(), "a.json"))
+	b := runSuggestJSON(t, "--trace", filepath.Join(dir, "true.report.json"), "--out", filepath.Join(t.TempDir(), "b.json"))
+	if strings.Join(a.Used, " ") != strings.Join(b.Used, " ") || len(a.Used) != 13 {
+		t.Errorf("exposure %v, report %v; want the same 13", a.Used, b.Used)
+	}
+	lossy := filepath.Join(dir, "lossy.report.json")
+	code, _, errs := run(t, "suggest", "--trace", lossy, "--out", filepath.Join(t.TempDir(), "c.json"))
+	want := "sysweight: warning: " + lossy + ": syscall numbers the x86_64 table lacks are left out: nr_999\n" +
+		"sysweight: warning: " + lossy + ": 3 events lost and 0 tasks untracked: the set is a lower bound\n"
+	if code != 0 || errs != want {
+		t.Errorf("exit %d, stderr\n%s\nwant\n%s", code, errs, want)
+	}
+}
+
+// A syscall the workload made that the base refuses (bpf: Docker's
+// profile allows it only with CAP_SYS_ADMIN or CAP_BPF) stays refused,
+// with a warning, and the summary says so.
+func TestSuggestRefusedWarning(t *testing.T) {
+	code, out, errs := run(t, "suggest", "--syscalls", "read,bpf", "--runtime-calls", "none", "--out", filepath.Join(t.TempDir(), "p.json"))
+	if code != 0 || errs != "sysweight: warning: runc-docker refuses 1 syscall(s) the workload needs, and so does the suggested profile: bpf (errno(1))\n" {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	if !strings.Contains(out, "allows 1 syscalls: 1 the workload made\nrefuses as runc-docker does: bpf (errno(1))\n") {
+		t.Errorf("summary:\n%s", out)
+	}
+}
