@@ -27,6 +27,24 @@ var dockerDefaultCaps = []string{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", 
 var podmanDefaultCaps = []string{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
 	"CAP_NET_BIND_SERVICE", "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT"}
 
+// Spec is the config.json passthrough runs its bundles with: what `runc
+// spec` writes (runc 1.1 libcontainer/specconv Example) with args as the
+// process, caps as its capabilities, no terminal and a read-only rootfs,
+// for tests that run a runtime with a profile of their own.
+func Spec(args, caps []string) *specs.Spec { return baseSpec(args, caps) }
+
+// StaticBusybox returns the first static busybox of /bin/busybox and
+// /usr/bin/busybox (Debian's busybox-static), the one binary a bundle's
+// rootfs and the QEMU initramfs hold.
+func StaticBusybox() (string, error) {
+	for _, p := range []string{"/bin/busybox", "/usr/bin/busybox"} {
+		if isStatic(p) {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%w: a static busybox (apt-get install busybox-static)", ErrMissing)
+}
+
 // baseSpec is what `runc spec` writes (runc 1.1 libcontainer/specconv
 // Example), with the probe as the process and no terminal.
 func baseSpec(args []string, caps []string) *specs.Spec {

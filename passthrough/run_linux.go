@@ -295,15 +295,13 @@ func drive(ctx context.Context, opts Options, l *launch, tr *tracer, col *Collec
 func prepare(ctx context.Context, opts Options, work, id string, probeArgs []string) (*launch, error) {
 	busybox := opts.Tools.Busybox
 	if busybox == "" {
-		for _, p := range []string{"/bin/busybox", "/usr/bin/busybox"} {
-			if isStatic(p) {
-				busybox = p
-				break
-			}
+		var err error
+		if busybox, err = StaticBusybox(); err != nil {
+			return nil, err
 		}
 	}
-	if busybox == "" || !isStatic(busybox) {
-		return nil, fmt.Errorf("%w: a static busybox (apt-get install busybox-static)", ErrMissing)
+	if !isStatic(busybox) {
+		return nil, fmt.Errorf("%w: %s is not a static busybox (apt-get install busybox-static)", ErrMissing, busybox)
 	}
 	state := filepath.Join(work, "state")
 	bundle := filepath.Join(work, "bundle")

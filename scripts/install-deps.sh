@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the default test run uses beyond Go: libseccomp's resolver and headers
-# (syscall table cross-check), strace (tracer comparison), runc and
-# busybox-static (live filter dump and pass-through tests), jq, binutils and
+# (syscall table cross-check), strace (tracer comparison; suggest's round trip), runc and
+# busybox-static (live filter dump, pass-through and suggest round-trip tests), jq, binutils and
 # gcc, pahole (dwarves: BTF for the indirect-call fixture), bpftool (BTF
 # cross-check) and chromium (the report page loaded headless,
 # TestReportChromium). Idempotent; needs root and Debian's apt. Without it the tests that need
