@@ -32,8 +32,10 @@
 //
 // Measured: a busybox wget traced on the host (22 syscalls), narrowed from
 // runc-docker, runs under runc 1.1.5 with the profile and fetches the page,
-// while busybox pwd, whose getcwd wget never made, gets EPERM
-// (internal/cli TestSuggestRoundTrip).
+// with and without noNewPrivileges, while busybox mkdir and pwd, whose
+// mkdir and getcwd wget never made, get EPERM (getcwd under the runc-nnp
+// profile: runc needs it otherwise); the runc-nnp profile cannot start a
+// container without noNewPrivileges (internal/cli TestSuggestRoundTrip).
 //
 // It does not read traces or profiles (internal/cli, packages trace,
 // passthrough, seccomp), score (package score), or run anything.

@@ -273,3 +273,22 @@ func TestSuggestRefusedWarning(t *testing.T) {
 		t.Errorf("summary:\n%s", out)
 	}
 }
+
+// The README's suggest example is the golden markdown output, with the
+// paths as a user in the trace's directory would give them.
+func TestREADMESuggestExample(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join("testdata", "suggest", "golden", "wget.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary, rest, _ := strings.Cut(string(md), "\n\n")
+	table, _, _ := strings.Cut(rest, "\n\n")
+	summary = strings.NewReplacer("testdata/suggest/wget.trace.json", "wget.trace.json", "OUT/wget.profile.json", "wget.profile.json").Replace(summary)
+	if want := "-o markdown\n" + summary + "\n```\n\n" + table + "\n"; !strings.Contains(string(readme), want) {
+		t.Errorf("README.md lacks suggest's golden markdown output:\n%s", want)
+	}
+}
