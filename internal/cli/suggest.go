@@ -462,8 +462,12 @@ func presentSuggest(w io.Writer, f report.Format, out suggestOutput) error {
 		}
 		fmt.Fprintf(&b, "refuses as %s does: %s\n", out.Base, strings.Join(l, ", "))
 	}
-	if len(out.KeptRefusals) > 0 {
-		fmt.Fprintf(&b, "keeps %s's other answers for: %s\n", out.Base, strings.Join(out.KeptRefusals, ", "))
+	if k := out.KeptRefusals; len(k) > 0 {
+		list := strings.Join(k, ", ")
+		if len(k) > 8 { // Podman's profile has 40 (-o json lists them all)
+			list = fmt.Sprintf("%s … (%d in all)", strings.Join(k[:8], ", "), len(k))
+		}
+		fmt.Fprintf(&b, "keeps %s's other answers for: %s\n", out.Base, list)
 	}
 	bs, ss := out.BaseScore, out.Suggested
 	fmt.Fprintf(&b, "score %.2f → %.2f (normalized %.3f → %.3f), exposed %d → %d: removes %.2f, %.1f%% of %s's weighted risk\n\n",

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -290,5 +291,47 @@ func TestREADMESuggestExample(t *testing.T) {
 	summary = strings.NewReplacer("testdata/suggest/wget.trace.json", "wget.trace.json", "OUT/wget.profile.json", "wget.profile.json").Replace(summary)
 	if want := "-o markdown\n" + summary + "\n```\n\n" + table + "\n"; !strings.Contains(string(readme), want) {
 		t.Errorf("README.md lacks suggest's golden markdown output:\n%s", want)
+	}
+}
+
+// Podman's profile refuses 41 syscalls otherwise than by its default
+// ENOSYS (counted here from the rule set's JSON, as the file has them: the
+// rules whose action is neither allow nor the default); wget made one of
+// them, socket, whose EINVAL for NETLINK_AUDIT is kept with its other
+// rules, so 40 are kept for the rest, and the table names the first 8.
+func TestSuggestPodmanKeptRefusals(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "runtimes", "data", "crun-podman.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs struct {
+		Filters []struct {
+			Default string
+			Rules   []struct{ Syscall, Action string }
+		}
+	}
+	if err := json.Unmarshal(b, &rs); err != nil {
+		t.Fatal(err)
+	}
+	refused := map[string]bool{}
+	for _, r := range rs.Filters[0].Rules {
+		if r.Action != "allow" && r.Action != rs.Filters[0].Default {
+			refused[r.Syscall] = true
+		}
+	}
+	trace := filepath.Join("testdata", "suggest", "wget.trace.json")
+	s := runSuggestJSON(t, "--trace", trace, "--base", "crun-podman", "--out", filepath.Join(t.TempDir(), "p.json"))
+	want := 0
+	for n := range refused {
+		if !slices.Contains(s.Used, n) && !slices.Contains(s.RuntimeAdded, n) {
+			want++
+		}
+	}
+	if len(refused) != 41 || want != 40 || len(s.KeptRefusals) != want {
+		t.Errorf("%d refusals in the rule set, %d outside the workload; suggest kept %d; want 41, 40, 40", len(refused), want, len(s.KeptRefusals))
+	}
+	code, out, errs := run(t, "suggest", "--trace", trace, "--base", "crun-podman", "--out", filepath.Join(t.TempDir(), "p.json"))
+	if line := "keeps crun-podman's other answers for: " + strings.Join(s.KeptRefusals[:8], ", ") + " … (40 in all)\n"; code != 0 || !strings.Contains(out, line) {
+		t.Errorf("exit %d (%s), table lacks %q:\n%s", code, errs, line, out)
 	}
 }
