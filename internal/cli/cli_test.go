@@ -238,6 +238,7 @@ func TestBadInput(t *testing.T) {
 		{"suggest other arch syscall", []string{"suggest", "--syscalls", "read,socketcall", "--out", out}, []string{"item 2", `"socketcall"`, "not an x86_64 syscall"}},
 		{"suggest empty syscall", []string{"suggest", "--syscalls", "read,,write", "--out", out}, []string{"item 2 is empty"}},
 		{"suggest bad runtime calls", []string{"suggest", "--syscalls", "read", "--runtime-calls", "crun", "--out", out}, []string{"--runtime-calls", `"crun"`, "runc, runc-nnp, none"}},
+		{"suggest -o FILE", []string{"suggest", "--syscalls", "read", "-o", "profile.json"}, []string{"profile.json", "did you mean --out profile.json"}},
 		{"suggest negative top", []string{"suggest", "--syscalls", "read", "--top", "-1", "--out", out}, []string{"--top -1"}},
 		{"suggest into a missing directory", []string{"suggest", "--syscalls", "read", "--out", filepath.Join(out, "p.json")}, []string{"--out", "no directory"}},
 		{"suggest caps with a built-in base", []string{"suggest", "--syscalls", "read", "--caps", "CAP_SYS_ADMIN", "--out", out}, []string{"--base", "--caps", "runc-docker"}},

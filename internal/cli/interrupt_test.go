@@ -42,6 +42,8 @@ func TestInterrupted(t *testing.T) {
 		{syscall.SIGINT, []string{"compare"}, 130, "sysweight: interrupted by SIGINT\n"},
 		{syscall.SIGTERM, build, 143, "sysweight: interrupted by SIGTERM\n"},
 		{syscall.SIGINT, append(build, "--kernel-cna-date", "2024-13-45"), 130, "sysweight: interrupted by SIGINT\n"}, // a usage error too: the signal wins
+		{syscall.SIGTERM, []string{"suggest", "--syscalls", "read", "--out", filepath.Join(filepath.Dir(out), "p.json")}, 143, "sysweight: interrupted by SIGTERM\n"},
+		{syscall.SIGINT, []string{"suggest", "--syscalls", "read"}, 130, "sysweight: interrupted by SIGINT\n"}, // the profile on stdout
 	}
 	for _, c := range cases {
 		ctx, cancel := context.WithCancelCause(context.Background())

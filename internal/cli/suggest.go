@@ -148,7 +148,7 @@ JSON output: {"inputs", "source", "base", "runtime_calls", "out", "used",
 func runSuggest(ctx context.Context, g *globalOptions, o *suggestOptions, stdout, stderr io.Writer) error {
 	format, err := g.outputFormat()
 	if err != nil {
-		return err
+		return fmt.Errorf("%w; -o is the summary's format, the profile file is --out (did you mean --out %s?)", err, g.format)
 	}
 	var inputs []string
 	for _, f := range []string{"trace", "passthrough", "syscalls"} {
