@@ -43,7 +43,7 @@ type Options struct {
 // refuses for every argument.
 type Refused struct {
 	Syscall string `json:"syscall"`
-	Verdict string `json:"verdict"` // the base's: errno(1), kill, …
+	Verdict string `json:"verdict"` // the base's (for all-zero arguments, if they matter): errno(1), kill, …
 	Runtime bool   `json:"runtime,omitempty"`
 }
 
@@ -145,12 +145,8 @@ func Build(o Options) (*Result, error) {
 		}
 		switch {
 		case !reaches:
-			v := def
-			for _, rl := range baseRules(f, s) {
-				if len(rl.Conds) == 0 {
-					v = rl.Verdict
-				}
-			}
+			var zero [6]uint64
+			v := f.Evaluate(s, &zero)
 			r.Refused = append(r.Refused, Refused{Syscall: s, Verdict: v.String(), Runtime: slices.Contains(r.RuntimeAdded, s)})
 		case conds:
 			r.Allowed = append(r.Allowed, s)
