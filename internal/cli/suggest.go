@@ -69,7 +69,7 @@ func newSuggestCmd(g *globalOptions) *cobra.Command {
 	o := &suggestOptions{}
 	var names []string
 	for _, r := range suggest.Runtimes() {
-		names = append(names, fmt.Sprintf("  %-9s %s", r.Name, r.About))
+		names = append(names, hangingIndent(fmt.Sprintf("  %-9s ", r.Name), r.About, 78))
 	}
 	cmd := &cobra.Command{
 		Use:   "suggest (--trace FILE | --passthrough FILE | --syscalls LIST) [--base RUNTIME|PROFILE] [--out FILE]",
@@ -78,7 +78,8 @@ func newSuggestCmd(g *globalOptions) *cobra.Command {
 the suggested profile allows each of them exactly as the base does, with the
 base's argument conditions (Docker's personality, clone without namespace
 flags, socket families), and refuses every other syscall with the base's
-default answer (EPERM for Docker's; Podman's answers ENOSYS). Where the base
+default answer (EPERM for Docker's and without a base filter; Podman's
+answers ENOSYS). Where the base
 refuses a syscall otherwise (Docker's ENOSYS for clone3, so that glibc falls
 back to clone) that answer is kept. A syscall the workload made that the base
 refuses stays refused, with a warning: the profile never allows more than the
@@ -111,7 +112,7 @@ names with ENOSYS rather than the default errno.
 
 The profile goes to --out FILE (written to a temporary file and renamed),
 and the summary to stdout; without --out the profile goes to stdout and the
-summary to stderr. The summary gives the score of the base and of the
+summary to stderr. -o is the summary's format; the profile is JSON. The summary gives the score of the base and of the
 suggested profile, as sysweight score computes them (sysweight score FILE
 gives the same), the weighted risk removed and the --top syscalls removed by
 weight.
@@ -495,4 +496,26 @@ func countRefused(rs []suggest.Refused, runtime bool) int {
 		}
 	}
 	return n
+}
+
+// hangingIndent is head followed by text wrapped at width columns, the
+// lines after the first indented as far as head reaches.
+func hangingIndent(head, text string, width int) string {
+	var b strings.Builder
+	b.WriteString(head)
+	col := len(head)
+	for i, w := range strings.Fields(text) {
+		switch {
+		case i == 0:
+		case col+1+len(w) > width:
+			b.WriteString("\n" + strings.Repeat(" ", len(head)))
+			col = len(head)
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(w)
+		col += len(w)
+	}
+	return b.String()
 }
