@@ -172,7 +172,7 @@ func TestSuggestRoundTrip(t *testing.T) {
 			} else {
 				spec.Linux.Seccomp = profiles[c.profile]
 			}
-			code, stdout, stderr := runcRun(t, runc, busybox, spec)
+			code, stdout, stderr := runcRun(t, runc, spec, busybox)
 			t.Logf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 			switch {
 			case c.exit == 0 && (code != 0 || stdout != c.stdout):
@@ -184,13 +184,101 @@ func TestSuggestRoundTrip(t *testing.T) {
 	}
 }
 
-// runcRun runs spec's process in a bundle of its own under runc run and
-// returns its exit status and output. The work directory and container id
+// TestSuggestProbeRefusals: the errno a syscall the workload never made
+// gets. The workload is sysweight-probe, a Go program that forks a child
+// per call, traced calling getppid; the suggested profile (runc-nnp,
+// run with noNewPrivileges) names syscalls up to clone3 (435, Docker's
+// ENOSYS kept). The probe then calls getcwd (79), landlock_create_ruleset
+// (444) and memfd_secret (447) inside runc: getcwd gets the default EPERM,
+// and the two numbered above every syscall the profile names get ENOSYS
+// from the stub runc 1.1 puts before the filter; under Docker's profile
+// the three reach the kernel (ERANGE, EINVAL, EINVAL for the probe's
+// arguments). Needs root, trace, runc and the go command.
+func TestSuggestProbeRefusals(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: trace and runc")
+	}
+	runc, err := leftovers.LookTool("runc")
+	if err != nil {
+		t.Skipf("%v (apt-get install runc)", err)
+	}
+	dir := t.TempDir()
+	probe, err := passthrough.BuildProbe(context.Background(), "", dir)
+	if err != nil {
+		t.Skipf("no probe: %v", err)
+	}
+	traced := filepath.Join(dir, "probe.trace.json")
+	code, _, errs := run(t, "trace", "--out", traced, "--", probe, "-free", "-syscalls", "getppid")
+	if code == exitFailure && !fileExists(traced) {
+		t.Skipf("trace cannot run here: %s", errs)
+	}
+	if code != 0 {
+		t.Fatalf("trace of the probe: exit %d: %s", code, errs)
+	}
+	out := filepath.Join(dir, "probe.profile.json")
+	s := runSuggestJSON(t, "--trace", traced, "--runtime-calls", "runc-nnp", "--out", out)
+	calls := []string{"getcwd", "landlock_create_ruleset", "memfd_secret"}
+	for _, c := range calls {
+		if slices.Contains(s.Allowed, c) {
+			t.Fatalf("the profile allows %s", c)
+		}
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p specs.LinuxSeccomp
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name    string
+		profile *specs.LinuxSeccomp
+		want    []string // the errno of each call
+	}{
+		{"suggested", &p, []string{"EPERM", "ENOSYS", "ENOSYS"}},
+		{"Docker's", nil, []string{"ERANGE", "EINVAL", "EINVAL"}},
+	} {
+		spec := passthrough.Spec([]string{"/bin/sysweight-probe", "-free", "-syscalls", strings.Join(calls, ",")}, runtimes.DockerDefaultCaps)
+		spec.Process.NoNewPrivileges = true
+		spec.Linux.Seccomp = c.profile
+		if c.profile == nil {
+			if spec.Linux.Seccomp, err = mobyseccomp.GetDefaultProfile(spec); err != nil {
+				t.Fatal(err)
+			}
+		}
+		code, stdout, stderr := runcRun(t, runc, spec, probe)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.name, code, stderr)
+		}
+		var got []string
+		for _, l := range strings.Split(stdout, "\n") {
+			pl, ok, err := passthrough.ParseProbeLine([]byte(l))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok && pl.Event == "end" && pl.Name != passthrough.Nop {
+				got = append(got, pl.Name+" "+pl.Errno)
+			}
+		}
+		var want []string
+		for i, e := range c.want {
+			want = append(want, calls[i]+" "+e)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("under %s profile: %v, want %v", c.name, got, want)
+		}
+	}
+}
+
+// runcRun runs spec's process in a bundle of its own, whose rootfs holds
+// each of bins as /bin/BASE, under runc run and returns its exit status
+// and output. The work directory and container id
 // are named for this process (package leftovers), so sysweight cleanup
 // finds them should the test be killed (runc gets SIGKILL then, as
 // passthrough's runtimes do); otherwise the container, its cgroups and
 // the directory are removed on every path.
-func runcRun(t *testing.T, runc, busybox string, spec *specs.Spec) (int, string, string) {
+func runcRun(t *testing.T, runc string, spec *specs.Spec, bins ...string) (int, string, string) {
 	t.Helper()
 	id := leftovers.NewName(leftovers.Passthrough, leftovers.Self())
 	work := filepath.Join(os.TempDir(), id)
@@ -208,12 +296,14 @@ func runcRun(t *testing.T, runc, busybox string, spec *specs.Spec) (int, string,
 			t.Errorf("removing %s: %v", work, err)
 		}
 	})
-	bb, err := os.ReadFile(busybox)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(bundle, "rootfs", "bin", "busybox"), bb, 0o755); err != nil {
-		t.Fatal(err)
+	for _, bin := range bins {
+		b, err := os.ReadFile(bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(bundle, "rootfs", "bin", filepath.Base(bin)), b, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, d := range []string{"proc", "dev", "sys"} {
 		if err := os.Mkdir(filepath.Join(bundle, "rootfs", d), 0o755); err != nil {
