@@ -12,7 +12,7 @@ import (
 	"sysweight/runtimes"
 )
 
-var updateGolden = flag.Bool("update", false, "rewrite the golden files (testdata/golden, testdata/k8s/golden, testdata/lint/golden) from the current output")
+var updateGolden = flag.Bool("update", false, "rewrite the golden files (testdata/golden, testdata/k8s/golden, testdata/lint/golden, testdata/suggest/golden) from the current output")
 
 type k8sTestRow struct {
 	Namespace     string
