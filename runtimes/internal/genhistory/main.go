@@ -307,12 +307,28 @@ func firecracker(dir string) (*runtimes.History, error) {
 		Origin:      "github.com/firecracker-microvm/firecracker " + firecrackerFile,
 		Target:      "x86_64",
 		Notes: []string{
-			"versions are the vX.Y.Z release tags (no -dev, -wip or other pre-release tags) in version order; date is the tagged commit's date, so a patch of an older line (v1.0.2, 2022-11-30) can be newer than the next minor (v1.1.0, 2022-05-06)",
+			"versions are the vX.Y.Z release tags (no -dev, -wip or other pre-release tags) in version order; date is the tagged commit's date",
 			"the exposure is the union of the threads' filters",
 		},
 	}
+	// A patch release made after the next minor release is a backport to
+	// a maintenance line: between that minor and the next, it would show
+	// the line's changes undone and redone. Such releases are left out.
+	nextMinor := func(t tag) (tag, bool) {
+		for _, u := range tags {
+			if u.patch == 0 && (u.major > t.major || u.major == t.major && u.minor > t.minor) {
+				return u, true
+			}
+		}
+		return tag{}, false
+	}
+	var backports []string
 	for _, t := range tags {
 		if t.major == 0 && t.minor < 25 {
+			continue
+		}
+		if n, ok := nextMinor(t); ok && t.patch > 0 && t.date > n.date {
+			backports = append(backports, fmt.Sprintf("%s (%s, after %s)", t.name, t.date, n.name))
 			continue
 		}
 		b, err := git(dir, "show", t.commit+":"+firecrackerFile)
@@ -325,6 +341,9 @@ func firecracker(dir string) (*runtimes.History, error) {
 		}
 		h.Versions = append(h.Versions, runtimes.HistoryVersion{Version: t.name, Commit: t.commit[:12], Date: t.date,
 			Source: t.name + ":" + firecrackerFile + " " + sum(b), Policy: p})
+	}
+	if len(backports) > 0 {
+		h.Notes = append(h.Notes, "left out, as backports made after the next minor release: "+strings.Join(backports, ", "))
 	}
 	return h, nil
 }
@@ -384,6 +403,14 @@ func gvisor(dir string) (*runtimes.History, error) {
 	}
 	if len(vs) == 0 {
 		return nil, fmt.Errorf("%s: no rule file", dir)
+	}
+	// The versions the extractor could not do, and why (failed.txt).
+	if b, err := os.ReadFile(filepath.Join(dir, "failed.txt")); err == nil {
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			if line != "" {
+				h.Notes = append(h.Notes, "not extracted: "+line)
+			}
+		}
 	}
 	sort.Slice(vs, func(i, j int) bool { return vs[i].at < vs[j].at })
 	for _, v := range vs {
