@@ -194,6 +194,7 @@ name no Linux architecture has (a typo) is left out with a warning on stderr.`,
 		newKernelCmd(g),
 		newCleanupCmd(g),
 		newK8sCmd(g),
+		newHistoryCmd(g),
 	)
 	requireLinux(root, runtime.GOOS)
 	return root
