@@ -258,7 +258,12 @@ func rowNames(rows []score.DiffRow, limit int, degrees bool) string {
 			break
 		}
 		if degrees {
-			out = append(out, fmt.Sprintf("%s %s→%s", r.Syscall, fmtFloat(r.DegreeA, 2), fmtFloat(r.DegreeB, 2)))
+			// two decimals, or four where two would show no change
+			prec := 2
+			if fmtFloat(r.DegreeA, 2) == fmtFloat(r.DegreeB, 2) {
+				prec = 4
+			}
+			out = append(out, fmt.Sprintf("%s %s→%s", r.Syscall, fmtFloat(r.DegreeA, prec), fmtFloat(r.DegreeB, prec)))
 		} else {
 			out = append(out, r.Syscall)
 		}

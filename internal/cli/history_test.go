@@ -60,7 +60,7 @@ func TestHistoryExplained(t *testing.T) {
 	for _, c := range []struct {
 		family string
 		min    int
-	}{{"docker", 70}, {"podman", 10}, {"firecracker", 10}} {
+	}{{"docker", 70}, {"podman", 10}, {"gvisor", 16}, {"firecracker", 10}} {
 		h := historyJSONOf(t, c.family)
 		if len(h.Versions) < c.min {
 			t.Errorf("%s: %d versions, want at least %d", c.family, len(h.Versions), c.min)
@@ -136,7 +136,9 @@ func TestHistoryHandChecked(t *testing.T) {
 
 // Each version scores as `sysweight score` scores its profile. The newest
 // podman and firecracker versions are the built-ins' profiles (the same
-// bytes: runtimes' TestHistoryVersions), so they score the same; docker's
+// bytes: runtimes' TestHistoryVersions), and gVisor's newest is the
+// version gvisor-systrap is extracted from, with the same rules
+// (tools/gvisor-rules' TestHistoryMatchesGenerate), so they score the same; docker's
 // newest is moby/profiles' main of 2026-05-06, not the v0.3.0 module
 // runc-docker embeds, and scores more by exactly diff's socket row
 // (v0.3.0 allows a list of socket families, main all but AF_ALG and
@@ -155,7 +157,7 @@ func TestHistoryScoresAsScore(t *testing.T) {
 		}
 		return s.Score
 	}
-	for _, fam := range []string{"podman", "firecracker"} {
+	for _, fam := range []string{"podman", "firecracker", "gvisor"} {
 		h := historyJSONOf(t, fam)
 		last := h.Versions[len(h.Versions)-1]
 		if want := scoreOf(h.Builtin); !near(last.Score, want) {
@@ -232,7 +234,7 @@ func TestHistoryHelp(t *testing.T) {
 // testdata/history/FAMILY.* (go test -run TestHistoryGolden -update
 // rewrites them).
 func TestHistoryGolden(t *testing.T) {
-	for _, fam := range []string{"docker", "podman", "firecracker"} {
+	for _, fam := range []string{"docker", "podman", "gvisor", "firecracker"} {
 		for _, f := range []struct{ format, ext string }{{"table", "txt"}, {"json", "json"}, {"csv", "csv"}, {"markdown", "md"}} {
 			code, out, errs := run(t, "history", fam, "-o", f.format)
 			if code != 0 || errs != "" {

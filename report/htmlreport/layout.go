@@ -330,7 +330,12 @@ func hist(r *Report) histChart {
 					if k > 0 {
 						st.ChangedText += ", "
 					}
-					st.ChangedText += fmt.Sprintf("%s %.2f→%.2f", name, v.ChangedFrom[k], v.ChangedTo[k])
+					// two decimals, or four where two would show no change
+					prec := 2
+					if fmt.Sprintf("%.2f", v.ChangedFrom[k]) == fmt.Sprintf("%.2f", v.ChangedTo[k]) {
+						prec = 4
+					}
+					st.ChangedText += fmt.Sprintf("%s %.*f→%.*f", name, prec, v.ChangedFrom[k], prec, v.ChangedTo[k])
 				}
 				l.Steps = append(l.Steps, st)
 			}
