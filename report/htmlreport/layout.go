@@ -3,6 +3,7 @@ package htmlreport
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -344,6 +345,16 @@ func hist(r *Report) histChart {
 		}
 		l.Path = path.String()
 		c.Lines = append(c.Lines, l)
+	}
+	// The labels at the right end keep 13 px apart, top to bottom.
+	order := make([]int, len(c.Lines))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return c.Lines[order[a]].LastY < c.Lines[order[b]].LastY })
+	for k := 1; k < len(order); k++ {
+		prev, cur := &c.Lines[order[k-1]], &c.Lines[order[k]]
+		cur.LastY = max(cur.LastY, prev.LastY+13)
 	}
 	return c
 }
