@@ -5,7 +5,7 @@ SHARED ?= ../shared/data
 CNA    ?= $(SHARED)/kernel-cna/kernel-cna-cves-2026-08-21.tar.xz
 KCVES  ?= $(SHARED)/kernel-cves/linux_kernel_cves-2023-01-27.json.xz
 
-.PHONY: test check deps generate weightdb bench fuzz check-kallsyms kernel-deb kernel-footprints kernel-footprints-check
+.PHONY: test check deps generate weightdb bench fuzz check-kallsyms kernel-deb kernel-footprints kernel-footprints-check history history-gvisor
 
 include mk/passthrough.mk
 
@@ -54,7 +54,29 @@ generate:
 	go generate ./vuln/db
 	cd runtimes && go run ./internal/genrules -shared ../$(SHARED) -out data
 	cd runtimes && go run ./internal/genmoby -out data/moby-default.json
+	cd runtimes && go run ./internal/genhistory -family docker -shared ../$(SHARED) -out data/history
 	cd tools/gvisor-rules && go generate
+
+# The version histories of `sysweight history` (runtimes/data/history) other
+# than docker's, which go generate derives from ../shared: podman and
+# firecracker from clones of their repositories (git clone
+# https://github.com/containers/common; …/firecracker-microvm/firecracker),
+# read at their release tags.
+PODMAN_GIT      ?= $(HOME)/src/containers-common
+FIRECRACKER_GIT ?= $(HOME)/src/firecracker
+history: history-gvisor
+	cd runtimes && go run ./internal/genhistory -family podman -git $(PODMAN_GIT) -out data/history
+	cd runtimes && go run ./internal/genhistory -family firecracker -git $(FIRECRACKER_GIT) -out data/history
+
+# gVisor's: tools/gvisor-rules -history builds an extractor against each
+# version of its history/versions.txt from the Go module proxy (a minute or
+# two each, about 40 minutes in all on 2 cores; see tools/gvisor-rules/history.go)
+# into GVISOR_HISTORY, and genhistory reads what it wrote, with the versions
+# it could not do (failed.txt).
+GVISOR_HISTORY ?= $(HOME)/.cache/sysweight/gvisor-history
+history-gvisor:
+	cd tools/gvisor-rules && nice -n 19 go run . -history history/versions.txt -out $(GVISOR_HISTORY) -work $(GVISOR_HISTORY)/work
+	cd runtimes && go run ./internal/genhistory -family gvisor -gvisor $(GVISOR_HISTORY) -out data/history
 
 # The kernel whose call graph the site method follows: Debian's
 # 6.1.0-56 cloud kernel package (vmlinuz and modules) and the function→file

@@ -3,7 +3,10 @@
 // profile, gVisor's Sentry and Gofer rules per platform and option, the
 // Firecracker VMM behind Kata, and Nabla's solo5 tender. Each carries its
 // provenance; the data under data/ is derived by go generate from pinned
-// inputs and embedded.
+// inputs and embedded. It also holds the version histories of four of them
+// (HistoryFamilies, LoadHistory: data/history, written by
+// internal/genhistory as deltas between versions, each version with its
+// commit, date and input checksum).
 //
 // It turns them into Exposures with one shared argument corpus, so degrees
 // are comparable. It does not score (package score) or measure (packages
@@ -13,3 +16,4 @@ package runtimes
 //go:generate go run ./internal/genrules -shared ../../shared/data -out data
 //go:generate go run ./internal/genmoby -out data/moby-default.json
 //go:generate go run ./internal/genexposures -out data/builtin-exposures.json
+//go:generate go run ./internal/genhistory -family docker -shared ../../shared/data -out data/history

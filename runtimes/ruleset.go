@@ -81,15 +81,7 @@ func EncodeRuleSet(w io.Writer, name, target string, prov exposure.Provenance, p
 	for _, f := range p.Filters {
 		rf := ruleSetFilter{Name: f.Name, Default: verdictString(f.Default)}
 		for _, r := range f.Rules {
-			rr := ruleSetRule{Syscall: r.Syscall, Action: verdictString(r.Verdict)}
-			for _, c := range r.Conds {
-				rc := ruleSetCond{Arg: c.Arg, Op: opNames[c.Op], Value: "0x" + strconv.FormatUint(c.Value, 16), Bits: c.Bits}
-				if c.Op == seccomp.OpMaskedEQ {
-					rc.ValueTwo = "0x" + strconv.FormatUint(c.ValueTwo, 16)
-				}
-				rr.Conds = append(rr.Conds, rc)
-			}
-			rf.Rules = append(rf.Rules, rr)
+			rf.Rules = append(rf.Rules, encodeRule(r))
 		}
 		rs.Filters = append(rs.Filters, rf)
 	}
@@ -121,17 +113,9 @@ func decodeRuleSet(r io.Reader, file string) (*ruleSet, *seccomp.Policy, error) 
 		}
 		var rules []seccomp.Rule
 		for ri, rr := range rf.Rules {
-			v, err := parseVerdict(rr.Action)
+			rule, err := decodeRule(rr)
 			if err != nil {
-				return nil, nil, fmt.Errorf("%s: filters[%d].rules[%d].action: %w", file, fi, ri, err)
-			}
-			rule := seccomp.Rule{Syscall: rr.Syscall, Verdict: v}
-			for ci, rc := range rr.Conds {
-				c, err := decodeCond(rc)
-				if err != nil {
-					return nil, nil, fmt.Errorf("%s: filters[%d].rules[%d].conds[%d]: %w", file, fi, ri, ci, err)
-				}
-				rule.Conds = append(rule.Conds, c)
+				return nil, nil, fmt.Errorf("%s: filters[%d].rules[%d]%w", file, fi, ri, err)
 			}
 			rules = append(rules, rule)
 		}
@@ -142,6 +126,37 @@ func decodeRuleSet(r io.Reader, file string) (*ruleSet, *seccomp.Policy, error) 
 		p.Filters = append(p.Filters, f)
 	}
 	return &rs, p, nil
+}
+
+// encodeRule is one rule as derived rule sets and histories hold it.
+func encodeRule(r seccomp.Rule) ruleSetRule {
+	rr := ruleSetRule{Syscall: r.Syscall, Action: verdictString(r.Verdict)}
+	for _, c := range r.Conds {
+		rc := ruleSetCond{Arg: c.Arg, Op: opNames[c.Op], Value: "0x" + strconv.FormatUint(c.Value, 16), Bits: c.Bits}
+		if c.Op == seccomp.OpMaskedEQ {
+			rc.ValueTwo = "0x" + strconv.FormatUint(c.ValueTwo, 16)
+		}
+		rr.Conds = append(rr.Conds, rc)
+	}
+	return rr
+}
+
+// decodeRule reverses encodeRule. Its errors start with the place in the
+// rule (".action: …", ".conds[1]: …") for the caller to prefix.
+func decodeRule(rr ruleSetRule) (seccomp.Rule, error) {
+	v, err := parseVerdict(rr.Action)
+	if err != nil {
+		return seccomp.Rule{}, fmt.Errorf(".action: %w", err)
+	}
+	rule := seccomp.Rule{Syscall: rr.Syscall, Verdict: v}
+	for ci, rc := range rr.Conds {
+		c, err := decodeCond(rc)
+		if err != nil {
+			return seccomp.Rule{}, fmt.Errorf(".conds[%d]: %w", ci, err)
+		}
+		rule.Conds = append(rule.Conds, c)
+	}
+	return rule, nil
 }
 
 func decodeCond(rc ruleSetCond) (seccomp.Cond, error) {

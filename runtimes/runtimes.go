@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -410,6 +411,62 @@ func EvaluateOn(items []Named, corpus *exposure.Corpus) ([]*exposure.Exposure, e
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// EvaluateEach evaluates each item over its own corpus, the built-ins'
+// filters and the item's, as score and compare evaluate one profile file
+// beside the built-ins: each exposure is the one `sysweight score` gives
+// for that item. Items that share a *seccomp.Policy (unchanged versions of
+// a history) are evaluated once.
+func EvaluateEach(items []Named) ([]*exposure.Exposure, error) {
+	type result struct {
+		e   *exposure.Exposure
+		err error
+	}
+	byPolicy := map[*seccomp.Policy]*result{}
+	var todo []Named
+	for _, it := range items {
+		if it.Policy == nil || it.Measured != nil {
+			return nil, fmt.Errorf("%s: EvaluateEach takes declared policies only", it.Name)
+		}
+		if _, ok := byPolicy[it.Policy]; !ok {
+			byPolicy[it.Policy] = &result{}
+			todo = append(todo, it)
+		}
+	}
+	next := make(chan Named)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range next {
+				r := byPolicy[it.Policy] // written by this goroutine alone
+				corpus, err := Corpus(it.Policy.Filters...)
+				if err != nil {
+					r.err = err
+					continue
+				}
+				r.e, r.err = exposure.FromPolicy(it.Name, it.Policy, corpus, it.Provenance)
+			}
+		}()
+	}
+	for _, it := range todo {
+		next <- it
+	}
+	close(next)
+	wg.Wait()
+	out := make([]*exposure.Exposure, len(items))
+	for i, it := range items {
+		r := byPolicy[it.Policy]
+		if r.err != nil {
+			return nil, r.err
+		}
+		e := *r.e // the entries are shared, read only
+		e.Name, e.Provenance = it.Name, it.Provenance
+		out[i] = &e
 	}
 	return out, nil
 }

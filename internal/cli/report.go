@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,8 +20,9 @@ import (
 
 type reportOptions struct {
 	compareOptions
-	out string
-	top int
+	out     string
+	top     int
+	history string // families whose history to draw: "all" or a comma list
 	// formatGiven: -o/--format was on the command line; report writes
 	// HTML whatever it says, so it is refused rather than ignored.
 	formatGiven func() bool
@@ -40,7 +43,10 @@ other file) with:
   - a drill-down per syscall some runtime exposes: what explain shows (its
     metrics, its CVEs with CVSS scores and attribution methods, exploits,
     most complex kernel functions);
-  - the provenance of the weight DB (db info) and of each runtime (runtimes).
+  - the provenance of the weight DB (db info) and of each runtime (runtimes);
+  - with --history, the normalised score of each version of the families
+    named over time (a step line each) and the versions that changed it,
+    as sysweight history scores them.
 
 The numbers are those compare, explain, db info and runtimes compute, with
 the same arguments and flags (--db, --alpha, --norm, --caps, --kernel,
@@ -54,7 +60,8 @@ arguments write nothing.`,
 		Example: `  sysweight report --out report.html
   sysweight report runc-docker gvisor-systrap kata-firecracker --out report.html
   sysweight report ./my-profile.json runc-docker --out mine.html --top 20
-  sysweight report --alpha cves=0,severity=0 --out code-only.html   # weights from kernel code alone`,
+  sysweight report --alpha cves=0,severity=0 --out code-only.html   # weights from kernel code alone
+  sysweight report --history all --out trend.html                   # with the docker, podman, gvisor and firecracker histories`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runReport(cmd.Context(), g, o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
@@ -63,6 +70,7 @@ arguments write nothing.`,
 	cmd.Flags().StringVar(&o.baseline, "baseline", runtimes.Baseline, "runtime the ratio is taken against")
 	cmd.Flags().StringVar(&o.out, "out", "", "the HTML file to write (required)")
 	cmd.Flags().IntVar(&o.top, "top", 10, "how many of each runtime's heaviest syscalls to list (0: all)")
+	cmd.Flags().StringVar(&o.history, "history", "", "also draw the version history of these families (all, or a list of "+familyNames()+"), as sysweight history scores them")
 	o.formatGiven = func() bool { return cmd.Flags().Changed("format") }
 	return cmd
 }
@@ -80,6 +88,10 @@ func runReport(ctx context.Context, g *globalOptions, o *reportOptions, args []s
 	if err := checkOutPath(o.out); err != nil {
 		return err
 	}
+	families, err := historyFamilies(o.history)
+	if err != nil {
+		return err
+	}
 	c, err := o.compare(g, args, stderr)
 	if err != nil {
 		return err
@@ -87,6 +99,13 @@ func runReport(ctx context.Context, g *globalOptions, o *reportOptions, args []s
 	r, err := reportOf(c, o.top)
 	if err != nil {
 		return g.dbError(err)
+	}
+	for _, fam := range families {
+		h, err := historyOf(g, fam)
+		if err != nil {
+			return err
+		}
+		r.Histories = append(r.Histories, h.report())
 	}
 	var buf bytes.Buffer
 	if err := htmlreport.Write(&buf, r); err != nil {
@@ -97,6 +116,32 @@ func runReport(ctx context.Context, g *globalOptions, o *reportOptions, args []s
 	}
 	fmt.Fprintf(w, "wrote %s: %d runtime(s), %d syscall(s) exposed, %d bytes\n", o.out, len(r.Runtimes), len(r.Syscalls), buf.Len())
 	return nil
+}
+
+// historyFamilies reads --history: "" none, "all" every family, else a
+// comma list of families.
+func historyFamilies(list string) ([]string, error) {
+	switch list {
+	case "":
+		return nil, nil
+	case "all":
+		var all []string
+		for _, f := range runtimes.HistoryFamilies {
+			all = append(all, f.Name)
+		}
+		return all, nil
+	}
+	var out []string
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if !slices.ContainsFunc(runtimes.HistoryFamilies, func(h runtimes.HistoryFamily) bool { return h.Name == f }) {
+			return nil, fmt.Errorf("--history %s: unknown family %q (all, or some of %s)", list, f, familyNames())
+		}
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // checkOutPath refuses an --out that cannot be a file before any work: a

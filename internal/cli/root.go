@@ -201,6 +201,7 @@ name no Linux architecture has (a typo) is left out with a warning on stderr.`,
 		newK8sCmd(g),
 		newLintCmd(g),
 		newSuggestCmd(g),
+		newHistoryCmd(g),
 	)
 	requireLinux(root, runtime.GOOS)
 	return root

@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"sysweight/report"
 	"sysweight/vuln/db"
@@ -33,6 +34,9 @@ type Report struct {
 	// some runtime exposes, heaviest first.
 	Syscalls []Syscall
 	DB       DB
+	// Histories are the version histories `sysweight history` scores
+	// (report --history); the page draws them when there are any.
+	Histories []History
 }
 
 // Metric is one metric of the weights and its coefficient.
@@ -134,6 +138,21 @@ func Write(w io.Writer, r *Report) error {
 	return err
 }
 
+// History is one runtime family's versions, oldest first, as
+// `sysweight history FAMILY` scores them.
+type History struct {
+	Family, Builtin, Description string
+	Versions                     []HistoryVersion
+}
+
+// HistoryVersion is one version: its score and the syscalls it changed.
+type HistoryVersion struct {
+	Version, Date            string // Date: YYYY-MM-DD
+	Score, Normalized, Delta float64
+	Added, Removed, Changed  []string
+	ChangedFrom, ChangedTo   []float64 // degrees of Changed, before and after
+}
+
 // check holds r to the shape the layout needs, and its numbers to finite
 // values.
 func (r *Report) check() error {
@@ -147,6 +166,20 @@ func (r *Report) check() error {
 		}
 		if bad(rt.Score) || bad(rt.Normalized) {
 			return fmt.Errorf("htmlreport: %s scores %v (normalised %v)", rt.Name, rt.Score, rt.Normalized)
+		}
+	}
+	for _, h := range r.Histories {
+		if len(h.Versions) == 0 {
+			return fmt.Errorf("htmlreport: history %s has no version", h.Family)
+		}
+		for _, v := range h.Versions {
+			if _, err := time.Parse(time.DateOnly, v.Date); err != nil {
+				return fmt.Errorf("htmlreport: history %s %s: date %q", h.Family, v.Version, v.Date)
+			}
+			if bad(v.Score) || bad(v.Normalized) || bad(v.Delta) || len(v.ChangedFrom) != len(v.Changed) || len(v.ChangedTo) != len(v.Changed) {
+				return fmt.Errorf("htmlreport: history %s %s: score %v (normalised %v, delta %v), %d changed with %d and %d degrees",
+					h.Family, v.Version, v.Score, v.Normalized, v.Delta, len(v.Changed), len(v.ChangedFrom), len(v.ChangedTo))
+			}
 		}
 	}
 	for _, s := range r.Syscalls {

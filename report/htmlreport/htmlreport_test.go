@@ -150,3 +150,39 @@ func TestCheck(t *testing.T) {
 		t.Errorf("no degrees: %v", err)
 	}
 }
+
+// The history section, by hand: two versions of one family, 2020-01-01
+// (normalised 0.4) and 2021-07-02 (0.5, +read). The x axis runs from
+// 2020-01-01 to 2022-01-01 (731 days) over 820 px from x = 50, the y axis
+// from 0 to 0.5 (the next tenth above 0.5) over 260 px down from y = 270:
+// the first point is at (50, 62), the second 548 days in, at
+// x = 50 + 548/731·820 = 664.7, y = 270 − 260 = 10. The step line goes
+// right, then up. Without histories the section is not there.
+func TestHistoryChart(t *testing.T) {
+	if page := render(t, small()); strings.Contains(page, `id="history"`) {
+		t.Error("a report without histories has a history section")
+	}
+	r := small()
+	r.Histories = []History{{Family: "fam<x>", Builtin: "a", Versions: []HistoryVersion{
+		{Version: "v1", Date: "2020-01-01", Score: 4, Normalized: 0.4},
+		{Version: "v2", Date: "2021-07-02", Score: 5, Normalized: 0.5, Delta: 1, Added: []string{"read"},
+			Changed: []string{"socket"}, ChangedFrom: []float64{0.25}, ChangedTo: []float64{0.5}},
+	}}}
+	page := render(t, r)
+	for _, want := range []string{
+		`<a href="#history">history</a>`,
+		`<path d="M50.0 62.0H664.7 V10.0" fill="none" stroke="#0072B2"`,
+		`<circle cx="50.0" cy="62.0" r="3" fill="#0072B2" data-version="v1" data-date="2020-01-01" data-score="4" data-normalized="0.4">`,
+		`<circle cx="664.7" cy="10.0" r="3" fill="#0072B2" data-version="v2" data-date="2021-07-02" data-score="5" data-normalized="0.5"><title>fam&lt;x&gt; v2 (2021-07-02): 5.00, normalised 0.500 (&#43;1.00); + read; ~ socket</title>`,
+		`<td>fam&lt;x&gt;</td><td class="mono">v2</td><td>2021-07-02</td><td class="n">0.500</td><td class="n">&#43;1.00</td><td>read</td><td></td><td>socket 0.25→0.50</td>`,
+		`>2020</text>`, `>2022</text>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	r.Histories[0].Versions[1].Date = "July 2021"
+	if err := Write(&bytes.Buffer{}, r); err == nil {
+		t.Error("a history date that is not YYYY-MM-DD was accepted")
+	}
+}

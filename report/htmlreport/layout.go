@@ -2,7 +2,11 @@ package htmlreport
 
 import (
 	"fmt"
+	"math"
+	"sort"
 	"strconv"
+	"strings"
+	"time"
 )
 
 // view is what the template reads: the Report and the geometry of its
@@ -20,6 +24,36 @@ type view struct {
 	AnyAbsent bool
 	// AlphaNot1: some coefficient is not 1, so α·norm differs from norm.
 	AlphaNot1 bool
+	Hist      histChart
+}
+
+// histChart is the history section: the normalised score of each
+// family's versions over time, a step line each (a version holds until
+// the next), with a point per version.
+type histChart struct {
+	Width, Height, Left, Top, PlotW, PlotH float64
+	YTicks, XTicks                         []tick // XTicks: years; tick.X is x, YTicks' X is y
+	Lines                                  []histLine
+}
+
+type histLine struct {
+	*History
+	Fill   string
+	Path   string // SVG path data of the step line
+	Points []histPoint
+	LastY  float64 // where the family's label goes
+	// Steps are the versions whose score changed, for the table.
+	Steps []histStep
+}
+
+type histStep struct {
+	*HistoryVersion
+	ChangedText string // "socket 0.64→0.96, …"
+}
+
+type histPoint struct {
+	*HistoryVersion
+	X, Y float64
 }
 
 type legendItem struct {
@@ -124,6 +158,7 @@ func layout(r *Report) *view {
 		v.AlphaNot1 = v.AlphaNot1 || m.Alpha != 1
 	}
 	v.Bars = bars(r)
+	v.Hist = hist(r)
 	v.Heat = heat(r)
 	for i := 0; i <= 10; i++ {
 		v.HeatKey = append(v.HeatKey, heatKey{X: float64(i) * 20, Fill: heatFill(float64(i) / 10)})
@@ -226,4 +261,100 @@ func heatFill(t float64) string {
 		c[k] = int(a[k] + (b[k]-a[k])*f + 0.5)
 	}
 	return fmt.Sprintf("#%02x%02x%02x", c[0], c[1], c[2])
+}
+
+// History chart geometry and family colours (Okabe–Ito, as the metrics).
+const (
+	histLeft  = 50.0
+	histTop   = 10.0
+	histPlotW = 820.0
+	histPlotH = 260.0
+)
+
+var historyFill = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"}
+
+func hist(r *Report) histChart {
+	c := histChart{Left: histLeft, Top: histTop, PlotW: histPlotW, PlotH: histPlotH,
+		Width: histLeft + histPlotW + 150, Height: histTop + histPlotH + 30}
+	if len(r.Histories) == 0 {
+		return c
+	}
+	day := func(d string) float64 {
+		t, _ := time.Parse(time.DateOnly, d) // check() parsed it
+		return float64(t.Unix()) / 86400
+	}
+	lo, hi, top := math.Inf(1), math.Inf(-1), 0.0
+	for _, h := range r.Histories {
+		for _, v := range h.Versions {
+			lo, hi, top = min(lo, day(v.Date)), max(hi, day(v.Date)), max(top, v.Normalized)
+		}
+	}
+	// x runs from the first version's year to the year after the last;
+	// y from 0 to the next tenth above the highest score.
+	y0, _ := time.Parse(time.DateOnly, time.Unix(int64(lo*86400), 0).UTC().Format("2006")+"-01-01")
+	y1, _ := time.Parse(time.DateOnly, strconv.Itoa(time.Unix(int64(hi*86400), 0).UTC().Year()+1)+"-01-01")
+	lo, hi = float64(y0.Unix())/86400, float64(y1.Unix())/86400
+	top = math.Ceil(top*10) / 10
+	if top == 0 {
+		top = 1
+	}
+	x := func(d float64) float64 { return histLeft + (d-lo)/(hi-lo)*histPlotW }
+	y := func(n float64) float64 { return histTop + histPlotH - n/top*histPlotH }
+	for yr := y0.Year(); yr <= y1.Year(); yr++ {
+		t := time.Date(yr, 1, 1, 0, 0, 0, 0, time.UTC)
+		c.XTicks = append(c.XTicks, tick{X: x(float64(t.Unix()) / 86400), Label: strconv.Itoa(yr)})
+	}
+	// a tick every tenth (every fifth above 1)
+	step := 0.1
+	if top > 1 {
+		step = 0.2
+	}
+	for i := 0; float64(i)*step <= top+1e-9; i++ {
+		n := float64(i) * step
+		c.YTicks = append(c.YTicks, tick{X: y(n), Label: strconv.FormatFloat(n, 'f', 1, 64)})
+	}
+	for i := range r.Histories {
+		h := &r.Histories[i]
+		l := histLine{History: h, Fill: historyFill[i%len(historyFill)]}
+		var path strings.Builder
+		for j := range h.Versions {
+			v := &h.Versions[j]
+			p := histPoint{HistoryVersion: v, X: x(day(v.Date)), Y: y(v.Normalized)}
+			if j == 0 {
+				fmt.Fprintf(&path, "M%.1f %.1f", p.X, p.Y)
+			} else {
+				fmt.Fprintf(&path, "H%.1f V%.1f", p.X, p.Y)
+			}
+			if j > 0 && v.Delta != 0 {
+				st := histStep{HistoryVersion: v}
+				for k, name := range v.Changed {
+					if k > 0 {
+						st.ChangedText += ", "
+					}
+					// two decimals, or four where two would show no change
+					prec := 2
+					if fmt.Sprintf("%.2f", v.ChangedFrom[k]) == fmt.Sprintf("%.2f", v.ChangedTo[k]) {
+						prec = 4
+					}
+					st.ChangedText += fmt.Sprintf("%s %.*f→%.*f", name, prec, v.ChangedFrom[k], prec, v.ChangedTo[k])
+				}
+				l.Steps = append(l.Steps, st)
+			}
+			l.Points = append(l.Points, p)
+			l.LastY = p.Y
+		}
+		l.Path = path.String()
+		c.Lines = append(c.Lines, l)
+	}
+	// The labels at the right end keep 13 px apart, top to bottom.
+	order := make([]int, len(c.Lines))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return c.Lines[order[a]].LastY < c.Lines[order[b]].LastY })
+	for k := 1; k < len(order); k++ {
+		prev, cur := &c.Lines[order[k-1]], &c.Lines[order[k]]
+		cur.LastY = max(cur.LastY, prev.LastY+13)
+	}
+	return c
 }

@@ -28,10 +28,16 @@ func main() {
 		return
 	}
 	out := flag.String("out", "", "directory to write <variant>.json files into")
+	history := flag.String("history", "", "a versions file: write each version's rules with runsc's defaults (VERSION.json) into -out instead (see history.go)")
+	work := flag.String("work", filepath.Join(os.TempDir(), "gvisor-rules-history"), "with -history: where each version's module is built")
 	flag.Parse()
 	if *out == "" || flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: gvisor-rules -out DIR")
+		fmt.Fprintln(os.Stderr, "usage: gvisor-rules -out DIR [-history VERSIONS [-work DIR]]")
 		os.Exit(2)
+	}
+	run := run
+	if *history != "" {
+		run = func(out string, log io.Writer) error { return runHistory(*history, out, *work, log) }
 	}
 	if err := run(*out, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "gvisor-rules:", err)
