@@ -7,7 +7,6 @@ import (
 	"io"
 
 	"sysweight/syscalls"
-	"sysweight/vuln/db"
 )
 
 // Open analyses the kernel image at imagePath and prepares attribution with
@@ -101,9 +100,10 @@ func (r *Report) Encode(w io.Writer) error {
 	return err
 }
 
-// LoadReport reads a Report written by Encode. It checks what DBMetrics
-// relies on: the architecture, the analysis version, known syscall names
-// once each and non-negative figures. The Report has no call graph.
+// LoadReport reads a Report written by Encode. It checks what the weight
+// DB's build (vuln/build.KernelFromReport) relies on: the architecture,
+// the analysis version, known syscall names once each and non-negative
+// figures. The Report has no call graph.
 func LoadReport(rd io.Reader) (*Report, error) {
 	var r Report
 	dec := json.NewDecoder(rd)
@@ -134,27 +134,4 @@ func LoadReport(rd io.Reader) (*Report, error) {
 		return nil, fmt.Errorf("%w: no syscalls", ErrBadReport)
 	}
 	return &r, nil
-}
-
-// DBMetrics gives the weight DB its kernel figures per syscall: Complexity
-// and Reach with hubs left out, and the most complex functions. A syscall
-// the kernel does not implement (an alias of sys_ni_syscall) gets zeros: it
-// returns ENOSYS and exposes no code of its own.
-func (r *Report) DBMetrics() map[string]db.Syscall {
-	t, _ := syscalls.ForArch(syscalls.Arch(r.Arch))
-	out := make(map[string]db.Syscall, len(r.Syscalls))
-	for _, s := range r.Syscalls {
-		d := db.Syscall{Name: s.Name}
-		if t != nil {
-			d.Nr, _ = t.Number(s.Name)
-		}
-		if !s.NotImplemented {
-			d.Complexity, d.Reach = float64(s.Complexity), float64(s.Reach)
-			for _, f := range s.Top {
-				d.TopFuncs = append(d.TopFuncs, db.FuncCC{Name: f.Name, CC: f.CC})
-			}
-		}
-		out[s.Name] = d
-	}
-	return out
 }
