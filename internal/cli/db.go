@@ -476,7 +476,7 @@ func (o *dbBuildOptions) kernelInputs(in *build.Inputs) (string, error) {
 	if cache == "none" {
 		cache = ""
 	}
-	x, hit, err := analysis.CachedReachIndex(o.kernelImage, o.fileMap, cache)
+	x, hit, err := analysis.CachedReachIndex(o.kernelImage, o.fileMap, cache, attrib.Incidental)
 	if err != nil {
 		return "", err
 	}

@@ -29,7 +29,7 @@ import (
 func TestRealApart(t *testing.T) {
 	deb := kerneltest.Deb(t)
 	fm := filepath.Join(kerneltest.Dir(t), "filemap-"+kerneltest.ABI+".txt.gz")
-	x, _, err := analysis.CachedReachIndex(deb, fm, kerneltest.Dir(t))
+	x, _, err := analysis.CachedReachIndex(deb, fm, kerneltest.Dir(t), attrib.Incidental)
 	if err != nil {
 		t.Fatal(err)
 	}

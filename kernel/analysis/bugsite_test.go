@@ -2,6 +2,7 @@ package analysis_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,7 +16,7 @@ import (
 
 func syntheticIndex(t *testing.T) *analysis.ReachIndex {
 	t.Helper()
-	x, err := analysis.NewReachIndex(synthetic(t, analysis.Options{Functions: true}))
+	x, err := analysis.NewReachIndex(synthetic(t, analysis.Options{Functions: true}), attrib.Incidental)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +29,7 @@ func syntheticIndex(t *testing.T) *analysis.ReachIndex {
 // request_key's; mutex_lock_hub is a hub and not indexed.
 func TestReachIndex(t *testing.T) {
 	x := syntheticIndex(t)
-	if _, err := analysis.NewReachIndex(synthetic(t, analysis.Options{})); err == nil {
+	if _, err := analysis.NewReachIndex(synthetic(t, analysis.Options{}), nil); err == nil {
 		t.Error("an index without Options.Functions was built")
 	}
 	kv := x.Lookup("key_validate")
@@ -74,7 +75,7 @@ func TestReachIndex(t *testing.T) {
 	if _, err := x.WriteTo(&b); err != nil {
 		t.Fatal(err)
 	}
-	y, err := analysis.ReadReachIndex(bytes.NewReader(b.Bytes()))
+	y, err := analysis.ReadReachIndex(bytes.NewReader(b.Bytes()), attrib.Incidental)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,8 +83,56 @@ func TestReachIndex(t *testing.T) {
 		t.Error("decoded index differs")
 	}
 	for _, bad := range [][]byte{nil, []byte("not an index"), b.Bytes()[:b.Len()/2]} {
-		if _, err := analysis.ReadReachIndex(bytes.NewReader(bad)); err == nil {
+		if _, err := analysis.ReadReachIndex(bytes.NewReader(bad), nil); err == nil {
 			t.Errorf("%d bytes of garbage decoded", len(bad))
+		}
+	}
+}
+
+// TestReachIndexIncidental: the incidental rule comes from the caller.
+// Naming request_key_helper and __x64_sys_getpid incidental marks
+// request_key's path to key_validate (through request_key_helper) and
+// leaves keyctl's and add_key's; the walk back from the hub does not pass
+// getpid's entry, so 6 of the 7 syscalls reach the hub (request_key's
+// entry calls it directly). Without a rule nothing is incidental.
+func TestReachIndexIncidental(t *testing.T) {
+	r := synthetic(t, analysis.Options{Functions: true})
+	for _, c := range []struct {
+		rule func(string) string
+		want []string
+		hub  int
+	}{
+		{nil, []string{"keyctl:2:false", "add_key:2:false", "request_key:3:false"}, 7},
+		{func(fn string) string {
+			if fn == "request_key_helper" || fn == "__x64_sys_getpid" {
+				return "test"
+			}
+			return ""
+		}, []string{"keyctl:2:false", "add_key:2:false", "request_key:3:true"}, 6},
+	} {
+		x, err := analysis.NewReachIndex(r, c.rule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if _, err := x.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		y, err := analysis.ReadReachIndex(&b, c.rule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range []*analysis.ReachIndex{x, y} {
+			var got []string
+			for _, r := range x.Reach(x.Lookup("key_validate")[0]) {
+				got = append(got, fmt.Sprintf("%s:%d:%v", x.SyscallName(r), r.Depth, r.Incidental))
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("reach of key_validate %v, want %v", got, c.want)
+			}
+			if n := len(x.ReachAll(x.Lookup("mutex_lock_hub")[0])); n != c.hub {
+				t.Errorf("the hub is reached by %d syscalls, want %d", n, c.hub)
+			}
 		}
 	}
 }
@@ -95,11 +144,11 @@ func TestCachedReachIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := filepath.Join(dir, "cache")
-	x, hit, err := analysis.CachedReachIndex(img, "", cache)
+	x, hit, err := analysis.CachedReachIndex(img, "", cache, nil)
 	if err != nil || hit {
 		t.Fatalf("first call: hit %v, err %v", hit, err)
 	}
-	y, hit, err := analysis.CachedReachIndex(img, "", cache)
+	y, hit, err := analysis.CachedReachIndex(img, "", cache, nil)
 	if err != nil || !hit {
 		t.Fatalf("second call: hit %v, err %v", hit, err)
 	}
@@ -112,7 +161,7 @@ func TestCachedReachIndex(t *testing.T) {
 	if err := os.WriteFile(img, elf, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, hit, err := analysis.CachedReachIndex(img, "", cache); hit || err != nil {
+	if _, hit, err := analysis.CachedReachIndex(img, "", cache, nil); hit || err != nil {
 		t.Errorf("changed image: hit %v, err %v", hit, err)
 	}
 }

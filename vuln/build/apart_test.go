@@ -38,7 +38,7 @@ func TestApartMethod(t *testing.T) {
 	if _, err := os.Stat(fm); err != nil {
 		t.Skipf("%s is absent: DBG=1 scripts/kernel-metrics.sh writes it", fm)
 	}
-	x, _, err := analysis.CachedReachIndex(img, fm, kerneltest.Dir(t))
+	x, _, err := analysis.CachedReachIndex(img, fm, kerneltest.Dir(t), attrib.Incidental)
 	if err != nil {
 		t.Fatal(err)
 	}

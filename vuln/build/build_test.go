@@ -10,6 +10,7 @@ import (
 	"sysweight/internal/kerneltest"
 	"sysweight/kernel/analysis"
 	"sysweight/syscalls"
+	"sysweight/vuln/attrib"
 	"sysweight/vuln/db"
 	"sysweight/vuln/exploitdb"
 	"sysweight/vuln/syzbot"
@@ -115,7 +116,7 @@ func TestDefaultDBUpToDate(t *testing.T) {
 		if _, err := os.Stat(fm); err != nil {
 			t.Skipf("%s is absent: DBG=1 scripts/kernel-metrics.sh writes it", fm)
 		}
-		if x, _, err = analysis.CachedReachIndex(img, fm, ""); err != nil {
+		if x, _, err = analysis.CachedReachIndex(img, fm, "", attrib.Incidental); err != nil {
 			t.Fatal(err)
 		}
 	}
