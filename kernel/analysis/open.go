@@ -9,33 +9,27 @@ import (
 	"sysweight/syscalls"
 )
 
-// Open analyses the kernel image at imagePath and prepares attribution with
-// the default options: text and function methods, K = DefaultMaxSyscalls,
-// and the file method too when dwarfPath names a -dbg vmlinux or a file map
-// written by FileMap.WriteTo. On the stripped Debian 6.1 bzImage it takes
-// about 3 s on 2 cores; reading the DWARF adds about 25 s (a saved file map,
-// well under 1 s).
-func Open(imagePath, dwarfPath string) (*Attributor, *Report, error) {
+// Open analyses the kernel image at imagePath and, when dwarfPath names a
+// -dbg vmlinux or a file map written by FileMap.WriteTo, gives its
+// functions their source files (SetFileMap): the Graph the function and
+// file methods of vuln/attrib/site read. On the stripped Debian 6.1
+// bzImage it takes about 3 s on 2 cores; reading the DWARF adds about
+// 25 s (a saved file map, well under 1 s).
+func Open(imagePath, dwarfPath string) (*Report, error) {
 	r, err := AnalyzeFile(imagePath, Options{})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	meth := MethodText | MethodFunction
 	if dwarfPath != "" {
 		m, err := LoadFileMap(dwarfPath)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if n := r.SetFileMap(m); n == 0 {
-			return nil, nil, fmt.Errorf("%s: no function of %s found in it (another kernel build?)", dwarfPath, imagePath)
+			return nil, fmt.Errorf("%s: no function of %s found in it (another kernel build?)", dwarfPath, imagePath)
 		}
-		meth |= MethodFile
 	}
-	a, err := NewAttributor(r, AttribOptions{Methods: meth})
-	if err != nil {
-		return nil, nil, err
-	}
-	return a, r, nil
+	return r, nil
 }
 
 // SetFileMap gives the call graph's functions their source files from m
@@ -46,7 +40,7 @@ func (r *Report) SetFileMap(m *FileMap) int {
 		return 0
 	}
 	files, n := m.resolve(r.graph)
-	r.graph.file = files
+	r.graph.setFiles(files)
 	r.Summary.FunctionsWithFile = n
 	if r.Functions != nil {
 		for i := range r.Functions {

@@ -34,6 +34,7 @@ type ReachIndex struct {
 	Syscalls []string    // indexed syscalls, in report order
 	Funcs    []IndexFunc // by the graph's function index
 	byName   map[string][]int32
+	byFile   map[string][]int32 // "" for the functions of no known file
 	// graph answers for the functions not indexed (hubs): nil in an
 	// index built by hand.
 	graph *callGraph
@@ -190,11 +191,13 @@ func sortReach(r []Reacher) {
 
 func (x *ReachIndex) index() {
 	x.byName = make(map[string][]int32, len(x.Funcs))
+	x.byFile = map[string][]int32{}
 	for f, fn := range x.Funcs {
 		x.byName[fn.Name] = append(x.byName[fn.Name], int32(f))
 		if i := strings.IndexByte(fn.Name, '.'); i > 0 {
 			x.byName[fn.Name[:i]] = append(x.byName[fn.Name[:i]], int32(f))
 		}
+		x.byFile[fn.File] = append(x.byFile[fn.File], int32(f))
 	}
 }
 
@@ -252,6 +255,29 @@ func (x *ReachIndex) ReachWithin(f, maxDepth int) []Reacher {
 
 // Count is how many syscalls reach function f.
 func (x *ReachIndex) Count(f int) int { return len(x.Funcs[f].Reach) }
+
+// Reachers calls yield for each syscall that reaches function f within
+// maxDepth calls (maxDepth < 0: any number), nearest first, with the calls
+// from its entry and Reacher.Incidental: Reach, or with hubs ReachAll and
+// ReachWithin, which walk the call graph back from a hub. It serves
+// vuln/attrib/site's Reach interface.
+func (x *ReachIndex) Reachers(f, maxDepth int, hubs bool, yield func(syscall string, depth int, incidental bool)) {
+	var rs []Reacher
+	switch {
+	case !hubs:
+		rs = x.Reach(f)
+	case maxDepth < 0:
+		rs = x.ReachAll(f)
+	default:
+		rs = x.ReachWithin(f, maxDepth)
+	}
+	for _, r := range rs {
+		if maxDepth >= 0 && int(r.Depth) > maxDepth {
+			break // nearest first
+		}
+		yield(x.Syscalls[r.Syscall], int(r.Depth), r.Incidental)
+	}
+}
 
 // SyscallName names a Reacher's syscall.
 func (x *ReachIndex) SyscallName(r Reacher) string { return x.Syscalls[r.Syscall] }
@@ -318,17 +344,10 @@ func (x *ReachIndex) Extend(path []string, f, maxDepth int) []string {
 	return nil
 }
 
-// FuncsInFile lists the functions defined in a source file ("net/ipv4/tcp.c"),
-// by index; nil without file names.
+// FuncsInFile lists the functions defined in a source file
+// ("net/ipv4/tcp.c"), ascending; "" lists those of no known file.
 func (x *ReachIndex) FuncsInFile(file string) []int {
-	file = cleanPath(file)
-	var out []int
-	for f, fn := range x.Funcs {
-		if fn.File == file {
-			out = append(out, f)
-		}
-	}
-	return out
+	return int32s(x.byFile[cleanPath(file)])
 }
 
 // HasFiles reports whether the index carries source files.

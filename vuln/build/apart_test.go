@@ -10,6 +10,7 @@ import (
 	"sysweight/kernel/analysis"
 	"sysweight/syscalls"
 	"sysweight/vuln/attrib"
+	"sysweight/vuln/attrib/site"
 	"sysweight/vuln/exploitdb"
 	"sysweight/vuln/syzbot"
 )
@@ -42,8 +43,8 @@ func TestApartMethod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := analysis.DefaultMethods | analysis.MethodApart
-	a, err := analysis.NewSiteAttributor(x, analysis.SiteOptions{Methods: m})
+	m := site.DefaultMethods | site.MethodApart
+	a, err := site.NewAttributor(x, site.Options{Methods: m})
 	if err != nil {
 		t.Fatal(err)
 	}

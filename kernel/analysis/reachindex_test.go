@@ -11,24 +11,17 @@ import (
 
 	"sysweight/kernel/analysis"
 	"sysweight/kernel/analysis/analysistest"
-	"sysweight/vuln/attrib"
 )
-
-func syntheticIndex(t *testing.T) *analysis.ReachIndex {
-	t.Helper()
-	x, err := analysis.NewReachIndex(synthetic(t, analysis.Options{Functions: true}), attrib.Incidental)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return x
-}
 
 // The synthetic kernel's reach, worked out by hand from analysistest.Funcs:
 // key_validate is two calls from keyctl's and add_key's entries
 // (__x64_sys_keyctl → keyctl_read_key → key_validate) and three from
 // request_key's; mutex_lock_hub is a hub and not indexed.
 func TestReachIndex(t *testing.T) {
-	x := syntheticIndex(t)
+	x, err := analysis.NewReachIndex(synthetic(t, analysis.Options{Functions: true}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := analysis.NewReachIndex(synthetic(t, analysis.Options{}), nil); err == nil {
 		t.Error("an index without Options.Functions was built")
 	}
@@ -75,7 +68,7 @@ func TestReachIndex(t *testing.T) {
 	if _, err := x.WriteTo(&b); err != nil {
 		t.Fatal(err)
 	}
-	y, err := analysis.ReadReachIndex(bytes.NewReader(b.Bytes()), attrib.Incidental)
+	y, err := analysis.ReadReachIndex(bytes.NewReader(b.Bytes()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,75 +159,42 @@ func TestCachedReachIndex(t *testing.T) {
 	}
 }
 
-func TestSiteAttributor(t *testing.T) {
-	x := syntheticIndex(t)
-	mk := func(o analysis.SiteOptions) *analysis.SiteAttributor {
-		a, err := analysis.NewSiteAttributor(x, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
+// TestReachers checks the answers vuln/attrib/site reads, on the synthetic
+// kernel: key_validate within 2 calls (keyctl and add_key; request_key is 3
+// away), the hub only when hubs are walked (each entry calls it: depth 1),
+// and the Graph's own answer in the report's order (by number: add_key
+// 248, request_key 249, keyctl 250).
+func TestReachers(t *testing.T) {
+	r := synthetic(t, analysis.Options{Functions: true})
+	x, err := analysis.NewReachIndex(r, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	links := func(a *analysis.SiteAttributor, desc string) []string {
+	collect := func(reachers func(f, maxDepth int, hubs bool, yield func(string, int, bool)), f, maxDepth int, hubs bool) []string {
 		var out []string
-		for _, l := range a.Links(attrib.Input{Description: desc}) {
-			out = append(out, l.Syscall+":"+string(l.Method))
-		}
+		reachers(f, maxDepth, hubs, func(s string, d int, inc bool) {
+			out = append(out, fmt.Sprintf("%s:%d:%v", s, d, inc))
+		})
 		return out
 	}
-	kasan := "BUG: KASAN: use-after-free in key_validate+0x1/0x2\n"
-	// Three syscalls reach key_validate (≤ K): the nearest two count.
-	a := mk(analysis.SiteOptions{})
-	if got, want := links(a, kasan), []string{"add_key:site", "keyctl:site"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("crash site: %v, want %v", got, want)
+	kv, hub := x.Lookup("key_validate")[0], x.Lookup("mutex_lock_hub")[0]
+	if got, want := collect(x.Reachers, kv, 2, false), []string{"keyctl:2:false", "add_key:2:false"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("index, key_validate within 2: %v, want %v", got, want)
 	}
-	l := a.Links(attrib.Input{Description: kasan})[1]
-	if !reflect.DeepEqual(l.Path, []string{"__x64_sys_keyctl", "keyctl_read_key", "key_validate"}) || l.Evidence != "crash key_validate: keyctl → keyctl_read_key → key_validate" {
-		t.Errorf("keyctl link %+v", l)
+	if got := collect(x.Reachers, hub, -1, false); got != nil {
+		t.Errorf("index, the hub without hubs: %v, want none", got)
 	}
-	// With K = 2 the site is too general and links nowhere by reach
-	// alone; with Dispatchers, keyctl and add_key are dispatchers, and
-	// the nearest. With the apart method, the three syscalls within one
-	// call of the nearest (add_key and keyctl 2 calls away, request_key
-	// 3) are at most apartMax and no other syscall reaches it: all three
-	// link.
-	if got := links(mk(analysis.SiteOptions{MaxSyscalls: 2}), kasan); got != nil {
-		t.Errorf("K=2: %v, want none", got)
+	if got := collect(x.Reachers, hub, 1, true); len(got) != 7 || strings.Count(strings.Join(got, " "), ":1:") != 7 {
+		t.Errorf("index, the hub: %v, want 7 syscalls at depth 1", got)
 	}
-	if got, want := links(mk(analysis.SiteOptions{MaxSyscalls: 2, Methods: analysis.DefaultMethods | analysis.MethodApart}), kasan), []string{"add_key:apart", "keyctl:apart", "request_key:apart"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("K=2, apart: %v, want %v", got, want)
+	if got := collect(x.Reachers, hub, 0, true); got != nil {
+		t.Errorf("index, the hub within 0 calls: %v, want none", got)
 	}
-	if got, want := links(mk(analysis.SiteOptions{MaxSyscalls: 2, Dispatchers: true}), kasan), []string{"add_key:site", "keyctl:site"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("K=2 with dispatchers: %v, want %v", got, want)
+	g := r.Graph()
+	if got, want := collect(g.Reachers, kv, -1, true), []string{"add_key:2:false", "request_key:3:false", "keyctl:2:false"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("graph, key_validate: %v, want %v", got, want)
 	}
-	// MaxDepth 1: key_validate is two calls deep.
-	if got := links(mk(analysis.SiteOptions{MaxDepth: 1}), kasan); got != nil {
-		t.Errorf("MaxDepth 1: %v, want none", got)
-	}
-	// A syscall the text names wins: the site method only fills in.
-	if got := links(a, kasan+"Reached with the request_key syscall."); !reflect.DeepEqual(got, []string{"request_key:text"}) {
-		t.Errorf("fill-in: %v", got)
-	}
-	if got := links(mk(analysis.SiteOptions{Always: true}), kasan+"Reached with the request_key syscall."); len(got) != 3 {
-		t.Errorf("Always: %v", got)
-	}
-	// A function the graph does not reach, named as an operations method.
-	if got := links(a, "Race in the fixture_setsockopt function."); !reflect.DeepEqual(got, []string{"setsockopt:site"}) {
-		t.Errorf("ops method: %v", got)
-	}
-	// A function merely mentioned, not pointed at, in a record without
-	// files: nothing.
-	if got := links(a, "Callers take care to call keyctl_read_key() first."); got != nil {
-		t.Errorf("mention: %v", got)
-	}
-	// Pointed at: "in keyctl_read_key()".
-	if got := links(a, "A missing check in keyctl_read_key() lets a user read a key."); !reflect.DeepEqual(got, []string{"keyctl:site"}) {
-		t.Errorf("phrase: %v", got)
-	}
-	if _, err := analysis.NewSiteAttributor(nil, analysis.SiteOptions{}); err == nil {
-		t.Error("site method without an index")
-	}
-	if _, err := analysis.NewSiteAttributor(x, analysis.SiteOptions{Methods: analysis.MethodFile}); err == nil {
-		t.Error("file method without files")
+	if got := collect(g.Reachers, hub, -1, true); got != nil {
+		t.Errorf("graph, the hub: %v, want none", got)
 	}
 }
