@@ -70,6 +70,9 @@
 //
 // It owns the combination of the methods and the call-graph rules (K,
 // MaxDepth, nearest, fill-in, Dispatchers, apart). It does not read text
-// (vuln/attrib), build or cache call graphs (kernel/analysis), read feeds,
-// or count and weigh CVEs (vuln/build, vuln/db, score).
+// (vuln/attrib), build or cache call graphs (kernel/analysis, which it
+// does not import; of the kernel packages it imports only kernel/x86, for
+// the syscall entry symbols the function method leaves to the text
+// method), read feeds, or count and weigh CVEs (vuln/build, vuln/db,
+// score).
 package site
