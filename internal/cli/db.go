@@ -18,6 +18,7 @@ import (
 	"sysweight/report"
 	"sysweight/syscalls"
 	"sysweight/vuln/attrib"
+	"sysweight/vuln/attrib/site"
 	"sysweight/vuln/build"
 	"sysweight/vuln/db"
 	"sysweight/vuln/exploitdb"
@@ -89,7 +90,7 @@ The output is written to a temporary file and renamed.`,
 	f.StringVar(&o.kernelImage, "kernel-image", "", "kernel image whose call graph the site and file methods follow")
 	f.StringVar(&o.fileMap, "filemap", "", "function→file map or -dbg vmlinux, for the file method and for named sites")
 	f.StringVar(&o.graphCache, "graph-cache", defaultGraphCache(), "directory caching the kernel's reach index (none: no cache)")
-	f.StringVar(&o.methods, "methods", "default", "attribution methods that count, joined by +: text, trace, uapi, site, dispatch, apart, file, function; default is "+analysis.DefaultMethods.String()+" (without --kernel-image, "+textMethods.String()+")")
+	f.StringVar(&o.methods, "methods", "default", "attribution methods that count, joined by +: text, trace, uapi, site, dispatch, apart, file, function; default is "+site.DefaultMethods.String()+" (without --kernel-image, "+textMethods.String()+")")
 	f.StringVar(&o.out, "out", "", "output file (required)")
 	f.StringVar(&o.built, "built", "", "build time to record, RFC 3339 (default: the newest input date)")
 	f.BoolVar(&o.timing, "timing", false, "print where the time went to stderr")
@@ -376,7 +377,7 @@ func fileExists(p string) bool {
 }
 
 // textMethods are the methods that need no call graph.
-const textMethods = analysis.MethodText | analysis.MethodTrace | analysis.MethodUAPI
+const textMethods = site.MethodText | site.MethodTrace | site.MethodUAPI
 
 // defaultGraphCache is where db build caches reach indexes:
 // $XDG_CACHE_HOME/sysweight/kernel, usually ~/.cache/sysweight/kernel.
@@ -416,21 +417,21 @@ func (o *dbBuildOptions) kernelInputs(in *build.Inputs) (string, error) {
 	if rep != nil {
 		in.Kernel = build.KernelFromReport(rep)
 	}
-	var m analysis.Methods
+	var m site.Methods
 	if o.methods == "default" {
-		m = analysis.DefaultMethods
+		m = site.DefaultMethods
 		if o.kernelImage == "" {
 			m &= textMethods // no call graph: the text methods only (recorded in the DB's methods)
 		}
 	} else {
 		var err error
-		if m, err = analysis.ParseMethods(o.methods); err != nil {
+		if m, err = site.ParseMethods(o.methods); err != nil {
 			return "", fmt.Errorf("--methods: %w", err)
 		}
 	}
 	in.Methods = strings.Split(m.String(), "+")
 	if m&^textMethods == 0 {
-		a, _ := analysis.NewSiteAttributor(nil, analysis.SiteOptions{Methods: m})
+		a, _ := site.NewAttributor(nil, site.Options{Methods: m})
 		in.Attribute = a.Links
 		return "not needed", nil
 	}
@@ -446,41 +447,39 @@ func (o *dbBuildOptions) kernelInputs(in *build.Inputs) (string, error) {
 			return "", fmt.Errorf("--filemap: %w", err)
 		}
 	}
-	if m&analysis.MethodFunction != 0 {
+	if m&site.MethodFunction != 0 {
 		// The function method of the first call-graph attribution, kept
 		// for comparison; it reads the graph directly and is not cached.
-		r, err := analysis.AnalyzeFile(o.kernelImage, analysis.Options{})
-		if err != nil {
-			return "", err
-		}
-		opts := analysis.AttribOptions{Methods: m & (analysis.MethodText | analysis.MethodFunction | analysis.MethodFile)}
-		if m&analysis.MethodFile != 0 {
+		fileMap := ""
+		if m&site.MethodFile != 0 {
 			if o.fileMap == "" {
 				return "", fmt.Errorf("--methods %s needs --filemap", m)
 			}
-			if opts.Files, err = analysis.LoadFileMap(o.fileMap); err != nil {
-				return "", err
-			}
+			fileMap = o.fileMap
 		}
-		a, err := analysis.NewAttributor(r, opts)
+		r, err := analysis.Open(o.kernelImage, fileMap)
+		if err != nil {
+			return "", err
+		}
+		a, err := site.NewFunctionAttributor(r.Graph(), site.FunctionOptions{Methods: m & (site.MethodText | site.MethodFunction | site.MethodFile)})
 		if err != nil {
 			return "", err
 		}
 		in.Attribute = func(r attrib.Input) []attrib.Link { return a.Links(r.Description, r.ProgramFiles) }
 		return "analysed, not cached (function method)", nil
 	}
-	if m&analysis.MethodFile != 0 && o.fileMap == "" {
+	if m&site.MethodFile != 0 && o.fileMap == "" {
 		return "", fmt.Errorf("--methods %s needs --filemap", m)
 	}
 	cache := o.graphCache
 	if cache == "none" {
 		cache = ""
 	}
-	x, hit, err := analysis.CachedReachIndex(o.kernelImage, o.fileMap, cache)
+	x, hit, err := analysis.CachedReachIndex(o.kernelImage, o.fileMap, cache, attrib.Incidental)
 	if err != nil {
 		return "", err
 	}
-	a, err := analysis.NewSiteAttributor(x, analysis.SiteOptions{Methods: m})
+	a, err := site.NewAttributor(x, site.Options{Methods: m})
 	if err != nil {
 		return "", err
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -12,21 +11,7 @@ import (
 	"sysweight/kernel/analysis/analysistest"
 	"sysweight/kernel/image"
 	"sysweight/kernel/kallsyms"
-	"sysweight/vuln/attrib"
 )
-
-func syntheticF(f *testing.F) *analysis.Report {
-	elf := analysistest.ELF()
-	im, err := image.Load(bytes.NewReader(elf), int64(len(elf)))
-	if err != nil {
-		f.Fatal(err)
-	}
-	r, err := analysis.Analyze(im, analysis.Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
-	return r
-}
 
 func synthetic(t *testing.T, opt analysis.Options) *analysis.Report {
 	t.Helper()
@@ -116,69 +101,14 @@ func TestSyntheticGraph(t *testing.T) {
 	}
 }
 
-func TestFunctionLinks(t *testing.T) {
+// TestSetFileMap gives the synthetic kernel's functions files as a
+// FileMap from DWARF would (the entry at a wrong address matches nothing)
+// and reads them back through the Graph.
+func TestSetFileMap(t *testing.T) {
 	r := synthetic(t, analysis.Options{})
-	mk := func(o analysis.AttribOptions) *analysis.Attributor {
-		a, err := analysis.NewAttributor(r, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
-	desc := "A use-after-free in key_validate() can be hit; see mutex_lock_hub() and __x64_sys_read+0x10/0x20."
-	a := mk(analysis.AttribOptions{})
-	// key_validate: keyctl and add_key at depth 3 are nearest; request_key
-	// (depth 4) is not. The hub attributes nothing; __x64_sys_read is the
-	// text method's.
-	want := []attrib.Link{
-		{Syscall: "add_key", Method: attrib.MethodFunction, Evidence: "add_key → lookup_user_key → key_validate"},
-		{Syscall: "keyctl", Method: attrib.MethodFunction, Evidence: "keyctl → keyctl_read_key → key_validate"},
-	}
-	if got := a.FunctionLinks(desc); !reflect.DeepEqual(sorted(got), want) {
-		t.Errorf("FunctionLinks = %v, want %v", got, want)
-	}
-	// Links: the text method finds read (__x64_sys_read), so by default the
-	// call graph adds nothing.
-	if got := a.Links(desc, nil); len(got) != 1 || got[0].Syscall != "read" || got[0].Method != attrib.MethodText {
-		t.Errorf("Links = %v, want only read by text", got)
-	}
-	all := mk(analysis.AttribOptions{Always: true, AllDepths: true})
-	got := all.Links(desc, nil)
-	var names []string
-	for _, l := range got {
-		names = append(names, l.Syscall+":"+string(l.Method))
-	}
-	if w := []string{"add_key:function", "keyctl:function", "read:text", "request_key:function"}; !reflect.DeepEqual(names, w) {
-		t.Errorf("Links(Always, AllDepths) = %v, want %v", names, w)
-	}
-	if l := got[3]; l.Evidence != "request_key → request_key_helper → lookup_user_key → key_validate" {
-		t.Errorf("evidence %q", l.Evidence)
-	}
-	// K=2: key_validate (3 syscalls) is too general; keyctl_read_key (1)
-	// still names keyctl.
-	k2 := mk(analysis.AttribOptions{MaxSyscalls: 2})
-	if got := k2.FunctionLinks("bug in key_validate() via keyctl_read_key"); len(got) != 1 || got[0].Syscall != "keyctl" {
-		t.Errorf("K=2: %v", got)
-	}
-	// Not function mentions: a member access, a file name, an unreliable
-	// trace frame, a word without an underscore or parentheses.
-	for _, d := range []string{"ops->key_validate()", "security/keys/key_validate.c", " ? key_validate+0x1/0x2", "lookup"} {
-		if got := a.FunctionLinks(d); got != nil {
-			t.Errorf("%q: %v", d, got)
-		}
-	}
-}
-
-func sorted(ls []attrib.Link) []attrib.Link {
-	out := slices.Clone(ls)
-	slices.SortFunc(out, func(a, b attrib.Link) int { return strings.Compare(a.Syscall, b.Syscall) })
-	return out
-}
-
-func TestFileLinks(t *testing.T) {
-	r := synthetic(t, analysis.Options{})
-	if _, err := analysis.NewAttributor(r, analysis.AttribOptions{Methods: analysis.MethodFile}); !errors.Is(err, analysis.ErrNoFileMap) {
-		t.Fatalf("file method without a map: %v", err)
+	g := r.Graph()
+	if g.HasFiles() || g.FuncsInFile("fs/read_write.c") != nil || len(g.FuncsInFile("")) != r.Summary.Functions {
+		t.Errorf("files before SetFileMap: %v %v %d", g.HasFiles(), g.FuncsInFile("fs/read_write.c"), len(g.FuncsInFile("")))
 	}
 	_, addr := analysistest.Text()
 	fm := &analysis.FileMap{Entries: []analysis.FileEntry{
@@ -191,18 +121,11 @@ func TestFileLinks(t *testing.T) {
 	if n := r.SetFileMap(fm); n != 4 {
 		t.Errorf("SetFileMap matched %d, want 4", n)
 	}
-	a, err := analysis.NewAttributor(r, analysis.AttribOptions{Methods: analysis.MethodText | analysis.MethodFile})
-	if err != nil {
-		t.Fatal(err)
+	if got := g.FuncsInFile("./security/keys/process_keys.c"); !reflect.DeepEqual(got, g.Lookup("lookup_user_key")) {
+		t.Errorf("functions of process_keys.c: %v", got)
 	}
-	// lookup_user_key: add_key at depth 2 is nearer than request_key (3).
-	got := a.FileLinks([]string{"./security/keys/process_keys.c", "kernel/locking/mutex.c"})
-	want := []attrib.Link{{Syscall: "add_key", Method: attrib.MethodFile, Evidence: "security/keys/process_keys.c: add_key → lookup_user_key"}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("FileLinks = %v, want %v", got, want)
-	}
-	if got := a.Links("", []string{"fs/read_write.c"}); len(got) != 1 || got[0].Evidence != "fs/read_write.c: read → ksys_read" {
-		t.Errorf("Links = %v", got)
+	if !g.HasFiles() || g.FuncsInFile("x.c") != nil || len(g.FuncsInFile("")) != r.Summary.Functions-4 {
+		t.Errorf("files after SetFileMap: %v %v %d", g.HasFiles(), g.FuncsInFile("x.c"), len(g.FuncsInFile("")))
 	}
 }
 
@@ -232,16 +155,6 @@ func TestReportRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(back.Syscalls, r.Syscalls) || !reflect.DeepEqual(back.Functions, r.Functions) || back.Kernel != r.Kernel || back.Graph() != nil {
 		t.Error("round trip changed the report")
 	}
-	if _, err := analysis.NewAttributor(back, analysis.AttribOptions{}); !errors.Is(err, analysis.ErrNoCallGraph) {
-		t.Errorf("attributor on a loaded report: %v", err)
-	}
-	m := back.DBMetrics()
-	if k := m["keyctl"]; k.Nr != 250 || k.Reach != 3 || k.Complexity != 4 || len(k.TopFuncs) != 3 || k.TopFuncs[0].Name != "__x64_sys_keyctl" {
-		t.Errorf("DBMetrics keyctl = %+v", k) // 250: keyctl's x86_64 number (syscall_64.tbl)
-	}
-	if len(m) != 7 {
-		t.Errorf("DBMetrics has %d syscalls, want 7", len(m))
-	}
 }
 
 func TestLoadReportBad(t *testing.T) {
@@ -258,16 +171,6 @@ func TestLoadReportBad(t *testing.T) {
 		if !errors.Is(err, analysis.ErrBadReport) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.in, err, c.want)
 		}
-	}
-}
-
-func TestParseMethods(t *testing.T) {
-	m, err := analysis.ParseMethods("text+function+file")
-	if err != nil || m != analysis.MethodText|analysis.MethodFunction|analysis.MethodFile || m.String() != "text+function+file" {
-		t.Errorf("%v %v", m, err)
-	}
-	if _, err := analysis.ParseMethods("text+magic"); err == nil {
-		t.Error("text+magic accepted")
 	}
 }
 

@@ -1,5 +1,5 @@
 // Package analysis turns a kernel image into sysweight's kernel metrics and
-// into call-graph attribution of CVEs to syscalls.
+// into the call graph that CVE attribution (vuln/attrib/site) reads.
 //
 // Analyze runs the pipeline on one image: its text symbols (from .symtab, a
 // recovered kallsyms table or a System.map the caller hands in) → kernel/x86
@@ -286,69 +286,38 @@
 // unresolved, hubs, recall and the DB's links unchanged. The
 // Report it returns is small, JSON and deterministic: the kernel's identity (file name, sha256, the "Linux
 // version" banner), the symbol source, summary counts and, per syscall,
-// reach, complexity and the most complex functions. DBMetrics hands these
-// figures to the weight DB. LoadReport reads a Report back; one read back
-// carries no call graph.
+// reach, complexity and the most complex functions; vuln/build's
+// KernelFromReport hands these figures to the weight DB. LoadReport reads
+// a Report back; one read back carries no call graph.
 //
-// An analysed Report also holds, in memory only, the reverse index that
-// attribution needs: for every function that is not a hub, the set of
-// syscalls that reach it and, per syscall, the BFS parents that give a
-// shortest call path from the entry. Attributor uses it for the *function*
-// and *file* methods of DESIGN.md ("Attribution of a CVE to syscalls"), on
-// top of vuln/attrib's *text* method: a kernel function named in a
-// description ("key_validate()", a call-trace frame), or a function defined
-// in one of the CVE's programFiles (mapped to functions through the -dbg
-// vmlinux's DWARF, see FileMap), attributes the CVE to the syscalls that
-// reach it. Three rules keep this precise, each measured on vuln/attrib's
-// hand-verified sample (TestSampleCallGraph logs the sweep):
+// An analysed Report also holds, in memory only, the reverse index of its
+// Graph: for every function that is not a hub, the set of syscalls that
+// reach it and, per syscall, the BFS parents that give a shortest call
+// path from the entry. The Graph answers vuln/attrib/site's Reach
+// interface with it (Lookup, Count, Reachers, Path, FuncsInFile with a
+// FileMap from the -dbg vmlinux's DWARF), for the *function* and *file*
+// methods of site.FunctionAttributor.
 //
-//   - K (DefaultMaxSyscalls = 6): a function reached by more syscalls says
-//     little about which one the bug is reached through, and attributes
-//     nothing. Precision is flat for K = 4…8 and drops at K = 10.
-//   - Nearest: of the syscalls within K, only those with the shortest call
-//     path to the function count (ptrace_may_access is reached by ten
-//     syscalls, most of them through long detours).
-//   - Fill-in: the call graph speaks only for CVEs the text method leaves
-//     unattributed; where the description names syscalls, they are the
-//     judgement of the person who wrote it.
-//
-// On the sample (59 CVEs, 73 (CVE, syscall) pairs) the text method alone
-// has precision 0.951 and recall 0.534; text+function 0.930 / 0.548;
-// text+function+file 0.933 / 0.575. Over both feeds the function method
-// attributes 1,137 more CVEs and the file method 712 more (2,579 → 4,428 of
-// 16,883). Recall stays low because the static call graph does not follow
-// indirect calls: file_operations, proto_ops, io_uring's opcode table and
-// filesystem methods are where most driver, protocol and filesystem bugs
-// live, and no syscall statically reaches them.
-//
-// Since issue 9 the weight DB uses SiteAttributor instead: it combines the
-// text-level methods of vuln/attrib (trace, uapi, text, dispatch) with the
-// *site* method, which looks the bug sites of a record (the crash frame,
-// the fix subject's function, "the FUNC function") up in a ReachIndex —
-// for each function the syscalls that reach it, with depth and the
-// previous function of a shortest path — and links a site reached by at
-// most K syscalls within MaxDepth calls to the nearest of them, with the
-// path as evidence. The ReachIndex is built through the Graph's exported
-// API only, so the call graph of issue 8 (modules, indirect calls) feeds it
-// without changes here; CachedReachIndex keeps it in a cache directory,
-// keyed by the sha256 of the image and the file map, so that a DB build
-// does not analyse the image again. The figures of both are in
-// docs/attribution.md.
+// The weight DB's attribution (site.Attributor) reads a ReachIndex
+// instead: for each function the syscalls that reach it, with depth and
+// the previous function of a shortest path, and whether that path is
+// incidental. It is built through the Graph's exported API only, so the
+// call graph of issue 8 (modules, indirect calls) feeds it without
+// changes here; CachedReachIndex keeps it in a cache directory, keyed by
+// the sha256 of the image and the file map, so that a DB build does not
+// analyse the image again. Which functions make a path incidental (exit,
+// task_work, module init, kprobes, tracing, interrupts) is attribution's
+// rule, vuln/attrib.Incidental: the caller hands it to NewReachIndex,
+// ReadReachIndex or CachedReachIndex, and the marks are not cached. The
+// index answers vuln/attrib/site's CallGraph interface.
 //
 // Since issue 8 the ReachIndex also keeps a compact copy of the call graph
 // (every edge, each syscall's entry): a hub is not indexed, and
-// ReachIndex.ReachAll and Path walk back from it, through hubs and not
-// through incidental functions. The site method still leaves hubs out (a
-// hub is reached by more than K syscalls by definition; linking a hub site
-// to its nearest dispatchers lost precision on the sample: 8 of 20 links
-// correct), but a link's evidence runs on to a hub the CVE names when the
-// linked syscall reaches it through the linked site (CVE-2016-8655:
-// setsockopt → __sys_setsockopt → packet_setsockopt → packet_set_ring).
-// The opt-in *apart* method (MethodApart, not a default) links a crash or
-// fix-subject site in shared code to its nearest syscalls when they stand
-// apart from the rest: at most three within one call of the nearest, every
-// other syscall at least three calls farther (ReachIndex.ReachWithin walks
-// back only that far).
+// ReachIndex.ReachAll, ReachWithin (which stops at a depth, for the
+// *apart* rule) and Path walk back from it, through hubs and not through
+// incidental functions; Extend carries a path on to a function the same
+// way. The attribution methods and their figures are vuln/attrib/site's
+// and docs/attribution.md's.
 //
 // data/debian-6.1.0-56-cloud-amd64.json holds the per-syscall figures of
 // Debian's linux-image-6.1.0-56-cloud-amd64-unsigned 6.1.192-2 (the whole
@@ -360,9 +329,12 @@
 // the only sizes a stripped image's kallsyms table gives; with them, the
 // stripped bzImage and the -dbg vmlinux of one build give identical metrics.
 //
-// It owns this assembly and the attribution rules only: decoding and graphs
-// are kernel/x86's, image reading kernel/image's, symbol formats
-// kernel/kallsyms's, packages kernel/debpkg's, modules kernel/module's,
-// types kernel/btf's, indirect-call rules kernel/icall's, the text method vuln/attrib's, and the weight DB
-// (vuln/db, vuln/build) decides what to do with the figures and links.
+// It owns this assembly, the metrics and the call graph's indexes only:
+// decoding and graphs are kernel/x86's, image reading kernel/image's,
+// symbol formats kernel/kallsyms's, packages kernel/debpkg's, modules
+// kernel/module's, types kernel/btf's, indirect-call rules kernel/icall's;
+// CVE attribution (every method, and the incidental rule) is
+// vuln/attrib's and vuln/attrib/site's, and the weight DB (vuln/db,
+// vuln/build) decides what to do with the figures and links. It imports
+// none of them.
 package analysis

@@ -26,19 +26,3 @@ func ExampleAnalyze() {
 	// symtab 13 functions, 1 hub
 	// keyctl reach 3 complexity 4 top __x64_sys_keyctl
 }
-
-func ExampleAttributor_Links() {
-	elf := analysistest.ELF()
-	im, _ := image.Load(bytes.NewReader(elf), int64(len(elf)))
-	r, _ := analysis.Analyze(im, analysis.Options{})
-	a, err := analysis.NewAttributor(r, analysis.AttribOptions{})
-	if err != nil {
-		panic(err)
-	}
-	for _, l := range a.Links("A use-after-free in key_validate().", nil) {
-		fmt.Printf("%s (%s): %s\n", l.Syscall, l.Method, l.Evidence)
-	}
-	// Output:
-	// add_key (function): add_key → lookup_user_key → key_validate
-	// keyctl (function): keyctl → keyctl_read_key → key_validate
-}

@@ -33,8 +33,10 @@ type Graph struct {
 	// byName maps every symbol name, and each name cut at its first '.'
 	// (foo.isra.0, foo.cold → foo), to functions.
 	byName map[string][]int32
-	// file is each function's source file (FileMap), "" when unknown.
-	file []string
+	// file is each function's source file (FileMap), "" when unknown;
+	// byFile the functions of each file (setFiles).
+	file   []string
+	byFile map[string][]int32
 	// module[f] indexes modules (−1: vmlinux).
 	module  []int32
 	modules []string
@@ -276,6 +278,86 @@ func (g *Graph) Syscalls(f int) []string {
 
 // Count is how many syscalls reach function f (0 for a hub).
 func (g *Graph) Count(f int) int { return int(g.count[f]) }
+
+func (g *Graph) reaches(k int, f int32) bool {
+	return g.set[int(f)*g.words+k/64]&(1<<(k%64)) != 0
+}
+
+// depth is the number of functions on the path from syscall k's entry to
+// f (1 for the entry), 1<<30 when the BFS tree lacks f.
+func (g *Graph) depth(k int, f int32) int {
+	n := 0
+	for f >= 0 {
+		p, ok := g.treeOf(k).parentOf(f)
+		if !ok {
+			return 1 << 30
+		}
+		n++
+		f = p
+	}
+	return n
+}
+
+// Reachers calls yield for each syscall that reaches function f within
+// maxDepth calls (maxDepth < 0: any number), in the report's order, with
+// the calls from its entry. A hub has none: the graph does not index hubs
+// and does not walk back to them (hubs is there for the interface of
+// vuln/attrib/site, which the ReachIndex answers). No path is incidental:
+// the graph knows no incidental rule.
+func (g *Graph) Reachers(f, maxDepth int, hubs bool, yield func(syscall string, depth int, incidental bool)) {
+	for k := range g.names {
+		if !g.reaches(k, int32(f)) {
+			continue
+		}
+		d := g.depth(k, int32(f)) - 1
+		if maxDepth >= 0 && d > maxDepth {
+			continue
+		}
+		yield(g.names[k], d, false)
+	}
+}
+
+// setFiles records each function's source file and indexes them by file.
+func (g *Graph) setFiles(files []string) {
+	g.file = files
+	g.byFile = map[string][]int32{}
+	for f, name := range files {
+		g.byFile[name] = append(g.byFile[name], int32(f))
+	}
+}
+
+// FuncsInFile lists the functions defined in a source file
+// ("net/ipv4/tcp.c"), ascending; "" lists those of no known file (every
+// function before SetFileMap).
+func (g *Graph) FuncsInFile(file string) []int {
+	file = cleanPath(file)
+	if g.file == nil {
+		if file != "" {
+			return nil
+		}
+		out := make([]int, len(g.prog.Functions))
+		for f := range out {
+			out[f] = f
+		}
+		return out
+	}
+	return int32s(g.byFile[file])
+}
+
+// HasFiles reports whether a FileMap gave the functions their source
+// files (SetFileMap).
+func (g *Graph) HasFiles() bool { return g.file != nil }
+
+func int32s(l []int32) []int {
+	if len(l) == 0 {
+		return nil
+	}
+	out := make([]int, len(l))
+	for i, f := range l {
+		out[i] = int(f)
+	}
+	return out
+}
 
 // Path returns a shortest call path from syscall's entry to function f,
 // entry first, or nil when the syscall does not reach f.

@@ -7,36 +7,29 @@ import (
 	"io"
 
 	"sysweight/syscalls"
-	"sysweight/vuln/db"
 )
 
-// Open analyses the kernel image at imagePath and prepares attribution with
-// the default options: text and function methods, K = DefaultMaxSyscalls,
-// and the file method too when dwarfPath names a -dbg vmlinux or a file map
-// written by FileMap.WriteTo. On the stripped Debian 6.1 bzImage it takes
-// about 3 s on 2 cores; reading the DWARF adds about 25 s (a saved file map,
-// well under 1 s).
-func Open(imagePath, dwarfPath string) (*Attributor, *Report, error) {
+// Open analyses the kernel image at imagePath and, when dwarfPath names a
+// -dbg vmlinux or a file map written by FileMap.WriteTo, gives its
+// functions their source files (SetFileMap): the Graph the function and
+// file methods of vuln/attrib/site read. On the stripped Debian 6.1
+// bzImage it takes about 3 s on 2 cores; reading the DWARF adds about
+// 25 s (a saved file map, well under 1 s).
+func Open(imagePath, dwarfPath string) (*Report, error) {
 	r, err := AnalyzeFile(imagePath, Options{})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	meth := MethodText | MethodFunction
 	if dwarfPath != "" {
 		m, err := LoadFileMap(dwarfPath)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if n := r.SetFileMap(m); n == 0 {
-			return nil, nil, fmt.Errorf("%s: no function of %s found in it (another kernel build?)", dwarfPath, imagePath)
+			return nil, fmt.Errorf("%s: no function of %s found in it (another kernel build?)", dwarfPath, imagePath)
 		}
-		meth |= MethodFile
 	}
-	a, err := NewAttributor(r, AttribOptions{Methods: meth})
-	if err != nil {
-		return nil, nil, err
-	}
-	return a, r, nil
+	return r, nil
 }
 
 // SetFileMap gives the call graph's functions their source files from m
@@ -47,7 +40,7 @@ func (r *Report) SetFileMap(m *FileMap) int {
 		return 0
 	}
 	files, n := m.resolve(r.graph)
-	r.graph.file = files
+	r.graph.setFiles(files)
 	r.Summary.FunctionsWithFile = n
 	if r.Functions != nil {
 		for i := range r.Functions {
@@ -101,9 +94,10 @@ func (r *Report) Encode(w io.Writer) error {
 	return err
 }
 
-// LoadReport reads a Report written by Encode. It checks what DBMetrics
-// relies on: the architecture, the analysis version, known syscall names
-// once each and non-negative figures. The Report has no call graph.
+// LoadReport reads a Report written by Encode. It checks what the weight
+// DB's build (vuln/build.KernelFromReport) relies on: the architecture,
+// the analysis version, known syscall names once each and non-negative
+// figures. The Report has no call graph.
 func LoadReport(rd io.Reader) (*Report, error) {
 	var r Report
 	dec := json.NewDecoder(rd)
@@ -134,27 +128,4 @@ func LoadReport(rd io.Reader) (*Report, error) {
 		return nil, fmt.Errorf("%w: no syscalls", ErrBadReport)
 	}
 	return &r, nil
-}
-
-// DBMetrics gives the weight DB its kernel figures per syscall: Complexity
-// and Reach with hubs left out, and the most complex functions. A syscall
-// the kernel does not implement (an alias of sys_ni_syscall) gets zeros: it
-// returns ENOSYS and exposes no code of its own.
-func (r *Report) DBMetrics() map[string]db.Syscall {
-	t, _ := syscalls.ForArch(syscalls.Arch(r.Arch))
-	out := make(map[string]db.Syscall, len(r.Syscalls))
-	for _, s := range r.Syscalls {
-		d := db.Syscall{Name: s.Name}
-		if t != nil {
-			d.Nr, _ = t.Number(s.Name)
-		}
-		if !s.NotImplemented {
-			d.Complexity, d.Reach = float64(s.Complexity), float64(s.Reach)
-			for _, f := range s.Top {
-				d.TopFuncs = append(d.TopFuncs, db.FuncCC{Name: f.Name, CC: f.CC})
-			}
-		}
-		out[s.Name] = d
-	}
-	return out
 }

@@ -3,8 +3,6 @@ package analysis
 import (
 	"slices"
 	"sync"
-
-	"sysweight/vuln/attrib"
 )
 
 // callGraph is the part of the call graph a ReachIndex keeps for the
@@ -13,8 +11,8 @@ import (
 // syscall's entry. It answers "which syscalls reach f, how near, by which
 // path" by a backward walk from f, as Graph.Walk would forward: hubs are
 // passed through, and functions that make a path incidental (exit,
-// task_work, module init, kprobes, tracing, interrupts:
-// vuln/attrib.Incidental) are not, so the path found is the shortest
+// task_work, module init, kprobes, tracing, interrupts: the index's
+// incidental rule) are not, so the path found is the shortest
 // non-incidental one.
 type callGraph struct {
 	off, to []int32 // callees of f: to[off[f]:off[f+1]]
@@ -81,7 +79,7 @@ func (cg *callGraph) prepare(x *ReachIndex) {
 		}
 		cg.blocked = make([]bool, n)
 		for f := range n {
-			cg.blocked[f] = attrib.Incidental(x.Funcs[f].Name) != ""
+			cg.blocked[f] = x.isIncidental(x.Funcs[f].Name)
 		}
 		cg.byEntry = map[int32][]uint16{}
 		for s, e := range cg.entry {

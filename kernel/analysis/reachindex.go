@@ -11,8 +11,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-
-	"sysweight/vuln/attrib"
 )
 
 // ReachIndexVersion names the layout of a ReachIndex; a cached index of
@@ -36,9 +34,13 @@ type ReachIndex struct {
 	Syscalls []string    // indexed syscalls, in report order
 	Funcs    []IndexFunc // by the graph's function index
 	byName   map[string][]int32
+	byFile   map[string][]int32 // "" for the functions of no known file
 	// graph answers for the functions not indexed (hubs): nil in an
 	// index built by hand.
 	graph *callGraph
+	// incidental is the rule Reacher.Incidental and the walks of graph
+	// follow; nil: no function is incidental.
+	incidental func(fn string) string
 }
 
 // IndexFunc is one function of the index.
@@ -51,9 +53,10 @@ type IndexFunc struct {
 // Reacher is one syscall that reaches a function: Depth is the number of
 // calls from the syscall's entry, Parent the function before it on a
 // shortest path (−1 when the function is the entry). Incidental marks a
-// path that runs through exit, task_work, module init, a kprobe, a
-// tracepoint or an interrupt (vuln/attrib.Incidental): the syscall reaches
-// the function only as a side effect.
+// path that runs through a function the index's incidental rule names
+// (vuln/attrib.Incidental: exit, task_work, module init, a kprobe, a
+// tracepoint, an interrupt): the syscall reaches the function only as a
+// side effect.
 type Reacher struct {
 	Syscall    uint16
 	Depth      uint16
@@ -66,8 +69,11 @@ type Reacher struct {
 var ErrNoFunctions = errors.New("report lists no functions (analyse with Options.Functions)")
 
 // NewReachIndex indexes r's call graph. r must come from Analyze with
-// Options.Functions (and SetFileMap for files).
-func NewReachIndex(r *Report) (*ReachIndex, error) {
+// Options.Functions (and SetFileMap for files). incidental names why a
+// path through a function is incidental, "" when it is not; attribution
+// owns that rule (vuln/attrib.Incidental) and hands it in. nil marks
+// nothing incidental.
+func NewReachIndex(r *Report, incidental func(fn string) string) (*ReachIndex, error) {
 	g := r.Graph()
 	if g == nil {
 		return nil, ErrNoCallGraph
@@ -75,7 +81,7 @@ func NewReachIndex(r *Report) (*ReachIndex, error) {
 	if len(r.Functions) == 0 {
 		return nil, ErrNoFunctions
 	}
-	x := &ReachIndex{Kernel: r.Kernel.SHA256, Version: ReachIndexVersion, Funcs: make([]IndexFunc, len(r.Functions))}
+	x := &ReachIndex{Kernel: r.Kernel.SHA256, Version: ReachIndexVersion, Funcs: make([]IndexFunc, len(r.Functions)), incidental: incidental}
 	scIndex := map[string]uint16{}
 	type pending struct {
 		f      int
@@ -145,7 +151,7 @@ func (x *ReachIndex) markIncidental() {
 		if len(fn.Reach) == 0 {
 			continue
 		}
-		inc[f] = attrib.Incidental(fn.Name) != ""
+		inc[f] = x.isIncidental(fn.Name)
 		for i, r := range fn.Reach {
 			for int(r.Depth) >= len(byDepth) {
 				byDepth = append(byDepth, nil)
@@ -169,6 +175,11 @@ func (x *ReachIndex) markIncidental() {
 	}
 }
 
+// isIncidental applies the index's incidental rule.
+func (x *ReachIndex) isIncidental(fn string) bool {
+	return x.incidental != nil && x.incidental(fn) != ""
+}
+
 func sortReach(r []Reacher) {
 	sort.Slice(r, func(i, j int) bool {
 		if r[i].Depth != r[j].Depth {
@@ -180,11 +191,13 @@ func sortReach(r []Reacher) {
 
 func (x *ReachIndex) index() {
 	x.byName = make(map[string][]int32, len(x.Funcs))
+	x.byFile = map[string][]int32{}
 	for f, fn := range x.Funcs {
 		x.byName[fn.Name] = append(x.byName[fn.Name], int32(f))
 		if i := strings.IndexByte(fn.Name, '.'); i > 0 {
 			x.byName[fn.Name[:i]] = append(x.byName[fn.Name[:i]], int32(f))
 		}
+		x.byFile[fn.File] = append(x.byFile[fn.File], int32(f))
 	}
 }
 
@@ -242,6 +255,29 @@ func (x *ReachIndex) ReachWithin(f, maxDepth int) []Reacher {
 
 // Count is how many syscalls reach function f.
 func (x *ReachIndex) Count(f int) int { return len(x.Funcs[f].Reach) }
+
+// Reachers calls yield for each syscall that reaches function f within
+// maxDepth calls (maxDepth < 0: any number), nearest first, with the calls
+// from its entry and Reacher.Incidental: Reach, or with hubs ReachAll and
+// ReachWithin, which walk the call graph back from a hub. It serves
+// vuln/attrib/site's Reach interface.
+func (x *ReachIndex) Reachers(f, maxDepth int, hubs bool, yield func(syscall string, depth int, incidental bool)) {
+	var rs []Reacher
+	switch {
+	case !hubs:
+		rs = x.Reach(f)
+	case maxDepth < 0:
+		rs = x.ReachAll(f)
+	default:
+		rs = x.ReachWithin(f, maxDepth)
+	}
+	for _, r := range rs {
+		if maxDepth >= 0 && int(r.Depth) > maxDepth {
+			break // nearest first
+		}
+		yield(x.Syscalls[r.Syscall], int(r.Depth), r.Incidental)
+	}
+}
 
 // SyscallName names a Reacher's syscall.
 func (x *ReachIndex) SyscallName(r Reacher) string { return x.Syscalls[r.Syscall] }
@@ -308,17 +344,10 @@ func (x *ReachIndex) Extend(path []string, f, maxDepth int) []string {
 	return nil
 }
 
-// FuncsInFile lists the functions defined in a source file ("net/ipv4/tcp.c"),
-// by index; nil without file names.
+// FuncsInFile lists the functions defined in a source file
+// ("net/ipv4/tcp.c"), ascending; "" lists those of no known file.
 func (x *ReachIndex) FuncsInFile(file string) []int {
-	file = cleanPath(file)
-	var out []int
-	for f, fn := range x.Funcs {
-		if fn.File == file {
-			out = append(out, f)
-		}
-	}
-	return out
+	return int32s(x.byFile[cleanPath(file)])
 }
 
 // HasFiles reports whether the index carries source files.
@@ -338,8 +367,8 @@ const reachMagic = "sysweight reach index\n"
 // uvarint-prefixed strings and uvarints: version, kernel, source, the
 // syscalls, the source files, and per function its name, file and
 // reachers (syscall, depth, parent+1). Reacher.Incidental is not stored:
-// it follows vuln/attrib.Incidental's current rules and is marked again on
-// reading.
+// it follows the incidental rule of the reader (vuln/attrib.Incidental's
+// current one) and is marked again on reading.
 func (x *ReachIndex) WriteTo(w io.Writer) (int64, error) {
 	cw := &countWriter{w: w}
 	bw := bufio.NewWriter(cw)
@@ -400,8 +429,9 @@ func (x *ReachIndex) WriteTo(w io.Writer) (int64, error) {
 	return cw.n, nil
 }
 
-// ReadReachIndex reads what WriteTo wrote.
-func ReadReachIndex(r io.Reader) (*ReachIndex, error) {
+// ReadReachIndex reads what WriteTo wrote, marking incidental paths by
+// incidental (as NewReachIndex).
+func ReadReachIndex(r io.Reader, incidental func(fn string) string) (*ReachIndex, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("reach index: %w", err)
@@ -410,7 +440,7 @@ func ReadReachIndex(r io.Reader) (*ReachIndex, error) {
 		return nil, fmt.Errorf("reach index: not a reach index (no magic line)")
 	}
 	d := decoder{b: b, off: len(reachMagic)}
-	x := &ReachIndex{Version: int(d.u())}
+	x := &ReachIndex{Version: int(d.u()), incidental: incidental}
 	if x.Version != ReachIndexVersion {
 		return nil, fmt.Errorf("reach index: version %d, want %d", x.Version, ReachIndexVersion)
 	}
@@ -538,7 +568,9 @@ func (d *decoder) str() string {
 // when an index of the same image (by sha256), file map and version is
 // there, else by analysing the image and writing the index to cacheDir
 // (atomically). cacheDir "" analyses without caching. hit says which.
-func CachedReachIndex(imagePath, fileMapPath, cacheDir string) (x *ReachIndex, hit bool, err error) {
+// incidental is NewReachIndex's; it is not part of the cache key, as the
+// marks are not stored.
+func CachedReachIndex(imagePath, fileMapPath, cacheDir string, incidental func(fn string) string) (x *ReachIndex, hit bool, err error) {
 	sum := hashFile(imagePath)
 	if sum.err != nil {
 		return nil, false, sum.err
@@ -561,7 +593,7 @@ func CachedReachIndex(imagePath, fileMapPath, cacheDir string) (x *ReachIndex, h
 		// rule changes the graph of the same image
 		name = filepath.Join(cacheDir, fmt.Sprintf("reach-v%d-a%d-%s.bin", ReachIndexVersion, Version, key))
 		if f, err := os.Open(name); err == nil {
-			x, err := ReadReachIndex(f)
+			x, err := ReadReachIndex(f, incidental)
 			f.Close()
 			if err == nil && x.Kernel == sum.sum && x.Source == source {
 				return x, true, nil
@@ -581,7 +613,7 @@ func CachedReachIndex(imagePath, fileMapPath, cacheDir string) (x *ReachIndex, h
 			return nil, false, fmt.Errorf("%s: no function of %s found in it (another kernel build?)", fileMapPath, imagePath)
 		}
 	}
-	x, err = NewReachIndex(r)
+	x, err = NewReachIndex(r, incidental)
 	if err != nil {
 		return nil, false, err
 	}

@@ -24,7 +24,7 @@ const (
 	// reached through the kernel call graph.
 	MethodSite Method = "site"
 	// MethodApart: a bug site in shared code linked to its nearest
-	// syscalls when they stand apart from the rest (kernel/analysis).
+	// syscalls when they stand apart from the rest (vuln/attrib/site).
 	MethodApart Method = "apart"
 )
 

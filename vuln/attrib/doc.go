@@ -8,7 +8,7 @@
 // internal/genuapi, scripts/uapi-table.sh) and *dispatch* (fixed files that
 // are an interface's dispatcher: Dispatch). It also lists the record's bug
 // sites by role (Sites: crash, fix subject, named, trace frame, Fixes:),
-// which kernel/analysis follows through the call graph (the *site*
+// which vuln/attrib/site follows through the call graph (the *site*
 // method), and names operations methods by their suffix (OpsSyscall:
 // packet_setsockopt → setsockopt). testdata/sample2-*.json is the judged
 // random sample the methods are measured on (SAMPLE2.md; vuln/db's
@@ -35,9 +35,12 @@
 // plain words ("mounting an XFS filesystem") or that a subsystem implies ("the
 // bpf verifier"), which the function and file methods are for.
 //
-// It owns the text-level rules. It does not read feeds (vuln/kernelcna,
-// vuln/kernelcves), does not follow call graphs (the *site*, *function*
-// and *file* methods are kernel/analysis's), and does not count or weigh
-// CVEs (vuln/db, score). Wrappers shared by several syscalls (do_sys_open,
+// It owns the text-level rules, and the rule of which kernel functions make
+// a call path incidental (Incidental), which kernel/analysis's ReachIndex
+// is built with. It does not read feeds (vuln/kernelcna,
+// vuln/kernelcves), does not follow call graphs (the *site*, *apart*,
+// *function* and *file* methods, and the combination of all methods, are
+// vuln/attrib/site's, over kernel/analysis's graphs), and does not count
+// or weigh CVEs (vuln/db, score). Wrappers shared by several syscalls (do_sys_open,
 // ___sys_sendmsg, do_sys_poll) are left to the function method on purpose.
 package attrib

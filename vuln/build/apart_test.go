@@ -10,6 +10,7 @@ import (
 	"sysweight/kernel/analysis"
 	"sysweight/syscalls"
 	"sysweight/vuln/attrib"
+	"sysweight/vuln/attrib/site"
 	"sysweight/vuln/exploitdb"
 	"sysweight/vuln/syzbot"
 )
@@ -38,12 +39,12 @@ func TestApartMethod(t *testing.T) {
 	if _, err := os.Stat(fm); err != nil {
 		t.Skipf("%s is absent: DBG=1 scripts/kernel-metrics.sh writes it", fm)
 	}
-	x, _, err := analysis.CachedReachIndex(img, fm, kerneltest.Dir(t))
+	x, _, err := analysis.CachedReachIndex(img, fm, kerneltest.Dir(t), attrib.Incidental)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := analysis.DefaultMethods | analysis.MethodApart
-	a, err := analysis.NewSiteAttributor(x, analysis.SiteOptions{Methods: m})
+	m := site.DefaultMethods | site.MethodApart
+	a, err := site.NewAttributor(x, site.Options{Methods: m})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"sysweight/internal/kerneltest"
 	"sysweight/kernel/analysis"
 	"sysweight/syscalls"
+	"sysweight/vuln/attrib"
+	"sysweight/vuln/attrib/site"
 	"sysweight/vuln/db"
 	"sysweight/vuln/exploitdb"
 	"sysweight/vuln/syzbot"
@@ -103,23 +105,25 @@ func TestDefaultDBUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := analysis.ParseMethods(strings.Join(committed.Meta.Methods, "+"))
+	m, err := site.ParseMethods(strings.Join(committed.Meta.Methods, "+"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var x *analysis.ReachIndex
-	if m&(analysis.MethodSite|analysis.MethodFile) != 0 {
+	var g site.CallGraph
+	if m&(site.MethodSite|site.MethodFile) != 0 {
 		// the whole package, vmlinuz and modules, as make weightdb builds it
 		img := kerneltest.Deb(t)
 		fm := filepath.Join(kerneltest.Dir(t), "filemap-"+kerneltest.ABI+".txt.gz")
 		if _, err := os.Stat(fm); err != nil {
 			t.Skipf("%s is absent: DBG=1 scripts/kernel-metrics.sh writes it", fm)
 		}
-		if x, _, err = analysis.CachedReachIndex(img, fm, ""); err != nil {
+		x, _, err := analysis.CachedReachIndex(img, fm, "", attrib.Incidental)
+		if err != nil {
 			t.Fatal(err)
 		}
+		g = x
 	}
-	a, err := analysis.NewSiteAttributor(x, analysis.SiteOptions{Methods: m})
+	a, err := site.NewAttributor(g, site.Options{Methods: m})
 	if err != nil {
 		t.Fatal(err)
 	}

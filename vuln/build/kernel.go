@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sysweight/kernel/analysis"
+	"sysweight/syscalls"
 	"sysweight/vuln/db"
 )
 
@@ -29,8 +30,31 @@ func KernelFromReport(rep *analysis.Report) *KernelMetrics {
 		Kernel:  fmt.Sprintf("%s (%s, sha256 %s), symbols from %s, analysis v%d", k.Banner, k.Package, k.SHA256, rep.SymbolSource, rep.AnalysisVersion),
 		Source: db.Source{Name: "kernel", Origin: k.Package + " (kernel analyze: complexity, reach)", Version: k.SHA256,
 			Date: bannerDate(k.Banner), Records: rep.Summary.Functions},
-		Syscalls: rep.DBMetrics(),
+		Syscalls: dbMetrics(rep),
 	}
+}
+
+// dbMetrics gives the weight DB its kernel figures per syscall: Complexity
+// and Reach with hubs left out, and the most complex functions. A syscall
+// the kernel does not implement (an alias of sys_ni_syscall) gets zeros: it
+// returns ENOSYS and exposes no code of its own.
+func dbMetrics(rep *analysis.Report) map[string]db.Syscall {
+	t, _ := syscalls.ForArch(syscalls.Arch(rep.Arch))
+	out := make(map[string]db.Syscall, len(rep.Syscalls))
+	for _, s := range rep.Syscalls {
+		d := db.Syscall{Name: s.Name}
+		if t != nil {
+			d.Nr, _ = t.Number(s.Name)
+		}
+		if !s.NotImplemented {
+			d.Complexity, d.Reach = float64(s.Complexity), float64(s.Reach)
+			for _, f := range s.Top {
+				d.TopFuncs = append(d.TopFuncs, db.FuncCC{Name: f.Name, CC: f.CC})
+			}
+		}
+		out[s.Name] = d
+	}
+	return out
 }
 
 // majorMinor is the major.minor of a "Linux version 6.1.0-56-cloud-amd64

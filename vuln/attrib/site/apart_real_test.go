@@ -1,4 +1,4 @@
-package analysis_test
+package site_test
 
 import (
 	"path/filepath"
@@ -8,6 +8,7 @@ import (
 	"sysweight/internal/kerneltest"
 	"sysweight/kernel/analysis"
 	"sysweight/vuln/attrib"
+	"sysweight/vuln/attrib/site"
 )
 
 // TestRealApart checks the apart method (the site method's apart rule) on Debian's 6.1 cloud
@@ -29,15 +30,15 @@ import (
 func TestRealApart(t *testing.T) {
 	deb := kerneltest.Deb(t)
 	fm := filepath.Join(kerneltest.Dir(t), "filemap-"+kerneltest.ABI+".txt.gz")
-	x, _, err := analysis.CachedReachIndex(deb, fm, kerneltest.Dir(t))
+	x, _, err := analysis.CachedReachIndex(deb, fm, kerneltest.Dir(t), attrib.Incidental)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := analysis.NewSiteAttributor(x, analysis.SiteOptions{Methods: analysis.DefaultMethods | analysis.MethodApart})
+	a, err := site.NewAttributor(x, site.Options{Methods: site.DefaultMethods | site.MethodApart})
 	if err != nil {
 		t.Fatal(err)
 	}
-	noApart, _ := analysis.NewSiteAttributor(x, analysis.SiteOptions{})
+	noApart, _ := site.NewAttributor(x, site.Options{})
 	for fn, want := range map[string][]string{
 		"ext4_orphan_cleanup":    {"fsconfig", "mount"},
 		"collapse_file":          {"madvise", "process_madvise"},

@@ -1,4 +1,4 @@
-package analysis
+package site
 
 import (
 	"fmt"
@@ -14,8 +14,8 @@ import (
 // ones that passed the acceptance on the judged sample (see README).
 const DefaultMethods = MethodText | MethodTrace | MethodUAPI | MethodSite | MethodDispatch
 
-// SiteOptions tunes a SiteAttributor. The zero value is the default.
-type SiteOptions struct {
+// Options tunes an Attributor. The zero value is the default.
+type Options struct {
 	Methods Methods // 0 means DefaultMethods
 	// MaxSyscalls is K: a bug site reached by more syscalls is too general
 	// to name its trigger, and links only to the dispatchers among them
@@ -39,7 +39,7 @@ type SiteOptions struct {
 	ProseWithTrace bool
 }
 
-// DefaultMaxDepth is SiteOptions.MaxDepth's default.
+// DefaultMaxDepth is Options.MaxDepth's default.
 const DefaultMaxDepth = 8
 
 // The apart rule's bounds: at most apartMax nearest syscalls, every other
@@ -49,25 +49,26 @@ const (
 	apartGap = 3
 )
 
-// SiteAttributor attributes CVEs to syscalls by every method: text, trace
+// Attributor attributes CVEs to syscalls by every method: text, trace
 // and uapi read the text (vuln/attrib.Read); site and file follow the bug
-// site or the CNA's programFiles through a ReachIndex. It is read-only and
-// safe for concurrent use.
-type SiteAttributor struct {
-	x    *ReachIndex
+// site or the CNA's programFiles through a CallGraph (kernel/analysis's
+// ReachIndex). It is read-only and safe for concurrent use when its
+// CallGraph is.
+type Attributor struct {
+	g    CallGraph
 	t    *syscalls.Table
 	meth Methods
 	k    int
-	opt  SiteOptions
+	opt  Options
 	// maxDepth is MaxDepth resolved.
 	maxDepth int
-	files    map[string][]int // file → functions, when the index has files
+	files    bool // the file method runs: selected, and the graph has files
 }
 
-// NewSiteAttributor prepares attribution over x; x may be nil when only
-// text methods are selected.
-func NewSiteAttributor(x *ReachIndex, opt SiteOptions) (*SiteAttributor, error) {
-	a := &SiteAttributor{x: x, t: syscalls.MustForArch(syscalls.X86_64), meth: opt.Methods, k: opt.MaxSyscalls, opt: opt}
+// NewAttributor prepares attribution over g; g may be nil when only text
+// methods are selected.
+func NewAttributor(g CallGraph, opt Options) (*Attributor, error) {
+	a := &Attributor{g: g, t: syscalls.MustForArch(syscalls.X86_64), meth: opt.Methods, k: opt.MaxSyscalls, opt: opt}
 	if a.meth == 0 {
 		a.meth = DefaultMethods
 	}
@@ -82,25 +83,20 @@ func NewSiteAttributor(x *ReachIndex, opt SiteOptions) (*SiteAttributor, error) 
 	default:
 		a.maxDepth = opt.MaxDepth
 	}
-	if a.meth&(MethodSite|MethodApart|MethodFile|MethodFunction) != 0 && x == nil {
+	if a.meth&(MethodSite|MethodApart|MethodFile|MethodFunction) != 0 && g == nil {
 		return nil, ErrNoCallGraph
 	}
 	if a.meth&MethodFile != 0 {
-		if !x.HasFiles() {
+		if !g.HasFiles() {
 			return nil, ErrNoFileMap
 		}
-		a.files = map[string][]int{}
-		for f, fn := range x.Funcs {
-			if fn.File != "" {
-				a.files[fn.File] = append(a.files[fn.File], f)
-			}
-		}
+		a.files = true
 	}
 	return a, nil
 }
 
 // Methods are the methods that count.
-func (a *SiteAttributor) Methods() Methods { return a.meth }
+func (a *Attributor) Methods() Methods { return a.meth }
 
 // Attribution is the result for one CVE.
 type Attribution struct {
@@ -114,7 +110,7 @@ type Attribution struct {
 }
 
 // Links returns the counted links of one CVE (for vuln/build).
-func (a *SiteAttributor) Links(in attrib.Input) []attrib.Link { return a.Attribute(in).Links }
+func (a *Attributor) Links(in attrib.Input) []attrib.Link { return a.Attribute(in).Links }
 
 // Attribute runs the selected methods. The trace, uapi and text methods
 // are the direct evidence, the text method only when no call trace names
@@ -123,7 +119,7 @@ func (a *SiteAttributor) Links(in attrib.Input) []attrib.Link { return a.Attribu
 // only when the site method finds nothing either, then the apart method
 // (the site method's apart rule, not a default method), and the file
 // method last (unless Always).
-func (a *SiteAttributor) Attribute(in attrib.Input) Attribution {
+func (a *Attributor) Attribute(in attrib.Input) Attribution {
 	fd := attrib.Read(in, a.t)
 	res := Attribution{ByMethod: map[attrib.Method][]attrib.Link{}, Dropped: fd.Dropped}
 	if a.meth&MethodText != 0 {
@@ -226,28 +222,26 @@ type reached struct {
 	f       int
 }
 
+// knownFunc reports whether the kernel has a function named fn.
+func knownFunc(g Reach, fn string) bool { return len(g.Lookup(fn)) > 0 }
+
 // reachOf lists the syscalls that reach any function named name, each with
 // its shortest path, leaving out those whose path runs through exit,
 // task_work, module init, a kprobe or a kworker.
-func (a *SiteAttributor) reachOf(name string) []reached {
+func (a *Attributor) reachOf(name string) []reached {
 	best := map[string]reached{}
-	for _, f := range a.x.byName[name] {
-		rs := a.x.Reach(int(f))
-		if a.opt.Dispatchers {
-			// A hub is reached by more than half the syscalls, so by
-			// more than K: only the dispatcher rule can use it.
-			rs = a.x.ReachAll(int(f))
-		}
-		for _, r := range rs {
-			if r.Incidental {
-				continue
+	for _, f := range a.g.Lookup(name) {
+		// A hub is reached by more than half the syscalls, so by more
+		// than K: only the dispatcher rule can use it.
+		a.g.Reachers(f, -1, a.opt.Dispatchers, func(s string, d int, incidental bool) {
+			if incidental {
+				return
 			}
-			s := a.x.SyscallName(r)
-			if b, ok := best[s]; ok && b.depth <= int(r.Depth) {
-				continue
+			if b, ok := best[s]; ok && b.depth <= d {
+				return
 			}
-			best[s] = reached{s, int(r.Depth), int(f)}
-		}
+			best[s] = reached{s, d, f}
+		})
 	}
 	out := make([]reached, 0, len(best))
 	for _, r := range best {
@@ -265,7 +259,7 @@ func (a *SiteAttributor) reachOf(name string) []reached {
 // choose picks the syscalls a bug site is attributed to: when at most K
 // syscalls reach it within MaxDepth calls, the nearest (shortest path);
 // with Dispatchers, the nearest dispatchers among more; else none.
-func (a *SiteAttributor) choose(rs []reached) []reached {
+func (a *Attributor) choose(rs []reached) []reached {
 	if len(rs) == 0 || rs[0].depth > a.maxDepth {
 		return nil
 	}
@@ -299,9 +293,10 @@ func (a *SiteAttributor) choose(rs []reached) []reached {
 // call graph; the first role whose sites reach any syscall decides. Each
 // crash, subject and named site links to the syscalls choose picks, with
 // the call path as evidence; of a call trace's frames only the innermost
-// that links counts. Which sites may link is siteCounts's rule. A site the call graph does not reach whose name is an
-// operations method ("packet_setsockopt") links to that method's syscall.
-func (a *SiteAttributor) SiteLinks(sites []attrib.Site, files []string) []attrib.Link {
+// that links counts. Which sites may link is siteCounts's rule. A site
+// the call graph does not reach whose name is an operations method
+// ("packet_setsockopt") links to that method's syscall.
+func (a *Attributor) SiteLinks(sites []attrib.Site, files []string) []attrib.Link {
 	inFiles := map[string]bool{}
 	for _, f := range files {
 		inFiles[cleanPath(f)] = true
@@ -316,7 +311,7 @@ func (a *SiteAttributor) SiteLinks(sites []attrib.Site, files []string) []attrib
 // same sites, in the same order, linked by the apart rule (see apart).
 // It is not a default method: on the judged samples its few links were
 // wrong (docs/attribution.md).
-func (a *SiteAttributor) ApartLinks(sites []attrib.Site, files []string) []attrib.Link {
+func (a *Attributor) ApartLinks(sites []attrib.Site, files []string) []attrib.Link {
 	inFiles := map[string]bool{}
 	for _, f := range files {
 		inFiles[cleanPath(f)] = true
@@ -330,7 +325,7 @@ func (a *SiteAttributor) ApartLinks(sites []attrib.Site, files []string) []attri
 // links; with apart, a site that links by no other rule may link by the
 // apart rule (a second pass, so that the rule fills in only where no
 // site links by reach alone).
-func (a *SiteAttributor) siteRoles(sites []attrib.Site, inFiles map[string]bool, apart bool) []attrib.Link {
+func (a *Attributor) siteRoles(sites []attrib.Site, inFiles map[string]bool, apart bool) []attrib.Link {
 	var out []attrib.Link
 	have := map[string]bool{}
 	for i := 0; i < len(sites); {
@@ -366,7 +361,7 @@ func (a *SiteAttributor) siteRoles(sites []attrib.Site, inFiles map[string]bool,
 // reaches, and its text "the packet_set_ring and packet_setsockopt
 // functions"; setsockopt links by packet_setsockopt, and its evidence
 // becomes the path on to packet_set_ring. The links stay the same.
-func (a *SiteAttributor) deepen(out []attrib.Link, sites []attrib.Site, inFiles map[string]bool) {
+func (a *Attributor) deepen(out []attrib.Link, sites []attrib.Site, inFiles map[string]bool) {
 	for i := range out {
 		l := &out[i]
 		if len(l.Path) == 0 {
@@ -374,11 +369,11 @@ func (a *SiteAttributor) deepen(out []attrib.Link, sites []attrib.Site, inFiles 
 		}
 		via := l.Path[len(l.Path)-1]
 		for _, s := range sites {
-			if s.Func == "" || s.Func == via || !a.x.Known(s.Func) || !a.siteCounts(s, inFiles) {
+			if s.Func == "" || s.Func == via || !knownFunc(a.g, s.Func) || !a.siteCounts(s, inFiles) {
 				continue
 			}
-			for _, f := range a.x.byName[s.Func] {
-				p := a.x.Extend(l.Path, int(f), a.maxDepth)
+			for _, f := range a.g.Lookup(s.Func) {
+				p := a.g.Extend(l.Path, f, a.maxDepth)
 				if p != nil {
 					l.Evidence += " → " + strings.Join(p[len(l.Path):], " → ")
 					l.Path = p
@@ -399,7 +394,7 @@ func (a *SiteAttributor) deepen(out []attrib.Link, sites []attrib.Site, inFiles 
 // wherever it is, and so does a named function the prose points at ("the
 // FUNC function", "FUNC() in FILE"). Without files, every site but a merely
 // mentioned function counts.
-func (a *SiteAttributor) siteCounts(s attrib.Site, files map[string]bool) bool {
+func (a *Attributor) siteCounts(s attrib.Site, files map[string]bool) bool {
 	if s.Role == attrib.RoleCrash || s.Role == attrib.RoleNamed && s.Phrase {
 		return true
 	}
@@ -407,19 +402,25 @@ func (a *SiteAttributor) siteCounts(s attrib.Site, files map[string]bool) bool {
 		// A subject's function the kernel image does not hold (a
 		// module's, or inlined everywhere) cannot be placed in a file;
 		// the subject names the fixed function, so it counts.
-		return a.definedIn(s.Func, files) || s.Role == attrib.RoleSubject && !a.x.Known(s.Func)
+		return a.definedIn(s.Func, files) || s.Role == attrib.RoleSubject && !knownFunc(a.g, s.Func)
 	}
 	return s.Role != attrib.RoleNamed
 }
 
 // definedIn reports a function defined in one of files.
-func (a *SiteAttributor) definedIn(fn string, files map[string]bool) bool {
+func (a *Attributor) definedIn(fn string, files map[string]bool) bool {
 	if len(files) == 0 {
 		return false
 	}
-	for _, f := range a.x.byName[fn] {
-		if files[a.x.Funcs[f].File] {
-			return true
+	fs := a.g.Lookup(fn)
+	if len(fs) == 0 {
+		return false
+	}
+	for file := range files {
+		for _, f := range a.g.FuncsInFile(file) {
+			if slices.Contains(fs, f) {
+				return true
+			}
 		}
 	}
 	return false
@@ -427,9 +428,10 @@ func (a *SiteAttributor) definedIn(fn string, files map[string]bool) bool {
 
 // siteLinks appends one site's links; with apart, by the apart rule
 // when no other links it.
-func (a *SiteAttributor) siteLinks(s attrib.Site, out []attrib.Link, have map[string]bool, apart bool) []attrib.Link {
+func (a *Attributor) siteLinks(s attrib.Site, out []attrib.Link, have map[string]bool, apart bool) []attrib.Link {
 	var rs []reached
-	if a.x.Known(s.Func) {
+	isKnown := knownFunc(a.g, s.Func)
+	if isKnown {
 		rs = a.reachOf(s.Func)
 	}
 	if len(rs) == 0 {
@@ -445,7 +447,7 @@ func (a *SiteAttributor) siteLinks(s attrib.Site, out []attrib.Link, have map[st
 		}
 	}
 	chosen, how := a.choose(rs), ""
-	if len(chosen) == 0 && apart && apartRole(s.Role) && a.x.Known(s.Func) {
+	if len(chosen) == 0 && apart && apartRole(s.Role) && isKnown {
 		chosen, how = a.apart(s.Func)
 	}
 	m := attrib.MethodSite
@@ -457,7 +459,7 @@ func (a *SiteAttributor) siteLinks(s attrib.Site, out []attrib.Link, have map[st
 			continue
 		}
 		have[r.syscall] = true
-		p := a.x.Path(r.syscall, r.f)
+		p := a.g.Path(r.syscall, r.f)
 		out = append(out, attrib.Link{Syscall: r.syscall, Method: m,
 			Evidence: s.Role.String() + " " + s.Func + how + ": " + evidencePath(r.syscall, p), Path: p})
 	}
@@ -491,19 +493,19 @@ var notApart = map[string]bool{"ioctl": true, "restart_syscall": true}
 // 4 from madvise, 5 from process_madvise and 8 or more from the rest. A
 // site without such a gap (proc_pid_stack: pread64 4, read and preadv 5,
 // readv 6, …) links to nothing. how describes the rule for the evidence.
-func (a *SiteAttributor) apart(name string) (out []reached, how string) {
+func (a *Attributor) apart(name string) (out []reached, how string) {
 	limit := a.maxDepth + 1 + apartGap
 	best := map[string]reached{}
-	for _, f := range a.x.byName[name] {
-		for _, r := range a.x.ReachWithin(int(f), limit) {
-			if r.Incidental || notApart[a.x.SyscallName(r)] {
-				continue
+	for _, f := range a.g.Lookup(name) {
+		// For a hub the walk back stops at limit, which keeps it cheap.
+		a.g.Reachers(f, limit, true, func(s string, d int, incidental bool) {
+			if incidental || notApart[s] {
+				return
 			}
-			s := a.x.SyscallName(r)
-			if b, ok := best[s]; !ok || int(r.Depth) < b.depth {
-				best[s] = reached{s, int(r.Depth), int(f)}
+			if b, ok := best[s]; !ok || d < b.depth {
+				best[s] = reached{s, d, f}
 			}
-		}
+		})
 	}
 	rs := make([]reached, 0, len(best))
 	for _, r := range best {
@@ -540,12 +542,12 @@ func (a *SiteAttributor) apart(name string) (out []reached, how string) {
 	return rs[:n], fmt.Sprintf(" (shared code; nearest syscalls at %s calls, the next at %s)", span, next)
 }
 
-// FileLinks is the file method over the index: each function defined in
-// one of files (programFiles, or a file the text names) that at least one
-// and at most K syscalls reach links to its nearest syscalls; headers
+// FileLinks is the file method over the call graph: each function defined
+// in one of files (programFiles, or a file the text names) that at least
+// one and at most K syscalls reach links to its nearest syscalls; headers
 // (include/) are left out, their inline functions being everywhere.
-func (a *SiteAttributor) FileLinks(files []string) []attrib.Link {
-	if a.files == nil {
+func (a *Attributor) FileLinks(files []string) []attrib.Link {
+	if !a.files {
 		return nil
 	}
 	type via struct {
@@ -556,27 +558,34 @@ func (a *SiteAttributor) FileLinks(files []string) []attrib.Link {
 	found := map[string]via{}
 	for _, file := range files {
 		file = cleanPath(file)
-		if strings.HasPrefix(file, "include/") || strings.HasSuffix(file, ".h") {
+		if file == "" || strings.HasPrefix(file, "include/") || strings.HasSuffix(file, ".h") {
 			continue
 		}
-		for _, f := range a.files[file] {
-			n := a.x.Count(f)
-			if n == 0 || n > a.k || int(a.x.Reach(f)[0].Depth) > a.maxDepth {
+		for _, f := range a.g.FuncsInFile(file) {
+			n := a.g.Count(f)
+			if n == 0 || n > a.k {
 				continue
 			}
+			// closest: of every reacher; d: of those not incidental
+			closest, d := -1, -1
 			var rs []reached
-			for _, r := range a.x.Reach(f) {
-				if !r.Incidental {
-					rs = append(rs, reached{a.x.SyscallName(r), int(r.Depth), f})
+			a.g.Reachers(f, -1, false, func(s string, depth int, incidental bool) {
+				if closest < 0 || depth < closest {
+					closest = depth
 				}
-			}
-			if len(rs) == 0 {
+				if !incidental {
+					rs = append(rs, reached{s, depth, f})
+					if d < 0 || depth < d {
+						d = depth
+					}
+				}
+			})
+			if closest > a.maxDepth || len(rs) == 0 {
 				continue
 			}
-			d := rs[0].depth
 			for _, r := range rs {
 				if r.depth != d {
-					break
+					continue
 				}
 				if b, ok := found[r.syscall]; ok && b.depth <= r.depth {
 					continue
@@ -587,7 +596,7 @@ func (a *SiteAttributor) FileLinks(files []string) []attrib.Link {
 	}
 	out := make([]attrib.Link, 0, len(found))
 	for s, v := range found {
-		p := a.x.Path(s, v.f)
+		p := a.g.Path(s, v.f)
 		out = append(out, attrib.Link{Syscall: s, Method: attrib.MethodFile, Evidence: v.file + ": " + evidencePath(s, p), Path: p})
 	}
 	slices.SortFunc(out, func(x, y attrib.Link) int { return strings.Compare(x.Syscall, y.Syscall) })

@@ -1,4 +1,4 @@
-package analysis
+package site_test
 
 import (
 	"encoding/json"
@@ -9,12 +9,14 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sysweight/internal/kerneltest"
 	"testing"
 	"time"
 
+	"sysweight/internal/kerneltest"
+	"sysweight/kernel/analysis"
 	"sysweight/vuln"
 	"sysweight/vuln/attrib"
+	"sysweight/vuln/attrib/site"
 	"sysweight/vuln/kernelcna"
 	"sysweight/vuln/kernelcves"
 )
@@ -26,7 +28,7 @@ const (
 	oldFeed    = "kernel-cves/linux_kernel_cves-2023-01-27.json.xz"
 	// samplePath is vuln/attrib's hand-verified sample: each CVE's want set
 	// was judged by reading its description (see the file's "about").
-	samplePath = "../../vuln/attrib/testdata/sample.json"
+	samplePath = "../testdata/sample.json"
 )
 
 type sampleCVE struct {
@@ -93,7 +95,7 @@ func sampleRecords(t *testing.T) ([]sampleCVE, map[string]vuln.Record, map[strin
 // sharedData is ../shared/data relative to the repository root.
 func sharedData(t testing.TB) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data"))
+	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "..", "shared", "data"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,49 +105,33 @@ func sharedData(t testing.TB) string {
 	return dir
 }
 
-// The Debian 12 kernel the real-kernel tests read: SYSWEIGHT_KERNEL_DIR
-// holds boot/vmlinuz-ABI and, optionally, usr/lib/debug/boot/vmlinux-ABI
-// and filemap-ABI.txt.gz (scripts/kernel-metrics.sh fetches and writes
-// them).
-const abi = "6.1.0-56-cloud-amd64"
-
-func kernelDir(t testing.TB) string {
+// realKernel analyses the stripped bzImage of the cached Debian kernel
+// once per test binary, with the file map when one is at hand (the saved
+// one, or the -dbg vmlinux's DWARF).
+func realKernel(t *testing.T) (*analysis.Report, bool) {
 	t.Helper()
-	return kerneltest.Dir(t)
-}
-
-var (
-	realOnce sync.Once
-	realRep  *Report
-	realMap  *FileMap
-	realErr  error
-)
-
-// realKernel analyses the stripped bzImage once per test binary, with the
-// file map when one is at hand.
-func realKernel(t *testing.T) (*Report, *FileMap) {
-	t.Helper()
-	dir := kernelDir(t)
+	dir := kerneltest.Dir(t)
 	realOnce.Do(func() {
-		realRep, realErr = AnalyzeFile(filepath.Join(dir, "boot", "vmlinuz-"+abi), Options{})
-		if realErr != nil {
-			return
-		}
-		for _, p := range []string{filepath.Join(dir, "filemap-"+abi+".txt.gz"), filepath.Join(dir, "usr", "lib", "debug", "boot", "vmlinux-"+abi)} {
+		fm := ""
+		for _, p := range []string{filepath.Join(dir, "filemap-"+kerneltest.ABI+".txt.gz"), filepath.Join(dir, "usr", "lib", "debug", "boot", "vmlinux-"+kerneltest.ABI)} {
 			if _, err := os.Stat(p); err == nil {
-				realMap, realErr = LoadFileMap(p)
-				if realErr == nil {
-					realRep.SetFileMap(realMap)
-				}
-				return
+				fm = p
+				break
 			}
 		}
+		realRep, realErr = analysis.Open(kerneltest.Vmlinuz(t), fm)
 	})
 	if realErr != nil {
 		t.Fatal(realErr)
 	}
-	return realRep, realMap
+	return realRep, realRep.Graph().HasFiles()
 }
+
+var (
+	realOnce sync.Once
+	realRep  *analysis.Report
+	realErr  error
+)
 
 type prCount struct{ tp, fp, fn int }
 
@@ -168,7 +154,7 @@ func (c prCount) String() string {
 }
 
 // evaluate scores an attributor on the sample over (CVE, syscall) pairs.
-func evaluate(t *testing.T, a *Attributor, sample []sampleCVE, recs map[string]vuln.Record, verbose bool) prCount {
+func evaluate(t *testing.T, a *site.FunctionAttributor, sample []sampleCVE, recs map[string]vuln.Record, verbose bool) prCount {
 	var c prCount
 	for _, e := range sample {
 		r, ok := recs[e.ID]
@@ -222,32 +208,32 @@ func evaluate(t *testing.T, a *Attributor, sample []sampleCVE, recs map[string]v
 // count call-graph links for CVEs the text method already attributes
 // (Always) or every syscall within K rather than the nearest (AllDepths).
 func TestSampleCallGraph(t *testing.T) {
-	rep, fm := realKernel(t)
+	rep, files := realKernel(t)
 	sample, recs, corpus := sampleRecords(t)
-	mk := func(o AttribOptions) *Attributor {
-		a, err := NewAttributor(rep, o)
+	mk := func(o site.FunctionOptions) *site.FunctionAttributor {
+		a, err := site.NewFunctionAttributor(rep.Graph(), o)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return a
 	}
-	modes := []Methods{MethodText | MethodFunction}
-	if fm != nil {
-		modes = append(modes, MethodText|MethodFunction|MethodFile)
+	modes := []site.Methods{site.MethodText | site.MethodFunction}
+	if files {
+		modes = append(modes, site.MethodText|site.MethodFunction|site.MethodFile)
 	}
 	var sweep strings.Builder
 	for _, v := range []struct{ always, all bool }{{false, false}, {true, false}, {false, true}} {
 		fmt.Fprintf(&sweep, "Always=%v AllDepths=%v\n", v.always, v.all)
 		for _, k := range []int{1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 50} {
 			for _, m := range modes {
-				c := evaluate(t, mk(AttribOptions{Methods: m, MaxSyscalls: k, Always: v.always, AllDepths: v.all}), sample, recs, false)
+				c := evaluate(t, mk(site.FunctionOptions{Methods: m, MaxSyscalls: k, Always: v.always, AllDepths: v.all}), sample, recs, false)
 				fmt.Fprintf(&sweep, "  K=%-3d %-19s %v\n", k, m.String()+":", c)
 			}
 		}
 	}
 	t.Logf("sweep:\n%s", sweep.String())
 
-	text := evaluate(t, mk(AttribOptions{Methods: MethodText}), sample, recs, false)
+	text := evaluate(t, mk(site.FunctionOptions{Methods: site.MethodText}), sample, recs, false)
 	t.Logf("text:               %v", text)
 	// vuln/attrib's TestSample measures the same text method on the same
 	// sample: tp=39 fp=2 fn=34 at commit addae19.
@@ -259,18 +245,18 @@ func TestSampleCallGraph(t *testing.T) {
 	// gains nothing: a named function is now reached by more syscalls at
 	// the same depth, so it falls past K. The file method's precision drops
 	// to 0.764 (tp=42 fp=13 fn=31). Neither is in DefaultMethods; the site
-	// method (SiteAttributor, vuln/attrib's sample2) replaced them. What
+	// method (Attributor, vuln/attrib's sample2) replaced them. What
 	// still holds: the function method adds no wrong link.
 	for _, m := range modes {
-		c := evaluate(t, mk(AttribOptions{Methods: m}), sample, recs, true)
-		t.Logf("%-19s %v (K=%d)", m.String()+":", c, DefaultMaxSyscalls)
-		if m == MethodText|MethodFunction && (c.precision() < 0.85 || c.recall() < text.recall()) {
+		c := evaluate(t, mk(site.FunctionOptions{Methods: m}), sample, recs, true)
+		t.Logf("%-19s %v (K=%d)", m.String()+":", c, site.DefaultMaxSyscalls)
+		if m == site.MethodText|site.MethodFunction && (c.precision() < 0.85 || c.recall() < text.recall()) {
 			t.Errorf("%s: precision %.3f < 0.85 or recall %.3f below the text method's %.3f", m, c.precision(), c.recall(), text.recall())
 		}
 	}
 	// Coverage over both feeds: CVEs with at least one link, and the cost.
-	for _, m := range append([]Methods{MethodText}, modes...) {
-		a := mk(AttribOptions{Methods: m})
+	for _, m := range append([]site.Methods{site.MethodText}, modes...) {
+		a := mk(site.FunctionOptions{Methods: m})
 		start := time.Now()
 		n, links := 0, map[attrib.Method]int{}
 		for _, r := range corpus {

@@ -1,8 +1,7 @@
-package analysis
+package site
 
 import (
-	"errors"
-	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -11,66 +10,9 @@ import (
 	"sysweight/vuln/attrib"
 )
 
-// Methods selects the attribution methods that count.
-type Methods uint8
-
-const (
-	MethodText     Methods = 1 << iota // vuln/attrib.Text
-	MethodFunction                     // a named function reached by the syscall
-	MethodFile                         // a function of a programFiles file reached by it
-	MethodTrace                        // the syscall under a call trace's faulting frame (vuln/attrib.Read)
-	MethodUAPI                         // a UAPI name the text writes (vuln/attrib.UAPI)
-	MethodSite                         // the bug site reached through the call graph (SiteAttributor)
-	MethodDispatch                     // the fixed file is an interface's dispatcher (vuln/attrib.Dispatch)
-	MethodApart                        // a bug site in shared code, by its nearest syscalls (SiteAttributor.ApartLinks)
-)
-
-// methodNames are the methods in the order links are preferred.
-var methodNames = []struct {
-	bit  Methods
-	name string
-}{{MethodText, "text"}, {MethodTrace, "trace"}, {MethodUAPI, "uapi"}, {MethodSite, "site"},
-	{MethodDispatch, "dispatch"}, {MethodApart, "apart"}, {MethodFunction, "function"}, {MethodFile, "file"}}
-
-// ParseMethods reads a '+'-joined set of method names in any order: text,
-// trace, uapi, site, dispatch, apart, function, file ("text+trace+uapi+site").
-func ParseMethods(s string) (Methods, error) {
-	var m Methods
-	for _, part := range strings.Split(s, "+") {
-		found := false
-		for _, x := range methodNames {
-			if strings.TrimSpace(part) == x.name {
-				m |= x.bit
-				found = true
-			}
-		}
-		if !found {
-			return 0, fmt.Errorf("attribution methods %q: unknown method %q (want text, trace, uapi, site, dispatch, apart, function or file joined by +)", s, part)
-		}
-	}
-	return m, nil
-}
-
-func (m Methods) String() string {
-	var parts []string
-	for _, x := range methodNames {
-		if m&x.bit != 0 {
-			parts = append(parts, x.name)
-		}
-	}
-	return strings.Join(parts, "+")
-}
-
-// DefaultMaxSyscalls is the K of the function and file methods: a function
-// reached by more syscalls than this attributes nothing. It was chosen on
-// vuln/attrib/testdata/sample.json (TestSampleCallGraph prints the sweep):
-// precision is 0.93 for K = 4…8 and 0.80 at K = 10; 6 is the middle of
-// that plateau.
-const DefaultMaxSyscalls = 6
-
-// AttribOptions tunes an Attributor. The zero value counts the text and
-// function methods with DefaultMaxSyscalls.
-type AttribOptions struct {
+// FunctionOptions tunes a FunctionAttributor. The zero value counts the
+// text and function methods with DefaultMaxSyscalls.
+type FunctionOptions struct {
 	Methods     Methods // 0 means MethodText|MethodFunction
 	MaxSyscalls int     // K; 0 means DefaultMaxSyscalls
 	// Always counts call-graph links even for a CVE the text method
@@ -79,34 +21,29 @@ type AttribOptions struct {
 	// AllDepths keeps every syscall within K that reaches the function; by
 	// default only those with the shortest call path to it count.
 	AllDepths bool
-	// Files maps functions to source files; the file method needs it, or a
-	// Report given one with SetFileMap.
-	Files *FileMap
 }
 
-// ErrNoFileMap means the file method was asked for without a FileMap.
-var ErrNoFileMap = errors.New("the file method needs symbol-to-file data (a FileMap from the -dbg vmlinux's DWARF)")
-
-// Attributor attributes CVEs to syscalls through one kernel's call graph. It
-// is read-only after NewAttributor and safe for concurrent use.
-type Attributor struct {
-	g     *Graph
+// FunctionAttributor attributes CVEs to syscalls by the first call-graph
+// methods, function and file, over the whole call graph (kernel/analysis's
+// Graph, with a FileMap for the file method). It is read-only after
+// NewFunctionAttributor and safe for concurrent use when its graph is.
+type FunctionAttributor struct {
+	g     Reach
 	table *syscalls.Table
 	meth  Methods
 	k     int
-	opt   AttribOptions
-	// byFile maps a source file to its functions that at least one and at
-	// most k syscalls reach, by address.
-	byFile map[string][]int32
+	opt   FunctionOptions
+	files bool // the file method runs
 }
 
-// NewAttributor prepares attribution over r's call graph (r must come from
-// Analyze or Open, not LoadReport).
-func NewAttributor(r *Report, opt AttribOptions) (*Attributor, error) {
-	if r == nil || r.graph == nil {
+// NewFunctionAttributor prepares attribution over g (for kernel/analysis's
+// Graph, that of a Report from Analyze or Open, not LoadReport, which has
+// none).
+func NewFunctionAttributor(g Reach, opt FunctionOptions) (*FunctionAttributor, error) {
+	if g == nil {
 		return nil, ErrNoCallGraph
 	}
-	a := &Attributor{g: r.graph, table: syscalls.MustForArch(syscalls.X86_64), meth: opt.Methods, k: opt.MaxSyscalls, opt: opt}
+	a := &FunctionAttributor{g: g, table: syscalls.MustForArch(syscalls.X86_64), meth: opt.Methods, k: opt.MaxSyscalls, opt: opt}
 	if a.meth == 0 {
 		a.meth = MethodText | MethodFunction
 	}
@@ -114,40 +51,49 @@ func NewAttributor(r *Report, opt AttribOptions) (*Attributor, error) {
 		a.k = DefaultMaxSyscalls
 	}
 	if a.meth&MethodFile != 0 {
-		files := r.graph.file
-		if opt.Files != nil {
-			files, _ = opt.Files.resolve(r.graph)
-		}
-		if files == nil {
+		if !g.HasFiles() {
 			return nil, ErrNoFileMap
 		}
-		a.byFile = map[string][]int32{}
-		for f, name := range files {
-			if name != "" && a.specific(int32(f)) {
-				a.byFile[name] = append(a.byFile[name], int32(f))
-			}
-		}
+		a.files = true
 	}
 	return a, nil
 }
 
 // Methods are the methods that count.
-func (a *Attributor) Methods() Methods { return a.meth }
+func (a *FunctionAttributor) Methods() Methods { return a.meth }
 
 // MaxSyscalls is K.
-func (a *Attributor) MaxSyscalls() int { return a.k }
+func (a *FunctionAttributor) MaxSyscalls() int { return a.k }
 
 // specific reports a function that at least one and at most K syscalls
 // reach: specific enough to say which syscalls a bug in it is reached from.
-func (a *Attributor) specific(f int32) bool {
-	c := a.g.count[f]
-	return c > 0 && int(c) <= a.k
+func (a *FunctionAttributor) specific(f int) bool {
+	c := a.g.Count(f)
+	return c > 0 && c <= a.k
+}
+
+// reachers lists the syscalls that reach f, in the graph's order.
+func (a *FunctionAttributor) reachers(f int) []reached {
+	var rs []reached
+	a.g.Reachers(f, -1, false, func(s string, d int, _ bool) {
+		rs = append(rs, reached{s, d, f})
+	})
+	return rs
+}
+
+// nearest is the smallest depth of rs (1<<30 for none).
+func nearest(rs []reached) int {
+	best := 1 << 30
+	for _, r := range rs {
+		best = min(best, r.depth)
+	}
+	return best
 }
 
 // Links attributes one CVE by the selected methods: one Link per syscall,
 // sorted by syscall name, carrying the strongest method's evidence (text,
 // then function, then file).
-func (a *Attributor) Links(description string, programFiles []string) []attrib.Link {
+func (a *FunctionAttributor) Links(description string, programFiles []string) []attrib.Link {
 	var out []attrib.Link
 	have := map[string]bool{}
 	add := func(ls []attrib.Link) {
@@ -181,31 +127,25 @@ func (a *Attributor) Links(description string, programFiles []string) []attrib.L
 // symbols (sys_x, __x64_sys_x, __do_sys_x) are left to the text method.
 // The evidence is a shortest call path. Links are in the order the
 // functions appear in the description.
-func (a *Attributor) FunctionLinks(description string) []attrib.Link {
+func (a *FunctionAttributor) FunctionLinks(description string) []attrib.Link {
 	var out []attrib.Link
-	have := map[int]bool{}
+	have := map[string]bool{}
 	for _, name := range a.functionNames(description) {
-		for _, f := range a.g.byName[name] {
+		for _, f := range a.g.Lookup(name) {
 			if !a.specific(f) {
 				continue
 			}
-			best := 1 << 30
-			if !a.opt.AllDepths {
-				for k := range a.g.names {
-					if a.g.reaches(k, f) {
-						best = min(best, a.g.depth(k, f))
-					}
-				}
-			}
-			for k := range a.g.names {
-				if have[k] || !a.g.reaches(k, f) || !a.opt.AllDepths && a.g.depth(k, f) > best {
+			rs := a.reachers(f)
+			best := nearest(rs)
+			for _, r := range rs {
+				if have[r.syscall] || !a.opt.AllDepths && r.depth > best {
 					continue
 				}
-				have[k] = true
+				have[r.syscall] = true
 				out = append(out, attrib.Link{
-					Syscall:  a.g.names[k],
+					Syscall:  r.syscall,
 					Method:   attrib.MethodFunction,
-					Evidence: evidencePath(a.g.names[k], a.g.path(k, f)),
+					Evidence: evidencePath(r.syscall, a.g.Path(r.syscall, f)),
 				})
 			}
 		}
@@ -217,64 +157,48 @@ func (a *Attributor) FunctionLinks(description string) []attrib.Link {
 // (kernel source paths as the CNA writes them, "net/ipv4/tcp.c") that at
 // most K syscalls reach attributes the CVE to each of them. The evidence
 // is the file and the shortest call path into it.
-func (a *Attributor) FileLinks(files []string) []attrib.Link {
-	if a.byFile == nil {
+func (a *FunctionAttributor) FileLinks(files []string) []attrib.Link {
+	if !a.files {
 		return nil
 	}
 	type via struct {
 		file string
 		path []string
 	}
-	found := map[int]via{}
+	found := map[string]via{}
 	for _, file := range files {
-		for _, f := range a.byFile[cleanPath(file)] {
-			best := 1 << 30
-			if !a.opt.AllDepths {
-				for k := range a.g.names {
-					if a.g.reaches(k, f) {
-						best = min(best, a.g.depth(k, f))
-					}
-				}
+		c := cleanPath(file)
+		if c == "" {
+			continue
+		}
+		for _, f := range a.g.FuncsInFile(c) {
+			if !a.specific(f) {
+				continue
 			}
-			for k := range a.g.names {
-				if !a.g.reaches(k, f) || !a.opt.AllDepths && a.g.depth(k, f) > best {
+			rs := a.reachers(f)
+			best := nearest(rs)
+			for _, r := range rs {
+				if !a.opt.AllDepths && r.depth > best {
 					continue
 				}
-				if b, ok := found[k]; ok && len(b.path) <= a.g.depth(k, f) {
+				// a path of n functions is n−1 calls deep
+				if b, ok := found[r.syscall]; ok && len(b.path) <= r.depth+1 {
 					continue
 				}
-				found[k] = via{file, a.g.path(k, f)}
+				found[r.syscall] = via{file, a.g.Path(r.syscall, f)}
 			}
 		}
 	}
 	out := make([]attrib.Link, 0, len(found))
-	for k, b := range found {
+	for s, b := range found {
 		out = append(out, attrib.Link{
-			Syscall:  a.g.names[k],
+			Syscall:  s,
 			Method:   attrib.MethodFile,
-			Evidence: cleanPath(b.file) + ": " + evidencePath(a.g.names[k], b.path),
+			Evidence: cleanPath(b.file) + ": " + evidencePath(s, b.path),
 		})
 	}
 	slices.SortFunc(out, func(x, y attrib.Link) int { return strings.Compare(x.Syscall, y.Syscall) })
 	return out
-}
-
-func (g *Graph) reaches(k int, f int32) bool {
-	return g.set[int(f)*g.words+k/64]&(1<<(k%64)) != 0
-}
-
-// depth is the length of the path from syscall k's entry to f.
-func (g *Graph) depth(k int, f int32) int {
-	n := 0
-	for f >= 0 {
-		p, ok := g.treeOf(k).parentOf(f)
-		if !ok {
-			return 1 << 30
-		}
-		n++
-		f = p
-	}
-	return n
 }
 
 // evidencePath renders a call path with the syscall's name for its entry,
@@ -289,7 +213,7 @@ func evidencePath(syscall string, path []string) string {
 
 // functionNames lists, in order and once each, the identifiers of a
 // description that name kernel functions the function method may use.
-func (a *Attributor) functionNames(s string) []string {
+func (a *FunctionAttributor) functionNames(s string) []string {
 	var out []string
 	for i := 0; i < len(s); {
 		if !isIdent(s[i]) {
@@ -309,9 +233,9 @@ func (a *Attributor) functionNames(s string) []string {
 }
 
 // candidate decides whether s[i:j] names a function.
-func (a *Attributor) candidate(s string, i, j int) bool {
+func (a *FunctionAttributor) candidate(s string, i, j int) bool {
 	tok := s[i:j]
-	if _, ok := a.g.byName[tok]; !ok {
+	if !knownFunc(a.g, tok) {
 		return false
 	}
 	call := j < len(s) && s[j] == '('
@@ -369,3 +293,13 @@ func unreliableFrame(s string, a int) bool {
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 func isIdent(c byte) bool { return isLetter(c) || c >= '0' && c <= '9' || c == '_' }
+
+// cleanPath puts a source path as the CNA writes it ("./net/ipv4/tcp.c")
+// in the form of the graph's files ("net/ipv4/tcp.c"), as
+// kernel/analysis's FileMap does.
+func cleanPath(p string) string {
+	if p == "" {
+		return ""
+	}
+	return strings.TrimPrefix(path.Clean(p), "./")
+}

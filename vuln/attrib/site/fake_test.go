@@ -1,0 +1,149 @@
+package site_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"sysweight/vuln/attrib"
+	"sysweight/vuln/attrib/site"
+)
+
+// fakeGraph is a CallGraph written out by hand, to show that the
+// attributor needs nothing of kernel/analysis but the interface.
+type fakeGraph struct {
+	funcs []fakeFunc
+}
+
+type fakeFunc struct {
+	name, file string
+	reach      []fakeReacher // indexed: reached by at most a few syscalls
+	walk       []fakeReacher // a hub's, found only by walking back
+}
+
+type fakeReacher struct {
+	syscall    string
+	path       []string // entry first; its length − 1 is the depth
+	incidental bool
+}
+
+func (g *fakeGraph) Lookup(name string) []int {
+	var out []int
+	for f, fn := range g.funcs {
+		if fn.name == name {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (g *fakeGraph) Count(f int) int { return len(g.funcs[f].reach) }
+
+func (g *fakeGraph) Reachers(f, maxDepth int, hubs bool, yield func(string, int, bool)) {
+	rs := g.funcs[f].reach
+	if len(rs) == 0 && hubs {
+		rs = g.funcs[f].walk
+	}
+	for _, r := range rs {
+		if d := len(r.path) - 1; maxDepth < 0 || d <= maxDepth {
+			yield(r.syscall, d, r.incidental)
+		}
+	}
+}
+
+func (g *fakeGraph) Path(syscall string, f int) []string {
+	for _, r := range append(g.funcs[f].reach, g.funcs[f].walk...) {
+		if r.syscall == syscall {
+			return r.path
+		}
+	}
+	return nil
+}
+
+func (g *fakeGraph) FuncsInFile(file string) []int {
+	var out []int
+	for f, fn := range g.funcs {
+		if fn.file == file {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (g *fakeGraph) HasFiles() bool { return true }
+
+func (g *fakeGraph) Extend(path []string, f, maxDepth int) []string { return nil }
+
+// calls is a path of n calls from the syscall's entry through made-up
+// functions to fn.
+func calls(syscall string, n int, fn string) []string {
+	p := []string{"__x64_sys_" + syscall}
+	for i := 1; i < n; i++ {
+		p = append(p, syscall+"_step"+strings.Repeat("x", i))
+	}
+	return append(p, fn)
+}
+
+// TestAttributorOverInterface runs the site, apart and file methods over
+// fakeGraph:
+//   - bug_fn is one call from exit_group, through exit (incidental), and
+//     three from read: the crash site links read alone;
+//   - shared_fn is a hub: the site method cannot use it; the apart rule
+//     walks back to ioctl at 4 (never linked by the rule), mount at 5,
+//     fsconfig at 6 and the rest at 10 or more, a gap of 4 ≥ 3: mount and
+//     fsconfig link;
+//   - fs/x.c defines x_write, reached by write (2 calls) and pwrite64 (3):
+//     the file method links write.
+func TestAttributorOverInterface(t *testing.T) {
+	g := &fakeGraph{funcs: []fakeFunc{
+		{name: "bug_fn", reach: []fakeReacher{
+			{"exit_group", calls("exit_group", 1, "bug_fn"), true},
+			{"read", calls("read", 3, "bug_fn"), false},
+		}},
+		{name: "shared_fn", walk: []fakeReacher{
+			{"ioctl", calls("ioctl", 4, "shared_fn"), false},
+			{"mount", calls("mount", 5, "shared_fn"), false},
+			{"fsconfig", calls("fsconfig", 6, "shared_fn"), false},
+			{"read", calls("read", 10, "shared_fn"), false},
+			{"write", calls("write", 11, "shared_fn"), false},
+		}},
+		{name: "x_write", file: "fs/x.c", reach: []fakeReacher{
+			{"write", calls("write", 2, "x_write"), false},
+			{"pwrite64", calls("pwrite64", 3, "x_write"), false},
+		}},
+	}}
+	a, err := site.NewAttributor(g, site.Options{Methods: site.DefaultMethods | site.MethodApart | site.MethodFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := func(in attrib.Input) []string {
+		var out []string
+		for _, l := range a.Links(in) {
+			out = append(out, l.Syscall+":"+string(l.Method)+": "+l.Evidence)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		in   attrib.Input
+		want []string
+	}{
+		{attrib.Input{Description: "BUG: KASAN: use-after-free in bug_fn+0x10/0x20\n"},
+			[]string{"read:site: crash bug_fn: read → read_stepx → read_stepxx → bug_fn"}},
+		{attrib.Input{Description: "BUG: KASAN: use-after-free in shared_fn+0x10/0x20\n"},
+			[]string{
+				"fsconfig:apart: crash shared_fn (shared code; nearest syscalls at 5–6 calls, the next at 10): fsconfig → fsconfig_stepx → … → fsconfig_stepxxxxx → shared_fn",
+				"mount:apart: crash shared_fn (shared code; nearest syscalls at 5–6 calls, the next at 10): mount → mount_stepx → … → mount_stepxxxx → shared_fn",
+			}},
+		{attrib.Input{Description: "A leak.", ProgramFiles: []string{"./fs/x.c"}},
+			[]string{"write:file: fs/x.c: write → write_stepx → x_write"}},
+	} {
+		if got := links(c.in); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%q: %q, want %q", c.in.Description, got, c.want)
+		}
+	}
+	// Without the apart method the hub links nowhere.
+	def, _ := site.NewAttributor(g, site.Options{})
+	if got := def.Links(attrib.Input{Description: "BUG: KASAN: use-after-free in shared_fn+0x10/0x20\n"}); len(got) != 0 {
+		t.Errorf("shared_fn by the default methods: %v", got)
+	}
+}
