@@ -39,23 +39,29 @@ func TestGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("%s -o %s: exit %d: %s", strings.Join(c.args, " "), f.format, code, errs)
 			}
-			golden := filepath.Join("testdata", "golden", c.name+"."+f.ext)
-			if *updateGolden {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if out != string(want) {
-				t.Errorf("%s -o %s differs from %s (go test -run TestGolden -update rewrites it):\n%s", strings.Join(c.args, " "), f.format, golden, out)
-			}
+			checkGolden(t, filepath.Join("testdata", "golden", c.name+"."+f.ext), out, "TestGolden")
 		}
+	}
+}
+
+// checkGolden compares out with the golden file at path, or with -update
+// writes it there. test names the test that -update should be run with.
+func checkGolden(t *testing.T, path, out, test string) {
+	t.Helper()
+	if *updateGolden {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != string(want) {
+		t.Errorf("%s differs (go test -run %s -update rewrites it):\n%s", path, test, out)
 	}
 }

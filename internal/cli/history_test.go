@@ -266,23 +266,7 @@ func TestHistoryGolden(t *testing.T) {
 			if code != 0 || errs != "" {
 				t.Fatalf("%s -o %s: exit %d: %s", fam, f.format, code, errs)
 			}
-			golden := filepath.Join("testdata", "history", fam+"."+f.ext)
-			if *updateGolden {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if out != string(want) {
-				t.Errorf("history %s -o %s differs from %s (go test -run TestHistoryGolden -update rewrites it)", fam, f.format, golden)
-			}
+			checkGolden(t, filepath.Join("testdata", "history", fam+"."+f.ext), out, "TestHistoryGolden")
 		}
 	}
 }

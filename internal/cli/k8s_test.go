@@ -216,20 +216,7 @@ func TestK8sGolden(t *testing.T) {
 		if errs != "sysweight: k8s: skipped 1 object of other kinds: 1 Service\n" {
 			t.Errorf("-o %s: stderr %q", f.format, errs)
 		}
-		golden := filepath.Join("testdata", "k8s", "golden", "small."+f.ext)
-		if *updateGolden {
-			if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if out != string(want) {
-			t.Errorf("-o %s differs from %s (go test -run TestK8sGolden -update rewrites it):\n%s", f.format, golden, out)
-		}
+		checkGolden(t, filepath.Join("testdata", "k8s", "golden", "small."+f.ext), out, "TestK8sGolden")
 	}
 }
 

@@ -361,20 +361,7 @@ func TestLintGolden(t *testing.T) {
 			if f.format == "sarif" {
 				sariftest.Validate(t, []byte(out))
 			}
-			golden := filepath.Join("testdata", "lint", "golden", c.name+"."+f.ext)
-			if *updateGolden {
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if out != string(want) {
-				t.Errorf("%s -o %s differs from %s (go test -run TestLintGolden -update rewrites it):\n%s", c.name, f.format, golden, out)
-			}
+			checkGolden(t, filepath.Join("testdata", "lint", "golden", c.name+"."+f.ext), out, "TestLintGolden")
 		}
 	}
 }

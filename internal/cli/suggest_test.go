@@ -73,20 +73,7 @@ func TestSuggestGolden(t *testing.T) {
 	golden := filepath.Join("testdata", "suggest", "golden")
 	check := func(name, got string) {
 		t.Helper()
-		p := filepath.Join(golden, name)
-		if *updateGolden {
-			if err := os.WriteFile(p, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return
-		}
-		want, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != string(want) {
-			t.Errorf("%s differs (go test -run TestSuggestGolden -update rewrites it):\n%s", p, got)
-		}
+		checkGolden(t, filepath.Join(golden, name), got, "TestSuggestGolden")
 	}
 	var profile []byte
 	for _, f := range []struct{ format, ext string }{{"table", "txt"}, {"json", "json"}, {"csv", "csv"}, {"markdown", "md"}} {
