@@ -26,9 +26,11 @@
 //     background spike can add a false entry, which is why the raw window
 //     counts are kept beside it.
 //
-// Files ending in _linux.go hold the host side (tracefs, running the
-// runtimes, building bundles with the runtime-spec types and moby's
-// default profile); elsewhere Run returns ErrNotSupportedOnOS. Parsing of the
+// Files ending in _linux.go hold the host side (running the runtimes,
+// building bundles with the runtime-spec types and moby's default profile,
+// and the tracer, a thin user of internal/tracefs, which owns the instance,
+// its markers and the trace_pipe reader); elsewhere Run returns
+// ErrNotSupportedOnOS. Parsing of the
 // probe's lines and of trace_pipe text, the collector that turns events into
 // a Matrix, the initramfs writer and the Exposure builder are pure and
 // tested without root.

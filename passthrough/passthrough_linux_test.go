@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"sysweight/internal/leftovers"
+	"sysweight/internal/tracefs"
 )
 
 // subset is the CI probe list: syscalls whose fate under Docker's default
@@ -35,9 +36,11 @@ func requireHost(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to run runtimes and trace the host")
 	}
-	if _, err := tracefsRoot(); err != nil {
+	fs, err := tracefs.Open()
+	if err != nil {
 		t.Skipf("needs tracefs: %v", err)
 	}
+	fs.Close()
 }
 
 func requireTool(t *testing.T, name string) {
@@ -262,7 +265,12 @@ func TestInterruptLeavesNothing(t *testing.T) {
 // theirs.
 func assertClean(t *testing.T, pids ...int) {
 	t.Helper()
-	inst, err := Instances()
+	fs, err := tracefs.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fs.Close()
+	inst, err := fs.Instances(leftovers.Passthrough)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,3 @@ import "context"
 
 // Run needs Linux: tracefs and the runtimes are Linux-only.
 func Run(ctx context.Context, opts Options) (*Matrix, error) { return nil, ErrNotSupportedOnOS }
-
-// Instances needs Linux.
-func Instances() ([]string, error) { return nil, ErrNotSupportedOnOS }

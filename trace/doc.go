@@ -16,10 +16,14 @@
 //     copied to user space per event, so nothing can be dropped; the only
 //     possible loss is a program the kernel skipped for recursion, read
 //     back from the program's statistics into Result.Lost.
-//   - tracefs: a private tracefs instance (instances/sysweight-PID-RAND)
+//   - tracefs: a private tracefs instance (instances/sysweight-PID-START-HEX)
 //     with event-fork and set_event_pid, read through trace_pipe_raw. Its
 //     ring buffer can overflow under load; the kernel's overrun and dropped
-//     counters are reported in Result.Lost, never hidden.
+//     counters are reported in Result.Lost, never hidden. Package
+//     internal/tracefs owns the instance and its reader (and the format
+//     files both backends read); this package decodes the sys_enter
+//     records, drops its spawner thread's events and holds the command's
+//     events until its execve is placed in time.
 //
 // Both restore host state on every exit path: links, programs and maps are
 // file descriptors that close with the tracer (even on SIGKILL), the
@@ -38,6 +42,7 @@
 // are not counted.
 //
 // The package does not name syscalls by itself beyond Result helpers, weight
-// them or score them (packages syscalls, score), and it does not build
-// exposures from other sources (package exposure).
+// them or score them (packages syscalls, score), it does not build
+// exposures from other sources (package exposure), and it does not touch
+// tracefs but through internal/tracefs.
 package trace

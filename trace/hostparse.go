@@ -1,8 +1,6 @@
 package trace
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"io/fs"
 	"strconv"
@@ -74,44 +72,4 @@ func statPPID(stat []byte) (int, error) {
 		return 0, fmt.Errorf("ppid %q: want an integer", f[1])
 	}
 	return pp, nil
-}
-
-// canonicalTracefs is where tracefs is mounted when it is not mounted at
-// all; cilium/ebpf's link.Tracepoint looks for it there.
-const canonicalTracefs = "/sys/kernel/tracing"
-
-// tracefsMount returns the first canonical tracefs mount point in a
-// /proc/self/mountinfo, or "".
-func tracefsMount(mountinfo []byte) string {
-	sc := bufio.NewScanner(bytes.NewReader(mountinfo))
-	for sc.Scan() {
-		// 36 35 0:34 / /sys/kernel/tracing rw,nosuid - tracefs tracefs rw
-		pre, post, ok := strings.Cut(sc.Text(), " - ")
-		f, g := strings.Fields(pre), strings.Fields(post)
-		if !ok || len(f) < 5 || len(g) < 1 || g[0] != "tracefs" || f[3] != "/" {
-			continue
-		}
-		if f[4] == canonicalTracefs || f[4] == "/sys/kernel/debug/tracing" {
-			return f[4]
-		}
-	}
-	return ""
-}
-
-// parseStatsLost reads a per_cpu/cpuN/stats file ("overrun: 12",
-// "dropped events: 0", ...) and sums the two loss counters.
-func parseStatsLost(b []byte) (uint64, error) {
-	var lost uint64
-	for i, line := range strings.Split(string(b), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok || (k != "overrun" && k != "dropped events") {
-			continue
-		}
-		n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("line %d: %s %q: want an unsigned integer", i+1, k, strings.TrimSpace(v))
-		}
-		lost += n
-	}
-	return lost, nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/cilium/ebpf"
 
 	"sysweight/internal/leftovers"
+	"sysweight/internal/tracefs"
 )
 
 const helperEnv = "SYSWEIGHT_TRACE_HELPER"
@@ -72,19 +73,17 @@ func leftBehind(t *testing.T, wait bool) []string {
 	var out []string
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		out = out[:0]
-		fs, err := openTracefs()
+		fs, err := tracefs.Open()
 		if err != nil {
 			t.Fatal(err)
 		}
-		ents, err := os.ReadDir(fs.path("instances"))
-		fs.close()
+		names, err := fs.Instances(leftovers.Trace) // this package's naming only
+		fs.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, e := range ents {
-			if tag, _, ok := leftovers.ParseName(e.Name()); ok && tag == leftovers.Trace { // this package's naming only
-				out = append(out, "instance "+e.Name())
-			}
+		for _, n := range names {
+			out = append(out, "instance "+n)
 		}
 		for id := ebpf.ProgramID(0); ; {
 			next, err := ebpf.ProgramGetNextID(id)

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"sysweight/internal/tracefs"
 )
 
 // requireRoot skips unless the host tests can run: root, tracefs mounted
@@ -33,16 +35,15 @@ func requireRoot(t *testing.T, tools ...string) {
 	}
 }
 
+// tracefsRoot is where tracefs is mounted, "" when it is not (it is never
+// mounted here).
 func tracefsRoot() string {
-	mi, _ := os.ReadFile("/proc/self/mountinfo")
-	for _, l := range strings.Split(string(mi), "\n") {
-		pre, post, ok := strings.Cut(l, " - ")
-		f, g := strings.Fields(pre), strings.Fields(post)
-		if ok && len(f) >= 5 && len(g) >= 1 && g[0] == "tracefs" && f[3] == "/" {
-			return f[4]
-		}
+	fs, err := tracefs.Open()
+	if err != nil {
+		return ""
 	}
-	return ""
+	defer fs.Close()
+	return fs.Dir()
 }
 
 // named lists the paths in dir whose names start with prefix.

@@ -1,6 +1,7 @@
-package trace
+package tracefs
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -31,7 +32,7 @@ var defaultPage = pageLayout{commitOff: 8, commitSize: 8, dataOff: 16}
 
 // headerPage reads events/header_page.
 func headerPage(b []byte) (pageLayout, error) {
-	f, err := parseFormatBytes(b)
+	f, err := ParseFormat(bytes.NewReader(b))
 	if err != nil {
 		return pageLayout{}, fmt.Errorf("header_page: %w", err)
 	}
@@ -44,18 +45,32 @@ func headerPage(b []byte) (pageLayout, error) {
 	return pageLayout{commitOff: c.Offset, commitSize: c.Size, dataOff: d.Offset}, nil
 }
 
-// pageInfo is what one page says besides its events.
-type pageInfo struct {
-	missed      bool   // the kernel flagged lost events before this page
-	missedCount uint64 // their number, when the kernel could store it
+// PageInfo is what one page says besides its events.
+type PageInfo struct {
+	Missed      bool   // the kernel flagged lost events before this page
+	MissedCount uint64 // their number, when the kernel could store it
+}
+
+// Page is one ring-buffer page as a CPU's trace_pipe_raw returns it, with
+// the page header layout of its kernel.
+type Page struct {
+	data   []byte
+	layout pageLayout
+}
+
+// Events calls fn with each data event's time stamp and record (the
+// event's fields, common_type first), in the page's order; rec is valid
+// only during the call.
+func (p Page) Events(fn func(ts uint64, rec []byte)) (PageInfo, error) {
+	return parsePage(p.data, p.layout, fn)
 }
 
 // parsePage walks the events of one page read from trace_pipe_raw and
 // calls fn with each data event's time stamp and record. It checks every
 // length against the page, so a truncated or corrupt page yields an error,
 // never a read out of bounds.
-func parsePage(page []byte, pl pageLayout, fn func(ts uint64, rec []byte)) (pageInfo, error) {
-	var info pageInfo
+func parsePage(page []byte, pl pageLayout, fn func(ts uint64, rec []byte)) (PageInfo, error) {
+	var info PageInfo
 	if len(page) < pl.dataOff {
 		return info, fmt.Errorf("%w: %d bytes, want at least the %d-byte header", ErrPage, len(page), pl.dataOff)
 	}
@@ -67,14 +82,14 @@ func parsePage(page []byte, pl pageLayout, fn func(ts uint64, rec []byte)) (page
 	} else {
 		commit = uint64(le.Uint32(page[pl.commitOff:]))
 	}
-	info.missed = commit&rbMissedEvents != 0
+	info.Missed = commit&rbMissedEvents != 0
 	size := int(commit &^ (rbMissedEvents | rbMissedStored) & 0xffffffff)
 	data := page[pl.dataOff:]
 	if size > len(data) {
 		return info, fmt.Errorf("%w: commit says %d data bytes, page holds %d", ErrPage, size, len(data))
 	}
 	if commit&rbMissedStored != 0 && size+8 <= len(data) {
-		info.missedCount = le.Uint64(data[size:])
+		info.MissedCount = le.Uint64(data[size:])
 	}
 	data = data[:size]
 	for off := 0; off < len(data); {
