@@ -229,3 +229,28 @@ func TestRawOf(t *testing.T) {
 		t.Errorf("unknown metric: %v", err)
 	}
 }
+
+func TestForTableByName(t *testing.T) {
+	w := testWeights(t, DefaultOptions())
+	a, missing := w.ForTable(syscalls.MustForArch(syscalls.AArch64))
+	if a.Arch != syscalls.AArch64 {
+		t.Fatalf("arch %s", a.Arch)
+	}
+	// aarch64 read is 63 and keyctl 219 (scmp_sys_resolver -a aarch64);
+	// their weights are x86_64's: 2/3 and 1.
+	r, _ := a.Of("read")
+	k, _ := a.Of("keyctl")
+	if r.Nr != 63 || k.Nr != 219 || !near(r.Value, 2.0/3) || !near(k.Value, 1) {
+		t.Errorf("read %d %v, keyctl %d %v; want 63 2/3, 219 1", r.Nr, r.Value, k.Nr, k.Value)
+	}
+	if _, ok := a.Of("open"); ok {
+		t.Error("aarch64 has no open")
+	}
+	if !near(a.Total, 5.0/3) {
+		t.Errorf("total = %v, want 5/3", a.Total)
+	}
+	if same, _ := w.ForTable(syscalls.MustForArch(syscalls.X86_64)); same != w {
+		t.Error("x86_64 to x86_64 should be w itself")
+	}
+	t.Logf("aarch64 names x86_64 lacks: %v", missing)
+}

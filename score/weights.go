@@ -308,3 +308,33 @@ func (w *Weights) Top(n int) []Weight {
 	}
 	return out
 }
+
+// ForTable returns w carried over to table t by syscall name, for
+// evaluating another architecture: each syscall of t weighs what the
+// syscall of the same name weighs in w (the weights stay w's evidence, an
+// x86-64 kernel's), and a name w lacks weighs 0 and is listed in missing.
+// Total is the sum over t, so Normalized is a share of t's syscalls.
+// Syscalls of w that t lacks (aarch64 has no open, stat, fork) are simply
+// not there.
+func (w *Weights) ForTable(t *syscalls.Table) (out *Weights, missing []string) {
+	if t.Arch == w.Arch {
+		return w, nil
+	}
+	out = &Weights{Arch: t.Arch, Options: w.Options, Used: w.Used, Missing: w.Missing, Max: w.Max,
+		Release: w.Release, index: map[string]int{}}
+	for _, s := range t.All() {
+		wt, ok := w.Of(s.Name)
+		if !ok {
+			missing = append(missing, s.Name)
+			wt = Weight{Syscall: s.Name, Raw: map[Metric]float64{}, Normalized: map[Metric]float64{}}
+		}
+		wt.Nr = s.Nr
+		if wt.Absent {
+			out.Absent = append(out.Absent, s.Name)
+		}
+		out.index[s.Name] = len(out.List)
+		out.List = append(out.List, wt)
+		out.Total += wt.Value
+	}
+	return out, missing
+}
