@@ -45,6 +45,9 @@ type Corpus struct {
 	tuples map[string][][6]uint64 // Tuples, computed once per syscall
 }
 
+// Arch is the architecture the corpus is for.
+func (c *Corpus) Arch() syscalls.Arch { return c.arch }
+
 // NewCorpus builds the corpus for arch from the UAPI tables and the rules of
 // filters.
 func NewCorpus(arch syscalls.Arch, filters ...*seccomp.Filter) *Corpus {

@@ -57,7 +57,7 @@ func TestGVisorObservedWithinInstalled(t *testing.T) {
 	if busybox == "" {
 		t.Skip("needs a static busybox (apt-get install busybox-static)")
 	}
-	corpus, err := runtimes.Corpus()
+	corpus, err := runtimes.Corpus(syscalls.X86_64)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -251,7 +251,7 @@ func TestEvaluateEach(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, it := range items {
-		alone, err := Evaluate([]Named{it})
+		alone, err := Evaluate(syscalls.X86_64, []Named{it})
 		if err != nil {
 			t.Fatal(err)
 		}

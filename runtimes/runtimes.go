@@ -23,6 +23,11 @@ var dataFS embed.FS
 // ErrUnknownRuntime is returned by Lookup.
 var ErrUnknownRuntime = errors.New("unknown runtime")
 
+// ErrArchUnsupported means a built-in has rules for x86_64 only (a derived
+// rule set, a measured exposure) and cannot be evaluated for another
+// architecture.
+var ErrArchUnsupported = errors.New("has x86_64 rules only")
+
 // DockerDefaultCaps is the capability set Docker grants a container by
 // default (moby oci/caps/defaults.go DefaultCapabilities).
 var DockerDefaultCaps = []string{
@@ -57,6 +62,9 @@ type Runtime struct {
 	policy func() (*seccomp.Policy, error)
 	// measured is a fixed exposure from a pass-through experiment.
 	measured func() (*exposure.Exposure, error)
+	// forArch resolves the built-in's profile for another architecture;
+	// nil when its rules are x86_64 only.
+	forArch func(syscalls.Arch) (*seccomp.Policy, error)
 }
 
 // Measured returns the runtime's measured exposure, or nil when it is
@@ -87,12 +95,16 @@ func (r *Runtime) Policy() (*seccomp.Policy, error) {
 
 // Target makes a Target for x86_64, the given capabilities and the default
 // kernel.
-func Target(caps []string) seccomp.Target {
+func Target(caps []string) seccomp.Target { return TargetFor(syscalls.X86_64, caps) }
+
+// TargetFor makes a Target for arch, the given capabilities and the
+// default kernel.
+func TargetFor(arch syscalls.Arch, caps []string) seccomp.Target {
 	m := map[string]bool{}
 	for _, c := range caps {
 		m[c] = true
 	}
-	return seccomp.Target{Arch: syscalls.X86_64, Caps: m, Kernel: DefaultKernel}
+	return seccomp.Target{Arch: arch, Caps: m, Kernel: DefaultKernel}
 }
 
 // mobyDefaultFile is Docker's default profile as
@@ -101,7 +113,9 @@ func Target(caps []string) seccomp.Target {
 // embedded copy everywhere.
 const mobyDefaultFile = "moby-default.json"
 
-func dockerPolicy() (*seccomp.Policy, error) {
+func dockerPolicy() (*seccomp.Policy, error) { return dockerPolicyFor(syscalls.X86_64) }
+
+func dockerPolicyFor(arch syscalls.Arch) (*seccomp.Policy, error) {
 	b, err := dataFS.ReadFile(path.Join("data", mobyDefaultFile))
 	if err != nil {
 		return nil, err
@@ -110,11 +124,11 @@ func dockerPolicy() (*seccomp.Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := prof.Resolve(Target(DockerDefaultCaps))
+	f, err := prof.Resolve(TargetFor(arch, DockerDefaultCaps))
 	if err != nil {
 		return nil, err
 	}
-	return &seccomp.Policy{Name: "runc-docker", Arch: syscalls.X86_64, Filters: []*seccomp.Filter{f}}, nil
+	return &seccomp.Policy{Name: "runc-docker", Arch: arch, Filters: []*seccomp.Filter{f}}, nil
 }
 
 // fromRuleSet decodes an embedded derived rule set once: its provenance
@@ -223,7 +237,7 @@ var builtins = sync.OnceValue(func() []*Runtime {
 				Provenance: exposure.Provenance{Source: exposure.Declared, Origin: "github.com/moby/profiles/seccomp DefaultProfile()",
 					Version: seccomp.MobyProfilesVersion, Date: "2026-10-12",
 					Notes: []string{"resolved for x86_64, Docker's 14 default capabilities, kernel 6.1"}},
-				policy: dockerPolicy}
+				policy: dockerPolicy, forArch: dockerPolicyFor}
 		},
 		func() *Runtime {
 			return &Runtime{Name: "runc-unconfined", Description: "runc with no seccomp filter: --privileged, or a Kubernetes pod without seccompProfile: RuntimeDefault",
@@ -324,6 +338,30 @@ func (r *Runtime) Named() (Named, error) {
 	return Named{Name: r.Name, Policy: p, Measured: m, Provenance: r.Provenance}, nil
 }
 
+// NamedFor returns what Evaluate needs of r on arch. x86_64 is Named. For
+// another architecture, a built-in with no filter stays unconfined, one
+// resolved from a profile (runc-docker) is resolved again for arch, and
+// the others, whose rules are x86_64 (derived rule sets, gVisor's,
+// Firecracker's, nabla's, measured exposures), are ErrArchUnsupported.
+func (r *Runtime) NamedFor(arch syscalls.Arch) (Named, error) {
+	if arch == syscalls.X86_64 {
+		return r.Named()
+	}
+	switch {
+	case r.forArch != nil:
+		p, err := r.forArch(arch)
+		if err != nil {
+			return Named{}, fmt.Errorf("runtime %s: %w", r.Name, err)
+		}
+		prov := r.Provenance
+		prov.Notes = []string{fmt.Sprintf("resolved for %s, Docker's 14 default capabilities, kernel 6.1", arch)}
+		return Named{Name: r.Name, Policy: p, Provenance: prov}, nil
+	case r.policy == nil && r.measured == nil:
+		return Named{Name: r.Name, Provenance: r.Provenance, Arch: arch}, nil
+	}
+	return Named{}, fmt.Errorf("runtime %s %w; for %s, evaluate a profile file, runc-docker or runc-unconfined", r.Name, ErrArchUnsupported, arch)
+}
+
 // Named is a policy to evaluate beside the built-ins, such as a profile the
 // user passed.
 type Named struct {
@@ -331,6 +369,22 @@ type Named struct {
 	Policy     *seccomp.Policy // nil: no filter (unless Measured is set)
 	Measured   *exposure.Exposure
 	Provenance exposure.Provenance
+	// Arch is the architecture of an item with neither Policy nor
+	// Measured (no filter); empty means x86_64.
+	Arch syscalls.Arch
+}
+
+// arch is the architecture the item is for.
+func (n Named) arch() syscalls.Arch {
+	switch {
+	case n.Measured != nil:
+		return n.Measured.Arch
+	case n.Policy != nil:
+		return n.Policy.Arch
+	case n.Arch != "":
+		return n.Arch
+	}
+	return syscalls.X86_64
 }
 
 // Exposures evaluates the runtimes and extra policies over one corpus built
@@ -345,31 +399,34 @@ func Exposures(rs []*Runtime, extra ...Named) ([]*exposure.Exposure, error) {
 		items = append(items, n)
 	}
 	items = append(items, extra...)
-	return Evaluate(items)
+	return Evaluate(syscalls.X86_64, items)
 }
 
-// Corpus builds the argument corpus from every built-in filter and the
-// given ones: the corpus every comparison shares.
-func Corpus(extra ...*seccomp.Filter) (*exposure.Corpus, error) {
+// Corpus builds the argument corpus for arch from the built-in filters for
+// arch and the given ones: the corpus every comparison shares. The
+// built-ins' filters are x86_64 rules, so another architecture's corpus
+// holds the given filters' constants and the UAPI values only.
+func Corpus(arch syscalls.Arch, extra ...*seccomp.Filter) (*exposure.Corpus, error) {
 	var filters []*seccomp.Filter
 	for _, r := range Builtins() {
 		p, err := r.Policy()
 		if err != nil {
 			return nil, err
 		}
-		if p != nil {
+		if p != nil && p.Arch == arch {
 			filters = append(filters, p.Filters...)
 		}
 	}
 	filters = append(filters, extra...)
-	return exposure.NewCorpus(syscalls.X86_64, filters...), nil
+	return exposure.NewCorpus(arch, filters...), nil
 }
 
-// Evaluate builds the shared corpus from every filter of every item, plus
-// all built-ins' filters (so a user's profile is measured on the same
-// corpus as the built-ins), and evaluates each item.
-func Evaluate(items []Named) ([]*exposure.Exposure, error) {
-	corpus, err := CorpusOf(items)
+// Evaluate builds the shared corpus for arch from every filter of every
+// item, plus the built-ins' filters for arch (so a user's profile is
+// measured on the same corpus as the built-ins), and evaluates each item.
+// Every item must be for arch.
+func Evaluate(arch syscalls.Arch, items []Named) ([]*exposure.Exposure, error) {
+	corpus, err := CorpusOf(arch, items)
 	if err != nil {
 		return nil, err
 	}
@@ -378,14 +435,17 @@ func Evaluate(items []Named) ([]*exposure.Exposure, error) {
 
 // CorpusOf is the corpus Evaluate builds for items, for a caller that
 // evaluates more over it (exposure.Beyond) with EvaluateOn.
-func CorpusOf(items []Named) (*exposure.Corpus, error) {
+func CorpusOf(arch syscalls.Arch, items []Named) (*exposure.Corpus, error) {
 	var filters []*seccomp.Filter
 	for _, it := range items {
+		if a := it.arch(); a != arch {
+			return nil, fmt.Errorf("%s: for %s; the target is %s", it.Name, a, arch)
+		}
 		if it.Policy != nil {
 			filters = append(filters, it.Policy.Filters...)
 		}
 	}
-	return Corpus(filters...)
+	return Corpus(arch, filters...)
 }
 
 // EvaluateOn evaluates each item over corpus, which CorpusOf(items) built.
@@ -397,12 +457,16 @@ func EvaluateOn(items []Named, corpus *exposure.Corpus) ([]*exposure.Exposure, e
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if a := it.arch(); a != corpus.Arch() {
+				errs[i] = fmt.Errorf("%s: for %s; the corpus is for %s", it.Name, a, corpus.Arch())
+				return
+			}
 			if it.Measured != nil {
 				out[i] = it.Measured
 				return
 			}
 			if it.Policy == nil {
-				out[i], errs[i] = exposure.Unconfined(it.Name, syscalls.X86_64, it.Provenance)
+				out[i], errs[i] = exposure.Unconfined(it.Name, corpus.Arch(), it.Provenance)
 				return
 			}
 			out[i], errs[i] = exposure.FromPolicy(it.Name, it.Policy, corpus, it.Provenance)
@@ -444,7 +508,7 @@ func EvaluateEach(items []Named) ([]*exposure.Exposure, error) {
 			defer wg.Done()
 			for it := range next {
 				r := byPolicy[it.Policy] // written by this goroutine alone
-				corpus, err := Corpus(it.Policy.Filters...)
+				corpus, err := Corpus(it.Policy.Arch, it.Policy.Filters...)
 				if err != nil {
 					r.err = err
 					continue

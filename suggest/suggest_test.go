@@ -172,7 +172,7 @@ func TestSameVerdicts(t *testing.T) {
 				t.Fatal(err)
 			}
 			sf := sp.Filters[0]
-			corpus, err := runtimes.Corpus(sf)
+			corpus, err := runtimes.Corpus(syscalls.X86_64, sf)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,6 +14,7 @@ import (
 	"sysweight/report"
 	"sysweight/runtimes"
 	"sysweight/score"
+	"sysweight/syscalls"
 	"sysweight/vuln/db"
 )
 
@@ -89,7 +90,7 @@ func (o *compareOptions) compare(g *globalOptions, args []string, stderr io.Writ
 	// binary was built (runtimes.BuiltinExposures), so no rule set is
 	// decoded and nothing is evaluated. Whichever path it will be, its data
 	// decodes on the other core while the weight DB decodes.
-	builtinsOnly := o.changed == nil || !o.changed("caps") && !o.changed("kernel")
+	builtinsOnly := tgt.Arch == syscalls.X86_64 && (o.changed == nil || !o.changed("caps") && !o.changed("kernel"))
 	for _, a := range args {
 		if _, err := os.Stat(a); err == nil {
 			builtinsOnly = false // a profile file
@@ -105,6 +106,8 @@ func (o *compareOptions) compare(g *globalOptions, args []string, stderr io.Writ
 	if err != nil {
 		return compared{}, err
 	}
+	weights, archWarn := forArch(weights, tgt.Arch)
+	warn += archWarn
 	if len(args) == 0 {
 		if args, err = runtimes.BuiltinNames(); err != nil {
 			return compared{}, err
@@ -142,7 +145,7 @@ func (o *compareOptions) compare(g *globalOptions, args []string, stderr io.Writ
 		}
 		all = append(items[:len(items):len(items)], b)
 	}
-	exps, err := runtimes.Evaluate(all)
+	exps, err := runtimes.Evaluate(tgt.Arch, all)
 	if err != nil {
 		return compared{}, err
 	}

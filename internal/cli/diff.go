@@ -48,7 +48,7 @@ func runDiff(g *globalOptions, o *profileOptions, a, b string, w, stderr io.Writ
 		return err
 	}
 	fmt.Fprint(stderr, warn)
-	exps, err := runtimes.Evaluate(items)
+	exps, err := runtimes.Evaluate(o.mustArch(), items)
 	if err != nil {
 		return err
 	}

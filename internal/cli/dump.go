@@ -84,7 +84,7 @@ func runDump(ctx context.Context, g *globalOptions, o *dumpOptions, arg string, 
 		}
 		return envError{err}
 	}
-	corpus, err := runtimes.Corpus()
+	corpus, err := runtimes.Corpus(syscalls.X86_64)
 	if err != nil {
 		return err
 	}

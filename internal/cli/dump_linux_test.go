@@ -98,7 +98,7 @@ func TestDumpDegreeFromBPF(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &d); err != nil {
 		t.Fatal(err)
 	}
-	base, err := runtimes.Corpus()
+	base, err := runtimes.Corpus(syscalls.X86_64)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func runExposure(g *globalOptions, o *exposureOptions, arg string, w, stderr io.
 	if err != nil {
 		return err
 	}
-	exps, err := runtimes.Evaluate(items)
+	exps, err := runtimes.Evaluate(o.mustArch(), items)
 	if err != nil {
 		return err
 	}

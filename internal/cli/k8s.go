@@ -420,7 +420,7 @@ func (o *k8sOptions) score(ds []k8s.Decision, ko k8s.Options, weights *score.Wei
 			named = append(named, n)
 		}
 		var err error
-		if exps, err = runtimes.Evaluate(named); err != nil {
+		if exps, err = runtimes.Evaluate(syscalls.X86_64, named); err != nil {
 			return nil, nil, err
 		}
 	}

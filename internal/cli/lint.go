@@ -242,7 +242,7 @@ func (o *lintOptions) lintOne(arg string, it runtimes.Named, base *runtimes.Name
 	if base != nil {
 		named = append(named, *base)
 	}
-	corpus, err := runtimes.CorpusOf(named)
+	corpus, err := runtimes.CorpusOf(o.mustArch(), named)
 	if err != nil {
 		return lint.Result{}, err
 	}

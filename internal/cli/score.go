@@ -69,7 +69,7 @@ func runScore(g *globalOptions, o *scoreOptions, arg string, w, stderr io.Writer
 		}
 		items = append(items, b)
 	}
-	exps, err := runtimes.Evaluate(items)
+	exps, err := runtimes.Evaluate(o.mustArch(), items)
 	if err != nil {
 		return err
 	}

@@ -211,7 +211,7 @@ func runSuggest(ctx context.Context, g *globalOptions, o *suggestOptions, stdout
 	sugg := runtimes.Named{Name: "suggested", Policy: sp, Provenance: exposure.Provenance{Source: exposure.Declared,
 		Origin: "sysweight suggest from " + strings.Join(in.names, ", ") + " and " + o.base}}
 	base.Name = o.base
-	exps, err := runtimes.Evaluate([]runtimes.Named{base, sugg})
+	exps, err := runtimes.Evaluate(syscalls.X86_64, []runtimes.Named{base, sugg})
 	if err != nil {
 		return err
 	}

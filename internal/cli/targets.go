@@ -25,6 +25,7 @@ import (
 type profileOptions struct {
 	caps   string
 	kernel string
+	arch   string
 	// changed tells a flag the user gave from its default (the command's
 	// FlagSet.Changed).
 	changed func(name string) bool
@@ -37,10 +38,30 @@ func (o *profileOptions) addFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.caps, "caps", strings.Join(runtimes.DockerDefaultCaps, ","),
 		"the target's whole capability set, for a profile file's includes/excludes: it replaces Docker's 14 defaults, so list them too to add one (comma-separated, CAP_ prefix optional; \"\" for none)")
 	cmd.Flags().StringVar(&o.kernel, "kernel", runtimes.DefaultKernel.String(), "kernel version of the target, for a profile file's minKernel")
+	cmd.Flags().StringVar(&o.arch, "arch", string(syscalls.X86_64), archHelp)
 	o.changed = cmd.Flags().Changed
 }
 
+// archHelp states the rule for --arch; README's "Other architectures"
+// says the same.
+const archHelp = "architecture of the target: x86_64 or aarch64. Evaluation only: aarch64 uses its own syscall table and numbers and a profile's SCMP_ARCH_AARCH64 rules, but the weights are x86-64 kernel evidence looked up by name (a name the DB lacks weighs 0, with a warning); built-ins with x86_64 rules only (gVisor, Firecracker, nabla, crun-podman, @measured) are an error"
+
+// targetArch checks --arch: x86_64 or aarch64, as the user spells them.
+func (o *profileOptions) targetArch() (syscalls.Arch, error) {
+	switch a := syscalls.Arch(o.arch); a {
+	case "":
+		return syscalls.X86_64, nil
+	case syscalls.X86_64, syscalls.AArch64:
+		return a, nil
+	}
+	return "", fmt.Errorf("--arch: %w %q (want x86_64 or aarch64)", syscalls.ErrUnknownArch, o.arch)
+}
+
 func (o *profileOptions) target() (seccomp.Target, error) {
+	a, err := o.targetArch()
+	if err != nil {
+		return seccomp.Target{}, err
+	}
 	k, err := seccomp.ParseKernelVersion(o.kernel)
 	if err != nil {
 		return seccomp.Target{}, fmt.Errorf("--kernel: %w", err)
@@ -49,7 +70,30 @@ func (o *profileOptions) target() (seccomp.Target, error) {
 	if err != nil {
 		return seccomp.Target{}, fmt.Errorf("--caps: %w", err)
 	}
-	return seccomp.Target{Arch: syscalls.X86_64, Caps: caps, Kernel: k}, nil
+	return seccomp.Target{Arch: a, Caps: caps, Kernel: k}, nil
+}
+
+// forArch carries x86_64 weights over to arch by syscall name
+// (score.Weights.ForTable) and returns a warning, for stderr, naming the
+// syscalls of arch that the weight DB lacks.
+func forArch(w *score.Weights, arch syscalls.Arch) (*score.Weights, string) {
+	if w == nil || arch == w.Arch {
+		return w, ""
+	}
+	out, missing := w.ForTable(syscalls.MustForArch(arch))
+	if len(missing) == 0 {
+		return out, ""
+	}
+	return out, fmt.Sprintf("sysweight: warning: --arch %s: the weight DB (%s) has no entry for %s; they weigh 0\n", arch, w.Arch, strings.Join(missing, ", "))
+}
+
+// mustArch is --arch after target() has checked it.
+func (o *profileOptions) mustArch() syscalls.Arch {
+	a, err := o.targetArch()
+	if err != nil {
+		panic(err)
+	}
+	return a
 }
 
 // weightsBeside loads the weights for the target's kernel while the
@@ -62,7 +106,8 @@ func (o *profileOptions) weightsBeside(g *globalOptions) (*score.Weights, string
 	wait := meanwhile(func() { runtimes.Builtins() })
 	_, weights, warn, err := g.loadWeights(tgt.Kernel)
 	wait()
-	return weights, warn, err
+	weights, archWarn := forArch(weights, tgt.Arch)
+	return weights, warn + archWarn, err
 }
 
 // resolve turns each argument into a built-in runtime or, when it names an
@@ -122,7 +167,11 @@ func (o *profileOptions) resolve(args []string, stderr io.Writer) ([]runtimes.Na
 // resolveOne resolves one argument and says whether it is a built-in.
 func (o *profileOptions) resolveOne(a string) (runtimes.Named, bool, error) {
 	if r, err := runtimes.Lookup(a); err == nil {
-		n, err := r.Named()
+		t, err := o.target()
+		if err != nil {
+			return runtimes.Named{}, true, err
+		}
+		n, err := r.NamedFor(t.Arch)
 		return n, true, err
 	}
 	if _, err := os.Stat(a); errors.Is(err, fs.ErrNotExist) {
@@ -168,7 +217,7 @@ func (o *profileOptions) loadProfile(path string) (runtimes.Named, error) {
 	p, err := seccomp.Decode(bytes.NewReader(data), path, t)
 	if err != nil {
 		if errors.Is(err, seccomp.ErrNoSeccomp) {
-			return runtimes.Named{Name: path, Provenance: exposure.Provenance{Source: exposure.Unfiltered, Origin: path,
+			return runtimes.Named{Name: path, Arch: t.Arch, Provenance: exposure.Provenance{Source: exposure.Unfiltered, Origin: path,
 				Notes: []string{"config.json has no linux.seccomp: no filter"}}}, nil
 		}
 		return runtimes.Named{}, err

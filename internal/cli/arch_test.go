@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+type archExposure struct {
+	Name    string
+	Arch    string
+	Entries []struct {
+		Syscall string
+		Nr      int
+		Degree  float64
+	}
+}
+
+func exposureJSON(t *testing.T, args ...string) archExposure {
+	t.Helper()
+	code, out, errs := run(t, args...)
+	if code != 0 {
+		t.Fatalf("%v: exit %d: %s", args, code, errs)
+	}
+	var e archExposure
+	if err := json.Unmarshal([]byte(out), &e); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// Docker's default profile (moby/profiles 2026-06-30) for aarch64, Docker's
+// 14 capabilities and kernel 6.1 allows 267 aarch64 syscalls. Counted by a
+// Python script over the JSON (the SCMP_ACT_ALLOW rules whose includes and
+// excludes match arm64, the 14 capabilities and 6.1: 374 names) and
+// scmp_sys_resolver -a aarch64 on each name (libseccomp 2.5.4): 260
+// resolve, and 7 newer than that libseccomp are aarch64 syscalls by
+// include/uapi/asm-generic/unistd.h (statmount 457, listmount 458, mseal
+// 462, setxattrat 463, getxattrat 464, listxattrat 465, removexattrat 466).
+// open, stat, fork and the other legacy names are not among them.
+func TestExposureAArch64Docker(t *testing.T) {
+	e := exposureJSON(t, "exposure", "testdata/happy/docker-default-2026-06-30.json", "--arch", "aarch64", "-o", "json")
+	if e.Arch != "aarch64" || len(e.Entries) != 267 {
+		t.Fatalf("arch %s, %d syscalls; want aarch64, 267", e.Arch, len(e.Entries))
+	}
+	// scmp_sys_resolver -a aarch64: read 63, write 64, openat 56; mseal
+	// from asm-generic/unistd.h
+	want := map[string]int{"read": 63, "write": 64, "openat": 56, "mseal": 462}
+	for _, en := range e.Entries {
+		if n, ok := want[en.Syscall]; ok {
+			if en.Nr != n {
+				t.Errorf("%s nr %d, want %d", en.Syscall, en.Nr, n)
+			}
+			delete(want, en.Syscall)
+		}
+		switch en.Syscall {
+		case "open", "stat", "fork", "arch_prctl":
+			t.Errorf("%s is not an aarch64 syscall", en.Syscall)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("not exposed: %v", want)
+	}
+}
+
+// aarch64 has no open: a profile allowing only open exposes nothing there,
+// and on x86_64 exactly open (nr 2).
+func TestArchOpenOnly(t *testing.T) {
+	a := exposureJSON(t, "exposure", "testdata/happy/open-only.json", "--arch", "aarch64", "-o", "json")
+	if len(a.Entries) != 0 {
+		t.Errorf("aarch64: %d syscalls exposed, want 0", len(a.Entries))
+	}
+	x := exposureJSON(t, "exposure", "testdata/happy/open-only.json", "-o", "json")
+	if len(x.Entries) != 1 || x.Entries[0].Syscall != "open" || x.Entries[0].Nr != 2 {
+		t.Errorf("x86_64: %+v, want open nr 2 alone", x.Entries)
+	}
+}
+
+func TestArchBad(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"exposure", "runc-docker", "--arch", "mips"}, "sysweight: --arch: unknown architecture \"mips\" (want x86_64 or aarch64)\n"},
+		{[]string{"score", "gvisor-systrap", "--arch", "aarch64"}, "sysweight: runtime gvisor-systrap has x86_64 rules only; for aarch64, evaluate a profile file, runc-docker or runc-unconfined\n"},
+	} {
+		code, out, errs := run(t, c.args...)
+		if code != 2 || out != "" || errs != c.want {
+			t.Errorf("%v: exit %d, out %q, err %q; want 2 and %q", c.args, code, out, errs, c.want)
+		}
+	}
+}
+
+// runc-docker and runc-unconfined are resolved for aarch64; the unconfined
+// one exposes the aarch64 table, in which keyctl is 219
+// (scmp_sys_resolver -a aarch64 keyctl) and open is not.
+func TestArchBuiltins(t *testing.T) {
+	u := exposureJSON(t, "exposure", "runc-unconfined", "--arch", "aarch64", "-o", "json")
+	keyctl, open := 0, false
+	for _, en := range u.Entries {
+		if en.Syscall == "keyctl" {
+			keyctl = en.Nr
+		}
+		open = open || en.Syscall == "open"
+	}
+	if u.Arch != "aarch64" || keyctl != 219 || open {
+		t.Errorf("runc-unconfined: arch %s, keyctl %d, open %v; want aarch64, 219, false", u.Arch, keyctl, open)
+	}
+	d := exposureJSON(t, "exposure", "runc-docker", "--arch", "aarch64", "-o", "json")
+	f := exposureJSON(t, "exposure", "testdata/happy/docker-default-2026-06-30.json", "--arch", "aarch64", "-o", "json")
+	if d.Arch != "aarch64" || len(d.Entries) < 250 {
+		t.Errorf("runc-docker: arch %s, %d entries (the 2026-06-30 profile: %d)", d.Arch, len(d.Entries), len(f.Entries))
+	}
+	code, out, errs := run(t, "compare", "runc-docker", "runc-unconfined", "--arch", "aarch64")
+	if code != 0 || !strings.Contains(out, "runc-unconfined") {
+		t.Errorf("compare --arch aarch64: exit %d: %s%s", code, out, errs)
+	}
+}
