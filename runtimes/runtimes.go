@@ -338,6 +338,11 @@ func (r *Runtime) Named() (Named, error) {
 	return Named{Name: r.Name, Policy: p, Measured: m, Provenance: r.Provenance}, nil
 }
 
+// Supports says whether NamedFor can evaluate r for arch.
+func (r *Runtime) Supports(arch syscalls.Arch) bool {
+	return arch == syscalls.X86_64 || r.forArch != nil || r.policy == nil && r.measured == nil
+}
+
 // NamedFor returns what Evaluate needs of r on arch. x86_64 is Named. For
 // another architecture, a built-in with no filter stays unconfined, one
 // resolved from a profile (runc-docker) is resolved again for arch, and
@@ -348,6 +353,8 @@ func (r *Runtime) NamedFor(arch syscalls.Arch) (Named, error) {
 		return r.Named()
 	}
 	switch {
+	case !r.Supports(arch):
+		return Named{}, fmt.Errorf("runtime %s %w; for %s, evaluate a profile file, runc-docker or runc-unconfined", r.Name, ErrArchUnsupported, arch)
 	case r.forArch != nil:
 		p, err := r.forArch(arch)
 		if err != nil {
@@ -356,10 +363,8 @@ func (r *Runtime) NamedFor(arch syscalls.Arch) (Named, error) {
 		prov := r.Provenance
 		prov.Notes = []string{fmt.Sprintf("resolved for %s, Docker's 14 default capabilities, kernel 6.1", arch)}
 		return Named{Name: r.Name, Policy: p, Provenance: prov}, nil
-	case r.policy == nil && r.measured == nil:
-		return Named{Name: r.Name, Provenance: r.Provenance, Arch: arch}, nil
 	}
-	return Named{}, fmt.Errorf("runtime %s %w; for %s, evaluate a profile file, runc-docker or runc-unconfined", r.Name, ErrArchUnsupported, arch)
+	return Named{Name: r.Name, Provenance: r.Provenance, Arch: arch}, nil
 }
 
 // Named is a policy to evaluate beside the built-ins, such as a profile the

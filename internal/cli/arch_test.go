@@ -116,3 +116,20 @@ func TestArchBuiltins(t *testing.T) {
 		t.Errorf("compare --arch aarch64: exit %d: %s%s", code, out, errs)
 	}
 }
+
+// compare with no arguments under --arch aarch64 compares the built-ins it
+// can resolve for aarch64 (runc-docker, runc-unconfined) and names the
+// others on stderr; suggest writes x86_64 profiles only.
+func TestArchDefaultsAndSuggest(t *testing.T) {
+	code, out, errs := run(t, "compare", "--arch", "aarch64", "-o", "csv")
+	if code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(out, "runc-docker,") || !strings.Contains(out, "runc-unconfined,") {
+		t.Errorf("compare: exit %d, %q", code, out)
+	}
+	if !strings.Contains(errs, "skipped the built-ins with x86_64 rules only: crun-podman, kata-firecracker,") || !strings.Contains(errs, "gvisor-systrap,") {
+		t.Errorf("compare: stderr %q", errs)
+	}
+	code, _, errs = run(t, "suggest", "--arch", "aarch64", "--syscalls", "read,write")
+	if code != 2 || errs != "sysweight: --arch aarch64: suggest writes x86_64 profiles only\n" {
+		t.Errorf("suggest: exit %d, %q", code, errs)
+	}
+}

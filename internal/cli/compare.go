@@ -112,6 +112,20 @@ func (o *compareOptions) compare(g *globalOptions, args []string, stderr io.Writ
 		if args, err = runtimes.BuiltinNames(); err != nil {
 			return compared{}, err
 		}
+		if tgt.Arch != syscalls.X86_64 {
+			// every built-in: those with x86_64 rules only are skipped,
+			// with a note (named one by one, they are an error)
+			var keep, skipped []string
+			for _, r := range runtimes.Builtins() {
+				if r.Supports(tgt.Arch) {
+					keep = append(keep, r.Name)
+				} else {
+					skipped = append(skipped, r.Name)
+				}
+			}
+			args = keep
+			warn += fmt.Sprintf("sysweight: note: --arch %s: skipped the built-ins with x86_64 rules only: %s\n", tgt.Arch, strings.Join(skipped, ", "))
+		}
 	}
 	if builtinsOnly {
 		want := args

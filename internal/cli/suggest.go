@@ -172,6 +172,11 @@ func runSuggest(ctx context.Context, g *globalOptions, o *suggestOptions, stdout
 			return err
 		}
 	}
+	if a, err := o.targetArch(); err != nil {
+		return err
+	} else if a != syscalls.X86_64 {
+		return fmt.Errorf("--arch %s: suggest writes x86_64 profiles only", a)
+	}
 	weights, warn, err := o.weightsBeside(g)
 	if err != nil {
 		return err
