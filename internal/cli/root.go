@@ -176,7 +176,8 @@ name no Linux architecture has (a typo) is left out with a warning on stderr.`,
   sysweight compare runc-docker gvisor-systrap -o json
   sysweight explain keyctl
   sysweight exposure runc-docker
-  sysweight score ./my-profile.json --caps CAP_SYS_ADMIN   # CAP_SYS_ADMIN alone, not Docker's 14 + 1`,
+  sysweight score ./my-profile.json --caps CAP_SYS_ADMIN   # CAP_SYS_ADMIN alone, not Docker's 14 + 1
+  sysweight exposure ./my-profile.json --arch aarch64      # aarch64 syscalls; weights: x86-64 evidence by name`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

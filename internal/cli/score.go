@@ -23,7 +23,8 @@ func newScoreCmd(g *globalOptions) *cobra.Command {
 		Short: "Score one runtime or seccomp profile and show what contributes most",
 		Long: `Score one built-in runtime, or a profile file (Docker/Moby JSON, OCI
 config.json, Firecracker seccompiler JSON, sysweight gVisor rule set), resolved
-for --caps and --kernel on x86_64. A profile file may be up to 16 MiB, nested
+for --caps, --kernel and --arch (x86_64 unless --arch aarch64; evaluation
+only: weights are x86-64 kernel evidence looked up by name). A profile file may be up to 16 MiB, nested
 at most 64 levels deep; a larger or deeper one is an error. One at the size
 limit scores in about 1 s and 400 MB.
 
@@ -37,7 +38,8 @@ JSON output: {"runtime", "source", "score", "normalized", "exposed", "partial", 
 "ratio", "baseline", "top": [{"syscall", "degree", "weight", "value"}]}`,
 		Example: `  sysweight score runc-docker
   sysweight score ./seccomp.json --caps CAP_SYS_ADMIN,CAP_NET_ADMIN --kernel 5.10   # these two only
-  sysweight score /run/containers/bundle/config.json -o json`,
+  sysweight score /run/containers/bundle/config.json -o json
+  sysweight score ./seccomp.json --arch aarch64   # aarch64 syscalls, x86-64 weights by name`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScore(g, o, args[0], cmd.OutOrStdout(), cmd.ErrOrStderr())
