@@ -233,8 +233,8 @@ func TestRawOf(t *testing.T) {
 func TestForTableByName(t *testing.T) {
 	w := testWeights(t, DefaultOptions())
 	a, missing := w.ForTable(syscalls.MustForArch(syscalls.AArch64))
-	if a.Arch != syscalls.AArch64 {
-		t.Fatalf("arch %s", a.Arch)
+	if a.Arch != syscalls.AArch64 || a.Evidence != syscalls.X86_64 {
+		t.Fatalf("arch %s, evidence %s", a.Arch, a.Evidence)
 	}
 	// aarch64 read is 63 and keyctl 219 (scmp_sys_resolver -a aarch64);
 	// their weights are x86_64's: 2/3 and 1.

@@ -146,13 +146,16 @@ type Weight struct {
 
 // Weights are the weights of every syscall of one table.
 type Weights struct {
-	Arch    syscalls.Arch
-	Options Options
-	Used    []Metric // metrics present and with α > 0
-	Missing []Metric // metrics the source did not provide
-	Max     map[Metric]float64
-	List    []Weight // by syscall number
-	Total   float64  // Σ_s w(s): the score of a process with no filter
+	Arch syscalls.Arch
+	// Evidence is the architecture the metrics were measured on: Arch,
+	// unless ForTable carried the weights to another table by name.
+	Evidence syscalls.Arch
+	Options  Options
+	Used     []Metric // metrics present and with α > 0
+	Missing  []Metric // metrics the source did not provide
+	Max      map[Metric]float64
+	List     []Weight // by syscall number
+	Total    float64  // Σ_s w(s): the score of a process with no filter
 	// Release and Absent are Raw's: the target kernel and the syscalls of
 	// the table it lacks.
 	Release string
@@ -180,7 +183,7 @@ type Raw struct {
 // NewWeights normalises raw over table t and combines the metrics:
 // w(s) = Σ_k α_k · norm_k(s).
 func NewWeights(t *syscalls.Table, raw Raw, o Options) (*Weights, error) {
-	w := &Weights{Arch: t.Arch, Options: o, Max: map[Metric]float64{}, index: map[string]int{}}
+	w := &Weights{Arch: t.Arch, Evidence: t.Arch, Options: o, Max: map[Metric]float64{}, index: map[string]int{}}
 	present := map[Metric]bool{}
 	for _, m := range raw.Present {
 		present[m] = true
@@ -320,7 +323,7 @@ func (w *Weights) ForTable(t *syscalls.Table) (out *Weights, missing []string) {
 	if t.Arch == w.Arch {
 		return w, nil
 	}
-	out = &Weights{Arch: t.Arch, Options: w.Options, Used: w.Used, Missing: w.Missing, Max: w.Max,
+	out = &Weights{Arch: t.Arch, Evidence: w.Evidence, Options: w.Options, Used: w.Used, Missing: w.Missing, Max: w.Max,
 		Release: w.Release, index: map[string]int{}}
 	for _, s := range t.All() {
 		wt, ok := w.Of(s.Name)

@@ -219,11 +219,15 @@ func presentCompare(w io.Writer, f report.Format, scores []score.Score, weights 
 // tableNote says over which syscalls the weights are: the table's, less
 // those the target kernel lacks.
 func tableNote(w *score.Weights) string {
-	if len(w.Absent) == 0 {
-		return fmt.Sprintf("%d syscalls", len(w.List))
+	by := ""
+	if w.Evidence != "" && w.Evidence != w.Arch {
+		by = fmt.Sprintf(", each the weight of the %s syscall of its name (evaluation only)", w.Evidence)
 	}
-	return fmt.Sprintf("the %d syscalls of kernel %s (the %d of the %s table it lacks, %s …, weigh 0 and expose nothing)",
-		len(w.List)-len(w.Absent), w.Release, len(w.Absent), w.Arch, strings.Join(w.Absent[:min(3, len(w.Absent))], ", "))
+	if len(w.Absent) == 0 {
+		return fmt.Sprintf("%d syscalls%s", len(w.List), by)
+	}
+	return fmt.Sprintf("the %d syscalls of kernel %s (the %d of the %s table it lacks, %s …, weigh 0 and expose nothing)%s",
+		len(w.List)-len(w.Absent), w.Release, len(w.Absent), w.Arch, strings.Join(w.Absent[:min(3, len(w.Absent))], ", "), by)
 }
 
 // compareLegend explains the columns below the table (and in --help).
