@@ -133,3 +133,33 @@ func TestArchDefaultsAndSuggest(t *testing.T) {
 		t.Errorf("suggest: exit %d, %q", code, errs)
 	}
 }
+
+// k8s --arch aarch64 scores RuntimeDefault as score runc-docker --arch
+// aarch64 does, and a RuntimeClass naming an x86_64-only built-in is an
+// error.
+func TestK8sArch(t *testing.T) {
+	rows, _ := runK8sJSON(t, "testdata/k8s/manifests/01-pod-runtimedefault.yaml", "--arch", "aarch64")
+	code, out, errs := run(t, "score", "runc-docker", "--arch", "aarch64", "-o", "json")
+	if code != 0 {
+		t.Fatalf("score: exit %d: %s", code, errs)
+	}
+	var s struct {
+		Score   float64
+		Exposed int
+	}
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) == 0 || s.Exposed == 0 {
+		t.Fatalf("%d rows, score %+v", len(rows), s)
+	}
+	for _, r := range rows {
+		if r.Score != s.Score || r.Exposed != s.Exposed {
+			t.Errorf("k8s row %+v; score runc-docker --arch aarch64 gives %v, %d", r, s.Score, s.Exposed)
+		}
+	}
+	code, _, errs = run(t, "k8s", "testdata/k8s/manifests/16-runtimeclass-gvisor.yaml", "--arch", "aarch64", "--runtime-class", "gvisor=gvisor-systrap")
+	if code != 2 || !strings.Contains(errs, "gvisor-systrap has x86_64 rules only") {
+		t.Errorf("k8s gvisor: exit %d, %q", code, errs)
+	}
+}

@@ -32,6 +32,7 @@ type k8sOptions struct {
 	runtimeClasses []string
 	profilesDir    string
 	namespace      string
+	arch           string
 }
 
 // maxManifest bounds one manifest file, as maxProfile bounds a profile,
@@ -120,6 +121,7 @@ JSON output is a list of objects:
 	f.StringArrayVar(&o.runtimeClasses, "runtime-class", nil, "NAME=RUNTIME: pods with runtimeClassName NAME score as built-in RUNTIME (or default: the node's runtime); repeatable")
 	f.StringVar(&o.profilesDir, "profiles-dir", "", "the kubelet's seccomp directory, where Localhost profiles are (e.g. /var/lib/kubelet/seccomp)")
 	f.StringVar(&o.namespace, "namespace", "default", "the namespace of objects that name none")
+	f.StringVar(&o.arch, "arch", string(syscalls.X86_64), archHelp)
 	return cmd
 }
 
@@ -170,6 +172,10 @@ func runK8s(ctx context.Context, g *globalOptions, o *k8sOptions, args []string,
 	if err != nil {
 		return err
 	}
+	arch, err := (&profileOptions{arch: o.arch}).targetArch()
+	if err != nil {
+		return err
+	}
 	var m k8s.Manifests
 	if err := readManifests(ctx, args, o.namespace, &m); err != nil {
 		return err
@@ -192,6 +198,8 @@ func runK8s(ctx context.Context, g *globalOptions, o *k8sOptions, args []string,
 	if err != nil {
 		return err
 	}
+	weights, archWarn := forArch(weights, arch)
+	warn += archWarn
 	rows, warnings, err := o.score(decisions, ko, weights)
 	if err != nil {
 		return err
@@ -363,12 +371,12 @@ func (o *k8sOptions) score(ds []k8s.Decision, ko k8s.Options, weights *score.Wei
 		for _, k := range d.Caps {
 			caps[k] = true
 		}
-		t := seccomp.Target{Arch: syscalls.X86_64, Caps: caps, Kernel: runtimes.DefaultKernel}
+		t := seccomp.Target{Arch: weights.Arch, Caps: caps, Kernel: runtimes.DefaultKernel}
 		p, err := seccomp.Decode(bytes.NewReader(data), name, t)
 		n := runtimes.Named{Name: key, Policy: p, Provenance: exposure.Provenance{Source: exposure.Declared, Origin: source}}
 		switch {
 		case errors.Is(err, seccomp.ErrNoSeccomp):
-			n = runtimes.Named{Name: key, Provenance: exposure.Provenance{Source: exposure.Unfiltered, Origin: source}}
+			n = runtimes.Named{Name: key, Arch: weights.Arch, Provenance: exposure.Provenance{Source: exposure.Unfiltered, Origin: source}}
 		case err != nil:
 			where.Err = fmt.Errorf("%s %s: %s %q: Localhost profile %s: %w", w.Kind, w.Name, c.Type, c.Name, d.Localhost, err)
 			var de *seccomp.DecodeError
@@ -394,7 +402,7 @@ func (o *k8sOptions) score(ds []k8s.Decision, ko k8s.Options, weights *score.Wei
 		want = append(slices.Clip(keys), base)
 	}
 	var exps []*exposure.Exposure
-	if len(items) == 0 {
+	if len(items) == 0 && weights.Arch == syscalls.X86_64 {
 		var ok bool
 		var err error
 		if exps, ok, err = runtimes.BuiltinExposures(want); err != nil {
@@ -413,14 +421,14 @@ func (o *k8sOptions) score(ds []k8s.Decision, ko k8s.Options, weights *score.Wei
 			if err != nil {
 				return nil, nil, err
 			}
-			n, err := r.Named()
+			n, err := r.NamedFor(weights.Arch)
 			if err != nil {
 				return nil, nil, err
 			}
 			named = append(named, n)
 		}
 		var err error
-		if exps, err = runtimes.Evaluate(syscalls.X86_64, named); err != nil {
+		if exps, err = runtimes.Evaluate(weights.Arch, named); err != nil {
 			return nil, nil, err
 		}
 	}
