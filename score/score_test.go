@@ -254,3 +254,28 @@ func TestForTableByName(t *testing.T) {
 	}
 	t.Logf("aarch64 names x86_64 lacks: %v", missing)
 }
+
+// The other way round, weights over aarch64 carried to x86_64: the x86_64
+// names aarch64 lacks (open, fork, arch_prctl) weigh 0 and are listed.
+func TestForTableMissing(t *testing.T) {
+	raw := Raw{Present: []Metric{CVEs}, Values: map[string]map[Metric]float64{"read": {CVEs: 3}, "keyctl": {CVEs: 7}}}
+	w, err := NewWeights(syscalls.MustForArch(syscalls.AArch64), raw, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, missing := w.ForTable(syscalls.MustForArch(syscalls.X86_64))
+	for _, n := range []string{"open", "fork", "arch_prctl"} {
+		if !slices.Contains(missing, n) {
+			t.Errorf("%s not listed as missing", n)
+		}
+		if o, ok := x.Of(n); !ok || o.Value != 0 {
+			t.Errorf("%s: %+v %v, want weight 0", n, o, ok)
+		}
+	}
+	if slices.Contains(missing, "read") || !near(x.Total, 5.0/3) {
+		t.Errorf("read listed missing, or total %v, want 5/3", x.Total)
+	}
+	if k, _ := x.Of("keyctl"); k.Nr != 250 { // arch/x86/entry/syscalls/syscall_64.tbl
+		t.Errorf("keyctl nr %d, want 250", k.Nr)
+	}
+}

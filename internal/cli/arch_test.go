@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"sysweight/score"
+	"sysweight/syscalls"
 )
 
 type archExposure struct {
@@ -161,5 +164,23 @@ func TestK8sArch(t *testing.T) {
 	code, _, errs = run(t, "k8s", "testdata/k8s/manifests/16-runtimeclass-gvisor.yaml", "--arch", "aarch64", "--runtime-class", "gvisor=gvisor-systrap")
 	if code != 2 || !strings.Contains(errs, "gvisor-systrap has x86_64 rules only") {
 		t.Errorf("k8s gvisor: exit %d, %q", code, errs)
+	}
+}
+
+// forArch's warning names the syscalls of the target the weights lack,
+// on one line.
+func TestForArchWarning(t *testing.T) {
+	raw := score.Raw{Present: []score.Metric{score.CVEs}, Values: map[string]map[score.Metric]float64{"read": {score.CVEs: 3}}}
+	w, err := score.NewWeights(syscalls.MustForArch(syscalls.AArch64), raw, score.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, warn := forArch(w, syscalls.X86_64)
+	if !strings.HasPrefix(warn, "sysweight: warning: --arch x86_64: the weight DB (aarch64) has no entry for ") ||
+		!strings.Contains(warn, " open,") || !strings.HasSuffix(warn, "; they weigh 0\n") || strings.Count(warn, "\n") != 1 {
+		t.Errorf("warning %q", warn)
+	}
+	if _, warn := forArch(w, syscalls.AArch64); warn != "" {
+		t.Errorf("same arch: %q", warn)
 	}
 }
