@@ -181,3 +181,44 @@ func TestGVisorStubNotes(t *testing.T) {
 		t.Errorf("gvisor-systrap mmap at %v; the stub note says 0.15", d)
 	}
 }
+
+// NamedFor: runc-docker is resolved again for aarch64 (Docker's profile
+// has an SCMP_ARCH_AARCH64 archMap entry), runc-unconfined keeps no
+// filter, and an x86_64-only built-in is ErrArchUnsupported; Evaluate
+// refuses an item of another arch than its corpus.
+func TestNamedForAArch64(t *testing.T) {
+	get := func(name string) *Runtime {
+		r, err := Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	d, err := get("runc-docker").NamedFor(syscalls.AArch64)
+	if err != nil || d.Policy == nil || d.Policy.Arch != syscalls.AArch64 {
+		t.Fatalf("runc-docker: %+v, %v", d, err)
+	}
+	u, err := get("runc-unconfined").NamedFor(syscalls.AArch64)
+	if err != nil || u.Policy != nil || u.Arch != syscalls.AArch64 {
+		t.Fatalf("runc-unconfined: %+v, %v", u, err)
+	}
+	for _, n := range []string{"gvisor-systrap", "kata-firecracker", "nabla", "crun-podman", "runc-docker@measured"} {
+		if _, err := get(n).NamedFor(syscalls.AArch64); !errors.Is(err, ErrArchUnsupported) {
+			t.Errorf("%s: %v, want ErrArchUnsupported", n, err)
+		}
+	}
+	exps, err := Evaluate(syscalls.AArch64, []Named{d, u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if exps[0].Arch != syscalls.AArch64 || exps[1].Arch != syscalls.AArch64 || exps[0].Degree("open") != 0 || exps[1].Degree("openat") != 1 {
+		t.Errorf("exposures %s %s, open %v, openat %v", exps[0].Arch, exps[1].Arch, exps[0].Degree("open"), exps[1].Degree("openat"))
+	}
+	x, err := get("runc-docker").Named()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Evaluate(syscalls.AArch64, []Named{x}); err == nil || err.Error() != "runc-docker: for x86_64; the target is aarch64" {
+		t.Errorf("x86_64 item in an aarch64 evaluation: %v", err)
+	}
+}

@@ -59,8 +59,8 @@ runtime) and report findings under stable rule ids:
                                      matches whenever it does
 
 Names of other architectures' syscalls (socketcall, chown32) are no
-finding: runc leaves them out on x86_64, as every command does. An
-argument index above 5, an unknown action or operator are bad input
+finding: runc leaves them out on the target arch (--arch), as every
+command does. An argument index above 5, an unknown action or operator are bad input
 (exit 2), as for score. At most 1000 findings of one rule are listed per
 profile; the rest are counted ("omitted").
 
