@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 
@@ -182,5 +183,52 @@ func TestForArchWarning(t *testing.T) {
 	}
 	if _, warn := forArch(w, syscalls.AArch64); warn != "" {
 		t.Errorf("same arch: %q", warn)
+	}
+}
+
+// weights --arch aarch64: aarch64 numbers (ioctl 29, scmp_sys_resolver -a
+// aarch64 ioctl) with the x86_64 weight of the same name, no open, and
+// Σ w the score of runc-unconfined on aarch64.
+func TestWeightsArch(t *testing.T) {
+	type ws struct {
+		Total   float64
+		Weights []struct {
+			Syscall string
+			Nr      int
+			Weight  float64
+		}
+	}
+	get := func(args ...string) ws {
+		code, out, errs := run(t, append([]string{"weights", "--top", "0", "-o", "json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+		var w ws
+		if err := json.Unmarshal([]byte(out), &w); err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	a, x := get("--arch", "aarch64"), get()
+	of := func(w ws, name string) (int, float64, bool) {
+		for _, e := range w.Weights {
+			if e.Syscall == name {
+				return e.Nr, e.Weight, true
+			}
+		}
+		return 0, 0, false
+	}
+	an, aw, _ := of(a, "ioctl")
+	xn, xw, _ := of(x, "ioctl")
+	if an != 29 || xn != 16 || aw != xw || aw == 0 {
+		t.Errorf("ioctl: aarch64 %d %v, x86_64 %d %v; want 29 and 16, same weight", an, aw, xn, xw)
+	}
+	if _, _, ok := of(a, "open"); ok {
+		t.Error("open in the aarch64 weights")
+	}
+	code, out, errs := run(t, "score", "runc-unconfined", "--arch", "aarch64", "-o", "json")
+	var s struct{ Score float64 }
+	if code != 0 || json.Unmarshal([]byte(out), &s) != nil || math.Abs(s.Score-a.Total) > 1e-9 {
+		t.Errorf("score runc-unconfined --arch aarch64 %v (exit %d, %s), Σ w %v", s.Score, code, errs, a.Total)
 	}
 }

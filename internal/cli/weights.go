@@ -14,6 +14,7 @@ import (
 
 func newWeightsCmd(g *globalOptions) *cobra.Command {
 	var top int
+	arch := &profileOptions{}
 	cmd := &cobra.Command{
 		Use:   "weights",
 		Short: "List syscall weights, heaviest first",
@@ -25,7 +26,8 @@ JSON output: {"norm", "alpha", "used", "missing", "total", "weights":
 "weight"}]}`,
 		Example: `  sysweight weights --top 20
   sysweight weights --alpha cves=0,severity=1 --norm linear
-  sysweight weights -o csv > weights.csv`,
+  sysweight weights -o csv > weights.csv
+  sysweight weights --arch aarch64   # aarch64 numbers, x86-64 weights by name`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := g.outputFormat()
@@ -35,15 +37,22 @@ JSON output: {"norm", "alpha", "used", "missing", "total", "weights":
 			if top < 0 {
 				return fmt.Errorf("--top %d: want 0 (all) or more", top)
 			}
+			a, err := arch.targetArch()
+			if err != nil {
+				return err
+			}
 			_, w, warn, err := g.loadWeights(runtimes.DefaultKernel)
 			if err != nil {
 				return err
 			}
+			w, archWarn := forArch(w, a)
+			warn += archWarn
 			fmt.Fprint(cmd.ErrOrStderr(), warn)
 			return presentWeights(cmd.OutOrStdout(), format, w, top)
 		},
 	}
 	cmd.Flags().IntVar(&top, "top", 25, "how many syscalls to list (0: all)")
+	cmd.Flags().StringVar(&arch.arch, "arch", "x86_64", archHelp)
 	return cmd
 }
 
