@@ -174,25 +174,7 @@ func TestHistoryScoresAsScore(t *testing.T) {
 	docker := historyJSONOf(t, "docker")
 	last := docker.Versions[len(docker.Versions)-1]
 	builtin := scoreOf("runc-docker")
-	code, out, errs := run(t, "weights", "--top", "0", "-o", "json")
-	if code != 0 {
-		t.Fatalf("weights: exit %d: %s", code, errs)
-	}
-	var ws struct {
-		Weights []struct {
-			Syscall string
-			Weight  float64
-		}
-	}
-	if err := json.Unmarshal([]byte(out), &ws); err != nil {
-		t.Fatal(err)
-	}
-	var socket float64
-	for _, w := range ws.Weights {
-		if w.Syscall == "socket" {
-			socket = w.Weight
-		}
-	}
+	socket := weightsOf(t)["socket"]
 	if d := last.Score - builtin; socket == 0 || !near(d, 16.0/50*socket) {
 		t.Errorf("docker %s scores %v, runc-docker %v: want socket's 16/50 × %v between them", last.Version, last.Score, builtin, socket)
 	}
@@ -207,7 +189,7 @@ func TestHistoryScoresAsScore(t *testing.T) {
 			t.Errorf("docker %s: history %v, score %s %v", v.Version, v.Score, file, s)
 		}
 	}
-	code, out, errs = run(t, "diff", "runc-docker", filepath.Join(dir, last.Date+"-"+last.Version+".json"), "-o", "json")
+	code, out, errs := run(t, "diff", "runc-docker", filepath.Join(dir, last.Date+"-"+last.Version+".json"), "-o", "json")
 	var d struct {
 		Rows []struct {
 			Syscall string
