@@ -7,12 +7,9 @@ import (
 	"testing"
 
 	"sysweight/internal/kerneltest"
-	"sysweight/kernel/analysis"
 	"sysweight/syscalls"
 	"sysweight/vuln/attrib"
 	"sysweight/vuln/attrib/site"
-	"sysweight/vuln/exploitdb"
-	"sysweight/vuln/syzbot"
 )
 
 // TestApartMethod builds the DB from the pinned feeds with the default
@@ -25,42 +22,13 @@ import (
 // 3 links, none right, which is why it is not a default method
 // (docs/attribution.md). The floors guard the measured figures.
 func TestApartMethod(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping the full build")
-	}
-	shared := filepath.Join("..", "..", "..", "shared", "data")
-	cna := filepath.Join(shared, "kernel-cna", "kernel-cna-cves-2026-08-21.tar.xz")
-	kc := filepath.Join(shared, "kernel-cves", "linux_kernel_cves-2023-01-27.json.xz")
-	if _, err := os.Stat(cna); err != nil {
-		t.Skipf("%s is absent (a plain clone has no shared data)", cna)
-	}
-	img := kerneltest.Deb(t)
-	fm := filepath.Join(kerneltest.Dir(t), "filemap-"+kerneltest.ABI+".txt.gz")
-	if _, err := os.Stat(fm); err != nil {
-		t.Skipf("%s is absent: DBG=1 scripts/kernel-metrics.sh writes it", fm)
-	}
-	x, _, err := analysis.CachedReachIndex(img, fm, kerneltest.Dir(t), attrib.Incidental)
+	in := sharedInputs(t)
+	a, err := site.NewAttributor(kernelIndex(t, kerneltest.Dir(t)), site.Options{Methods: site.DefaultMethods | site.MethodApart})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := site.DefaultMethods | site.MethodApart
-	a, err := site.NewAttributor(x, site.Options{Methods: m})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tb, err := exploitdb.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := syzbot.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, _, err := Build(Inputs{
-		KernelCNA:  Input{Path: cna, Version: "d9dda40c8f21126303839427ebc8652167302488"},
-		KernelCVEs: Input{Path: kc, Version: "07180fb5"},
-		Exploits:   tb, Triggers: tr, Attribute: a.Links,
-	}, syscalls.MustForArch(syscalls.X86_64))
+	in.Attribute = a.Links
+	d, _, err := Build(in, syscalls.MustForArch(syscalls.X86_64))
 	if err != nil {
 		t.Fatal(err)
 	}

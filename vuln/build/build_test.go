@@ -92,15 +92,6 @@ func TestBuildDeterministic(t *testing.T) {
 // linux-image .deb and filemap-ABI.txt.gz, written by DBG=1
 // scripts/kernel-metrics.sh) when the DB's methods need it.
 func TestDefaultDBUpToDate(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping the full build")
-	}
-	shared := filepath.Join("..", "..", "..", "shared", "data")
-	cna := filepath.Join(shared, "kernel-cna", "kernel-cna-cves-2026-08-21.tar.xz")
-	kc := filepath.Join(shared, "kernel-cves", "linux_kernel_cves-2023-01-27.json.xz")
-	if _, err := os.Stat(cna); err != nil {
-		t.Skipf("%s is absent (a plain clone has no shared data): cannot rebuild the default DB", cna)
-	}
 	committed, err := db.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -109,40 +100,16 @@ func TestDefaultDBUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	in := sharedInputs(t)
 	var g site.CallGraph
 	if m&(site.MethodSite|site.MethodFile) != 0 {
-		// the whole package, vmlinuz and modules, as make weightdb builds it
-		img := kerneltest.Deb(t)
-		fm := filepath.Join(kerneltest.Dir(t), "filemap-"+kerneltest.ABI+".txt.gz")
-		if _, err := os.Stat(fm); err != nil {
-			t.Skipf("%s is absent: DBG=1 scripts/kernel-metrics.sh writes it", fm)
-		}
-		x, _, err := analysis.CachedReachIndex(img, fm, "", attrib.Incidental)
-		if err != nil {
-			t.Fatal(err)
-		}
-		g = x
+		g = kernelIndex(t, "")
 	}
 	a, err := site.NewAttributor(g, site.Options{Methods: m})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tb, err := exploitdb.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := syzbot.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := Inputs{
-		KernelCNA:  Input{Path: cna, Version: "d9dda40c8f21126303839427ebc8652167302488"},
-		KernelCVEs: Input{Path: kc, Version: "07180fb5"},
-		Exploits:   tb,
-		Triggers:   tr,
-		Attribute:  a.Links,
-		Methods:    committed.Meta.Methods,
-	}
+	in.Attribute, in.Methods = a.Links, committed.Meta.Methods
 	rep, err := analysis.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -173,4 +140,53 @@ func TestBannerDate(t *testing.T) {
 	if d := bannerDate("Linux version 6.18.0 (x)"); d != "" {
 		t.Errorf("bannerDate without a date = %q", d)
 	}
+}
+
+// sharedInputs are the pinned feed snapshots of ../shared and the
+// committed exploit and trigger tables, as make weightdb builds from them;
+// the test skips under -short and where ../shared is absent (a plain
+// clone).
+func sharedInputs(t *testing.T) Inputs {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: skipping the full build")
+	}
+	shared := filepath.Join("..", "..", "..", "shared", "data")
+	cna := filepath.Join(shared, "kernel-cna", "kernel-cna-cves-2026-08-21.tar.xz")
+	kc := filepath.Join(shared, "kernel-cves", "linux_kernel_cves-2023-01-27.json.xz")
+	if _, err := os.Stat(cna); err != nil {
+		t.Skipf("%s is absent (a plain clone has no shared data): cannot build the DB", cna)
+	}
+	tb, err := exploitdb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := syzbot.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Inputs{
+		KernelCNA:  Input{Path: cna, Version: "d9dda40c8f21126303839427ebc8652167302488"},
+		KernelCVEs: Input{Path: kc, Version: "07180fb5"},
+		Exploits:   tb,
+		Triggers:   tr,
+	}
+}
+
+// kernelIndex is the reach index of the whole cloud package, vmlinuz and
+// modules, as make weightdb builds it, from the kernel cache
+// (internal/kerneltest: the .deb and filemap-ABI.txt.gz, written by DBG=1
+// scripts/kernel-metrics.sh); cacheDir "" analyses without a cache.
+func kernelIndex(t *testing.T, cacheDir string) *analysis.ReachIndex {
+	t.Helper()
+	img := kerneltest.Deb(t)
+	fm := filepath.Join(kerneltest.Dir(t), "filemap-"+kerneltest.ABI+".txt.gz")
+	if _, err := os.Stat(fm); err != nil {
+		t.Skipf("%s is absent: DBG=1 scripts/kernel-metrics.sh writes it", fm)
+	}
+	x, _, err := analysis.CachedReachIndex(img, fm, cacheDir, attrib.Incidental)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
 }
