@@ -7,7 +7,7 @@
 // It reads the two CVE feeds of ../shared/data with the project's readers
 // (vuln/kernelcna, vuln/kernelcves), puts every record in one stratum (see
 // strata below), and draws 40 main, 10 holdout, 10 holdout2, 10 holdout3, 10 holdout4, 10 holdout5,
-// 10 holdout6 and 10 holdout7 CVEs per stratum with a fixed seed. The file it writes holds CVE ids,
+// 10 holdout6, 10 holdout7 and 10 holdout8 CVEs per stratum with a fixed seed. The file it writes holds CVE ids,
 // feeds, strata and sets only, never feed text. The draw is deterministic:
 // the same inputs give the same bytes (TestDrawIsCommitted checks the
 // committed file). Which records the text method linked, the line between
@@ -71,6 +71,9 @@ const (
 	// holdout7Size more, the next again, were added on 2026-12-06 (the
 	// eighth session), before any method was changed in it.
 	holdout7Size = 10
+	// holdout8Size more, the next again, were added on 2026-12-06 (the
+	// ninth session), before any method was changed in it.
+	holdout8Size = 10
 )
 
 // stratum is one stratum of the draw, in order of precedence.
@@ -102,7 +105,7 @@ type Drawn struct {
 	ID      string `json:"id"`
 	Feed    string `json:"feed"`
 	Stratum string `json:"stratum"`
-	Set     string `json:"set"` // "main", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6" or "holdout7"
+	Set     string `json:"set"` // "main", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7" or "holdout8"
 }
 
 // Sample is the file drawsample writes.
@@ -185,13 +188,13 @@ func draw(shared string) (*Sample, error) {
 	s := &Sample{
 		About: "Random, stratified sample of kernel CVEs for hand-verified judgements of their trigger syscalls " +
 			"(issue 9; see SAMPLE2.md). Drawn by vuln/attrib/internal/drawsample from the feeds below; " +
-			"holds ids, feeds, strata and sets only, no feed text. holdout, holdout2, holdout3, holdout4, holdout5, holdout6 and holdout7 entries are reserved for " +
+			"holds ids, feeds, strata and sets only, no feed text. holdout, holdout2, holdout3, holdout4, holdout5, holdout6, holdout7 and holdout8 entries are reserved for " +
 			"independent checks and must not be used while building or tuning methods.",
 		Seed: seed,
 		Shuffle: fmt.Sprintf("per stratum: sort the ids with vuln.CompareID (year, then number), shuffle with "+
 			"rand.New(rand.NewPCG(%d, i)).Shuffle (math/rand/v2, Go 1.26), i the stratum's index in strata_order (0-based); "+
-			"the first %d are main, the next %d holdout, the next %d holdout2 (added 2026-12-05), the next %d holdout3 (added 2026-12-05, later), the next %d holdout4 (added 2026-12-05, third session), the next %d holdout5 (added 2026-12-05, fourth session), the next %d holdout6 (added 2026-12-05, sixth session), the next %d holdout7 (added 2026-12-06, eighth session)",
-			seed, mainSize, holdoutSize, holdout2Size, holdout3Size, holdout4Size, holdout5Size, holdout6Size, holdout7Size),
+			"the first %d are main, the next %d holdout, the next %d holdout2 (added 2026-12-05), the next %d holdout3 (added 2026-12-05, later), the next %d holdout4 (added 2026-12-05, third session), the next %d holdout5 (added 2026-12-05, fourth session), the next %d holdout6 (added 2026-12-05, sixth session), the next %d holdout7 (added 2026-12-06, eighth session), the next %d holdout8 (added 2026-12-06, ninth session)",
+			seed, mainSize, holdoutSize, holdout2Size, holdout3Size, holdout4Size, holdout5Size, holdout6Size, holdout7Size, holdout8Size),
 		Sources: map[string]string{
 			kernelcna.FeedName:  fmt.Sprintf("%s (kernel CNA vulns repository commit %s, sha256 %s)", cnaPath, cnaCommit, cnaSum),
 			kernelcves.FeedName: fmt.Sprintf("%s (github.com/nluedtke/linux_kernel_cves commit %s, sha256 %s)", kcvesPath, kcvesCommit, kcSum),
@@ -216,7 +219,7 @@ func draw(shared string) (*Sample, error) {
 			}
 		}
 		s.Population[st.name] = len(ids)
-		n := mainSize + holdoutSize + holdout2Size + holdout3Size + holdout4Size + holdout5Size + holdout6Size + holdout7Size
+		n := mainSize + holdoutSize + holdout2Size + holdout3Size + holdout4Size + holdout5Size + holdout6Size + holdout7Size + holdout8Size
 		if len(ids) < n {
 			return nil, fmt.Errorf("stratum %s has %d CVEs, fewer than the %d to draw", st.name, len(ids), n)
 		}
@@ -226,6 +229,8 @@ func draw(shared string) (*Sample, error) {
 		for k, id := range ids[:n] {
 			set := "main"
 			switch {
+			case k >= mainSize+holdoutSize+holdout2Size+holdout3Size+holdout4Size+holdout5Size+holdout6Size+holdout7Size:
+				set = "holdout8"
 			case k >= mainSize+holdoutSize+holdout2Size+holdout3Size+holdout4Size+holdout5Size+holdout6Size:
 				set = "holdout7"
 			case k >= mainSize+holdoutSize+holdout2Size+holdout3Size+holdout4Size+holdout5Size:
