@@ -85,7 +85,7 @@ history-gvisor:
 KDIR     ?= $(HOME)/.cache/sysweight/kernel
 KABI     ?= 6.1.0-56-cloud-amd64
 KIMAGE   ?= $(KDIR)/linux-image-$(KABI)-unsigned_6.1.192-2_amd64.deb
-KFILEMAP ?= $(KDIR)/filemap-$(KABI).txt.gz
+KFILEMAP ?= $(KDIR)/filemap-v2-$(KABI).txt.gz
 METHODS  ?= default
 
 # Rebuild the embedded weight DB from the pinned feed snapshots, the

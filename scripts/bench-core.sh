@@ -22,7 +22,7 @@ base=${BASE:-main}
 archive="$shared/kernel-cna/kernel-cna-cves-2026-08-21.tar.xz"
 [ -f "$archive" ] || { echo "bench-core: $archive not found" >&2; exit 2; }
 img=$(ls "$kdir"/linux-image-$abi-unsigned_*_amd64.deb 2>/dev/null | head -1)  # the package: vmlinuz and modules
-fm=$kdir/filemap-$abi.txt.gz
+fm=$kdir/filemap-v2-$abi.txt.gz
 [ -n "$img" ] && [ -f "$img" ] && [ -f "$fm" ] || { echo "bench-core: the kernel package or $fm missing: run make kernel-deb and DBG=1 scripts/kernel-metrics.sh" >&2; exit 2; }
 mkdir -p "$work"
 if [ ! -d "$work/cna/cve" ]; then

@@ -10,7 +10,8 @@
 # With DBG=1 it also fetches linux-image-ABI-dbg (283 MB), analyses its
 # vmlinux (full .symtab) and checks that the per-syscall figures and the
 # summary are identical to the stripped image's, and saves the
-# function-to-source-file map from its DWARF as CACHE_DIR/filemap-ABI.txt.gz
+# function-to-source-file map, with the inlinings of functions that have no
+# symbol, from its DWARF as CACHE_DIR/filemap-v2-ABI.txt.gz
 # (what the weight DB's file attribution and the kernel/analysis tests use).
 #
 # Usage: scripts/kernel-metrics.sh [CACHE_DIR] [ABI]
@@ -63,6 +64,6 @@ if [[ ${DBG:-0} == 1 ]]; then
 		exit 1
 	fi
 	echo "kernel-metrics: -dbg vmlinux (.symtab) and stripped vmlinuz (kallsyms) give identical figures"
-	"$bin/sysweight" kernel analyze "$dir/boot/vmlinuz-${abi}" --dwarf "$dir/$vmlinux" --save-filemap "$dir/filemap-${abi}.txt.gz" -o csv >/dev/null
-	echo "kernel-metrics: wrote $dir/filemap-${abi}.txt.gz"
+	"$bin/sysweight" kernel analyze "$dir/boot/vmlinuz-${abi}" --dwarf "$dir/$vmlinux" --save-filemap "$dir/filemap-v2-${abi}.txt.gz" -o csv >/dev/null
+	echo "kernel-metrics: wrote $dir/filemap-v2-${abi}.txt.gz"
 fi

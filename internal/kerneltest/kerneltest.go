@@ -57,3 +57,21 @@ func Dbg(t testing.TB) string {
 	}
 	return p
 }
+
+// FileMapName is the name, in the cache directory, of the kernel's
+// function→file map with its inlinings (kernel/analysis.FileMap, text
+// version 2), which DBG=1 scripts/kernel-metrics.sh writes. A map of
+// the first version, without inlinings, had another name
+// (filemap-ABI.txt.gz) and gives other DB links, so it is not taken for
+// this one.
+const FileMapName = "filemap-v2-" + ABI + ".txt.gz"
+
+// FileMap is the cached file map, skipping when absent.
+func FileMap(t testing.TB) string {
+	t.Helper()
+	p := filepath.Join(Dir(t), FileMapName)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("file map absent (%v): run DBG=1 scripts/kernel-metrics.sh", err)
+	}
+	return p
+}

@@ -129,6 +129,31 @@ func TestSetFileMap(t *testing.T) {
 	}
 }
 
+// TestSetFileMapInlined: the inlinings of names the kernel has no
+// function for reach the Graph; those of names it has, or into names it
+// has not, do not.
+func TestSetFileMapInlined(t *testing.T) {
+	r := synthetic(t, analysis.Options{})
+	g := r.Graph()
+	fm := &analysis.FileMap{Inlined: []analysis.Inline{
+		{Name: "key_check", File: "security/keys/internal.h", Into: "lookup_user_key"},
+		{Name: "key_check", File: "security/keys/internal.h", Into: "key_validate"},
+		{Name: "key_check", File: "security/keys/internal.h", Into: "no_such_function"},
+		{Name: "key_validate", File: "security/keys/permission.c", Into: "lookup_user_key"},
+	}}
+	if into, files := g.InlinedInto("key_check"); into != nil || files != nil {
+		t.Errorf("before SetFileMap: %v %v", into, files)
+	}
+	r.SetFileMap(fm)
+	into, files := g.InlinedInto("key_check")
+	if !reflect.DeepEqual(into, []string{"key_validate", "lookup_user_key"}) || !reflect.DeepEqual(files, []string{"security/keys/internal.h"}) {
+		t.Errorf("key_check inlined into %v, declared in %v", into, files)
+	}
+	if into, _ := g.InlinedInto("key_validate"); into != nil {
+		t.Errorf("key_validate has a function, yet inlined into %v", into)
+	}
+}
+
 func TestSymbolsKASLR(t *testing.T) {
 	res, err := kallsyms.ParseMap(strings.NewReader(analysistest.SystemMap(0x3e00000)), kallsyms.MapOptions{})
 	if err != nil {
@@ -179,6 +204,10 @@ func TestFileMapRoundTrip(t *testing.T) {
 		{Addr: 0xffffffff81000000, Name: "a", File: "fs/a.c"},
 		{Addr: 0xffffffff81000010, Name: "b c", File: "fs/a.c"},
 		{Addr: 0xffffffff81000020, Name: "d", File: "net/d.c"},
+	}, Inlined: []analysis.Inline{
+		{Name: "h", File: "include/h.h", Into: "a"},
+		{Name: "h", File: "include/h.h", Into: "d"},
+		{Name: "s", File: "fs/a.c", Into: "a"},
 	}}
 	var b bytes.Buffer
 	if _, err := fm.WriteTo(&b); err != nil {
@@ -191,12 +220,23 @@ func TestFileMapRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(back, fm) {
 		t.Errorf("round trip: %+v", back)
 	}
+	// A map of the first version, without inlinings, still reads.
+	v1, err := analysis.ReadFileMap(strings.NewReader("# sysweight file map v1\nsource x\nfiles 1\nfs/a.c\nffffffff81000000 0 a\n"))
+	if err != nil || len(v1.Entries) != 1 || v1.Entries[0].File != "fs/a.c" || v1.Inlined != nil {
+		t.Errorf("v1: %+v, %v", v1, err)
+	}
 	for _, c := range []struct{ in, want string }{
 		{"", "line 0: want the header"},
 		{"# sysweight file map v1\nsource x\nfiles 1\nfs/a.c\nzz 0 f\n", `line 5: want a hex address`},
 		{"# sysweight file map v1\nsource x\nfiles 1\nfs/a.c\n10 1 f\n", "file number below 1"},
 		{"# sysweight file map v1\nsource x\nfiles 2\nfs/a.c\n", "line 4: want a file name"},
 		{"# sysweight file map v1\nsource x\nfiles -1\n", `want "files N"`},
+		{"# sysweight file map v2\nsource x\nfiles 1\nfs/a.c\n10 0 f\n", `line 5: want "inlined N", got "end of input"`},
+		{"# sysweight file map v2\nsource x\nfiles 1\nfs/a.c\ninlined 2\nh 0 f\n", `line 6: want "NAME FILE# INTO", got "end of input"`},
+		{"# sysweight file map v2\nsource x\nfiles 1\nfs/a.c\ninlined 1\nh f\n", `line 6: want "NAME FILE# INTO"`},
+		{"# sysweight file map v2\nsource x\nfiles 1\nfs/a.c\ninlined 1\nh 3 f\n", `line 6: want a file number below 1`},
+		{"# sysweight file map v2\nsource x\nfiles 1\nfs/a.c\ninlined 1\nh 0 f\n10 0 g\n", `line 7: want the end of input after the inlined section`},
+		{"# sysweight file map v1\nsource x\nfiles 1\nfs/a.c\ninlined 0\n", `line 5: want "ADDR FILE# NAME"`},
 	} {
 		_, err := analysis.ReadFileMap(strings.NewReader(c.in))
 		if !errors.Is(err, analysis.ErrBadFileMap) || !strings.Contains(err.Error(), c.want) {

@@ -13,7 +13,7 @@ func FuzzReadFileMap(f *testing.F) {
 	fm := &analysis.FileMap{Source: "seed", Entries: []analysis.FileEntry{
 		{Addr: 0xffffffff81000000, Name: "a", File: "fs/a.c"},
 		{Addr: 0xffffffff81000010, Name: "b", File: "net/b.c"},
-	}}
+	}, Inlined: []analysis.Inline{{Name: "h", File: "include/h.h", Into: "a"}}}
 	var gz bytes.Buffer
 	if _, err := fm.WriteTo(&gz); err != nil {
 		f.Fatal(err)

@@ -37,6 +37,10 @@ type Graph struct {
 	// byFile the functions of each file (setFiles).
 	file   []string
 	byFile map[string][]int32
+	// inlined maps a function name to the functions holding an inlined
+	// copy of it and the files declaring it (FileMap.Inlined), for names
+	// with no symbol of their own.
+	inlined map[string]Inlining
 	// module[f] indexes modules (−1: vmlinux).
 	module  []int32
 	modules []string
@@ -324,6 +328,45 @@ func (g *Graph) setFiles(files []string) {
 	for f, name := range files {
 		g.byFile[name] = append(g.byFile[name], int32(f))
 	}
+}
+
+// Inlining is where a function the kernel has no symbol for went: the
+// functions holding an inlined copy of it and the source files declaring
+// it (more than one when static functions of one name in several files
+// were all inlined), each sorted.
+type Inlining struct {
+	Into, Files []string
+}
+
+// inlinedMap keeps, of the inlinings, those of names the graph has no
+// function for.
+func inlinedMap(in []Inline, known func(string) bool) map[string]Inlining {
+	m := map[string]Inlining{}
+	for _, i := range in {
+		if !known(i.Name) && known(i.Into) {
+			x := m[i.Name]
+			x.Into = append(x.Into, i.Into)
+			if i.File != "" {
+				x.Files = append(x.Files, i.File)
+			}
+			m[i.Name] = x
+		}
+	}
+	for k, x := range m {
+		slices.Sort(x.Into)
+		slices.Sort(x.Files)
+		m[k] = Inlining{slices.Compact(x.Into), slices.Compact(x.Files)}
+	}
+	return m
+}
+
+// InlinedInto lists, for a function name the kernel has no function of
+// (a static function inlined everywhere), the functions that hold an
+// inlined copy of it and the files that declare it, sorted; none without
+// a FileMap's inlinings (SetFileMap) or for a name the kernel has.
+func (g *Graph) InlinedInto(name string) (into, files []string) {
+	x := g.inlined[name]
+	return x.Into, x.Files
 }
 
 // FuncsInFile lists the functions defined in a source file

@@ -41,6 +41,7 @@ func (r *Report) SetFileMap(m *FileMap) int {
 	}
 	files, n := m.resolve(r.graph)
 	r.graph.setFiles(files)
+	r.graph.inlined = inlinedMap(m.Inlined, func(name string) bool { return len(r.graph.byName[name]) > 0 })
 	r.Summary.FunctionsWithFile = n
 	if r.Functions != nil {
 		for i := range r.Functions {

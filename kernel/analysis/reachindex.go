@@ -15,7 +15,7 @@ import (
 
 // ReachIndexVersion names the layout of a ReachIndex; a cached index of
 // another version is rebuilt.
-const ReachIndexVersion = 5
+const ReachIndexVersion = 7
 
 // ReachIndex is the part of a kernel call graph that bug-site attribution
 // needs, small enough to cache: for every function that at least one
@@ -35,6 +35,10 @@ type ReachIndex struct {
 	Funcs    []IndexFunc // by the graph's function index
 	byName   map[string][]int32
 	byFile   map[string][]int32 // "" for the functions of no known file
+	// Inlined maps a name the kernel has no function for to the
+	// functions holding an inlined copy of it and the files declaring it
+	// (Graph.InlinedInto).
+	Inlined map[string]Inlining
 	// graph answers for the functions not indexed (hubs): nil in an
 	// index built by hand.
 	graph *callGraph
@@ -113,6 +117,7 @@ func NewReachIndex(r *Report, incidental func(fn string) string) (*ReachIndex, e
 		}
 	}
 	x.graph = newCallGraph(g, x, scIndex)
+	x.Inlined = g.inlined
 	x.index()
 	// Resolve each path's previous function by name: of the functions of
 	// that name, the one the same syscall reaches one call nearer.
@@ -219,6 +224,12 @@ func (x *ReachIndex) Lookup(name string) []int {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// InlinedInto is Graph.InlinedInto.
+func (x *ReachIndex) InlinedInto(name string) (into, files []string) {
+	in := x.Inlined[name]
+	return in.Into, in.Files
 }
 
 // Known reports whether name is a function of the kernel.
@@ -365,8 +376,10 @@ const reachMagic = "sysweight reach index\n"
 
 // WriteTo writes the index in a compact binary form: the magic line, then
 // uvarint-prefixed strings and uvarints: version, kernel, source, the
-// syscalls, the source files, and per function its name, file and
-// reachers (syscall, depth, parent+1). Reacher.Incidental is not stored:
+// syscalls, the source files, per function its name, file and
+// reachers (syscall, depth, parent+1), the inlinings (name, then the
+// holding functions and the declaring files, each counted), then the
+// call graph. Reacher.Incidental is not stored:
 // it follows the incidental rule of the reader (vuln/attrib.Incidental's
 // current one) and is marked again on reading.
 func (x *ReachIndex) WriteTo(w io.Writer) (int64, error) {
@@ -404,6 +417,22 @@ func (x *ReachIndex) WriteTo(w io.Writer) (int64, error) {
 			u(uint64(r.Syscall))
 			u(uint64(r.Depth))
 			u(uint64(r.Parent + 1))
+		}
+	}
+	// The inlinings, by name.
+	names := make([]string, 0, len(x.Inlined))
+	for n := range x.Inlined {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	u(uint64(len(names)))
+	for _, n := range names {
+		str(n)
+		for _, l := range [][]string{x.Inlined[n].Into, x.Inlined[n].Files} {
+			u(uint64(len(l)))
+			for _, s := range l {
+				str(s)
+			}
 		}
 	}
 	// The call graph: each syscall's entry (+1, 0 for none), then each
@@ -482,6 +511,21 @@ func ReadReachIndex(r io.Reader, incidental func(fn string) string) (*ReachIndex
 		}
 		if d.err != nil {
 			break
+		}
+	}
+	if ni := d.count(1 << 22); ni > 0 {
+		x.Inlined = make(map[string]Inlining, ni)
+		list := func() []string {
+			l := make([]string, d.count(1<<16))
+			for k := range l {
+				l[k] = d.str()
+			}
+			return l
+		}
+		for range ni {
+			name := d.str()
+			into := list()
+			x.Inlined[name] = Inlining{Into: into, Files: list()}
 		}
 	}
 	if d.u() == 1 {

@@ -75,6 +75,24 @@ func TestReachIndex(t *testing.T) {
 	if !reflect.DeepEqual(x.Funcs, y.Funcs) || !reflect.DeepEqual(x.Syscalls, y.Syscalls) || y.Kernel != x.Kernel || !reflect.DeepEqual(hubReach(x), hubReach(y)) {
 		t.Error("decoded index differs")
 	}
+	// So do the inlinings.
+	x.Inlined = map[string]analysis.Inlining{
+		"key_check": {Into: []string{"key_validate", "lookup_user_key"}, Files: []string{"security/keys/internal.h"}},
+		"x_none":    {Into: []string{"ksys_read"}},
+	}
+	b.Reset()
+	if _, err := x.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	if y, err = analysis.ReadReachIndex(bytes.NewReader(b.Bytes()), nil); err != nil {
+		t.Fatal(err)
+	}
+	if into, files := y.InlinedInto("key_check"); !reflect.DeepEqual(into, []string{"key_validate", "lookup_user_key"}) || !reflect.DeepEqual(files, []string{"security/keys/internal.h"}) {
+		t.Errorf("decoded inlining of key_check: %v %v", into, files)
+	}
+	if into, files := y.InlinedInto("x_none"); !reflect.DeepEqual(into, []string{"ksys_read"}) || len(files) != 0 {
+		t.Errorf("decoded inlining of x_none: %v %v", into, files)
+	}
 	for _, bad := range [][]byte{nil, []byte("not an index"), b.Bytes()[:b.Len()/2]} {
 		if _, err := analysis.ReadReachIndex(bytes.NewReader(bad), nil); err == nil {
 			t.Errorf("%d bytes of garbage decoded", len(bad))

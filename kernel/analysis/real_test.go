@@ -14,7 +14,7 @@ import (
 
 // The Debian 12 kernel the real-kernel tests read: SYSWEIGHT_KERNEL_DIR
 // holds boot/vmlinuz-ABI and, optionally, usr/lib/debug/boot/vmlinux-ABI
-// and filemap-ABI.txt.gz (scripts/kernel-metrics.sh fetches and writes
+// and kerneltest.FileMapName (scripts/kernel-metrics.sh fetches and writes
 // them).
 const abi = "6.1.0-56-cloud-amd64"
 
@@ -99,7 +99,7 @@ func TestRealOpenTime(t *testing.T) {
 	}
 	t.Logf("Open(stripped vmlinuz): %v; %d functions, %d syscalls, %d hubs",
 		time.Since(start).Round(time.Millisecond), r.Summary.Functions, r.Summary.Syscalls, r.Summary.Hubs)
-	fm := filepath.Join(dir, "filemap-"+abi+".txt.gz")
+	fm := filepath.Join(dir, kerneltest.FileMapName)
 	if _, err := os.Stat(fm); err != nil {
 		return
 	}

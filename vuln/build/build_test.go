@@ -89,7 +89,7 @@ func TestBuildDeterministic(t *testing.T) {
 // shared snapshots, the committed exploit and trigger tables and the
 // kernel's call graph: the build is deterministic and the file is current.
 // The call graph comes from the kernel cache (internal/kerneltest: the
-// linux-image .deb and filemap-ABI.txt.gz, written by DBG=1
+// linux-image .deb and kerneltest.FileMapName, written by DBG=1
 // scripts/kernel-metrics.sh) when the DB's methods need it.
 func TestDefaultDBUpToDate(t *testing.T) {
 	committed, err := db.Default()
@@ -175,15 +175,12 @@ func sharedInputs(t *testing.T) Inputs {
 
 // kernelIndex is the reach index of the whole cloud package, vmlinuz and
 // modules, as make weightdb builds it, from the kernel cache
-// (internal/kerneltest: the .deb and filemap-ABI.txt.gz, written by DBG=1
+// (internal/kerneltest: the .deb and kerneltest.FileMapName, written by DBG=1
 // scripts/kernel-metrics.sh); cacheDir "" analyses without a cache.
 func kernelIndex(t *testing.T, cacheDir string) *analysis.ReachIndex {
 	t.Helper()
 	img := kerneltest.Deb(t)
-	fm := filepath.Join(kerneltest.Dir(t), "filemap-"+kerneltest.ABI+".txt.gz")
-	if _, err := os.Stat(fm); err != nil {
-		t.Skipf("%s is absent: DBG=1 scripts/kernel-metrics.sh writes it", fm)
-	}
+	fm := kerneltest.FileMap(t)
 	x, _, err := analysis.CachedReachIndex(img, fm, cacheDir, attrib.Incidental)
 	if err != nil {
 		t.Fatal(err)

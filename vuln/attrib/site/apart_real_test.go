@@ -1,7 +1,6 @@
 package site_test
 
 import (
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -29,7 +28,7 @@ import (
 // one or two calls from each other, has no gap and links nowhere.
 func TestRealApart(t *testing.T) {
 	deb := kerneltest.Deb(t)
-	fm := filepath.Join(kerneltest.Dir(t), "filemap-"+kerneltest.ABI+".txt.gz")
+	fm := kerneltest.FileMap(t)
 	x, _, err := analysis.CachedReachIndex(deb, fm, kerneltest.Dir(t), attrib.Incidental)
 	if err != nil {
 		t.Fatal(err)

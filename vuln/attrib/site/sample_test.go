@@ -113,7 +113,7 @@ func realKernel(t *testing.T) (*analysis.Report, bool) {
 	dir := kerneltest.Dir(t)
 	realOnce.Do(func() {
 		fm := ""
-		for _, p := range []string{filepath.Join(dir, "filemap-"+kerneltest.ABI+".txt.gz"), filepath.Join(dir, "usr", "lib", "debug", "boot", "vmlinux-"+kerneltest.ABI)} {
+		for _, p := range []string{filepath.Join(dir, kerneltest.FileMapName), filepath.Join(dir, "usr", "lib", "debug", "boot", "vmlinux-"+kerneltest.ABI)} {
 			if _, err := os.Stat(p); err == nil {
 				fm = p
 				break
