@@ -225,12 +225,40 @@ type reached struct {
 // knownFunc reports whether the kernel has a function named fn.
 func knownFunc(g Reach, fn string) bool { return len(g.Lookup(fn)) > 0 }
 
+// MaxInlinedInto bounds the functions an inlined site may stand for: a
+// static function the compiler inlined into at most this many functions
+// (nft_set_desc_concat_parse into nf_tables_newset) is looked up as
+// them; one inlined more widely is a helper (lock_sock, kmalloc) and
+// names no place.
+const MaxInlinedInto = 4
+
+// inlinedFuncs returns, for a name the kernel has no function for, the
+// functions holding an inlined copy of it (at most MaxInlinedInto names)
+// and their names joined for the evidence; none otherwise.
+func (a *Attributor) inlinedFuncs(name string) ([]int, string) {
+	into, _ := a.g.InlinedInto(name)
+	if len(into) == 0 || len(into) > MaxInlinedInto || knownFunc(a.g, name) {
+		return nil, ""
+	}
+	var fs []int
+	for _, n := range into {
+		fs = append(fs, a.g.Lookup(n)...)
+	}
+	slices.Sort(fs)
+	return slices.Compact(fs), strings.Join(into, ", ")
+}
+
 // reachOf lists the syscalls that reach any function named name, each with
 // its shortest path, leaving out those whose path runs through exit,
 // task_work, module init, a kprobe or a kworker.
 func (a *Attributor) reachOf(name string) []reached {
+	return a.reachOfFuncs(a.g.Lookup(name))
+}
+
+// reachOfFuncs is reachOf for the functions fs.
+func (a *Attributor) reachOfFuncs(fs []int) []reached {
 	best := map[string]reached{}
-	for _, f := range a.g.Lookup(name) {
+	for _, f := range fs {
 		// A hub is reached by more than half the syscalls, so by more
 		// than K: only the dispatcher rule can use it.
 		a.g.Reachers(f, -1, a.opt.Dispatchers, func(s string, d int, incidental bool) {
@@ -400,11 +428,19 @@ func (a *Attributor) siteCounts(s attrib.Site, files map[string]bool) bool {
 	}
 	if len(files) > 0 {
 		// A subject's function the kernel image does not hold (a
-		// module's, or inlined everywhere) cannot be placed in a file;
-		// the subject names the fixed function, so it counts.
-		return a.definedIn(s.Func, files) || s.Role == attrib.RoleSubject && !knownFunc(a.g, s.Func)
+		// module's) cannot be placed in a file; the subject names the
+		// fixed function, so it counts. One inlined everywhere is placed
+		// by the file declaring it.
+		return a.definedIn(s.Func, files) || s.Role == attrib.RoleSubject && !knownFunc(a.g, s.Func) && !a.inlined(s.Func)
 	}
 	return s.Role != attrib.RoleNamed
+}
+
+// inlined reports a name the kernel has no function for but knows as
+// inlined into others, with the file declaring it.
+func (a *Attributor) inlined(fn string) bool {
+	into, files := a.g.InlinedInto(fn)
+	return len(into) > 0 && len(files) > 0
 }
 
 // definedIn reports a function defined in one of files.
@@ -414,6 +450,15 @@ func (a *Attributor) definedIn(fn string, files map[string]bool) bool {
 	}
 	fs := a.g.Lookup(fn)
 	if len(fs) == 0 {
+		// A function inlined everywhere is where it is declared, not
+		// where its copies are: a helper of a header (mm_cpumask,
+		// xa_alloc_cyclic) is inlined into code of many files.
+		_, declared := a.g.InlinedInto(fn)
+		for _, f := range declared {
+			if files[f] {
+				return true
+			}
+		}
 		return false
 	}
 	for file := range files {
@@ -446,12 +491,19 @@ func (a *Attributor) siteLinks(s attrib.Site, out []attrib.Link, have map[string
 			}
 		}
 	}
-	chosen, how := a.choose(rs), ""
+	how := ""
+	if !isKnown {
+		fs, into := a.inlinedFuncs(s.Func)
+		if rs = a.reachOfFuncs(fs); len(rs) > 0 {
+			how = " (inlined into " + into + ")"
+		}
+	}
+	chosen := a.choose(rs)
 	if len(chosen) == 0 && apart && apartRole(s.Role) && isKnown {
 		chosen, how = a.apart(s.Func)
 	}
 	m := attrib.MethodSite
-	if how != "" {
+	if strings.HasPrefix(how, " (shared code") {
 		m = attrib.MethodApart
 	}
 	for _, r := range chosen {

@@ -12,7 +12,8 @@ import (
 // fakeGraph is a CallGraph written out by hand, to show that the
 // attributor needs nothing of kernel/analysis but the interface.
 type fakeGraph struct {
-	funcs []fakeFunc
+	funcs   []fakeFunc
+	inlined map[string][2][]string // name → into, files
 }
 
 type fakeFunc struct {
@@ -35,6 +36,11 @@ func (g *fakeGraph) Lookup(name string) []int {
 		}
 	}
 	return out
+}
+
+func (g *fakeGraph) InlinedInto(name string) (into, files []string) {
+	x := g.inlined[name]
+	return x[0], x[1]
 }
 
 func (g *fakeGraph) Count(f int) int { return len(g.funcs[f].reach) }
@@ -111,6 +117,13 @@ func TestAttributorOverInterface(t *testing.T) {
 			{"write", calls("write", 2, "x_write"), false},
 			{"pwrite64", calls("pwrite64", 3, "x_write"), false},
 		}},
+		{name: "x_newset", file: "net/x.c", reach: []fakeReacher{
+			{"sendmsg", calls("sendmsg", 2, "x_newset"), false},
+		}},
+	}, inlined: map[string][2][]string{
+		"x_parse":  {{"x_newset"}, {"net/x.c"}},
+		"x_helper": {{"a1", "a2", "a3", "a4", "x_newset"}, {"net/x.c"}},
+		"x_get":    {{"x_newset"}, {"include/x.h"}},
 	}}
 	a, err := site.NewAttributor(g, site.Options{Methods: site.DefaultMethods | site.MethodApart | site.MethodFile})
 	if err != nil {
@@ -136,6 +149,18 @@ func TestAttributorOverInterface(t *testing.T) {
 			}},
 		{attrib.Input{Description: "A leak.", ProgramFiles: []string{"./fs/x.c"}},
 			[]string{"write:file: fs/x.c: write → write_stepx → x_write"}},
+		// A function inlined into one other is looked up as it, and is
+		// defined where it is; one inlined into five is a helper and
+		// names no place.
+		{attrib.Input{Description: "x: fix an overflow in x_parse()\n\nx_parse() reads too far.", ProgramFiles: []string{"net/x.c"}},
+			[]string{"sendmsg:site: named x_parse (inlined into x_newset): sendmsg → sendmsg_stepx → x_newset"}},
+		{attrib.Input{Description: "x: fix an overflow in x_helper()\n\nx_helper() reads too far.", ProgramFiles: []string{"net/y.c"}},
+			nil},
+		// A header's helper inlined into a function of the record's file
+		// is not placed there, as the record's file does not declare it:
+		// only the file method links.
+		{attrib.Input{Description: "x: handle x_get() errors\n\nThe x_get() function may fail.", ProgramFiles: []string{"net/x.c"}},
+			[]string{"sendmsg:file: net/x.c: sendmsg → sendmsg_stepx → x_newset"}},
 	} {
 		if got := links(c.in); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%q: %q, want %q", c.in.Description, got, c.want)

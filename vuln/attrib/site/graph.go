@@ -42,4 +42,10 @@ type CallGraph interface {
 	// function that passes no incidental function, when the whole stays
 	// within maxDepth calls; nil otherwise.
 	Extend(path []string, f, maxDepth int) []string
+	// InlinedInto lists, when the kernel has no function of that name (a
+	// static function the compiler inlined everywhere), the functions
+	// that hold an inlined copy of it and the source files that declare
+	// it; none when it has one, or when the graph does not know (no
+	// DWARF).
+	InlinedInto(name string) (into, files []string)
 }
