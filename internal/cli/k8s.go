@@ -139,10 +139,7 @@ func (o *k8sOptions) options() (k8s.Options, error) {
 		return ko, fmt.Errorf("--runtime-default: %w", err)
 	}
 	ko.RuntimeDefault = o.runtimeDefault
-	ko.DefaultCaps = runtimes.DockerDefaultCaps
-	if strings.HasPrefix(o.runtimeDefault, "crun-podman") {
-		ko.DefaultCaps = runtimes.PodmanDefaultCaps
-	}
+	ko.DefaultCaps = runtimes.DefaultCapsOf(o.runtimeDefault)
 	for _, rc := range o.runtimeClasses {
 		name, rt, ok := strings.Cut(rc, "=")
 		if !ok || name == "" || rt == "" {

@@ -35,7 +35,7 @@ type profileOptions struct {
 }
 
 func (o *profileOptions) addFlags(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&o.caps, "caps", strings.Join(runtimes.DockerDefaultCaps, ","),
+	cmd.Flags().StringVar(&o.caps, "caps", runtimes.DefaultCapSet,
 		"the target's whole capability set, for a profile file's includes/excludes: it replaces Docker's 14 defaults, so list them too to add one (comma-separated, CAP_ prefix optional; \"\" for none)")
 	cmd.Flags().StringVar(&o.kernel, "kernel", runtimes.DefaultKernel.String(), "kernel version of the target, for a profile file's minKernel")
 	cmd.Flags().StringVar(&o.arch, "arch", string(syscalls.X86_64), archHelp)
@@ -48,29 +48,20 @@ const archHelp = "architecture of the target: x86_64 or aarch64. Evaluation only
 
 // targetArch checks --arch: x86_64 or aarch64, as the user spells them.
 func (o *profileOptions) targetArch() (syscalls.Arch, error) {
-	switch a := syscalls.Arch(o.arch); a {
-	case "":
-		return syscalls.X86_64, nil
-	case syscalls.X86_64, syscalls.AArch64:
-		return a, nil
+	a, err := runtimes.ParseTargetArch(o.arch)
+	if err != nil {
+		return "", fmt.Errorf("--arch: %w", err)
 	}
-	return "", fmt.Errorf("--arch: %w %q (want x86_64 or aarch64)", syscalls.ErrUnknownArch, o.arch)
+	return a, nil
 }
 
+// target is what --arch, --kernel and --caps say (runtimes.ParseTarget).
 func (o *profileOptions) target() (seccomp.Target, error) {
-	a, err := o.targetArch()
-	if err != nil {
-		return seccomp.Target{}, err
+	t, err := runtimes.ParseTarget(o.arch, o.kernel, o.caps)
+	if te := (*runtimes.TargetError)(nil); errors.As(err, &te) {
+		return seccomp.Target{}, fmt.Errorf("--%s: %w", te.Part, te.Err)
 	}
-	k, err := seccomp.ParseKernelVersion(o.kernel)
-	if err != nil {
-		return seccomp.Target{}, fmt.Errorf("--kernel: %w", err)
-	}
-	caps, err := seccomp.ParseCaps(o.caps)
-	if err != nil {
-		return seccomp.Target{}, fmt.Errorf("--caps: %w", err)
-	}
-	return seccomp.Target{Arch: a, Caps: caps, Kernel: k}, nil
+	return t, err
 }
 
 // forArch carries x86_64 weights over to arch by syscall name
