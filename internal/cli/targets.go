@@ -1,19 +1,15 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"sysweight/exposure"
-	"sysweight/internal/infile"
 	"sysweight/runtimes"
 	"sysweight/score"
 	"sysweight/seccomp"
@@ -155,71 +151,15 @@ func (o *profileOptions) resolve(args []string, stderr io.Writer) ([]runtimes.Na
 	return out, nil
 }
 
-// resolveOne resolves one argument and says whether it is a built-in.
+// resolveOne resolves one argument for --arch, --kernel and --caps
+// (runtimes.Resolve) and says whether it is a built-in.
 func (o *profileOptions) resolveOne(a string) (runtimes.Named, bool, error) {
-	if r, err := runtimes.Lookup(a); err == nil {
-		t, err := o.target()
-		if err != nil {
-			return runtimes.Named{}, true, err
-		}
-		n, err := r.NamedFor(t.Arch)
-		return n, true, err
-	}
-	if _, err := os.Stat(a); errors.Is(err, fs.ErrNotExist) {
-		_, lerr := runtimes.Lookup(a)
-		return runtimes.Named{}, false, fmt.Errorf("%w, and no file %s exists", lerr, a)
-	}
-	n, err := o.loadProfile(a)
-	return n, false, err
-}
-
-func (o *profileOptions) loadProfile(path string) (runtimes.Named, error) {
 	t, err := o.target()
 	if err != nil {
-		return runtimes.Named{}, err
+		return runtimes.Named{}, false, err
 	}
-	f, err := infile.Open(path) // a FIFO or a loop of links is an error now, not a hang or "no file"
-	if err != nil {
-		return runtimes.Named{}, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxProfile+1))
-	if err != nil {
-		return runtimes.Named{}, fmt.Errorf("%s: %w", path, err)
-	}
-	// an exposure that trace --out, passthrough or exposure -o json wrote:
-	// measured or observed, used as it is
-	if bytes.Contains(data, []byte(`"entries"`)) && runtimes.IsExposure(data) {
-		if len(data) > maxProfile {
-			return runtimes.Named{}, fmt.Errorf("%s: larger than %d bytes", path, maxProfile)
-		}
-		e, err := runtimes.DecodeExposure(data, path)
-		if err != nil {
-			return runtimes.Named{}, err
-		}
-		if e.Arch != t.Arch {
-			return runtimes.Named{}, fmt.Errorf("%s: an exposure for %s; the target is %s", path, e.Arch, t.Arch)
-		}
-		prov := e.Provenance
-		prov.Notes = append(append([]string(nil), prov.Notes...), fmt.Sprintf("read from %s (exposure %q); --caps and --kernel do not change a measured exposure", path, e.Name))
-		e.Name, e.Provenance = path, prov
-		return runtimes.Named{Name: path, Measured: e, Provenance: prov}, nil
-	}
-	p, err := seccomp.Decode(bytes.NewReader(data), path, t)
-	if err != nil {
-		if errors.Is(err, seccomp.ErrNoSeccomp) {
-			return runtimes.Named{Name: path, Arch: t.Arch, Provenance: exposure.Provenance{Source: exposure.Unfiltered, Origin: path,
-				Notes: []string{"config.json has no linux.seccomp: no filter"}}}, nil
-		}
-		return runtimes.Named{}, err
-	}
-	return runtimes.Named{Name: path, Policy: p, Provenance: exposure.Provenance{Source: exposure.Declared, Origin: path,
-		Notes: []string{fmt.Sprintf("resolved for %s, kernel %s, %d capabilities", t.Arch, t.Kernel, len(t.Caps))}}}, nil
+	return runtimes.Resolve(a, t)
 }
-
-// maxProfile bounds a profile or exposure file, as package seccomp's
-// decoders do.
-const maxProfile = 16 << 20
 
 func tableOf(d *db.DB) (*syscalls.Table, error) {
 	return syscalls.ForArch(d.Arch())
