@@ -8,6 +8,13 @@
 // internal/genhistory as deltas between versions, each version with its
 // commit, date and input checksum).
 //
+// It says what a profile file the user names is resolved for
+// (ParseTarget): the architecture, the kernel and the whole capability
+// set, which replaces Docker's defaults (DefaultCapSet) rather than adding
+// to them; built-ins keep their own. It decides what an argument names
+// (Resolve, DecodeInput): a built-in, an exposure file to take as it is,
+// a config.json with no filter, or a profile to decode for the target.
+//
 // It turns them into Exposures with one shared argument corpus, so degrees
 // are comparable. It does not score (package score) or measure (packages
 // trace, bpf).

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -36,18 +35,9 @@ type explanation struct {
 		ScoredV2 int `json:"scored_v2"`
 		Unscored int `json:"unscored"`
 	} `json:"severity_scores"`
-	CVEs         []explainedCVE `json:"cves"`
-	Exploits     []string       `json:"exploits,omitempty"`
-	TopFunctions []db.FuncCC    `json:"top_functions,omitempty"`
-}
-
-type explainedCVE struct {
-	ID          string    `json:"id"`
-	Title       string    `json:"title,omitempty"`
-	Score       float64   `json:"score,omitempty"`
-	CVSSVersion string    `json:"cvss_version,omitempty"`
-	Feed        string    `json:"feed"`
-	Evidence    []db.Link `json:"evidence"`
+	CVEs         []db.CVEEvidence `json:"cves"`
+	Exploits     []string         `json:"exploits,omitempty"`
+	TopFunctions []db.FuncCC      `json:"top_functions,omitempty"`
 }
 
 func newExplainCmd(g *globalOptions) *cobra.Command {
@@ -107,17 +97,21 @@ func runExplain(g *globalOptions, o *explainOptions, name string, w, stderr io.W
 	return presentExplain(w, format, ex, weights, o.limit)
 }
 
-// explainSyscall gathers the evidence behind name's weight: explain's
-// value, and report's drill-down. Its CVEs are ordered by score, highest
-// first.
+// explainSyscall joins the DB's evidence behind name's weight
+// (db.Explain) to the weight itself: explain's value, and report's
+// drill-down. Its CVEs are ordered by score, highest first.
 func explainSyscall(d *db.DB, weights *score.Weights, name string) (explanation, error) {
-	rec, ok := d.Syscall(name)
+	ev, ok, err := d.Explain(name)
+	if err != nil {
+		return explanation{}, err
+	}
 	if !ok {
 		return explanation{}, fmt.Errorf("syscall %q is not in the %s table", name, d.Meta.Arch)
 	}
+	rec := ev.Syscall
 	wt, _ := weights.Of(name)
 	ex := explanation{Syscall: name, Nr: rec.Nr, Weight: wt.Value, Raw: map[string]float64{}, Normalized: map[string]float64{},
-		Exploits: rec.ExploitIDs, TopFunctions: rec.TopFuncs}
+		CVEs: ev.CVEs, Exploits: rec.ExploitIDs, TopFunctions: rec.TopFuncs}
 	if wt.Absent {
 		ex.AbsentFrom = weights.Release
 	}
@@ -131,23 +125,6 @@ func explainSyscall(d *db.DB, weights *score.Weights, name string) (explanation,
 		ex.Normalized[string(m)] = wt.Normalized[m]
 	}
 	ex.Severity.ScoredV3, ex.Severity.ScoredV2, ex.Severity.Unscored = rec.ScoredV3, rec.ScoredV2, rec.Unscored
-	for _, id := range rec.CVEIDs {
-		c, ok, err := d.CVE(id)
-		if err != nil {
-			return explanation{}, err // the records do not decode
-		}
-		if !ok {
-			return explanation{}, fmt.Errorf("weight DB: %s lists %s, which has no record", name, id)
-		}
-		ec := explainedCVE{ID: c.ID, Title: c.Title, Score: c.Score, CVSSVersion: c.CVSSVersion, Feed: c.Feed}
-		for _, l := range c.Links {
-			if l.Syscall == name {
-				ec.Evidence = append(ec.Evidence, l)
-			}
-		}
-		ex.CVEs = append(ex.CVEs, ec)
-	}
-	sort.SliceStable(ex.CVEs, func(i, j int) bool { return ex.CVEs[i].Score > ex.CVEs[j].Score })
 	return ex, nil
 }
 

@@ -35,7 +35,7 @@ type k8sOptions struct {
 	arch           string
 }
 
-// maxManifest bounds one manifest file, as maxProfile bounds a profile,
+// maxManifest bounds one manifest file, as runtimes.MaxInput bounds a profile,
 // and maxManifests all of them together; k8s.MaxDocument bounds each
 // document, which is what the YAML library's memory grows with.
 const (
@@ -139,10 +139,7 @@ func (o *k8sOptions) options() (k8s.Options, error) {
 		return ko, fmt.Errorf("--runtime-default: %w", err)
 	}
 	ko.RuntimeDefault = o.runtimeDefault
-	ko.DefaultCaps = runtimes.DockerDefaultCaps
-	if strings.HasPrefix(o.runtimeDefault, "crun-podman") {
-		ko.DefaultCaps = runtimes.PodmanDefaultCaps
-	}
+	ko.DefaultCaps = runtimes.DefaultCapsOf(o.runtimeDefault)
 	for _, rc := range o.runtimeClasses {
 		name, rt, ok := strings.Cut(rc, "=")
 		if !ok || name == "" || rt == "" {
@@ -484,12 +481,12 @@ func readProfileFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxProfile+1))
+	data, err := io.ReadAll(io.LimitReader(f, runtimes.MaxInput+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if len(data) > maxProfile {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxProfile)
+	if len(data) > runtimes.MaxInput {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, runtimes.MaxInput)
 	}
 	return data, nil
 }

@@ -346,12 +346,12 @@ func readWorkload(path, source string) (workloadInput, error) {
 		return in, fmt.Errorf("--%s: %w", source, err)
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxProfile+1))
+	b, err := io.ReadAll(io.LimitReader(f, runtimes.MaxInput+1))
 	if err != nil {
 		return in, fmt.Errorf("%s: %w", path, err)
 	}
-	if len(b) > maxProfile {
-		return in, fmt.Errorf("%s: larger than %d bytes", path, maxProfile)
+	if len(b) > runtimes.MaxInput {
+		return in, fmt.Errorf("%s: larger than %d bytes", path, runtimes.MaxInput)
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(b, &top); err != nil {

@@ -1,19 +1,15 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"sysweight/exposure"
-	"sysweight/internal/infile"
 	"sysweight/runtimes"
 	"sysweight/score"
 	"sysweight/seccomp"
@@ -35,7 +31,7 @@ type profileOptions struct {
 }
 
 func (o *profileOptions) addFlags(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&o.caps, "caps", strings.Join(runtimes.DockerDefaultCaps, ","),
+	cmd.Flags().StringVar(&o.caps, "caps", runtimes.DefaultCapSet,
 		"the target's whole capability set, for a profile file's includes/excludes: it replaces Docker's 14 defaults, so list them too to add one (comma-separated, CAP_ prefix optional; \"\" for none)")
 	cmd.Flags().StringVar(&o.kernel, "kernel", runtimes.DefaultKernel.String(), "kernel version of the target, for a profile file's minKernel")
 	cmd.Flags().StringVar(&o.arch, "arch", string(syscalls.X86_64), archHelp)
@@ -48,29 +44,20 @@ const archHelp = "architecture of the target: x86_64 or aarch64. Evaluation only
 
 // targetArch checks --arch: x86_64 or aarch64, as the user spells them.
 func (o *profileOptions) targetArch() (syscalls.Arch, error) {
-	switch a := syscalls.Arch(o.arch); a {
-	case "":
-		return syscalls.X86_64, nil
-	case syscalls.X86_64, syscalls.AArch64:
-		return a, nil
+	a, err := runtimes.ParseTargetArch(o.arch)
+	if err != nil {
+		return "", fmt.Errorf("--arch: %w", err)
 	}
-	return "", fmt.Errorf("--arch: %w %q (want x86_64 or aarch64)", syscalls.ErrUnknownArch, o.arch)
+	return a, nil
 }
 
+// target is what --arch, --kernel and --caps say (runtimes.ParseTarget).
 func (o *profileOptions) target() (seccomp.Target, error) {
-	a, err := o.targetArch()
-	if err != nil {
-		return seccomp.Target{}, err
+	t, err := runtimes.ParseTarget(o.arch, o.kernel, o.caps)
+	if te := (*runtimes.TargetError)(nil); errors.As(err, &te) {
+		return seccomp.Target{}, fmt.Errorf("--%s: %w", te.Part, te.Err)
 	}
-	k, err := seccomp.ParseKernelVersion(o.kernel)
-	if err != nil {
-		return seccomp.Target{}, fmt.Errorf("--kernel: %w", err)
-	}
-	caps, err := seccomp.ParseCaps(o.caps)
-	if err != nil {
-		return seccomp.Target{}, fmt.Errorf("--caps: %w", err)
-	}
-	return seccomp.Target{Arch: a, Caps: caps, Kernel: k}, nil
+	return t, err
 }
 
 // forArch carries x86_64 weights over to arch by syscall name
@@ -164,71 +151,15 @@ func (o *profileOptions) resolve(args []string, stderr io.Writer) ([]runtimes.Na
 	return out, nil
 }
 
-// resolveOne resolves one argument and says whether it is a built-in.
+// resolveOne resolves one argument for --arch, --kernel and --caps
+// (runtimes.Resolve) and says whether it is a built-in.
 func (o *profileOptions) resolveOne(a string) (runtimes.Named, bool, error) {
-	if r, err := runtimes.Lookup(a); err == nil {
-		t, err := o.target()
-		if err != nil {
-			return runtimes.Named{}, true, err
-		}
-		n, err := r.NamedFor(t.Arch)
-		return n, true, err
-	}
-	if _, err := os.Stat(a); errors.Is(err, fs.ErrNotExist) {
-		_, lerr := runtimes.Lookup(a)
-		return runtimes.Named{}, false, fmt.Errorf("%w, and no file %s exists", lerr, a)
-	}
-	n, err := o.loadProfile(a)
-	return n, false, err
-}
-
-func (o *profileOptions) loadProfile(path string) (runtimes.Named, error) {
 	t, err := o.target()
 	if err != nil {
-		return runtimes.Named{}, err
+		return runtimes.Named{}, false, err
 	}
-	f, err := infile.Open(path) // a FIFO or a loop of links is an error now, not a hang or "no file"
-	if err != nil {
-		return runtimes.Named{}, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxProfile+1))
-	if err != nil {
-		return runtimes.Named{}, fmt.Errorf("%s: %w", path, err)
-	}
-	// an exposure that trace --out, passthrough or exposure -o json wrote:
-	// measured or observed, used as it is
-	if bytes.Contains(data, []byte(`"entries"`)) && runtimes.IsExposure(data) {
-		if len(data) > maxProfile {
-			return runtimes.Named{}, fmt.Errorf("%s: larger than %d bytes", path, maxProfile)
-		}
-		e, err := runtimes.DecodeExposure(data, path)
-		if err != nil {
-			return runtimes.Named{}, err
-		}
-		if e.Arch != t.Arch {
-			return runtimes.Named{}, fmt.Errorf("%s: an exposure for %s; the target is %s", path, e.Arch, t.Arch)
-		}
-		prov := e.Provenance
-		prov.Notes = append(append([]string(nil), prov.Notes...), fmt.Sprintf("read from %s (exposure %q); --caps and --kernel do not change a measured exposure", path, e.Name))
-		e.Name, e.Provenance = path, prov
-		return runtimes.Named{Name: path, Measured: e, Provenance: prov}, nil
-	}
-	p, err := seccomp.Decode(bytes.NewReader(data), path, t)
-	if err != nil {
-		if errors.Is(err, seccomp.ErrNoSeccomp) {
-			return runtimes.Named{Name: path, Arch: t.Arch, Provenance: exposure.Provenance{Source: exposure.Unfiltered, Origin: path,
-				Notes: []string{"config.json has no linux.seccomp: no filter"}}}, nil
-		}
-		return runtimes.Named{}, err
-	}
-	return runtimes.Named{Name: path, Policy: p, Provenance: exposure.Provenance{Source: exposure.Declared, Origin: path,
-		Notes: []string{fmt.Sprintf("resolved for %s, kernel %s, %d capabilities", t.Arch, t.Kernel, len(t.Caps))}}}, nil
+	return runtimes.Resolve(a, t)
 }
-
-// maxProfile bounds a profile or exposure file, as package seccomp's
-// decoders do.
-const maxProfile = 16 << 20
 
 func tableOf(d *db.DB) (*syscalls.Table, error) {
 	return syscalls.ForArch(d.Arch())

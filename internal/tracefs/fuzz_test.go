@@ -17,7 +17,7 @@ func FuzzParseFormat(f *testing.F) {
 				}
 			}
 		}
-		_, _ = headerPage(b)
+		_, _ = ParsePageLayout(bytes.NewReader(b))
 	})
 }
 
@@ -26,8 +26,8 @@ func FuzzParsePage(f *testing.F) {
 	f.Add(page(1, 0, hdr(2, 1), 1, 2, hdr(rbTypeExtend, 1), 1, hdr(0, 1), 8, 5))
 	f.Add(page(1, rbMissedEvents|rbMissedStored, hdr(rbTypePadding, 2), 4, 0, hdr(rbTypeStamp, 3), 1))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		for _, pl := range []pageLayout{defaultPage, {commitOff: 8, commitSize: 4, dataOff: 12}} {
-			_, _ = Page{data: b, layout: pl}.Events(func(_ uint64, rec []byte) {
+		for _, pl := range []PageLayout{defaultPage, {CommitOffset: 8, CommitSize: 4, DataOffset: 12}} {
+			_, _ = pl.Page(b).Events(func(_ uint64, rec []byte) {
 				if len(rec) > len(b) {
 					t.Fatalf("record of %d bytes from a %d-byte page", len(rec), len(b))
 				}

@@ -34,7 +34,7 @@ func TestParseFormatFields(t *testing.T) {
 	if args != (Field{Name: "args", Type: "unsigned long", Offset: 16, Size: 48}) {
 		t.Errorf("args = %+v", args)
 	}
-	hp, err := headerPage(readTestdata(t, "format/linux-6.18/header_page"))
+	hp, err := ParsePageLayout(bytes.NewReader(readTestdata(t, "format/linux-6.18/header_page")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,11 +179,11 @@ func TestParsePageEventTypes(t *testing.T) {
 }
 
 func TestParsePageMissed(t *testing.T) {
-	p := page(0, rbMissedEvents|rbMissedStored, hdr(1, 1), 7)
+	p := page(77, rbMissedEvents|rbMissedStored, hdr(1, 1), 7)
 	binary.LittleEndian.PutUint64(p[16+8:], 12345)
 	info, err := parsePage(p, defaultPage, func(uint64, []byte) {})
-	if err != nil || !info.Missed || info.MissedCount != 12345 {
-		t.Errorf("info %+v err %v, want missed 12345", info, err)
+	if err != nil || !info.Missed || info.MissedCount != 12345 || info.Time != 77 {
+		t.Errorf("info %+v err %v, want missed 12345 at time 77", info, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package tracefs
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -20,7 +21,7 @@ import (
 // CPU and its events' time stamps).
 type RawReader struct {
 	in     *Instance
-	layout pageLayout
+	layout PageLayout
 	pgsz   int
 	fds    []int // per CPU, non-blocking
 
@@ -39,7 +40,7 @@ func (in *Instance) OpenRaw() (*RawReader, error) {
 	}
 	r := &RawReader{in: in, layout: defaultPage, pgsz: os.Getpagesize()}
 	if hp, err := in.fs.ReadFile("events/header_page"); err == nil {
-		if r.layout, err = headerPage(hp); err != nil {
+		if r.layout, err = ParsePageLayout(bytes.NewReader(hp)); err != nil {
 			return nil, err
 		}
 	}

@@ -1,10 +1,10 @@
 package tracefs
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 )
 
 // ErrPage is wrapped by errors about a malformed ring buffer page.
@@ -21,41 +21,54 @@ const (
 	rbTSShift      = 27
 )
 
-// pageLayout is the buffer_data_page header described by
-// events/header_page: u64 timestamp; local_t commit; char data[].
-type pageLayout struct {
-	commitOff, commitSize, dataOff int
+// PageLayout is the buffer_data_page header described by events/header_page
+// (kernel/trace/ring_buffer.c: ring_buffer_print_page_header): u64
+// timestamp at 0; local_t commit; char data[].
+type PageLayout struct {
+	CommitOffset, CommitSize int // 8 on 64-bit kernels: local_t
+	DataOffset               int
+	// DataSize is the data of a page of the default size (its size less
+	// the header); a sub-buffer may be larger (buffer_subbuf_size_kb).
+	DataSize int
 }
 
-// defaultPage is the 64-bit layout; headerPage checks it against the host.
-var defaultPage = pageLayout{commitOff: 8, commitSize: 8, dataOff: 16}
+// PageSize is DataOffset+DataSize: the size of a page of the default size.
+func (l PageLayout) PageSize() int { return l.DataOffset + l.DataSize }
 
-// headerPage reads events/header_page.
-func headerPage(b []byte) (pageLayout, error) {
-	f, err := ParseFormat(bytes.NewReader(b))
+// Page is page, read from trace_pipe_raw, in this layout.
+func (l PageLayout) Page(page []byte) Page { return Page{data: page, layout: l} }
+
+// defaultPage is the 64-bit layout with 4 KiB pages; OpenRaw checks it
+// against the host's events/header_page.
+var defaultPage = PageLayout{CommitOffset: 8, CommitSize: 8, DataOffset: 16, DataSize: 4080}
+
+// ParsePageLayout reads events/header_page.
+func ParsePageLayout(r io.Reader) (PageLayout, error) {
+	f, err := ParseFormat(r)
 	if err != nil {
-		return pageLayout{}, fmt.Errorf("header_page: %w", err)
+		return PageLayout{}, fmt.Errorf("header_page: %w", err)
 	}
 	ts, ok1 := f.Field("timestamp")
 	c, ok2 := f.Field("commit")
 	d, ok3 := f.Field("data")
-	if !ok1 || !ok2 || !ok3 || ts.Offset != 0 || ts.Size != 8 || (c.Size != 4 && c.Size != 8) || d.Offset < c.Offset+c.Size {
-		return pageLayout{}, fmt.Errorf("%w: header_page: want timestamp (u64 at 0), commit (4 or 8 bytes) and data after it", ErrFormat)
+	if !ok1 || !ok2 || !ok3 || ts.Offset != 0 || ts.Size != 8 || (c.Size != 4 && c.Size != 8) || d.Offset < c.Offset+c.Size || d.Size <= 0 {
+		return PageLayout{}, fmt.Errorf("%w: header_page: want timestamp (u64 at 0), commit (4 or 8 bytes) and data after it", ErrFormat)
 	}
-	return pageLayout{commitOff: c.Offset, commitSize: c.Size, dataOff: d.Offset}, nil
+	return PageLayout{CommitOffset: c.Offset, CommitSize: c.Size, DataOffset: d.Offset, DataSize: d.Size}, nil
 }
 
 // PageInfo is what one page says besides its events.
 type PageInfo struct {
+	Time        uint64 // the page's time stamp, the base of its events'
 	Missed      bool   // the kernel flagged lost events before this page
-	MissedCount uint64 // their number, when the kernel could store it
+	MissedCount uint64 // their number (≥ 1), when the kernel could store it; else 0
 }
 
 // Page is one ring-buffer page as a CPU's trace_pipe_raw returns it, with
 // the page header layout of its kernel.
 type Page struct {
 	data   []byte
-	layout pageLayout
+	layout PageLayout
 }
 
 // Events calls fn with each data event's time stamp and record (the
@@ -69,22 +82,23 @@ func (p Page) Events(fn func(ts uint64, rec []byte)) (PageInfo, error) {
 // calls fn with each data event's time stamp and record. It checks every
 // length against the page, so a truncated or corrupt page yields an error,
 // never a read out of bounds.
-func parsePage(page []byte, pl pageLayout, fn func(ts uint64, rec []byte)) (PageInfo, error) {
+func parsePage(page []byte, pl PageLayout, fn func(ts uint64, rec []byte)) (PageInfo, error) {
 	var info PageInfo
-	if len(page) < pl.dataOff {
-		return info, fmt.Errorf("%w: %d bytes, want at least the %d-byte header", ErrPage, len(page), pl.dataOff)
+	if len(page) < pl.DataOffset {
+		return info, fmt.Errorf("%w: %d bytes, want at least the %d-byte header", ErrPage, len(page), pl.DataOffset)
 	}
 	le := binary.LittleEndian
 	ts := le.Uint64(page)
+	info.Time = ts
 	var commit uint64
-	if pl.commitSize == 8 {
-		commit = le.Uint64(page[pl.commitOff:])
+	if pl.CommitSize == 8 {
+		commit = le.Uint64(page[pl.CommitOffset:])
 	} else {
-		commit = uint64(le.Uint32(page[pl.commitOff:]))
+		commit = uint64(le.Uint32(page[pl.CommitOffset:]))
 	}
 	info.Missed = commit&rbMissedEvents != 0
 	size := int(commit &^ (rbMissedEvents | rbMissedStored) & 0xffffffff)
-	data := page[pl.dataOff:]
+	data := page[pl.DataOffset:]
 	if size > len(data) {
 		return info, fmt.Errorf("%w: commit says %d data bytes, page holds %d", ErrPage, size, len(data))
 	}
@@ -94,14 +108,14 @@ func parsePage(page []byte, pl pageLayout, fn func(ts uint64, rec []byte)) (Page
 	data = data[:size]
 	for off := 0; off < len(data); {
 		if len(data)-off < 4 {
-			return info, fmt.Errorf("%w: offset %d: event header truncated", ErrPage, pl.dataOff+off)
+			return info, fmt.Errorf("%w: offset %d: event header truncated", ErrPage, pl.DataOffset+off)
 		}
 		hdr := le.Uint32(data[off:])
 		typ, delta := hdr&0x1f, uint64(hdr>>5)
 		var array0 uint32
 		if typ == 0 || typ >= rbTypePadding {
 			if len(data)-off < 8 {
-				return info, fmt.Errorf("%w: offset %d: type %d event truncated", ErrPage, pl.dataOff+off, typ)
+				return info, fmt.Errorf("%w: offset %d: type %d event truncated", ErrPage, pl.DataOffset+off, typ)
 			}
 			array0 = le.Uint32(data[off+4:])
 		}
@@ -114,7 +128,7 @@ func parsePage(page []byte, pl pageLayout, fn func(ts uint64, rec []byte)) (Page
 			// kernel's reader does not add it (rb_update_read_stamp)
 			n := 4 + int(array0)
 			if array0 > uint32(len(data)) || n > len(data)-off || n < 8 {
-				return info, fmt.Errorf("%w: offset %d: padding of %d bytes overruns the page", ErrPage, pl.dataOff+off, array0)
+				return info, fmt.Errorf("%w: offset %d: padding of %d bytes overruns the page", ErrPage, pl.DataOffset+off, array0)
 			}
 			off += n
 		case typ == rbTypeExtend:
@@ -127,7 +141,7 @@ func parsePage(page []byte, pl pageLayout, fn func(ts uint64, rec []byte)) (Page
 		case typ == 0:
 			// array[0] counts itself and the data; the data starts after it
 			if array0 < 4 || array0 > uint32(len(data)) || int(array0)+4 > len(data)-off {
-				return info, fmt.Errorf("%w: offset %d: event length %d overruns the page", ErrPage, pl.dataOff+off, array0)
+				return info, fmt.Errorf("%w: offset %d: event length %d overruns the page", ErrPage, pl.DataOffset+off, array0)
 			}
 			ts += delta
 			fn(ts, data[off+8:off+4+int(array0)])
@@ -135,7 +149,7 @@ func parsePage(page []byte, pl pageLayout, fn func(ts uint64, rec []byte)) (Page
 		default: // 1..28
 			n := int(typ) * 4
 			if n > len(data)-off-4 {
-				return info, fmt.Errorf("%w: offset %d: event of %d bytes overruns the page", ErrPage, pl.dataOff+off, n)
+				return info, fmt.Errorf("%w: offset %d: event of %d bytes overruns the page", ErrPage, pl.DataOffset+off, n)
 			}
 			ts += delta
 			fn(ts, data[off+4:off+4+n])

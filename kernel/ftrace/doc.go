@@ -27,8 +27,9 @@
 //
 // ParseRaw reads the binary form instead: the pages of each CPU's
 // per_cpu/cpuN/trace_pipe_raw, laid out as events/header_page and the
-// funcgraph_entry and funcgraph_exit format files say (ParsePageHeader,
-// ParseEventFormat), with function addresses named by the guest's
+// funcgraph_entry and funcgraph_exit format files say (read, as the pages
+// are walked, by internal/tracefs: ParsePageLayout, ParseFormat,
+// Page.Events, the same code that reads sysweight trace's pages), with function addresses named by the guest's
 // /proc/kallsyms (ParseKallsyms, Symbols). Records of the CPUs are merged by
 // timestamp; a record names its task's pid; a page flagged with missed
 // events is a lost-events mark. The attribution is the same code as for text,

@@ -1,199 +1,38 @@
 package ftrace
 
 import (
-	"bufio"
 	"container/heap"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
-	"strings"
+
+	"sysweight/internal/tracefs"
 )
 
 // ErrRaw is wrapped by every error about binary ring-buffer input.
 var ErrRaw = errors.New("ftrace: bad raw trace")
-
-// Field is one field of a trace event's binary record, as a tracefs format
-// file describes it ("field:int depth;\toffset:16;\tsize:4;\tsigned:1;").
-type Field struct {
-	Name         string
-	Offset, Size int
-	Signed       bool
-}
-
-// EventFormat is what tracefs says about one event type in
-// events/SYSTEM/NAME/format: its name, the type id its records carry in
-// common_type, and its fields.
-type EventFormat struct {
-	Name   string
-	ID     int
-	Fields []Field
-}
-
-// Field returns the field called name.
-func (f *EventFormat) Field(name string) (Field, bool) {
-	for _, fl := range f.Fields {
-		if fl.Name == name {
-			return fl, true
-		}
-	}
-	return Field{}, false
-}
-
-// ParseEventFormat reads a tracefs event format file
-// (kernel/trace/trace_events.c: f_show).
-func ParseEventFormat(r io.Reader) (*EventFormat, error) {
-	f := &EventFormat{ID: -1}
-	sc := bufio.NewScanner(r)
-	n := 0
-	for sc.Scan() {
-		n++
-		t := strings.TrimSpace(sc.Text())
-		switch {
-		case strings.HasPrefix(t, "name:"):
-			f.Name = strings.TrimSpace(t[len("name:"):])
-		case strings.HasPrefix(t, "ID:"):
-			id, err := strconv.Atoi(strings.TrimSpace(t[len("ID:"):]))
-			if err != nil || id < 0 || id > 0xffff {
-				return nil, fmt.Errorf("event format line %d: ID %q, want a number below 65536: %w", n, t, ErrRaw)
-			}
-			f.ID = id
-		case strings.HasPrefix(t, "field:"):
-			fl, err := parseField(t)
-			if err != nil {
-				return nil, fmt.Errorf("event format line %d: %v: %w", n, err, ErrRaw)
-			}
-			f.Fields = append(f.Fields, fl)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("event format: %w", err)
-	}
-	if f.Name == "" || f.ID < 0 || len(f.Fields) == 0 {
-		return nil, fmt.Errorf("event format: want name:, ID: and field: lines, got name %q, ID %d, %d fields: %w", f.Name, f.ID, len(f.Fields), ErrRaw)
-	}
-	return f, nil
-}
-
-// parseField reads "field:TYPE NAME;\toffset:N;\tsize:N;\tsigned:N;".
-func parseField(t string) (Field, error) {
-	var fl Field
-	parts := strings.Split(t, ";")
-	decl := strings.TrimSpace(strings.TrimPrefix(parts[0], "field:"))
-	words := strings.Fields(decl)
-	if len(words) == 0 {
-		return fl, fmt.Errorf("field %q has no name", t)
-	}
-	fl.Name = words[len(words)-1]
-	if i := strings.IndexByte(fl.Name, '['); i >= 0 {
-		fl.Name = fl.Name[:i]
-	}
-	seen := 0
-	for _, p := range parts[1:] {
-		k, v, ok := strings.Cut(strings.TrimSpace(p), ":")
-		if !ok {
-			continue
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return fl, fmt.Errorf("field %s: %s %q is not a count", fl.Name, k, v)
-		}
-		switch k {
-		case "offset":
-			fl.Offset, seen = n, seen|1
-		case "size":
-			fl.Size, seen = n, seen|2
-		case "signed":
-			fl.Signed = n != 0
-		}
-	}
-	if seen != 3 {
-		return fl, fmt.Errorf("field %s: want both an offset and a size", fl.Name)
-	}
-	return fl, nil
-}
-
-// PageHeader is the layout of one ring-buffer page, from tracefs
-// events/header_page (kernel/trace/ring_buffer.c:
-// ring_buffer_print_page_header).
-type PageHeader struct {
-	TimestampOffset int
-	CommitOffset    int
-	CommitSize      int // 8 on 64-bit kernels: local_t
-	DataOffset      int
-	DataSize        int // the page size less the header
-}
-
-// PageSize is the size of one page of trace_pipe_raw.
-func (h PageHeader) PageSize() int { return h.DataOffset + h.DataSize }
-
-// ParsePageHeader reads events/header_page.
-func ParsePageHeader(r io.Reader) (PageHeader, error) {
-	var h PageHeader
-	sc := bufio.NewScanner(r)
-	seen := map[string]bool{}
-	n := 0
-	for sc.Scan() {
-		n++
-		t := strings.TrimSpace(sc.Text())
-		if !strings.HasPrefix(t, "field:") {
-			continue
-		}
-		fl, err := parseField(t)
-		if err != nil {
-			return h, fmt.Errorf("header_page line %d: %v: %w", n, err, ErrRaw)
-		}
-		switch fl.Name {
-		case "timestamp":
-			h.TimestampOffset = fl.Offset
-		case "commit":
-			h.CommitOffset, h.CommitSize = fl.Offset, fl.Size
-		case "data":
-			h.DataOffset, h.DataSize = fl.Offset, fl.Size
-		default:
-			continue
-		}
-		seen[fl.Name] = true
-	}
-	if err := sc.Err(); err != nil {
-		return h, fmt.Errorf("header_page: %w", err)
-	}
-	if !seen["timestamp"] || !seen["commit"] || !seen["data"] {
-		return h, fmt.Errorf("header_page: want timestamp, commit and data fields: %w", ErrRaw)
-	}
-	if h.CommitSize != 4 && h.CommitSize != 8 || h.DataSize <= 0 || h.DataSize > 1<<20 ||
-		h.DataOffset < h.CommitOffset+h.CommitSize || h.TimestampOffset+8 > h.DataOffset {
-		return h, fmt.Errorf("header_page: implausible layout %+v: %w", h, ErrRaw)
-	}
-	return h, nil
-}
 
 // RawTrace is a function_graph recording in the ring buffer's binary form:
 // the contents of per_cpu/cpuN/trace_pipe_raw, one reader per CPU, with
 // what is needed to read them (the page layout, the two event formats) and
 // to name the functions (the guest's /proc/kallsyms).
 type RawTrace struct {
-	Header PageHeader
+	// Header is events/header_page (tracefs.ParsePageLayout); the
+	// pages are of its PageSize.
+	Header tracefs.PageLayout
 	// Entry and Exit are events/ftrace/funcgraph_entry/format and
-	// funcgraph_exit/format. Records of other types (trace_marker's
-	// print, events enabled beside the tracer) are passed over.
-	Entry, Exit *EventFormat
+	// funcgraph_exit/format (tracefs.ParseFormat). Records of other
+	// types (trace_marker's print, events enabled beside the tracer) are
+	// passed over.
+	Entry, Exit *tracefs.Format
 	// CPUs holds the pages of each CPU; CPUs[i] is CPU i. Records of
 	// different CPUs are merged by timestamp.
 	CPUs    []io.Reader
 	Symbols *Symbols
 }
-
-// Ring-buffer record types (kernel/trace/ring_buffer.c).
-const (
-	rbPadding    = 29
-	rbTimeExtend = 30
-	rbTimeStamp  = 31
-	rbTSShift    = 27
-	rbMissed     = 1 << 31 // RB_MISSED_EVENTS in a page's commit
-	rbStored     = 1 << 30 // RB_MISSED_STORED: the count follows the data
-)
 
 // rawEvent is one decoded record.
 type rawEvent struct {
@@ -204,18 +43,23 @@ type rawEvent struct {
 // graphLayout is where the fields ParseRaw needs sit in the two events.
 type graphLayout struct {
 	entryID, exitID int
-	typ, pid        Field // common fields: the same in both events
-	entryFunc       Field
-	exitFunc        Field
+	typ, pid        tracefs.Field // common fields: the same in both events
+	entryFunc       tracefs.Field
+	exitFunc        tracefs.Field
 }
 
-func newGraphLayout(entry, exit *EventFormat) (graphLayout, error) {
+func newGraphLayout(entry, exit *tracefs.Format) (graphLayout, error) {
 	var g graphLayout
 	if entry == nil || exit == nil {
 		return g, fmt.Errorf("want the funcgraph_entry and funcgraph_exit formats: %w", ErrRaw)
 	}
+	for _, f := range []*tracefs.Format{entry, exit} {
+		if f.ID < 0 || f.ID > 0xffff {
+			return g, fmt.Errorf("event %q: ID %d, want one below 65536 (common_type is 16 bits): %w", f.Name, f.ID, ErrRaw)
+		}
+	}
 	g.entryID, g.exitID = entry.ID, exit.ID
-	get := func(f *EventFormat, name string, sizes ...int) (Field, error) {
+	get := func(f *tracefs.Format, name string, sizes ...int) (tracefs.Field, error) {
 		fl, ok := f.Field(name)
 		if !ok {
 			return fl, fmt.Errorf("event %s has no field %s: %w", f.Name, name, ErrRaw)
@@ -249,29 +93,31 @@ func newGraphLayout(entry, exit *EventFormat) (graphLayout, error) {
 	return g, nil
 }
 
-// cpuReader decodes the pages of one CPU, record by record.
+// cpuReader decodes the pages of one CPU, page by page
+// (tracefs.Page.Events), and hands out their records one by one.
 type cpuReader struct {
 	cpu    int
 	r      io.Reader
-	h      PageHeader
+	h      tracefs.PageLayout
 	g      graphLayout
 	sym    *Symbols
 	page   []byte
-	pageNo int // pages read so far
-	data   []byte
-	off    int // into data
-	ts     uint64
-	// pending holds the lost-events mark of the page just read, given
-	// out before its first record.
-	pending *rawEvent
+	pageNo int        // pages read so far
+	evs    []rawEvent // the records of interest of the page just read
+	i      int        // the next of evs
 }
 
 func (c *cpuReader) errorf(format string, args ...any) error {
-	return fmt.Errorf("cpu %d page %d (byte %d): %s: %w", c.cpu, c.pageNo-1,
-		(c.pageNo-1)*c.h.PageSize(), fmt.Sprintf(format, args...), ErrRaw)
+	return fmt.Errorf("%s: %s: %w", c.where(), fmt.Sprintf(format, args...), ErrRaw)
 }
 
-// nextPage reads one page; false at the end of the input.
+func (c *cpuReader) where() string {
+	return fmt.Sprintf("cpu %d page %d (byte %d)", c.cpu, c.pageNo-1, (c.pageNo-1)*len(c.page))
+}
+
+// nextPage reads and decodes one page; false at the end of the input. A
+// page the kernel flagged with missed events starts with a lost-events
+// mark at the page's time.
 func (c *cpuReader) nextPage() (bool, error) {
 	n, err := io.ReadFull(c.r, c.page)
 	if err == io.EOF {
@@ -284,119 +130,57 @@ func (c *cpuReader) nextPage() (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("cpu %d: reading page %d: %w", c.cpu, c.pageNo-1, err)
 	}
-	h := c.h
-	c.ts = binary.LittleEndian.Uint64(c.page[h.TimestampOffset:])
-	var commit uint64
-	if h.CommitSize == 8 {
-		commit = binary.LittleEndian.Uint64(c.page[h.CommitOffset:])
-	} else {
-		commit = uint64(binary.LittleEndian.Uint32(c.page[h.CommitOffset:]))
-	}
-	size64 := commit &^ (rbMissed | rbStored)
-	if size64 > uint64(h.DataSize) {
-		return false, c.errorf("commit says %d bytes of data, the page holds %d", size64, h.DataSize)
-	}
-	size := int(size64)
-	c.data = c.page[h.DataOffset : h.DataOffset+size]
-	c.off = 0
-	if commit&rbMissed != 0 {
-		lost := int64(-1)
-		if commit&rbStored != 0 && h.DataOffset+size+8 <= len(c.page) {
-			lost = int64(binary.LittleEndian.Uint64(c.page[h.DataOffset+size:]))
+	c.evs, c.i = c.evs[:0], 0
+	var bad error
+	info, err := c.h.Page(c.page).Events(func(ts uint64, rec []byte) {
+		if bad != nil {
+			return
 		}
-		c.pending = &rawEvent{ts: c.ts,
-			l: line{kind: kLost, cpu: c.cpu, pid: -1, nextPid: -1, lost: lost}}
+		ev, ok, err := c.decode(ts, rec)
+		if err != nil {
+			bad = err
+		} else if ok {
+			c.evs = append(c.evs, ev)
+		}
+	})
+	if err != nil {
+		return false, fmt.Errorf("%s: %w: %w", c.where(), err, ErrRaw)
+	}
+	if bad != nil {
+		return false, bad
+	}
+	if info.Missed {
+		lost := int64(-1) // the kernel stores a count only when the page has room
+		if info.MissedCount > 0 {
+			lost = int64(info.MissedCount)
+		}
+		c.evs = slices.Insert(c.evs, 0, rawEvent{ts: info.Time,
+			l: line{kind: kLost, cpu: c.cpu, pid: -1, nextPid: -1, lost: lost}})
 	}
 	return true, nil
 }
 
 // next returns the next record of interest; ok is false at the end.
 func (c *cpuReader) next() (ev rawEvent, ok bool, err error) {
-	for {
-		if c.pending != nil {
-			ev, c.pending = *c.pending, nil
-			return ev, true, nil
-		}
-		if c.off+4 > len(c.data) {
-			more, err := c.nextPage()
-			if err != nil || !more {
-				return ev, false, err
-			}
-			continue
-		}
-		at := c.off
-		hdr := binary.LittleEndian.Uint32(c.data[at:])
-		typeLen, delta := hdr&0x1f, uint64(hdr>>5)
-		var arr0 uint32
-		if at+8 <= len(c.data) {
-			arr0 = binary.LittleEndian.Uint32(c.data[at+4:])
-		}
-		switch {
-		case typeLen == rbPadding:
-			if delta == 0 {
-				c.off = len(c.data) // the rest of the page is padding
-				continue
-			}
-			if err := c.advance(4 + int(arr0)); err != nil {
-				return ev, false, err
-			}
-			continue
-		case typeLen == rbTimeExtend:
-			if err := c.advance(8); err != nil {
-				return ev, false, err
-			}
-			c.ts += uint64(arr0)<<rbTSShift + delta
-			continue
-		case typeLen == rbTimeStamp:
-			if err := c.advance(8); err != nil {
-				return ev, false, err
-			}
-			// The stamp holds the low 59 bits of the absolute time
-			// (rb_fix_abs_ts).
-			const msb = uint64(0x1f) << 59
-			abs := uint64(arr0)<<rbTSShift + delta
-			c.ts = abs | c.ts&msb
-			continue
-		}
-		var rec []byte
-		if typeLen == 0 {
-			if at+8 > len(c.data) || arr0 < 4 {
-				return ev, false, c.errorf("record at offset %d: bad length %d", at, arr0)
-			}
-			if err := c.advance(4 + int(arr0)); err != nil {
-				return ev, false, err
-			}
-			rec = c.data[at+8 : at+4+int(arr0)]
-		} else {
-			if err := c.advance(4 + 4*int(typeLen)); err != nil {
-				return ev, false, err
-			}
-			rec = c.data[at+4 : at+4+4*int(typeLen)]
-		}
-		c.ts += delta
-		ev, ok, err = c.decode(at, rec)
-		if err != nil || ok {
-			return ev, ok, err
+	for c.i == len(c.evs) {
+		more, err := c.nextPage()
+		if err != nil || !more {
+			return ev, false, err
 		}
 	}
+	c.i++
+	return c.evs[c.i-1], true, nil
 }
 
-// advance moves past a record of n bytes, which must fit in the page.
-func (c *cpuReader) advance(n int) error {
-	if n < 4 || c.off+n > len(c.data) {
-		return c.errorf("record at offset %d: %d bytes overrun the page's %d bytes of data", c.off, n, len(c.data))
-	}
-	c.off += n
-	return nil
-}
-
-func (c *cpuReader) decode(at int, rec []byte) (rawEvent, bool, error) {
+// decode reads a record (its fields, common_type first) of the time ts;
+// ok is false for records of other events.
+func (c *cpuReader) decode(ts uint64, rec []byte) (ev rawEvent, ok bool, err error) {
 	g := c.g
 	if g.typ.Offset+2 > len(rec) {
-		return rawEvent{}, false, c.errorf("record at offset %d: %d bytes, too short for a type", at, len(rec))
+		return rawEvent{}, false, c.errorf("record of %d bytes, too short for a type", len(rec))
 	}
 	typ := int(binary.LittleEndian.Uint16(rec[g.typ.Offset:]))
-	var fn Field
+	var fn tracefs.Field
 	var k kind
 	switch typ {
 	case g.entryID:
@@ -407,7 +191,7 @@ func (c *cpuReader) decode(at int, rec []byte) (rawEvent, bool, error) {
 		return rawEvent{}, false, nil // trace_marker and other events
 	}
 	if fn.Offset+fn.Size > len(rec) || g.pid.Offset+4 > len(rec) {
-		return rawEvent{}, false, c.errorf("record at offset %d: %d bytes, too short for type %d", at, len(rec), typ)
+		return rawEvent{}, false, c.errorf("record of %d bytes, too short for type %d", len(rec), typ)
 	}
 	var addr uint64
 	if fn.Size == 8 {
@@ -417,13 +201,13 @@ func (c *cpuReader) decode(at int, rec []byte) (rawEvent, bool, error) {
 	}
 	pid := int(int32(binary.LittleEndian.Uint32(rec[g.pid.Offset:])))
 	if pid < 0 {
-		return rawEvent{}, false, c.errorf("record at offset %d: pid %d", at, pid)
+		return rawEvent{}, false, c.errorf("record of type %d: pid %d", typ, pid)
 	}
 	sym, ok := c.sym.Lookup(addr)
 	if !ok {
-		return rawEvent{ts: c.ts, l: line{kind: k, cpu: c.cpu, pid: pid, nextPid: -1, fn: "0x" + strconv.FormatUint(addr, 16)}}, true, nil
+		return rawEvent{ts: ts, l: line{kind: k, cpu: c.cpu, pid: pid, nextPid: -1, fn: "0x" + strconv.FormatUint(addr, 16)}}, true, nil
 	}
-	return rawEvent{ts: c.ts, l: line{kind: k, cpu: c.cpu, pid: pid, nextPid: -1, fn: sym.Name, mod: sym.Module}}, true, nil
+	return rawEvent{ts: ts, l: line{kind: k, cpu: c.cpu, pid: pid, nextPid: -1, fn: sym.Name, mod: sym.Module}}, true, nil
 }
 
 // ParseRaw reads a function_graph recording in binary form, merges the
@@ -432,8 +216,8 @@ func (c *cpuReader) decode(at int, rec []byte) (rawEvent, bool, error) {
 // the kernel flagged with missed events counts as a lost-events mark for
 // its CPU. Options.Strict has no effect: every malformed page is an error.
 func ParseRaw(t RawTrace, opts Options) (*Footprint, error) {
-	if t.Header.DataSize == 0 {
-		return nil, fmt.Errorf("raw trace: no page header: %w", ErrRaw)
+	if t.Header.DataSize <= 0 || t.Header.PageSize() > 1<<20 {
+		return nil, fmt.Errorf("raw trace: page header %+v, want pages of at most 1 MiB: %w", t.Header, ErrRaw)
 	}
 	if t.Symbols == nil {
 		return nil, fmt.Errorf("raw trace: no symbols to name functions by: %w", ErrRaw)

@@ -9,19 +9,21 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"sysweight/internal/tracefs"
 )
 
 func realRaw(t testing.TB, excerpt string) RawTrace {
 	t.Helper()
-	h, err := ParsePageHeader(bytes.NewReader(realFile(t, "header_page")))
+	h, err := tracefs.ParsePageLayout(bytes.NewReader(realFile(t, "header_page")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	en, err := ParseEventFormat(bytes.NewReader(realFile(t, "funcgraph_entry.format")))
+	en, err := tracefs.ParseFormat(bytes.NewReader(realFile(t, "funcgraph_entry.format")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex, err := ParseEventFormat(bytes.NewReader(realFile(t, "funcgraph_exit.format")))
+	ex, err := tracefs.ParseFormat(bytes.NewReader(realFile(t, "funcgraph_exit.format")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +39,7 @@ func realRaw(t testing.TB, excerpt string) RawTrace {
 // funcgraph_entry, funcgraph_exit; ring_buffer_print_page_header).
 func TestRealFormats(t *testing.T) {
 	r := realRaw(t, "tty_read")
-	if r.Header != (PageHeader{TimestampOffset: 0, CommitOffset: 8, CommitSize: 8, DataOffset: 16, DataSize: 4080}) {
+	if r.Header != (tracefs.PageLayout{CommitOffset: 8, CommitSize: 8, DataOffset: 16, DataSize: 4080}) {
 		t.Errorf("page header = %+v", r.Header)
 	}
 	if r.Header.PageSize() != 4096 {
@@ -47,7 +49,7 @@ func TestRealFormats(t *testing.T) {
 		t.Errorf("events %s %d, %s %d", r.Entry.Name, r.Entry.ID, r.Exit.Name, r.Exit.ID)
 	}
 	for _, c := range []struct {
-		f      *EventFormat
+		f      *tracefs.Format
 		name   string
 		offset int
 		size   int
@@ -243,8 +245,8 @@ func TestParseRawLayout(t *testing.T) {
 		want string
 	}{
 		{"short page", [][]byte{cpu0[:100]}, "cpu 0 page 0 (byte 0): the input ends 100 bytes into a 4096-byte page"},
-		{"commit too large", [][]byte{func() []byte { p := slices.Clone(cpu0); binary.LittleEndian.PutUint64(p[8:], 5000); return p }()}, "commit says 5000 bytes"},
-		{"record overruns", [][]byte{rawPage(0, graphRecord(11, 7, 0xffffffff81000000, 0)[:20])}, "cpu 0 page 0 (byte 0): record at offset 0: 28 bytes overrun"},
+		{"commit too large", [][]byte{func() []byte { p := slices.Clone(cpu0); binary.LittleEndian.PutUint64(p[8:], 5000); return p }()}, "cpu 0 page 0 (byte 0): bad ring buffer page: commit says 5000 data bytes"},
+		{"record overruns", [][]byte{rawPage(0, graphRecord(11, 7, 0xffffffff81000000, 0)[:20])}, "cpu 0 page 0 (byte 0): bad ring buffer page: offset 16: event of 24 bytes overruns"},
 		{"negative pid", [][]byte{rawPage(0, graphRecord(11, -3, 0xffffffff81000000, 0))}, "pid -3"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -261,25 +263,30 @@ func TestParseRawLayout(t *testing.T) {
 	}
 }
 
-func TestParseFormatErrors(t *testing.T) {
-	for _, bad := range []string{
-		"",
-		"name: x\nID: 1\n",
-		"name: x\nID: zz\n\tfield:int a;\toffset:0;\tsize:4;\n",
-		"name: x\nID: 1\n\tfield:int a;\toffset:-1;\tsize:4;\n",
-		"name: x\nID: 1\n\tfield:int a;\tsize:4;\n",
+// The event formats are tracefs's (tracefs.ParseFormat, tested there);
+// ParseRaw refuses those it cannot read records by.
+func TestParseRawFormatErrors(t *testing.T) {
+	base := realRaw(t, "tty_read")
+	noPid := *base.Entry
+	noPid.Fields = slices.DeleteFunc(slices.Clone(noPid.Fields), func(f tracefs.Field) bool { return f.Name == "common_pid" })
+	bigID := *base.Exit
+	bigID.ID = 70000
+	for _, c := range []struct {
+		name string
+		edit func(*RawTrace)
+		want string
+	}{
+		{"no header", func(r *RawTrace) { r.Header = tracefs.PageLayout{} }, "want pages of at most 1 MiB"},
+		{"no exit format", func(r *RawTrace) { r.Exit = nil }, "want the funcgraph_entry and funcgraph_exit formats"},
+		{"no common_pid", func(r *RawTrace) { r.Entry = &noPid }, "event funcgraph_entry has no field common_pid"},
+		{"ID beyond 16 bits", func(r *RawTrace) { r.Exit = &bigID }, `event "funcgraph_exit": ID 70000`},
 	} {
-		if _, err := ParseEventFormat(strings.NewReader(bad)); !errors.Is(err, ErrRaw) {
-			t.Errorf("ParseEventFormat(%q) = %v, want ErrRaw", bad, err)
-		}
-	}
-	for _, bad := range []string{
-		"",
-		"\tfield: u64 timestamp;\toffset:0;\tsize:8;\n\tfield: local_t commit;\toffset:8;\tsize:8;\n",
-		"\tfield: u64 timestamp;\toffset:0;\tsize:8;\n\tfield: local_t commit;\toffset:8;\tsize:2;\n\tfield: char data;\toffset:16;\tsize:4080;\n",
-	} {
-		if _, err := ParsePageHeader(strings.NewReader(bad)); !errors.Is(err, ErrRaw) {
-			t.Errorf("ParsePageHeader(%q) = %v, want ErrRaw", bad, err)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			rt := base
+			c.edit(&rt)
+			if _, err := ParseRaw(rt, Options{}); !errors.Is(err, ErrRaw) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want ErrRaw saying %q", err, c.want)
+			}
+		})
 	}
 }

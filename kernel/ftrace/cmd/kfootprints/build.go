@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 
+	"sysweight/internal/tracefs"
 	"sysweight/kernel/ftrace"
 	"sysweight/kernel/ftrace/internal/secfile"
 	"sysweight/passthrough"
@@ -92,13 +93,13 @@ func build(dir string) (*ftrace.Footprints, error) {
 		return nil
 	}
 	var raw ftrace.RawTrace
-	if err := parse(secfile.SecHeaderPage, func(r io.Reader) (err error) { raw.Header, err = ftrace.ParsePageHeader(r); return }); err != nil {
+	if err := parse(secfile.SecHeaderPage, func(r io.Reader) (err error) { raw.Header, err = tracefs.ParsePageLayout(r); return }); err != nil {
 		return nil, err
 	}
-	if err := parse(secfile.SecEntryFmt, func(r io.Reader) (err error) { raw.Entry, err = ftrace.ParseEventFormat(r); return }); err != nil {
+	if err := parse(secfile.SecEntryFmt, func(r io.Reader) (err error) { raw.Entry, err = tracefs.ParseFormat(r); return }); err != nil {
 		return nil, err
 	}
-	if err := parse(secfile.SecExitFmt, func(r io.Reader) (err error) { raw.Exit, err = ftrace.ParseEventFormat(r); return }); err != nil {
+	if err := parse(secfile.SecExitFmt, func(r io.Reader) (err error) { raw.Exit, err = tracefs.ParseFormat(r); return }); err != nil {
 		return nil, err
 	}
 	if err := parse(secfile.SecKallsyms, func(r io.Reader) (err error) { raw.Symbols, err = ftrace.ParseKallsyms(r); return }); err != nil {
