@@ -65,6 +65,29 @@ func needBackend(t *testing.T, name string) {
 	}
 }
 
+// keepTracefsMount puts tracefs back as it was when the test ends: a
+// tracer killed with SIGKILL cannot unmount the tracefs it mounted, so a
+// test that kills one unmounts it when it was not mounted before.
+func keepTracefsMount(t *testing.T) {
+	t.Helper()
+	fs, err := tracefs.Open()
+	if err == nil {
+		fs.Close()
+		return
+	}
+	if !errors.Is(err, tracefs.ErrNotMounted) {
+		return
+	}
+	t.Cleanup(func() {
+		if fs, err := tracefs.Open(); err == nil {
+			fs.Close()
+			if err := syscall.Unmount("/sys/kernel/tracing", 0); err != nil {
+				t.Errorf("tracefs was not mounted before the test: %v", err)
+			}
+		}
+	})
+}
+
 // leftBehind lists what a tracer could leave behind: tracefs instances named
 // sysweight-* and BPF programs named sw_*. BPF programs are freed after an
 // RCU grace period, so with wait it waits up to 5 s for them to go.
@@ -73,7 +96,9 @@ func leftBehind(t *testing.T, wait bool) []string {
 	var out []string
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		out = out[:0]
-		fs, err := tracefs.Open()
+		// Mount it for the look when it is not (a tracer mounts it
+		// itself and unmounts it when done); Close puts it back.
+		fs, err := tracefs.OpenOrMount()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -344,6 +369,7 @@ func TestEndings(t *testing.T) {
 // file descriptors and go with the process; a tracefs instance stays until
 // the next tracer sweeps it.
 func TestTracerSignalled(t *testing.T) {
+	keepTracefsMount(t)
 	for _, backend := range backends {
 		for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL} {
 			t.Run(backend+"/"+sig.String(), func(t *testing.T) {
