@@ -1,0 +1,131 @@
+package build
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"sysweight/syscalls"
+	"sysweight/vuln"
+	"sysweight/vuln/db"
+	"sysweight/vuln/registry"
+	"sysweight/vuln/update"
+)
+
+// fakeFeed is a feed that "downloads" one record into cacheDir/fake.
+type fakeFeed struct{ rec vuln.Record }
+
+func (f fakeFeed) Name() string { return "fake" }
+func (f fakeFeed) Update(_ context.Context, cacheDir string) error {
+	b, err := json.Marshal([]vuln.Record{f.rec})
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(cacheDir, "fake"), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(cacheDir, "fake", "records.json"), b, 0o644)
+}
+
+// TestRegistryIsIterated registers one more feed and one more table in a
+// registry of the test's own and shows that db update's runner fetches
+// the feed and the build reads it and joins the table, with no other
+// edit: the feed's CVE is counted for keyctl, its source is recorded in
+// the registry's order, and the table's metric is in meta.metrics and in
+// the syscall's record.
+func TestRegistryIsIterated(t *testing.T) {
+	reg := registry.Default()
+	reg.Feeds = append(reg.Feeds[:1:1], registry.Feed{
+		Name:     "fake",
+		Flag:     "fake",
+		Origin:   "a feed of the test",
+		Settings: []registry.Setting{{Flag: "fake-id"}},
+		New: func(o registry.Options) vuln.Feed {
+			return fakeFeed{vuln.Record{ID: o.Settings["fake-id"], Feed: "fake",
+				Description: "A flaw in the keyctl() syscall.", CVSS: []vuln.CVSS{{Version: "3.1", Score: 5.5, Source: "fake"}}}}
+		},
+		Cached: func(cache string) string { return filepath.Join(cache, "fake", "records.json") },
+		Read: func(path string) ([]vuln.Record, string, error) {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return nil, "", err
+			}
+			var recs []vuln.Record
+			return recs, "fake: read", json.Unmarshal(b, &recs)
+		},
+	})
+	reg.Tables = []registry.Table{{
+		Flag:    "fake-table",
+		Metrics: []string{"triggers"},
+	}}
+
+	cache := t.TempDir()
+	feeds := update.Feeds(reg, registry.Options{Settings: map[string]string{"fake-id": "CVE-2099-4242"}})
+	if len(feeds) != 2 || feeds[1].Name() != "fake" {
+		t.Fatalf("update.Feeds = %v, want kernel-cna and fake", feeds)
+	}
+	if _, err := update.Run(context.Background(), cache, feeds[1:]); err != nil {
+		t.Fatal(err)
+	}
+
+	fake, _ := reg.Feed("fake")
+	in := Inputs{
+		Registry: &reg,
+		Feeds: map[string]Input{
+			"kernel-cna": {Path: writeTree(t), Version: "test", Date: "2026-01-02"},
+			"fake":       {Path: fake.Cached(cache), Version: "v1", Date: "2026-02-03"},
+		},
+		Tables: map[string]*registry.Part{"fake-table": {
+			Syscalls: map[string]db.Syscall{"keyctl": {Triggers: 3, TriggersTFIDF: 0.25, Exploits: 9}},
+			Source:   db.Source{Name: "fake-table", Origin: "a table of the test", Date: "2026-01-01", Records: 1},
+			Note:     func(m *db.Meta) { m.Triggers = "fake table" },
+		}},
+	}
+	d, tm, err := Build(in, syscalls.MustForArch(syscalls.X86_64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range d.Meta.Sources {
+		names = append(names, s.Name)
+	}
+	if strings.Join(names, ",") != "kernel-cna,fake,fake-table" {
+		t.Errorf("sources %v, want kernel-cna,fake,fake-table", names)
+	}
+	if !slices.Equal(d.Meta.Metrics, []string{"cves", "severity", "triggers"}) || d.Meta.Triggers != "fake table" {
+		t.Errorf("meta.metrics %v, meta.triggers %q", d.Meta.Metrics, d.Meta.Triggers)
+	}
+	// the newest input date is the fake feed's
+	if d.Meta.Built != "2026-02-03T00:00:00Z" || !slices.Contains(tm.Notes, "fake: read") {
+		t.Errorf("built %s, notes %q", d.Meta.Built, tm.Notes)
+	}
+	// keyctl: CVE-2024-11111 of the tree (7.8) and the fake feed's (5.5);
+	// the table gives triggers, and not exploits, which is no metric of it.
+	k, _ := d.Syscall("keyctl")
+	if k.CVEs != 2 || k.Severity != 13.3 || k.Triggers != 3 || k.TriggersTFIDF != 0.25 || k.Exploits != 0 ||
+		!slices.Equal(k.CVEIDs, []string{"CVE-2024-11111", "CVE-2099-4242"}) {
+		t.Errorf("keyctl = %+v", k)
+	}
+	if c, ok, _ := d.CVE("CVE-2099-4242"); !ok || c.Feed != "fake" {
+		t.Errorf("fake CVE = %+v, %v", c, ok)
+	}
+}
+
+// A table that names a metric no input can give is refused: cves and
+// severity are counted from the CVEs.
+func TestRegistryTableOfCountedMetric(t *testing.T) {
+	reg := registry.Default()
+	reg.Tables = []registry.Table{{Flag: "bad", Metrics: []string{"cves"}}}
+	in := Inputs{
+		Registry: &reg,
+		Feeds:    map[string]Input{"kernel-cna": {Path: writeTree(t), Date: "2026-01-02"}},
+		Tables:   map[string]*registry.Part{"bad": {Syscalls: map[string]db.Syscall{"read": {CVEs: 4}}}},
+	}
+	if _, _, err := Build(in, syscalls.MustForArch(syscalls.X86_64)); err == nil || !strings.Contains(err.Error(), `table bad: metric "cves"`) {
+		t.Errorf("Build with a table of cves: %v", err)
+	}
+}
