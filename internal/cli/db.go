@@ -33,7 +33,8 @@ evidence behind them. sysweight embeds a default DB; --db FILE uses another.`,
 		Args: cobra.NoArgs, // "db bogus" is a usage error (exit 2), not a request for help
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newDBBuildCmd(g), newDBInfoCmd(g), newDBUpdateCmd(g))
+	reg := registry.Default()
+	cmd.AddCommand(newDBBuildCmd(g, reg), newDBInfoCmd(g), newDBUpdateCmd(g, reg))
 	return cmd
 }
 
@@ -50,8 +51,10 @@ type dbBuildOptions struct {
 	timing               bool
 }
 
-func newDBBuildCmd(g *globalOptions) *cobra.Command {
-	o := &dbBuildOptions{reg: registry.Default(), feeds: map[string]*build.Input{}, tables: map[string]*string{}}
+// newDBBuildCmd is db build over reg's feeds and tables: a feed's flags,
+// a table's flag.
+func newDBBuildCmd(g *globalOptions, reg registry.Registry) *cobra.Command {
+	o := &dbBuildOptions{reg: reg, feeds: map[string]*build.Input{}, tables: map[string]*string{}}
 	cmd := &cobra.Command{
 		Use:   "build --kernel-cna PATH [--kernel-cves PATH] --out FILE",
 		Short: "Build a weight DB from feed data (deterministic)",

@@ -30,8 +30,10 @@ func defaultCacheDir() string {
 	return filepath.Join(os.TempDir(), "sysweight-feeds")
 }
 
-func newDBUpdateCmd(g *globalOptions) *cobra.Command {
-	o := &dbUpdateOptions{reg: registry.Default(), settings: map[string]*string{}}
+// newDBUpdateCmd is db update of reg's feeds, with their settings as
+// flags.
+func newDBUpdateCmd(g *globalOptions, reg registry.Registry) *cobra.Command {
+	o := &dbUpdateOptions{reg: reg, settings: map[string]*string{}}
 	cmd := &cobra.Command{
 		Use:   "update",
 		Short: "Download the live vulnerability feeds into a cache directory",

@@ -2,34 +2,16 @@ package build
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"sysweight/syscalls"
-	"sysweight/vuln"
 	"sysweight/vuln/db"
 	"sysweight/vuln/registry"
+	"sysweight/vuln/registry/registrytest"
 	"sysweight/vuln/update"
 )
-
-// fakeFeed is a feed that "downloads" one record into cacheDir/fake.
-type fakeFeed struct{ rec vuln.Record }
-
-func (f fakeFeed) Name() string { return "fake" }
-func (f fakeFeed) Update(_ context.Context, cacheDir string) error {
-	b, err := json.Marshal([]vuln.Record{f.rec})
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Join(cacheDir, "fake"), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(cacheDir, "fake", "records.json"), b, 0o644)
-}
 
 // TestRegistryIsIterated registers one more feed and one more table in a
 // registry of the test's own and shows that db update's runner fetches
@@ -39,32 +21,11 @@ func (f fakeFeed) Update(_ context.Context, cacheDir string) error {
 // the syscall's record.
 func TestRegistryIsIterated(t *testing.T) {
 	reg := registry.Default()
-	reg.Feeds = append(reg.Feeds[:1:1], registry.Feed{
-		Name:     "fake",
-		Flag:     "fake",
-		Origin:   "a feed of the test",
-		Settings: []registry.Setting{{Flag: "fake-id"}},
-		New: func(o registry.Options) vuln.Feed {
-			return fakeFeed{vuln.Record{ID: o.Settings["fake-id"], Feed: "fake",
-				Description: "A flaw in the keyctl() syscall.", CVSS: []vuln.CVSS{{Version: "3.1", Score: 5.5, Source: "fake"}}}}
-		},
-		Cached: func(cache string) string { return filepath.Join(cache, "fake", "records.json") },
-		Read: func(path string) ([]vuln.Record, string, error) {
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return nil, "", err
-			}
-			var recs []vuln.Record
-			return recs, "fake: read", json.Unmarshal(b, &recs)
-		},
-	})
-	reg.Tables = []registry.Table{{
-		Flag:    "fake-table",
-		Metrics: []string{"triggers"},
-	}}
+	reg.Feeds = append(reg.Feeds[:1:1], registrytest.Feed())
+	reg.Tables = []registry.Table{registrytest.Table()}
 
 	cache := t.TempDir()
-	feeds := update.Feeds(reg, registry.Options{Settings: map[string]string{"fake-id": "CVE-2099-4242"}})
+	feeds := update.Feeds(reg, registry.Options{Settings: map[string]string{registrytest.IDSetting: "CVE-2099-4242"}})
 	if len(feeds) != 2 || feeds[1].Name() != "fake" {
 		t.Fatalf("update.Feeds = %v, want kernel-cna and fake", feeds)
 	}
@@ -73,17 +34,17 @@ func TestRegistryIsIterated(t *testing.T) {
 	}
 
 	fake, _ := reg.Feed("fake")
+	tb, err := reg.Tables[0].Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
 	in := Inputs{
 		Registry: &reg,
 		Feeds: map[string]Input{
 			"kernel-cna": {Path: writeTree(t), Version: "test", Date: "2026-01-02"},
 			"fake":       {Path: fake.Cached(cache), Version: "v1", Date: "2026-02-03"},
 		},
-		Tables: map[string]*registry.Part{"fake-table": {
-			Syscalls: map[string]db.Syscall{"keyctl": {Triggers: 3, TriggersTFIDF: 0.25, Exploits: 9}},
-			Source:   db.Source{Name: "fake-table", Origin: "a table of the test", Date: "2026-01-01", Records: 1},
-			Note:     func(m *db.Meta) { m.Triggers = "fake table" },
-		}},
+		Tables: map[string]*registry.Part{registrytest.TableFlag: tb},
 	}
 	d, tm, err := Build(in, syscalls.MustForArch(syscalls.X86_64))
 	if err != nil {
@@ -103,14 +64,15 @@ func TestRegistryIsIterated(t *testing.T) {
 	if d.Meta.Built != "2026-02-03T00:00:00Z" || !slices.Contains(tm.Notes, "fake: read") {
 		t.Errorf("built %s, notes %q", d.Meta.Built, tm.Notes)
 	}
-	// keyctl: CVE-2024-11111 of the tree (7.8) and the fake feed's (5.5);
-	// the table gives triggers, and not exploits, which is no metric of it.
+	// keyctl: CVE-2024-11111 of the tree (7.8) and the fake feed's (5.5):
+	// 13.3; the table gives triggers 3, and not its exploits, which are no
+	// metric of it.
 	k, _ := d.Syscall("keyctl")
-	if k.CVEs != 2 || k.Severity != 13.3 || k.Triggers != 3 || k.TriggersTFIDF != 0.25 || k.Exploits != 0 ||
+	if k.CVEs != 2 || k.Severity != 13.3 || k.Triggers != 3 || k.Exploits != 0 ||
 		!slices.Equal(k.CVEIDs, []string{"CVE-2024-11111", "CVE-2099-4242"}) {
 		t.Errorf("keyctl = %+v", k)
 	}
-	if c, ok, _ := d.CVE("CVE-2099-4242"); !ok || c.Feed != "fake" {
+	if c, ok, _ := d.CVE("CVE-2099-4242"); !ok || c.Feed != "fake" || c.Score != registrytest.Score {
 		t.Errorf("fake CVE = %+v, %v", c, ok)
 	}
 }
