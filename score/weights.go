@@ -64,7 +64,11 @@ func ParseMetric(s string) (Metric, error) {
 			return m, nil
 		}
 	}
-	return "", fmt.Errorf("unknown metric %q (want one of cves, severity, exploits, complexity, reach, triggers)", s)
+	names := make([]string, len(Metrics))
+	for i, m := range Metrics {
+		names[i] = string(m)
+	}
+	return "", fmt.Errorf("unknown metric %q (want one of %s)", s, strings.Join(names, ", "))
 }
 
 // Norm maps a raw metric value to [0,1] given the metric's maximum over the

@@ -21,11 +21,7 @@ import (
 	"sysweight/vuln/attrib/site"
 	"sysweight/vuln/build"
 	"sysweight/vuln/db"
-	"sysweight/vuln/exploitdb"
-	"sysweight/vuln/kernelcna"
-	"sysweight/vuln/kernelcves"
-	"sysweight/vuln/nvd"
-	"sysweight/vuln/syzbot"
+	"sysweight/vuln/registry"
 )
 
 func newDBCmd(g *globalOptions) *cobra.Command {
@@ -37,27 +33,28 @@ evidence behind them. sysweight embeds a default DB; --db FILE uses another.`,
 		Args: cobra.NoArgs, // "db bogus" is a usage error (exit 2), not a request for help
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newDBBuildCmd(g), newDBInfoCmd(g), newDBUpdateCmd(g))
+	reg := registry.Default()
+	cmd.AddCommand(newDBBuildCmd(g, reg), newDBInfoCmd(g), newDBUpdateCmd(g, reg))
 	return cmd
 }
 
 type dbBuildOptions struct {
-	cna, cnaVersion, cnaDate    string
-	kcves, kcvesVersion, kcDate string
-	exploits                    string
-	kernelMetrics               string
-	kernelImage, fileMap        string
-	graphCache                  string
-	triggers                    string
-	methods                     string
-	cache                       string
-	out                         string
-	built                       string
-	timing                      bool
+	reg                  registry.Registry
+	feeds                map[string]*build.Input // by feed name: --FLAG, --FLAG-version, --FLAG-date
+	tables               map[string]*string      // by flag: embedded, a file, or none
+	kernelImage, fileMap string
+	graphCache           string
+	methods              string
+	cache                string
+	out                  string
+	built                string
+	timing               bool
 }
 
-func newDBBuildCmd(g *globalOptions) *cobra.Command {
-	o := &dbBuildOptions{}
+// newDBBuildCmd is db build over reg's feeds and tables: a feed's flags,
+// a table's flag.
+func newDBBuildCmd(g *globalOptions, reg registry.Registry) *cobra.Command {
+	o := &dbBuildOptions{reg: reg, feeds: map[string]*build.Input{}, tables: map[string]*string{}}
 	cmd := &cobra.Command{
 		Use:   "build --kernel-cna PATH [--kernel-cves PATH] --out FILE",
 		Short: "Build a weight DB from feed data (deterministic)",
@@ -78,15 +75,18 @@ The output is written to a temporary file and renamed.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.cache, "cache", "", "build from the feeds 'db update' downloaded into this directory")
-	f.StringVar(&o.cna, "kernel-cna", "", "kernel CNA records: directory or .tar.xz (required unless --cache)")
-	f.StringVar(&o.cnaVersion, "kernel-cna-version", "", "commit of the kernel CNA vulns repository the input holds")
-	f.StringVar(&o.cnaDate, "kernel-cna-date", "", "date (YYYY-MM-DD) of that commit (default: from the file name or provenance.json)")
-	f.StringVar(&o.kcves, "kernel-cves", "", "linux_kernel_cves kernel_cves.json (optionally .xz)")
-	f.StringVar(&o.kcvesVersion, "kernel-cves-version", "", "commit of linux_kernel_cves the input holds")
-	f.StringVar(&o.kcDate, "kernel-cves-date", "", "date (YYYY-MM-DD) of that commit (default: from the file name)")
-	f.StringVar(&o.exploits, "exploits", "embedded", "per-syscall exploit table: embedded (the table derived from ExploitDB b4e29f1fa), a file, or none")
-	f.StringVar(&o.kernelMetrics, "kernel-metrics", "embedded", "per-syscall kernel-code metrics (kernel analyze --out): embedded (Debian 6.1.0-56 cloud), a file, or none")
-	f.StringVar(&o.triggers, "triggers", "embedded", "per-syscall triggers table: embedded (derived from syzkaller-repros 026c8891a19e), a file, or none")
+	for _, fd := range o.reg.Feeds {
+		in := &build.Input{}
+		o.feeds[fd.Name] = in
+		if fd.Flag != "" {
+			f.StringVar(&in.Path, fd.Flag, "", fd.Usage)
+			f.StringVar(&in.Version, fd.Flag+"-version", "", fd.VersionUsage)
+			f.StringVar(&in.Date, fd.Flag+"-date", "", fd.DateUsage)
+		}
+	}
+	for _, tb := range o.reg.Tables {
+		o.tables[tb.Flag] = f.String(tb.Flag, "embedded", tb.Usage)
+	}
 	f.StringVar(&o.kernelImage, "kernel-image", "", "kernel image whose call graph the site and file methods follow")
 	f.StringVar(&o.fileMap, "filemap", "", "function→file map or -dbg vmlinux, for the file method and for named sites")
 	f.StringVar(&o.graphCache, "graph-cache", defaultGraphCache(), "directory caching the kernel's reach index (none: no cache)")
@@ -98,70 +98,39 @@ The output is written to a temporary file and renamed.`,
 }
 
 func runDBBuild(ctx context.Context, o *dbBuildOptions, stdout, stderr io.Writer) error {
-	if o.cache != "" {
-		if o.cna == "" {
-			o.cna = kernelcna.Dir(o.cache)
+	var required []string
+	missing := o.out == ""
+	for _, fd := range o.reg.Feeds {
+		in := o.feeds[fd.Name]
+		if o.cache != "" && in.Path == "" {
+			if p := fd.Cached(o.cache); fd.Required || fileExists(p) {
+				in.Path = p
+			}
 		}
-		if p := filepath.Join(kernelcves.Dir(o.cache), kernelcves.FileName); o.kcves == "" && fileExists(p) {
-			o.kcves = p
-		}
-	}
-	if o.cna == "" || o.out == "" {
-		return fmt.Errorf("db build needs --kernel-cna (or --cache) and --out")
-	}
-	for _, d := range []struct{ flag, v string }{{"--kernel-cna-date", o.cnaDate}, {"--kernel-cves-date", o.kcDate}} {
-		if _, err := time.Parse(time.DateOnly, d.v); d.v != "" && err != nil {
-			return fmt.Errorf("%s %q: want a date YYYY-MM-DD", d.flag, d.v)
+		if fd.Required {
+			required = append(required, "--"+fd.Flag)
+			missing = missing || in.Path == ""
 		}
 	}
-	in := build.Inputs{
-		KernelCNA:  build.Input{Path: o.cna, Version: o.cnaVersion, Date: o.cnaDate},
-		KernelCVEs: build.Input{Path: o.kcves, Version: o.kcvesVersion, Date: o.kcDate},
+	if missing {
+		return fmt.Errorf("db build needs %s (or --cache) and --out", strings.Join(required, " and "))
 	}
-	if o.cache != "" {
-		if p := filepath.Join(nvd.Dir(o.cache), nvd.RecordsFile); fileExists(p) {
-			in.NVD = build.Input{Path: p}
+	in := build.Inputs{Registry: &o.reg, Feeds: map[string]build.Input{}, Tables: map[string]*registry.Part{}}
+	for _, fd := range o.reg.Feeds {
+		fi := *o.feeds[fd.Name]
+		if _, err := time.Parse(time.DateOnly, fi.Date); fi.Date != "" && err != nil {
+			return fmt.Errorf("--%s-date %q: want a date YYYY-MM-DD", fd.Flag, fi.Date)
 		}
+		in.Feeds[fd.Name] = fi
 	}
-	switch o.exploits {
-	case "none":
-	case "embedded":
-		tb, err := exploitdb.Default()
+	for _, tb := range o.reg.Tables {
+		p, err := loadTable(tb, *o.tables[tb.Flag])
 		if err != nil {
 			return err
 		}
-		in.Exploits = tb
-	default:
-		f, err := infile.Open(o.exploits)
-		if err != nil {
-			return fmt.Errorf("--exploits: %w", err)
+		if p != nil {
+			in.Tables[tb.Flag] = p
 		}
-		tb, err := exploitdb.Decode(f, syscalls.MustForArch(syscalls.X86_64))
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("--exploits %s: %w", o.exploits, err)
-		}
-		in.Exploits = tb
-	}
-	switch o.triggers {
-	case "none":
-	case "embedded":
-		tb, err := syzbot.Default()
-		if err != nil {
-			return err
-		}
-		in.Triggers = tb
-	default:
-		f, err := infile.Open(o.triggers)
-		if err != nil {
-			return fmt.Errorf("--triggers: %w", err)
-		}
-		tb, err := syzbot.Decode(f, syscalls.MustForArch(syscalls.X86_64))
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("--triggers %s: %w", o.triggers, err)
-		}
-		in.Triggers = tb
 	}
 	graphStart := time.Now()
 	graphNote, err := o.kernelInputs(&in)
@@ -188,8 +157,8 @@ func runDBBuild(ctx context.Context, o *dbBuildOptions, stdout, stderr io.Writer
 		return envError{err}
 	}
 	if o.timing {
-		fmt.Fprintf(stderr, "kernel graph %v (%s), read %v (kernel CNA: %d records, %d rejected skipped; xz %v), attribute %v, assemble %v\n",
-			graphTime.Round(time.Millisecond), graphNote, tm.Read.Round(time.Millisecond), tm.CNA.Records, tm.CNA.Rejected, tm.CNA.Decompress.Round(time.Millisecond),
+		fmt.Fprintf(stderr, "kernel graph %v (%s), read %v (%s), attribute %v, assemble %v\n",
+			graphTime.Round(time.Millisecond), graphNote, tm.Read.Round(time.Millisecond), strings.Join(tm.Notes, "; "),
 			tm.Attribute.Round(time.Millisecond), tm.Assemble.Round(time.Millisecond))
 	}
 	n, err := d.CVECount()
@@ -371,6 +340,27 @@ func writeJSONAtomic(ctx context.Context, path string, v any) error {
 	return writeAtomic(ctx, path, buf.Bytes())
 }
 
+// loadTable loads a table of db build: its embedded copy, a file, or
+// nothing (nil) for "none".
+func loadTable(tb registry.Table, v string) (*registry.Part, error) {
+	switch v {
+	case "none":
+		return nil, nil
+	case "embedded":
+		return tb.Embedded()
+	}
+	f, err := infile.Open(v)
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %w", tb.Flag, err)
+	}
+	defer f.Close()
+	p, err := tb.Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("--%s %s: %w", tb.Flag, v, err)
+	}
+	return p, nil
+}
+
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
@@ -389,34 +379,10 @@ func defaultGraphCache() string {
 	return filepath.Join(d, "sysweight", "kernel")
 }
 
-// kernelInputs loads the kernel metrics and, for the call-graph methods,
-// the reach index (cached) and the attributor. It returns a note on where
+// kernelInputs loads, for the call-graph methods, the reach index
+// (cached) and the attributor. It returns a note on where
 // the call graph came from.
 func (o *dbBuildOptions) kernelInputs(in *build.Inputs) (string, error) {
-	var rep *analysis.Report
-	switch o.kernelMetrics {
-	case "none":
-	case "embedded":
-		r, err := analysis.Default()
-		if err != nil {
-			return "", err
-		}
-		rep = r
-	default:
-		f, err := infile.Open(o.kernelMetrics)
-		if err != nil {
-			return "", fmt.Errorf("--kernel-metrics: %w", err)
-		}
-		r, err := analysis.LoadReport(f)
-		f.Close()
-		if err != nil {
-			return "", fmt.Errorf("--kernel-metrics %s: %w", o.kernelMetrics, err)
-		}
-		rep = r
-	}
-	if rep != nil {
-		in.Kernel = build.KernelFromReport(rep)
-	}
 	var m site.Methods
 	if o.methods == "default" {
 		m = site.DefaultMethods

@@ -11,18 +11,16 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"sysweight/vuln/registry"
 	"sysweight/vuln/update"
 )
 
 type dbUpdateOptions struct {
-	cache     string
-	feeds     []string
-	cnaURL    string
-	cnaSHA    string
-	kcvesURL  string
-	nvdURL    string
-	nvdAPIKey string
-	timeout   time.Duration
+	reg      registry.Registry
+	cache    string
+	feeds    []string
+	settings map[string]*string // the feeds' own flags (registry.Setting) by name
+	timeout  time.Duration
 }
 
 func defaultCacheDir() string {
@@ -32,8 +30,10 @@ func defaultCacheDir() string {
 	return filepath.Join(os.TempDir(), "sysweight-feeds")
 }
 
-func newDBUpdateCmd(g *globalOptions) *cobra.Command {
-	o := &dbUpdateOptions{}
+// newDBUpdateCmd is db update of reg's feeds, with their settings as
+// flags.
+func newDBUpdateCmd(g *globalOptions, reg registry.Registry) *cobra.Command {
+	o := &dbUpdateOptions{reg: reg, settings: map[string]*string{}}
 	cmd := &cobra.Command{
 		Use:   "update",
 		Short: "Download the live vulnerability feeds into a cache directory",
@@ -41,12 +41,7 @@ func newDBUpdateCmd(g *globalOptions) *cobra.Command {
 matches --kernel-cna-sha256 when given) and swapped in atomically, with a
 provenance.json (URL, time, sha256, record count):
 
-  kernel-cna          the kernel CNA vulns repository snapshot (cve/published/**)
-  linux_kernel_cves   data/kernel_cves.json
-  nvd                 CVSS scores from the NVD CVE API 2.0 (paged, rate limited
-                      to 5 requests/30 s, or 50 with --nvd-api-key; resumes an
-                      interrupted download)
-
+` + feedList(o.reg) + `
 The feeds download side by side. A request that gets no data for 60 s is
 tried again (a server that accepts and never answers), a host name that does
 not resolve or a network that cannot be reached is not; --timeout bounds the
@@ -64,9 +59,11 @@ the NVD.`,
   sysweight db build --cache ~/.cache/sysweight/feeds --out weights.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := update.Options{KernelCNAURL: o.cnaURL, KernelCNASHA256: o.cnaSHA, KernelCVEsURL: o.kcvesURL,
-				NVDURL: o.nvdURL, NVDAPIKey: o.nvdAPIKey}
-			feeds := update.Feeds(opts)
+			opts := registry.Options{Settings: map[string]string{}}
+			for name, v := range o.settings {
+				opts.Settings[name] = *v
+			}
+			feeds := update.Feeds(o.reg, opts)
 			if len(o.feeds) > 0 {
 				var err error
 				if feeds, err = update.Select(feeds, o.feeds...); err != nil {
@@ -115,12 +112,30 @@ the NVD.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.cache, "cache", defaultCacheDir(), "cache directory")
-	f.StringSliceVar(&o.feeds, "feeds", nil, "feeds to update (default: kernel-cna,linux_kernel_cves,nvd)")
-	f.StringVar(&o.cnaURL, "kernel-cna-url", "", "tarball of the kernel CNA vulns repository (default: the kernel.org snapshot)")
-	f.StringVar(&o.cnaSHA, "kernel-cna-sha256", "", "expected sha256 of that tarball")
-	f.StringVar(&o.kcvesURL, "kernel-cves-url", "", "URL of linux_kernel_cves kernel_cves.json")
-	f.StringVar(&o.nvdURL, "nvd-url", "", "NVD CVE API 2.0 endpoint")
-	f.StringVar(&o.nvdAPIKey, "nvd-api-key", os.Getenv("NVD_API_KEY"), "NVD API key (default: $NVD_API_KEY)")
+	f.StringSliceVar(&o.feeds, "feeds", nil, "feeds to update (default: "+strings.Join(o.reg.FeedNames(), ",")+")")
+	for _, fd := range o.reg.Feeds {
+		for _, st := range fd.Settings {
+			def := ""
+			if st.Env != "" {
+				def = os.Getenv(st.Env)
+			}
+			o.settings[st.Flag] = f.String(st.Flag, def, st.Usage)
+		}
+	}
 	f.DurationVar(&o.timeout, "timeout", 30*time.Minute, "bound on the whole update")
 	return cmd
+}
+
+// feedList is db update's help on the feeds: a line each, name and what
+// it is.
+func feedList(r registry.Registry) string {
+	var b strings.Builder
+	for _, f := range r.Feeds {
+		lines := strings.Split(f.About, "\n")
+		fmt.Fprintf(&b, "  %-20s%s\n", f.Name, lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintf(&b, "  %-20s%s\n", "", l)
+		}
+	}
+	return b.String()
 }

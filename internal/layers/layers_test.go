@@ -16,8 +16,11 @@ import (
 // Kernel analysis comes before attribution, and the attribution methods
 // read its call graph only through vuln/attrib/site's interfaces (Reach,
 // CallGraph), which kernel/analysis's Graph and ReachIndex implement.
+// The registry of the DB's inputs sits before the runners that iterate it
+// (vuln/update, vuln/build) and knows nothing of scoring or commands.
 var forbidden = map[string][]string{
-	"sysweight/kernel/analysis":  {"sysweight/vuln/attrib", "sysweight/vuln/db", "sysweight/vuln/build", "sysweight/score"},
+	"sysweight/kernel/analysis":  {"sysweight/vuln/attrib", "sysweight/vuln/db", "sysweight/vuln/registry", "sysweight/vuln/build", "sysweight/score"},
+	"sysweight/vuln/registry":    {"sysweight/vuln/update", "sysweight/vuln/build", "sysweight/score", "sysweight/report", "sysweight/internal/cli"},
 	"sysweight/vuln/db":          {"sysweight/score", "sysweight/report", "sysweight/runtimes", "sysweight/internal/cli"},
 	"sysweight/score":            {"sysweight/vuln/db", "sysweight/vuln/build", "sysweight/report", "sysweight/internal/cli"},
 	"sysweight/vuln/attrib":      {"sysweight/vuln/db", "sysweight/vuln/build", "sysweight/score", "sysweight/internal/cli"},

@@ -38,7 +38,7 @@ func FuzzLoadReport(f *testing.F) {
 		if err != nil {
 			return
 		}
-		// What vuln/build.KernelFromReport relies on.
+		// What vuln/registry.KernelFromReport relies on.
 		seen := map[string]bool{}
 		for _, s := range r.Syscalls {
 			if s.Reach < 0 || s.Complexity < 0 || seen[s.Name] {

@@ -96,7 +96,7 @@ func (r *Report) Encode(w io.Writer) error {
 }
 
 // LoadReport reads a Report written by Encode. It checks what the weight
-// DB's build (vuln/build.KernelFromReport) relies on: the architecture,
+// DB's build (vuln/registry.KernelFromReport) relies on: the architecture,
 // the analysis version, known syscall names once each and non-negative
 // figures. The Report has no call graph.
 func LoadReport(rd io.Reader) (*Report, error) {

@@ -1,13 +1,14 @@
-// Package build assembles the weight DB from the feeds: it reads the kernel
-// CNA records and linux_kernel_cves (and NVD scores when cached), merges
-// them by CVE id, attributes each CVE to syscalls (package vuln/attrib),
-// joins the kernel-code and exploit metrics when given, and hands the
-// result to db.Assemble. It owns the wiring, not the parsing or the schema.
+// Package build assembles the weight DB from the inputs a registry lists
+// (vuln/registry): it reads each CVE feed given (the kernel CNA records,
+// linux_kernel_cves, NVD scores when cached), merges them by CVE id,
+// attributes each CVE to syscalls (package vuln/attrib), joins the
+// metrics of each per-syscall table given (exploits, kernel code,
+// triggers), and hands the result to db.Assemble. It owns the wiring, not
+// the list of inputs, the parsing or the schema.
 package build
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,16 +18,11 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"sysweight/internal/infile"
 	"sysweight/syscalls"
 	"sysweight/vuln"
 	"sysweight/vuln/attrib"
 	"sysweight/vuln/db"
-	"sysweight/vuln/exploitdb"
-	"sysweight/vuln/kernelcna"
-	"sysweight/vuln/kernelcves"
-	"sysweight/vuln/nvd"
-	"sysweight/vuln/syzbot"
+	"sysweight/vuln/registry"
 )
 
 // Input is one feed file or directory with its version.
@@ -38,19 +34,14 @@ type Input struct {
 
 // Inputs name everything a build reads.
 type Inputs struct {
-	KernelCNA  Input // directory (vulns repo layout) or .tar.xz
-	KernelCVEs Input // kernel_cves.json, optionally .xz; Path may be empty
-	NVD        Input // NVD records as db update writes them; Path may be empty
-	// Exploits is the per-syscall exploit table (package vuln/exploitdb);
-	// nil leaves the exploits metric out.
-	Exploits *exploitdb.Table
-	// Triggers is the per-syscall table of syzbot reproducers (package
-	// vuln/syzbot); nil leaves the triggers metric out.
-	Triggers *syzbot.Table
-	// Kernel holds per-syscall code metrics (complexity, reach, top
-	// functions) with the name of the kernel they come from; nil leaves
-	// them out.
-	Kernel *KernelMetrics
+	// Registry lists the feeds and tables; nil means registry.Default().
+	Registry *registry.Registry
+	// Feeds are the CVE feeds' inputs by feed name (registry.Feed.Name):
+	// a required feed's must be given, the others may be absent.
+	Feeds map[string]Input
+	// Tables are the per-syscall tables by flag (registry.Table.Flag); a
+	// table absent leaves its metrics out.
+	Tables map[string]*registry.Part
 	// Attribute links a CVE to syscalls; nil means the text, trace and uapi
 	// methods (attrib.Read). Methods names what it counts, for the
 	// metadata.
@@ -61,22 +52,10 @@ type Inputs struct {
 	Built time.Time
 }
 
-// KernelMetrics are the code metrics of one kernel image.
-type KernelMetrics struct {
-	Kernel string // image, version and analysis, for the DB metadata
-	// Release is the kernel's major.minor, Absent the syscalls of the
-	// table it has no entry for or leaves to sys_ni_syscall (sorted):
-	// with the table, the kernel's own syscall table.
-	Release  string
-	Absent   []string
-	Source   db.Source
-	Syscalls map[string]db.Syscall // Complexity, Reach, TopFuncs
-}
-
 // Timing reports where a build spent its time.
 type Timing struct {
 	Read, Attribute, Assemble time.Duration
-	CNA                       kernelcna.Stats
+	Notes                     []string // what the feeds' readers say of their reading
 }
 
 var dateRE = regexp.MustCompile(`(\d{4}-\d{2}-\d{2})`)
@@ -85,39 +64,25 @@ var dateRE = regexp.MustCompile(`(\d{4}-\d{2}-\d{2})`)
 func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 	var tm Timing
 	start := time.Now()
+	reg := registry.Default()
+	if in.Registry != nil {
+		reg = *in.Registry
+	}
 	var sources []db.Source
 	var feeds [][]vuln.Record
-
-	cna, stats, err := readCNA(in.KernelCNA.Path)
-	if err != nil {
-		return nil, tm, err
-	}
-	tm.CNA = stats
-	src, err := source("kernel-cna", "Linux kernel CNA vulns repository (cve/published/**)", in.KernelCNA, len(cna))
-	if err != nil {
-		return nil, tm, err
-	}
-	sources = append(sources, src)
-	feeds = append(feeds, cna)
-
-	if in.KernelCVEs.Path != "" {
-		recs, err := readKernelCVEs(in.KernelCVEs.Path)
+	for _, f := range reg.Feeds {
+		fi := in.Feeds[f.Name]
+		if fi.Path == "" && !f.Required {
+			continue
+		}
+		recs, note, err := f.Read(fi.Path)
 		if err != nil {
 			return nil, tm, err
 		}
-		src, err := source("linux_kernel_cves", "github.com/nluedtke/linux_kernel_cves data/kernel_cves.json", in.KernelCVEs, len(recs))
-		if err != nil {
-			return nil, tm, err
+		if note != "" {
+			tm.Notes = append(tm.Notes, note)
 		}
-		sources = append(sources, src)
-		feeds = append(feeds, recs)
-	}
-	if in.NVD.Path != "" {
-		recs, err := nvd.ReadRecords(in.NVD.Path)
-		if err != nil {
-			return nil, tm, fmt.Errorf("NVD records %s: %w", in.NVD.Path, err)
-		}
-		src, err := source("nvd", "NVD CVE API 2.0", in.NVD, len(recs))
+		src, err := source(f.Name, f.Origin, fi, len(recs))
 		if err != nil {
 			return nil, tm, err
 		}
@@ -141,50 +106,28 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 	tm.Attribute = time.Since(start)
 
 	start = time.Now()
-	metrics := []string{"cves", "severity"}
+	metrics := append([]string(nil), reg.Counted...)
 	extra := map[string]db.Syscall{}
-	var exploitsNote, kernelNote string
-	if tb := in.Exploits; tb != nil {
-		metrics = append(metrics, "exploits")
-		for _, r := range tb.Syscalls {
-			x := extra[r.Name]
-			x.Exploits, x.ExploitIDs, x.TFIDF = float64(r.Exploits), r.IDs, r.TFIDF
-			extra[r.Name] = x
+	var notes []func(*db.Meta)
+	for _, tb := range reg.Tables {
+		p := in.Tables[tb.Flag]
+		if p == nil {
+			continue
 		}
-		files := 0
-		for _, n := range tb.Source.Files {
-			files += n
-		}
-		sources = append(sources, db.Source{Name: "exploitdb", Origin: tb.Source.Repo + " " + strings.Join(tb.Source.Paths, ", "),
-			Version: tb.Source.Commit, Date: tb.Source.Date, Records: files})
-		exploitsNote = tb.Source.String()
-	}
-	var release string
-	var absent []string
-	if k := in.Kernel; k != nil {
-		metrics = append(metrics, "complexity", "reach")
-		for name, m := range k.Syscalls {
+		metrics = append(metrics, tb.Metrics...)
+		for name, v := range p.Syscalls {
 			x := extra[name]
-			x.Complexity, x.Reach, x.TopFuncs = m.Complexity, m.Reach, m.TopFuncs
+			for _, m := range tb.Metrics {
+				if !db.CopyMetric(m, &x, v) {
+					return nil, tm, fmt.Errorf("table %s: metric %q is not one a table gives (want one of %s)", tb.Flag, m, strings.Join(db.Metrics, ", "))
+				}
+			}
 			extra[name] = x
 		}
-		sources = append(sources, k.Source)
-		kernelNote = k.Kernel
-		if k.Release != "" {
-			release, absent = k.Release, k.Absent
+		sources = append(sources, p.Source)
+		if p.Note != nil {
+			notes = append(notes, p.Note)
 		}
-	}
-	var triggersNote string
-	if tb := in.Triggers; tb != nil {
-		metrics = append(metrics, "triggers")
-		for _, r := range tb.Syscalls {
-			x := extra[r.Name]
-			x.Triggers, x.TriggersTFIDF = float64(r.Bugs), r.TFIDF
-			extra[r.Name] = x
-		}
-		p := tb.Source
-		sources = append(sources, db.Source{Name: "syzbot", Origin: p.Repo + " " + p.Path, Version: p.Commit, Date: p.Date, Records: p.Files})
-		triggersNote = p.String()
 	}
 	built := in.Built
 	if built.IsZero() {
@@ -196,18 +139,16 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 		}
 	}
 	meta := db.Meta{
-		Metrics:       metrics,
-		Methods:       methods,
-		Sources:       sources,
-		Kernel:        kernelNote,
-		KernelRelease: release,
-		KernelAbsent:  absent,
-		Exploits:      exploitsNote,
-		Triggers:      triggersNote,
+		Metrics: metrics,
+		Methods: methods,
+		Sources: sources,
 		Notes: []string{
 			"severity sums the CVSS v3.x base score of each CVE where a feed gives one, else v2; per syscall the DB records how many of each",
 			fmt.Sprintf("%d CVE records read, %d attributed to at least one syscall", len(merged), countLinked(cves)),
 		},
+	}
+	for _, note := range notes {
+		note(&meta)
 	}
 	d, err := db.Assemble(t, cves, meta, extra, func() time.Time { return built })
 	tm.Assemble = time.Since(start)
@@ -280,42 +221,6 @@ func attributeAll(recs []vuln.Record, attribute func(attrib.Input) []attrib.Link
 	}
 	wg.Wait()
 	return out
-}
-
-func readCNA(path string) ([]vuln.Record, kernelcna.Stats, error) {
-	if err := infile.Check(path, true); err != nil {
-		return nil, kernelcna.Stats{}, fmt.Errorf("kernel CNA input: %w", err)
-	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		recs, stats, err := kernelcna.ReadDir(path)
-		if err != nil {
-			return nil, stats, fmt.Errorf("kernel CNA %s: %w", path, err)
-		}
-		return recs, stats, nil
-	}
-	f, err := infile.Open(path)
-	if err != nil {
-		return nil, kernelcna.Stats{}, fmt.Errorf("kernel CNA input: %w", err)
-	}
-	defer f.Close()
-	recs, stats, err := kernelcna.ReadTarXZ(f)
-	if err != nil {
-		return nil, stats, fmt.Errorf("kernel CNA %s: %w", path, err)
-	}
-	return recs, stats, nil
-}
-
-func readKernelCVEs(path string) ([]vuln.Record, error) {
-	f, err := infile.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("linux_kernel_cves input: %w", err)
-	}
-	defer f.Close()
-	kf, err := kernelcves.Parse(io.Reader(f))
-	if err != nil {
-		return nil, fmt.Errorf("linux_kernel_cves %s: %w", path, err)
-	}
-	return kf.Records(), nil
 }
 
 // source describes an input. Its date comes from the Input, else from a

@@ -14,6 +14,7 @@ import (
 	"sysweight/vuln/attrib/site"
 	"sysweight/vuln/db"
 	"sysweight/vuln/exploitdb"
+	"sysweight/vuln/registry"
 	"sysweight/vuln/syzbot"
 )
 
@@ -49,7 +50,7 @@ func writeTree(t *testing.T) string {
 
 func TestBuildDeterministic(t *testing.T) {
 	dir := writeTree(t)
-	in := Inputs{KernelCNA: Input{Path: dir, Version: "test", Date: "2026-01-02"}}
+	in := Inputs{Feeds: map[string]Input{"kernel-cna": {Path: dir, Version: "test", Date: "2026-01-02"}}}
 	tab := syscalls.MustForArch(syscalls.X86_64)
 	a, _, err := Build(in, tab)
 	if err != nil {
@@ -114,7 +115,7 @@ func TestDefaultDBUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in.Kernel = KernelFromReport(rep)
+	in.Tables["kernel-metrics"] = registry.KernelFromReport(rep)
 	d, _, err := Build(in, syscalls.MustForArch(syscalls.X86_64))
 	if err != nil {
 		t.Fatal(err)
@@ -129,16 +130,6 @@ func TestDefaultDBUpToDate(t *testing.T) {
 	}
 	if !bytes.Equal(got.Bytes(), want) {
 		t.Fatalf("vuln/db/data/weights-x86_64.json differs from a fresh build (checksum %s): run make weightdb", d.Meta.Checksum)
-	}
-}
-
-func TestBannerDate(t *testing.T) {
-	b := "Linux version 6.1.0-56-cloud-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)"
-	if d := bannerDate(b); d != "2026-11-16" {
-		t.Errorf("bannerDate = %q", d)
-	}
-	if d := bannerDate("Linux version 6.18.0 (x)"); d != "" {
-		t.Errorf("bannerDate without a date = %q", d)
 	}
 }
 
@@ -166,10 +157,11 @@ func sharedInputs(t *testing.T) Inputs {
 		t.Fatal(err)
 	}
 	return Inputs{
-		KernelCNA:  Input{Path: cna, Version: "d9dda40c8f21126303839427ebc8652167302488"},
-		KernelCVEs: Input{Path: kc, Version: "07180fb5"},
-		Exploits:   tb,
-		Triggers:   tr,
+		Feeds: map[string]Input{
+			"kernel-cna":        {Path: cna, Version: "d9dda40c8f21126303839427ebc8652167302488"},
+			"linux_kernel_cves": {Path: kc, Version: "07180fb5"},
+		},
+		Tables: map[string]*registry.Part{"exploits": registry.ExploitsPart(tb), "triggers": registry.TriggersPart(tr)},
 	}
 }
 

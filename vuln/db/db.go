@@ -136,9 +136,9 @@ type Clock func() time.Time
 
 // Assemble fills per-syscall cves/severity from the attributed CVEs, orders
 // everything deterministically and seals the checksum. cves must already
-// carry their links; syscalls not linked by any CVE get zero counts. Fields
-// of extra (exploits, triggers, complexity, reach) are copied per syscall
-// name.
+// carry their links; syscalls not linked by any CVE get zero counts. The
+// fields of extra that carry a metric given by an input (every metric but
+// cves and severity: CopyMetric) are copied per syscall name.
 func Assemble(t *syscalls.Table, cves []CVE, meta Meta, extra map[string]Syscall, now Clock) (*DB, error) {
 	d := &DB{Schema: SchemaVersion, Meta: meta}
 	d.Meta.Arch = string(t.Arch)
@@ -148,9 +148,11 @@ func Assemble(t *syscalls.Table, cves []CVE, meta Meta, extra map[string]Syscall
 	for _, s := range t.All() {
 		r := Syscall{Name: s.Name, Nr: s.Nr}
 		if x, ok := extra[s.Name]; ok {
-			r.Exploits, r.ExploitIDs, r.TFIDF = x.Exploits, x.ExploitIDs, x.TFIDF
-			r.Triggers, r.TriggersTFIDF = x.Triggers, x.TriggersTFIDF
-			r.Complexity, r.Reach, r.TopFuncs = x.Complexity, x.Reach, x.TopFuncs
+			for _, m := range metrics {
+				if m.copy != nil {
+					m.copy(&r, x)
+				}
+			}
 		}
 		d.Syscalls = append(d.Syscalls, r)
 	}
@@ -423,13 +425,11 @@ func (d *DB) check() error {
 		if len(s.CVEIDs) != 0 && len(s.CVEIDs) != s.CVEs {
 			return fmt.Errorf("%s: %d cve_ids for cves %d", at, len(s.CVEIDs), s.CVEs)
 		}
-		for _, f := range []struct {
-			name string
-			v    float64
-		}{{"severity", s.Severity}, {"exploits", s.Exploits}, {"exploits_tfidf", s.TFIDF}, {"triggers", s.Triggers},
-			{"triggers_tfidf", s.TriggersTFIDF}, {"complexity", s.Complexity}, {"reach", s.Reach}} {
-			if math.IsNaN(f.v) || f.v < 0 || f.v > maxMetric {
-				return fmt.Errorf("%s: %s %g: want a number from 0 to %g", at, f.name, f.v, float64(maxMetric))
+		for _, m := range metrics {
+			for _, f := range m.figures(s) {
+				if math.IsNaN(f.v) || f.v < 0 || f.v > maxMetric {
+					return fmt.Errorf("%s: %s %g: want a number from 0 to %g", at, f.name, f.v, float64(maxMetric))
+				}
 			}
 		}
 		if s.Severity > 10*float64(s.ScoredV3+s.ScoredV2)+1e-6 {
@@ -519,9 +519,75 @@ func (d *DB) CVE(id string) (CVE, bool, error) {
 // Arch is the DB's architecture.
 func (d *DB) Arch() syscalls.Arch { return syscalls.Arch(d.Meta.Arch) }
 
+// metric is one per-syscall metric of a DB: how its value is read from a
+// syscall's record, the figures that carry it and its weighting evidence
+// (checked on decoding), and how Assemble copies them from an input.
+// Adding a metric is adding its fields to Syscall (and to the head's
+// layout, head.go) and an entry here.
+type metric struct {
+	name    string
+	value   func(Syscall) float64
+	figures func(Syscall) []figure
+	// copy copies the fields that carry the metric from an input's
+	// record; nil for the metrics Assemble counts from the CVEs.
+	copy func(dst *Syscall, src Syscall)
+}
+
+// figure is one floating-point field of a syscall's record, by its JSON
+// name.
+type figure struct {
+	name string
+	v    float64
+}
+
+// metrics lists every metric in DESIGN.md's order, which Metrics gives.
+var metrics = []metric{
+	{name: "cves",
+		value:   func(s Syscall) float64 { return float64(s.CVEs) },
+		figures: func(Syscall) []figure { return nil }}, // counts: check verifies them with the scored counts
+	{name: "severity",
+		value:   func(s Syscall) float64 { return s.Severity },
+		figures: func(s Syscall) []figure { return []figure{{"severity", s.Severity}} }},
+	{name: "exploits",
+		value:   func(s Syscall) float64 { return s.Exploits },
+		figures: func(s Syscall) []figure { return []figure{{"exploits", s.Exploits}, {"exploits_tfidf", s.TFIDF}} },
+		copy: func(d *Syscall, s Syscall) {
+			d.Exploits, d.ExploitIDs, d.TFIDF = s.Exploits, s.ExploitIDs, s.TFIDF
+		}},
+	{name: "complexity",
+		value:   func(s Syscall) float64 { return s.Complexity },
+		figures: func(s Syscall) []figure { return []figure{{"complexity", s.Complexity}} },
+		copy:    func(d *Syscall, s Syscall) { d.Complexity, d.TopFuncs = s.Complexity, s.TopFuncs }},
+	{name: "reach",
+		value:   func(s Syscall) float64 { return s.Reach },
+		figures: func(s Syscall) []figure { return []figure{{"reach", s.Reach}} },
+		copy:    func(d *Syscall, s Syscall) { d.Reach = s.Reach }},
+	{name: "triggers",
+		value: func(s Syscall) float64 { return s.Triggers },
+		figures: func(s Syscall) []figure {
+			return []figure{{"triggers", s.Triggers}, {"triggers_tfidf", s.TriggersTFIDF}}
+		},
+		copy: func(d *Syscall, s Syscall) { d.Triggers, d.TriggersTFIDF = s.Triggers, s.TriggersTFIDF }},
+}
+
+// metricByName indexes metrics.
+var metricByName = func() map[string]*metric {
+	m := make(map[string]*metric, len(metrics))
+	for i := range metrics {
+		m[metrics[i].name] = &metrics[i]
+	}
+	return m
+}()
+
 // Metrics are the per-syscall metrics a DB can provide, by the names
 // its meta.metrics lists them under.
-var Metrics = []string{"cves", "severity", "exploits", "complexity", "reach", "triggers"}
+var Metrics = func() []string {
+	names := make([]string, len(metrics))
+	for i, m := range metrics {
+		names[i] = m.name
+	}
+	return names
+}()
 
 // MetricNames are the metrics this DB provides (meta.metrics).
 func (d *DB) MetricNames() []string { return d.Meta.Metrics }
@@ -531,9 +597,9 @@ func (d *DB) MetricNames() []string { return d.Meta.Metrics }
 func (d *DB) MetricValues() map[string]map[string]float64 {
 	out := make(map[string]map[string]float64, len(d.Syscalls))
 	for _, s := range d.Syscalls {
-		v := make(map[string]float64, len(Metrics))
-		for _, m := range Metrics {
-			v[m], _ = s.Metric(m)
+		v := make(map[string]float64, len(metrics))
+		for _, m := range metrics {
+			v[m.name] = m.value(s)
 		}
 		out[s.Name] = v
 	}
@@ -543,19 +609,22 @@ func (d *DB) MetricValues() map[string]map[string]float64 {
 // Metric is the syscall's value of a metric of Metrics, and false for a
 // name that is not one.
 func (s Syscall) Metric(name string) (float64, bool) {
-	switch name {
-	case "cves":
-		return float64(s.CVEs), true
-	case "severity":
-		return s.Severity, true
-	case "exploits":
-		return s.Exploits, true
-	case "complexity":
-		return s.Complexity, true
-	case "reach":
-		return s.Reach, true
-	case "triggers":
-		return s.Triggers, true
+	m, ok := metricByName[name]
+	if !ok {
+		return 0, false
 	}
-	return 0, false
+	return m.value(s), true
+}
+
+// CopyMetric copies the fields that carry metric name (its value and
+// evidence) from src to dst, as Assemble copies them from its extra
+// records. It is false, and copies nothing, for cves and severity (which
+// Assemble counts from the CVEs) and for a name that is no metric.
+func CopyMetric(name string, dst *Syscall, src Syscall) bool {
+	m, ok := metricByName[name]
+	if !ok || m.copy == nil {
+		return false
+	}
+	m.copy(dst, src)
+	return true
 }

@@ -4,35 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
 	"slices"
 	"sync"
 	"time"
 
 	"sysweight/vuln"
-	"sysweight/vuln/kernelcna"
-	"sysweight/vuln/kernelcves"
-	"sysweight/vuln/nvd"
+	"sysweight/vuln/registry"
 )
-
-// Options configures every feed. Zero values mean each feed's defaults:
-// the public URLs, no checksum, NVD's public rate limit.
-type Options struct {
-	KernelCNAURL     string // tarball of the vulns repository (.tar.gz/.tar.xz)
-	KernelCNASHA256  string
-	KernelCVEsURL    string
-	KernelCVEsSHA256 string
-	NVDURL           string
-	NVDAPIKey        string
-	NVDQuery         url.Values
-	NVDPageSize      int
-	NVDLimit         nvd.RateLimit
-	HTTP             *http.Client
-	Clock            vuln.Clock
-	Retries          int           // 0 means DefaultRetries; negative means none
-	Backoff          time.Duration // 0 means DefaultBackoff
-}
 
 const (
 	DefaultRetries = 4
@@ -40,26 +18,24 @@ const (
 	DefaultBackoff = 6 * time.Second
 )
 
-// Feeds returns the feeds in order of preference for Merge: the kernel
-// CNA's own records first, then linux_kernel_cves for the years before it,
-// then NVD.
-func Feeds(o Options) []vuln.Feed {
-	retries, backoff := o.Retries, o.Backoff
-	if retries == 0 {
-		retries = DefaultRetries
+// Feeds returns the fetchers of the registry's feeds, in its order
+// (of preference for Merge), configured from o. o's Retries 0 means
+// DefaultRetries, negative none; Backoff 0 means DefaultBackoff.
+func Feeds(r registry.Registry, o registry.Options) []vuln.Feed {
+	if o.Retries == 0 {
+		o.Retries = DefaultRetries
 	}
-	if retries < 0 {
-		retries = 0
+	if o.Retries < 0 {
+		o.Retries = 0
 	}
-	if backoff == 0 {
-		backoff = DefaultBackoff
+	if o.Backoff == 0 {
+		o.Backoff = DefaultBackoff
 	}
-	return []vuln.Feed{
-		&kernelcna.Feed{URL: o.KernelCNAURL, SHA256: o.KernelCNASHA256, HTTP: o.HTTP, Clock: o.Clock, Retries: retries, Backoff: backoff},
-		&kernelcves.Feed{URL: o.KernelCVEsURL, SHA256: o.KernelCVEsSHA256, HTTP: o.HTTP, Clock: o.Clock, Retries: retries, Backoff: backoff},
-		&nvd.Feed{URL: o.NVDURL, APIKey: o.NVDAPIKey, Query: o.NVDQuery, PageSize: o.NVDPageSize, Limit: o.NVDLimit,
-			HTTP: o.HTTP, Clock: o.Clock, Retries: retries, Backoff: backoff},
+	var feeds []vuln.Feed
+	for _, f := range r.Feeds {
+		feeds = append(feeds, f.New(o))
 	}
+	return feeds
 }
 
 // ErrUnknownFeed is returned by Select for a name no feed has.

@@ -18,6 +18,7 @@ import (
 	"sysweight/vuln/internal/fetch"
 	"sysweight/vuln/kernelcna"
 	"sysweight/vuln/nvd"
+	"sysweight/vuln/registry"
 )
 
 // cnaSnapshot packs the kernelcna fixture tree as cgit would.
@@ -72,18 +73,20 @@ func server(t *testing.T, nvdDown bool) *httptest.Server {
 	return s
 }
 
-func options(s *httptest.Server) Options {
-	return Options{
-		KernelCNAURL:  s.URL + "/vulns-master.tar.gz",
-		KernelCVEsURL: s.URL + "/kernel_cves.json",
-		NVDURL:        s.URL + "/rest/json/cves/2.0",
-		Clock:         &fetch.FakeClock{T: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)},
+func options(s *httptest.Server) registry.Options {
+	return registry.Options{
+		Settings: map[string]string{
+			"kernel-cna-url":  s.URL + "/vulns-master.tar.gz",
+			"kernel-cves-url": s.URL + "/kernel_cves.json",
+			"nvd-url":         s.URL + "/rest/json/cves/2.0",
+		},
+		Clock: &fetch.FakeClock{T: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)},
 	}
 }
 
 func TestRunAndLoad(t *testing.T) {
 	s := server(t, false)
-	feeds := Feeds(options(s))
+	feeds := Feeds(registry.Default(), options(s))
 	var names []string
 	for _, f := range feeds {
 		names = append(names, f.Name())
@@ -132,7 +135,7 @@ func TestRunAndLoad(t *testing.T) {
 
 func TestRunGoesOnAfterFailure(t *testing.T) {
 	s := server(t, true)
-	feeds := Feeds(options(s))
+	feeds := Feeds(registry.Default(), options(s))
 	cache := t.TempDir()
 	res, err := Run(context.Background(), cache, feeds)
 	if err == nil || !strings.Contains(err.Error(), "updating nvd") || len(res) != 3 || res[0].Err != nil || res[1].Err != nil {
@@ -161,11 +164,11 @@ func TestRunGoesOnAfterFailure(t *testing.T) {
 }
 
 func TestFeedsDefaults(t *testing.T) {
-	f := Feeds(Options{})[2].(*nvd.Feed)
+	f := Feeds(registry.Default(), registry.Options{})[2].(*nvd.Feed)
 	if f.Retries != DefaultRetries || f.Backoff != DefaultBackoff || f.URL != "" {
 		t.Errorf("nvd feed defaults: %+v", f)
 	}
-	if f := Feeds(Options{Retries: -1})[0].(*kernelcna.Feed); f.Retries != 0 {
+	if f := Feeds(registry.Default(), registry.Options{Retries: -1})[0].(*kernelcna.Feed); f.Retries != 0 {
 		t.Errorf("Retries -1 gives %d", f.Retries)
 	}
 }

@@ -1,4 +1,4 @@
-package build
+package registry
 
 import (
 	"fmt"
@@ -12,9 +12,11 @@ import (
 )
 
 // KernelFromReport turns a kernel analysis report into the DB's kernel
-// metrics and source. The source date is the build date in the kernel's
-// banner, so the DB stays deterministic.
-func KernelFromReport(rep *analysis.Report) *KernelMetrics {
+// metrics (complexity, reach) and source; its note names the kernel and,
+// from its banner and sys_call_table, its release and the syscalls it
+// lacks. The source date is the build date in the kernel's banner, so the
+// DB stays deterministic.
+func KernelFromReport(rep *analysis.Report) *Part {
 	k := rep.Kernel
 	var absent []string
 	absent = append(absent, rep.Summary.Missing...)
@@ -24,13 +26,19 @@ func KernelFromReport(rep *analysis.Report) *KernelMetrics {
 		}
 	}
 	slices.Sort(absent)
-	return &KernelMetrics{
-		Release: majorMinor(k.Banner),
-		Absent:  slices.Compact(absent),
-		Kernel:  fmt.Sprintf("%s (%s, sha256 %s), symbols from %s, analysis v%d", k.Banner, k.Package, k.SHA256, rep.SymbolSource, rep.AnalysisVersion),
+	absent = slices.Compact(absent)
+	kernel := fmt.Sprintf("%s (%s, sha256 %s), symbols from %s, analysis v%d", k.Banner, k.Package, k.SHA256, rep.SymbolSource, rep.AnalysisVersion)
+	release := majorMinor(k.Banner)
+	return &Part{
 		Source: db.Source{Name: "kernel", Origin: k.Package + " (kernel analyze: complexity, reach)", Version: k.SHA256,
 			Date: bannerDate(k.Banner), Records: rep.Summary.Functions},
 		Syscalls: dbMetrics(rep),
+		Note: func(m *db.Meta) {
+			m.Kernel = kernel
+			if release != "" {
+				m.KernelRelease, m.KernelAbsent = release, absent
+			}
+		},
 	}
 }
 

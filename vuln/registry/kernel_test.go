@@ -1,4 +1,4 @@
-package build
+package registry
 
 import (
 	"bytes"
@@ -38,5 +38,15 @@ func TestKernelFromReport(t *testing.T) {
 	}
 	if len(m) != 7 {
 		t.Errorf("%d syscalls, want 7", len(m))
+	}
+}
+
+func TestBannerDate(t *testing.T) {
+	b := "Linux version 6.1.0-56-cloud-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)"
+	if d := bannerDate(b); d != "2026-11-16" {
+		t.Errorf("bannerDate = %q", d)
+	}
+	if d := bannerDate("Linux version 6.18.0 (x)"); d != "" {
+		t.Errorf("bannerDate without a date = %q", d)
 	}
 }
