@@ -6,8 +6,8 @@
 //
 // It reads the two CVE feeds of ../shared/data with the project's readers
 // (vuln/kernelcna, vuln/kernelcves), puts every record in one stratum (see
-// strata below), and draws 40 main, 10 holdout, 10 holdout2, 10 holdout3, 10 holdout4, 10 holdout5,
-// 10 holdout6, 10 holdout7 and 10 holdout8 CVEs per stratum with a fixed seed. The file it writes holds CVE ids,
+// strata below), and draws 40 main CVEs per stratum and 10 for each holdout
+// set (holdout, holdout2 … holdout9; see sets) with a fixed seed. The file it writes holds CVE ids,
 // feeds, strata and sets only, never feed text. The draw is deterministic:
 // the same inputs give the same bytes (TestDrawIsCommitted checks the
 // committed file). Which records the text method linked, the line between
@@ -47,34 +47,66 @@ const (
 	kcvesCommit = "07180fb5"
 )
 
-const (
-	seed        = 20261204
-	mainSize    = 40
-	holdoutSize = 10
-	// holdout2Size more per stratum, the next in the same shuffle, were
-	// added on 2026-12-05 for a second independent check after the first
-	// holdout had been scored (SAMPLE2.md).
-	holdout2Size = 10
-	// holdout3Size more, the next again, were added later on 2026-12-05,
-	// before the text method was tuned on the main set (SAMPLE2.md).
-	holdout3Size = 10
-	// holdout4Size more, the next again, were added on 2026-12-05 (the
-	// third session of the day), before the text and site methods were
-	// tuned on the main set again (SAMPLE2.md).
-	holdout4Size = 10
-	// holdout5Size more, the next again, were added on 2026-12-05 (the
-	// fourth session of the day), before any method was changed in it.
-	holdout5Size = 10
-	// holdout6Size more, the next again, were added on 2026-12-05 (the
-	// sixth session of the day), before any method was changed in it.
-	holdout6Size = 10
-	// holdout7Size more, the next again, were added on 2026-12-06 (the
-	// eighth session), before any method was changed in it.
-	holdout7Size = 10
-	// holdout8Size more, the next again, were added on 2026-12-06 (the
-	// ninth session), before any method was changed in it.
-	holdout8Size = 10
-)
+const seed = 20261204
+
+// sets are the sets of the draw, in order: each stratum's shuffle gives
+// the first size ids to the first set, the next size to the second, and so
+// on. A set is only ever appended, each before any method was changed in
+// the session that added it (SAMPLE2.md), so the earlier sets keep their
+// ids.
+var sets = []struct {
+	name  string
+	size  int
+	added string // "" for the sets of the first draw
+}{
+	{"main", 40, ""},
+	{"holdout", 10, ""},
+	// for a second independent check after the first holdout had been scored
+	{"holdout2", 10, "2026-12-05"},
+	// before the text method was tuned on the main set
+	{"holdout3", 10, "2026-12-05, later"},
+	// before the text and site methods were tuned on the main set again
+	{"holdout4", 10, "2026-12-05, third session"},
+	{"holdout5", 10, "2026-12-05, fourth session"},
+	{"holdout6", 10, "2026-12-05, sixth session"},
+	{"holdout7", 10, "2026-12-06, eighth session"},
+	{"holdout8", 10, "2026-12-06, ninth session"},
+	{"holdout9", 10, "2026-12-06, tenth session"},
+}
+
+// drawSize is how many ids each stratum gives.
+func drawSize() int {
+	n := 0
+	for _, s := range sets {
+		n += s.size
+	}
+	return n
+}
+
+// setNames lists the holdout sets as "holdout, holdout2, … and holdoutN";
+// shuffleText tells which positions of a shuffle went to which set.
+func setNames() string {
+	var names []string
+	for _, s := range sets[1:] {
+		names = append(names, s.name)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+func shuffleText() string {
+	var parts []string
+	for i, s := range sets {
+		switch {
+		case i == 0:
+			parts = append(parts, fmt.Sprintf("the first %d are %s", s.size, s.name))
+		case s.added == "":
+			parts = append(parts, fmt.Sprintf("the next %d %s", s.size, s.name))
+		default:
+			parts = append(parts, fmt.Sprintf("the next %d %s (added %s)", s.size, s.name, s.added))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
 
 // stratum is one stratum of the draw, in order of precedence.
 type stratum struct {
@@ -105,7 +137,7 @@ type Drawn struct {
 	ID      string `json:"id"`
 	Feed    string `json:"feed"`
 	Stratum string `json:"stratum"`
-	Set     string `json:"set"` // "main", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7" or "holdout8"
+	Set     string `json:"set"` // a name in sets: "main", "holdout", "holdout2" … "holdout9"
 }
 
 // Sample is the file drawsample writes.
@@ -188,13 +220,12 @@ func draw(shared string) (*Sample, error) {
 	s := &Sample{
 		About: "Random, stratified sample of kernel CVEs for hand-verified judgements of their trigger syscalls " +
 			"(issue 9; see SAMPLE2.md). Drawn by vuln/attrib/internal/drawsample from the feeds below; " +
-			"holds ids, feeds, strata and sets only, no feed text. holdout, holdout2, holdout3, holdout4, holdout5, holdout6, holdout7 and holdout8 entries are reserved for " +
+			"holds ids, feeds, strata and sets only, no feed text. " + setNames() + " entries are reserved for " +
 			"independent checks and must not be used while building or tuning methods.",
 		Seed: seed,
 		Shuffle: fmt.Sprintf("per stratum: sort the ids with vuln.CompareID (year, then number), shuffle with "+
 			"rand.New(rand.NewPCG(%d, i)).Shuffle (math/rand/v2, Go 1.26), i the stratum's index in strata_order (0-based); "+
-			"the first %d are main, the next %d holdout, the next %d holdout2 (added 2026-12-05), the next %d holdout3 (added 2026-12-05, later), the next %d holdout4 (added 2026-12-05, third session), the next %d holdout5 (added 2026-12-05, fourth session), the next %d holdout6 (added 2026-12-05, sixth session), the next %d holdout7 (added 2026-12-06, eighth session), the next %d holdout8 (added 2026-12-06, ninth session)",
-			seed, mainSize, holdoutSize, holdout2Size, holdout3Size, holdout4Size, holdout5Size, holdout6Size, holdout7Size, holdout8Size),
+			"%s", seed, shuffleText()),
 		Sources: map[string]string{
 			kernelcna.FeedName:  fmt.Sprintf("%s (kernel CNA vulns repository commit %s, sha256 %s)", cnaPath, cnaCommit, cnaSum),
 			kernelcves.FeedName: fmt.Sprintf("%s (github.com/nluedtke/linux_kernel_cves commit %s, sha256 %s)", kcvesPath, kcvesCommit, kcSum),
@@ -219,34 +250,20 @@ func draw(shared string) (*Sample, error) {
 			}
 		}
 		s.Population[st.name] = len(ids)
-		n := mainSize + holdoutSize + holdout2Size + holdout3Size + holdout4Size + holdout5Size + holdout6Size + holdout7Size + holdout8Size
+		n := drawSize()
 		if len(ids) < n {
 			return nil, fmt.Errorf("stratum %s has %d CVEs, fewer than the %d to draw", st.name, len(ids), n)
 		}
 		slices.SortFunc(ids, vuln.CompareID)
 		r := rand.New(rand.NewPCG(seed, uint64(i)))
 		r.Shuffle(len(ids), func(a, b int) { ids[a], ids[b] = ids[b], ids[a] })
-		for k, id := range ids[:n] {
-			set := "main"
-			switch {
-			case k >= mainSize+holdoutSize+holdout2Size+holdout3Size+holdout4Size+holdout5Size+holdout6Size+holdout7Size:
-				set = "holdout8"
-			case k >= mainSize+holdoutSize+holdout2Size+holdout3Size+holdout4Size+holdout5Size+holdout6Size:
-				set = "holdout7"
-			case k >= mainSize+holdoutSize+holdout2Size+holdout3Size+holdout4Size+holdout5Size:
-				set = "holdout6"
-			case k >= mainSize+holdoutSize+holdout2Size+holdout3Size+holdout4Size:
-				set = "holdout5"
-			case k >= mainSize+holdoutSize+holdout2Size+holdout3Size:
-				set = "holdout4"
-			case k >= mainSize+holdoutSize+holdout2Size:
-				set = "holdout3"
-			case k >= mainSize+holdoutSize:
-				set = "holdout2"
-			case k >= mainSize:
-				set = "holdout"
+		k, set := 0, 0
+		for _, id := range ids[:n] {
+			for k == sets[set].size {
+				k, set = 0, set+1
 			}
-			s.CVEs = append(s.CVEs, Drawn{ID: id, Feed: feed[id], Stratum: st.name, Set: set})
+			k++
+			s.CVEs = append(s.CVEs, Drawn{ID: id, Feed: feed[id], Stratum: st.name, Set: sets[set].name})
 		}
 	}
 	return s, nil
