@@ -90,7 +90,7 @@ The output is written to a temporary file and renamed.`,
 	f.StringVar(&o.kernelImage, "kernel-image", "", "kernel image whose call graph the site and file methods follow")
 	f.StringVar(&o.fileMap, "filemap", "", "function→file map or -dbg vmlinux, for the file method and for named sites")
 	f.StringVar(&o.graphCache, "graph-cache", defaultGraphCache(), "directory caching the kernel's reach index (none: no cache)")
-	f.StringVar(&o.methods, "methods", "default", "attribution methods that count, joined by +: text, trace, uapi, site, dispatch, apart, file, function; default is "+site.DefaultMethods.String()+" (without --kernel-image, "+textMethods.String()+")")
+	f.StringVar(&o.methods, "methods", "default", "attribution methods that count, joined by +: text, trace, uapi, site, dispatch, apart, file, function, sibling; default is "+site.DefaultMethods.String()+" (without --kernel-image, "+textMethods.String()+")")
 	f.StringVar(&o.out, "out", "", "output file (required)")
 	f.StringVar(&o.built, "built", "", "build time to record, RFC 3339 (default: the newest input date)")
 	f.BoolVar(&o.timing, "timing", false, "print where the time went to stderr")

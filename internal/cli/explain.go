@@ -51,9 +51,9 @@ attribution (method and matched text), its exploits and its most complex
 reachable kernel functions when the DB has them.
 
 Given a CVE id, show the CVE's title and score and the syscalls it is
-attributed to: for each, the method (text, trace, uapi, site, file), the
-evidence and, for the trace, site and file methods, the call path from the
-syscall's entry to the bug.
+attributed to: for each, the method (text, trace, uapi, site, dispatch,
+sibling, …), the evidence and, for the trace, site and file methods, the
+call path from the syscall's entry to the bug.
 
 JSON output for a syscall: {"syscall", "nr", "weight", "rank", "raw",
 "normalized", "severity_scores": {"scored_v3", "scored_v2", "unscored"},

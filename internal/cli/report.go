@@ -16,6 +16,8 @@ import (
 
 	"sysweight/report/htmlreport"
 	"sysweight/runtimes"
+	"sysweight/vuln/attrib"
+	"sysweight/vuln/db"
 )
 
 type reportOptions struct {
@@ -233,7 +235,12 @@ func reportOf(c compared, top int) (*htmlreport.Report, error) {
 			s.Normalized = append(s.Normalized, ex.Normalized[string(m)])
 		}
 		for _, cv := range ex.CVEs {
-			s.CVEs = append(s.CVEs, htmlreport.CVE{ID: cv.ID, Title: cv.Title, Score: cv.Score, CVSSVersion: cv.CVSSVersion, Feed: cv.Feed, Links: cv.Evidence})
+			row := htmlreport.CVE{ID: cv.ID, Title: cv.Title, Score: cv.Score, CVSSVersion: cv.CVSSVersion, Feed: cv.Feed, Links: cv.Evidence}
+			if as, ok := siblingOnly(cv.Evidence); ok && exposed[as] != nil {
+				// the title and evidence are in the sibling's list
+				row.Title, row.Links = "", []db.Link{{Method: string(attrib.MethodSibling), Evidence: "as " + as + " (listed there)"}}
+			}
+			s.CVEs = append(s.CVEs, row)
 		}
 		r.Syscalls = append(r.Syscalls, s)
 	}
@@ -243,4 +250,19 @@ func reportOf(c compared, top int) (*htmlreport.Report, error) {
 	}
 	r.DB = htmlreport.DB{Schema: info.Schema, Meta: info.Meta, CVEs: info.CVEs, SyscallsWithCVEs: info.WithCVEs, Syscalls: len(c.db.Syscalls)}
 	return r, nil
+}
+
+// siblingOnly tells whether a CVE reaches a syscall only as the sibling
+// of another (attrib.Siblings), and which: its row then points to that
+// syscall's, when the report lists it too, and keeps the page small.
+func siblingOnly(links []db.Link) (string, bool) {
+	as := ""
+	for _, l := range links {
+		s, _, ok := strings.Cut(strings.TrimPrefix(l.Evidence, "as "), ":")
+		if l.Method != string(attrib.MethodSibling) || !ok || as != "" && s != as {
+			return "", false
+		}
+		as = s
+	}
+	return as, as != ""
 }

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sysweight/vuln/db"
 )
 
 // bar is one runtime's bar of the report, read back from its data
@@ -295,5 +297,27 @@ func TestReportChromium(t *testing.T) {
 	nrows := strings.Count(string(dom), `<g class="hrow"`)
 	if n := strings.Count(string(dom), `<details class="sc"`); n == 0 || n != nrows {
 		t.Errorf("%d drill-downs for %d heat-map rows", n, nrows)
+	}
+}
+
+// A CVE row points to its sibling's only when every link to the syscall
+// is a sibling link from that one syscall.
+func TestSiblingOnly(t *testing.T) {
+	sib := func(ev string) db.Link { return db.Link{Syscall: "sendto", Method: "sibling", Evidence: ev} }
+	for _, c := range []struct {
+		links []db.Link
+		as    string
+		ok    bool
+	}{
+		{[]db.Link{sib("as sendmsg: sendmsg()")}, "sendmsg", true},
+		{[]db.Link{sib("as sendmsg: sendmsg()"), sib("as sendmsg: net/x.c")}, "sendmsg", true},
+		{[]db.Link{sib("as sendmsg: sendmsg()"), sib("as sendmmsg: sendmmsg()")}, "", false},
+		{[]db.Link{sib("as sendmsg: sendmsg()"), {Syscall: "sendto", Method: "text", Evidence: "sendto()"}}, "", false},
+		{[]db.Link{{Syscall: "sendto", Method: "trace", Evidence: "__sys_sendto"}}, "", false},
+		{nil, "", false},
+	} {
+		if as, ok := siblingOnly(c.links); as != c.as || ok != c.ok {
+			t.Errorf("%v: %q %v, want %q %v", c.links, as, ok, c.as, c.ok)
+		}
 	}
 }

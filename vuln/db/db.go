@@ -64,7 +64,7 @@ type Meta struct {
 // Link attributes a CVE to a syscall, with why.
 type Link struct {
 	Syscall  string `json:"syscall"`
-	Method   string `json:"method"`   // text, trace, uapi, site, function, file
+	Method   string `json:"method"`   // text, trace, uapi, site, dispatch, apart, function, file, sibling
 	Evidence string `json:"evidence"` // the matched text, bug site or file
 	// Path is the call path from the syscall's entry to the bug site, entry
 	// first, for the trace, site and file methods.

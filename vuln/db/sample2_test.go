@@ -38,7 +38,7 @@ func readSample2(t *testing.T) []sample2CVE { return readSample2Set(t, "main") }
 // readSample2Set reads the judgements of one set of the draw: "main"
 // (sample2-judged-*.json, 40 per stratum), "holdout"
 // (sample2-holdout-*.json, 10 per stratum), "holdout2", "holdout3" or
-// "holdout4", "holdout5", "holdout6", "holdout7" or "holdout8" (sample2-holdout2-*.json
+// "holdout4", "holdout5", "holdout6", "holdout7", "holdout8" or "holdout9" (sample2-holdout2-*.json
 // and so on, 10 per stratum).
 func readSample2Set(t *testing.T, which string) []sample2CVE {
 	t.Helper()
@@ -62,7 +62,7 @@ func readSample2Set(t *testing.T, which string) []sample2CVE {
 			Stratum string      `json:"stratum"`
 			CVEs    []judgement `json:"cves"`
 		}
-		prefix := map[string]string{"main": "sample2-judged-", "holdout": "sample2-holdout-", "holdout2": "sample2-holdout2-", "holdout3": "sample2-holdout3-", "holdout4": "sample2-holdout4-", "holdout5": "sample2-holdout5-", "holdout6": "sample2-holdout6-", "holdout7": "sample2-holdout7-", "holdout8": "sample2-holdout8-"}[which]
+		prefix := map[string]string{"main": "sample2-judged-", "holdout": "sample2-holdout-", "holdout2": "sample2-holdout2-", "holdout3": "sample2-holdout3-", "holdout4": "sample2-holdout4-", "holdout5": "sample2-holdout5-", "holdout6": "sample2-holdout6-", "holdout7": "sample2-holdout7-", "holdout8": "sample2-holdout8-", "holdout9": "sample2-holdout9-"}[which]
 		name := filepath.Join(sample2Dir, prefix+s+".json")
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -78,7 +78,7 @@ func readSample2Set(t *testing.T, which string) []sample2CVE {
 			out = append(out, sample2CVE{s, j})
 		}
 	}
-	if n := map[string]int{"main": 160, "holdout": 40, "holdout2": 40, "holdout3": 40, "holdout4": 40, "holdout5": 40, "holdout6": 40, "holdout7": 40, "holdout8": 40}[which]; len(out) != n {
+	if n := map[string]int{"main": 160, "holdout": 40, "holdout2": 40, "holdout3": 40, "holdout4": 40, "holdout5": 40, "holdout6": 40, "holdout7": 40, "holdout8": 40, "holdout9": 40}[which]; len(out) != n {
 		t.Fatalf("%d judged %s CVEs, want %d", len(out), which, n)
 	}
 	return out
@@ -209,7 +209,9 @@ func TestDefaultDBOnSample2(t *testing.T) {
 		pooled.add(by["DB"][s])
 	}
 	// Floors a little under the figures measured at the DB's commit
-	// (pooled P 0.885, R 0.614 on analysis v19's graph with the dispatch
+	// (pooled P 0.898, R 0.628 with the sibling method, which adds the
+	// other socket sends and receives to a linked one; P 0.885, R 0.614
+	// on analysis v19's graph with the dispatch
 	// method reading interface names in records without files and file
 	// names such as ioctl.c, and AF_ALG's control messages mapped to
 	// sendmsg; P 0.871,
@@ -218,7 +220,7 @@ func TestDefaultDBOnSample2(t *testing.T) {
 	// v7's; 0.853 / 0.579 on the vmlinuz-only graph before): a change that
 	// loses them fails.
 	if pooled.P() < 0.86 || pooled.R() < 0.60 {
-		t.Errorf("default DB on sample 2: pooled precision %.3f, recall %.3f; measured 0.885 / 0.614 when it was built", pooled.P(), pooled.R())
+		t.Errorf("default DB on sample 2: pooled precision %.3f, recall %.3f; measured 0.898 / 0.628 when it was built", pooled.P(), pooled.R())
 	}
 	if tr := by["method trace"]; tr != nil {
 		var c prCount
@@ -347,11 +349,30 @@ func TestDefaultDBOnHoldout7(t *testing.T) {
 // same): pooled precision 0.917 (22 of 24 links), recall 0.385 (20 of 52
 // wanted pairs); by stratum trace 1.000/0.538, kernelcves 1.000/0.143,
 // cna-files no links/0.000, cna 0.857/0.688. The floors guard that
-// figure.
+// figure. (The sibling method of the tenth session makes it 0.923 / 0.404:
+// no longer an independent figure.)
 func TestDefaultDBOnHoldout8(t *testing.T) {
 	p, r := scoreDefaultDBOn(t, "holdout8")
 	if p < 0.90 || r < 0.36 {
 		t.Errorf("holdout8: pooled precision %.3f, recall %.3f; measured 0.917 / 0.385", p, r)
+	}
+}
+
+// TestDefaultDBOnHoldout9 scores the embedded DB on holdout9: positions
+// 120–129 of each stratum's shuffle, drawn at the start of the tenth
+// session before any change and judged by another independent judge who
+// saw neither the tool's output nor the DB (11 of 40 judged none, 8 with
+// low confidence). Scored once, after the session's one attribution
+// change (the sibling method, tuned on the other sets): pooled precision
+// 0.909 (20 of 22 links), recall 0.514 (18 of 35 wanted pairs); by
+// stratum trace 1.000/0.750, kernelcves 1.000/0.333, cna-files no
+// links/0.000, cna 0.857/0.714. The DB of the session's start scores
+// 0.900 (18 of 20), 0.514: the method's two links here are right and
+// find no wanted pair. The floors guard the figure.
+func TestDefaultDBOnHoldout9(t *testing.T) {
+	p, r := scoreDefaultDBOn(t, "holdout9")
+	if p < 0.88 || r < 0.49 {
+		t.Errorf("holdout9: pooled precision %.3f, recall %.3f; measured 0.909 / 0.514", p, r)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 
 // DefaultMethods are the methods the weight DB counts by default: the
 // ones that passed the acceptance on the judged sample (see README).
-const DefaultMethods = MethodText | MethodTrace | MethodUAPI | MethodSite | MethodDispatch
+const DefaultMethods = MethodText | MethodTrace | MethodUAPI | MethodSite | MethodDispatch | MethodSibling
 
 // Options tunes an Attributor. The zero value is the default.
 type Options struct {
@@ -101,7 +101,8 @@ func (a *Attributor) Methods() Methods { return a.meth }
 // Attribution is the result for one CVE.
 type Attribution struct {
 	// Links are the links that count, sorted by syscall, then by method in
-	// order of preference (text, trace, uapi, site, function, file).
+	// order of preference (text, trace, uapi, site, dispatch, apart, function,
+	// file, sibling).
 	Links []attrib.Link
 	// ByMethod holds every selected method's own links, before the
 	// fill-in rule; Dropped the trace syscalls left out as incidental.
@@ -118,7 +119,9 @@ func (a *Attributor) Links(in attrib.Input) []attrib.Link { return a.Attribute(i
 // method counts only for a CVE they leave unattributed, the dispatch method
 // only when the site method finds nothing either, then the apart method
 // (the site method's apart rule, not a default method), and the file
-// method last (unless Always).
+// method last (unless Always). The sibling method adds, to whatever the
+// others linked, the syscalls that share a linked one's path
+// (attrib.Siblings).
 func (a *Attributor) Attribute(in attrib.Input) Attribution {
 	fd := attrib.Read(in, a.t)
 	res := Attribution{ByMethod: map[attrib.Method][]attrib.Link{}, Dropped: fd.Dropped}
@@ -176,8 +179,12 @@ func (a *Attributor) Attribute(in attrib.Input) Attribution {
 		res.ByMethod[x.m] = x.run()
 		take(x.m)
 	}
+	if a.meth&MethodSibling != 0 {
+		res.ByMethod[attrib.MethodSibling] = attrib.Siblings(out)
+		take(attrib.MethodSibling)
+	}
 	order := map[attrib.Method]int{attrib.MethodText: 0, attrib.MethodTrace: 1, attrib.MethodUAPI: 2, attrib.MethodSite: 3,
-		attrib.MethodDispatch: 4, attrib.MethodApart: 5, attrib.MethodFunction: 6, attrib.MethodFile: 7}
+		attrib.MethodDispatch: 4, attrib.MethodApart: 5, attrib.MethodFunction: 6, attrib.MethodFile: 7, attrib.MethodSibling: 8}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Syscall != out[j].Syscall {
 			return out[i].Syscall < out[j].Syscall

@@ -12,7 +12,8 @@
 // that.
 //
 // Attributor is what the weight DB counts (DefaultMethods: text, trace,
-// uapi, site, dispatch). The trace, uapi and text methods are the direct
+// uapi, site, dispatch, sibling; the last adds to any link of a socket send
+// or receive the other sends or receives, vuln/attrib.Siblings). The trace, uapi and text methods are the direct
 // evidence; the *site* method fills in for a record they leave
 // unattributed: it looks the record's bug sites (vuln/attrib.Site: the
 // crash frame, the fix subject's function, "the FUNC function", trace

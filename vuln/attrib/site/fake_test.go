@@ -153,14 +153,22 @@ func TestAttributorOverInterface(t *testing.T) {
 		// defined where it is; one inlined into five is a helper and
 		// names no place.
 		{attrib.Input{Description: "x: fix an overflow in x_parse()\n\nx_parse() reads too far.", ProgramFiles: []string{"net/x.c"}},
-			[]string{"sendmsg:site: named x_parse (inlined into x_newset): sendmsg → sendmsg_stepx → x_newset"}},
+			[]string{
+				"sendmmsg:sibling: as sendmsg: named x_parse (inlined into x_newset): sendmsg → sendmsg_stepx →",
+				"sendmsg:site: named x_parse (inlined into x_newset): sendmsg → sendmsg_stepx → x_newset",
+				"sendto:sibling: as sendmsg: named x_parse (inlined into x_newset): sendmsg → sendmsg_stepx →",
+			}},
 		{attrib.Input{Description: "x: fix an overflow in x_helper()\n\nx_helper() reads too far.", ProgramFiles: []string{"net/y.c"}},
 			nil},
 		// A header's helper inlined into a function of the record's file
 		// is not placed there, as the record's file does not declare it:
 		// only the file method links.
 		{attrib.Input{Description: "x: handle x_get() errors\n\nThe x_get() function may fail.", ProgramFiles: []string{"net/x.c"}},
-			[]string{"sendmsg:file: net/x.c: sendmsg → sendmsg_stepx → x_newset"}},
+			[]string{
+				"sendmmsg:sibling: as sendmsg: net/x.c: sendmsg → sendmsg_stepx → x_newset",
+				"sendmsg:file: net/x.c: sendmsg → sendmsg_stepx → x_newset",
+				"sendto:sibling: as sendmsg: net/x.c: sendmsg → sendmsg_stepx → x_newset",
+			}},
 	} {
 		if got := links(c.in); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%q: %q, want %q", c.in.Description, got, c.want)

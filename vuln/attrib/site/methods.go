@@ -7,7 +7,7 @@ import (
 )
 
 // Methods selects the attribution methods that count.
-type Methods uint8
+type Methods uint16
 
 const (
 	MethodText     Methods = 1 << iota // vuln/attrib.Text
@@ -18,6 +18,7 @@ const (
 	MethodSite                         // the bug site reached through the call graph (Attributor)
 	MethodDispatch                     // the fixed file is an interface's dispatcher (vuln/attrib.Dispatch)
 	MethodApart                        // a bug site in shared code, by its nearest syscalls (Attributor.ApartLinks)
+	MethodSibling                      // the syscalls that share a linked one's path (vuln/attrib.Siblings)
 )
 
 // methodNames are the methods in the order links are preferred.
@@ -25,10 +26,12 @@ var methodNames = []struct {
 	bit  Methods
 	name string
 }{{MethodText, "text"}, {MethodTrace, "trace"}, {MethodUAPI, "uapi"}, {MethodSite, "site"},
-	{MethodDispatch, "dispatch"}, {MethodApart, "apart"}, {MethodFunction, "function"}, {MethodFile, "file"}}
+	{MethodDispatch, "dispatch"}, {MethodApart, "apart"}, {MethodFunction, "function"}, {MethodFile, "file"},
+	{MethodSibling, "sibling"}}
 
 // ParseMethods reads a '+'-joined set of method names in any order: text,
-// trace, uapi, site, dispatch, apart, function, file ("text+trace+uapi+site").
+// trace, uapi, site, dispatch, apart, function, file, sibling
+// ("text+trace+uapi+site").
 func ParseMethods(s string) (Methods, error) {
 	var m Methods
 	for _, part := range strings.Split(s, "+") {
@@ -40,7 +43,7 @@ func ParseMethods(s string) (Methods, error) {
 			}
 		}
 		if !found {
-			return 0, fmt.Errorf("attribution methods %q: unknown method %q (want text, trace, uapi, site, dispatch, apart, function or file joined by +)", s, part)
+			return 0, fmt.Errorf("attribution methods %q: unknown method %q (want text, trace, uapi, site, dispatch, apart, function, file or sibling joined by +)", s, part)
 		}
 	}
 	return m, nil
