@@ -1,6 +1,7 @@
 package attrib
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -46,10 +47,13 @@ func (f *Findings) Sites() []Site {
 }
 
 // Read runs the text, trace and uapi methods over a record; its bug
-// sites are read when asked for (Findings.Sites). Call-trace lines are read by the trace method only: a syscall
-// entry frame in a trace counts when it is under the faulting frame of a
-// main stack (not KASAN's "Allocated by"/"Freed by" stacks) and not reached
-// through an incidental frame.
+// sites are read when asked for (Findings.Sites). Call-trace lines are
+// read by the trace method only: a syscall entry frame in a trace counts
+// when it is under the faulting frame of a main stack or of a lockdep
+// report's "-> #0" entry (lockdepCurrent), not reached through an
+// incidental frame; KASAN's "Allocated by"/"Freed by" and other auxiliary
+// stacks count only when no main stack names a trigger and they run the
+// function the fix's subject names (fixedInAux).
 func Read(in Input, t *syscalls.Table) Findings {
 	var f Findings
 	d := parseDoc(in.Description)
@@ -61,7 +65,7 @@ func Read(in Input, t *syscalls.Table) Findings {
 	f.UAPI = UAPI(prose, t)
 	traced := map[string]bool{}
 	for _, st := range d.stacks {
-		if st.Kind != StackMain {
+		if st.Kind != StackMain && !lockdepCurrent(st) {
 			continue
 		}
 		c, ok := st.Call(t)
@@ -77,6 +81,9 @@ func Read(in Input, t *syscalls.Table) Findings {
 			traced[c.Syscall] = true
 			f.Trace = append(f.Trace, Link{Syscall: c.Syscall, Method: MethodTrace, Evidence: ev, Path: c.Path})
 		}
+	}
+	if len(f.Trace) == 0 {
+		f.Trace = fixedInAux(d, in, t)
 	}
 	sort.Slice(f.Trace, func(i, j int) bool { return f.Trace[i].Syscall < f.Trace[j].Syscall })
 	// A syscall dropped in one stack but the trigger in another is kept.
@@ -215,4 +222,53 @@ func pathEvidence(syscall string, path []string) string {
 		elems = append(append(elems[:3:3], "…"), elems[len(elems)-2:]...)
 	}
 	return strings.Join(elems, " → ")
+}
+
+// lockdepCurrent tells whether st is the "-> #0" entry of a lockdep
+// circular-dependency report: the stack of the acquisition that closes the
+// cycle, which is the reporting task's own (lockdep saves it when it
+// checks the new dependency), so the syscall under it is the trigger as
+// the main stack's would be; the other entries (#1, #2, …) are stacks
+// recorded earlier, in any task.
+func lockdepCurrent(st Stack) bool {
+	return st.Kind == StackAux && strings.HasPrefix(st.Header, "-> #0 ")
+}
+
+// fixedInAux reads the auxiliary stacks of a report whose main stacks name
+// no trigger (a kworker's, an RCU callback's): where one of them (KASAN's
+// "Allocated by", "Freed by", "work creation") runs the function the fix's
+// subject names under a syscall, that syscall ran the fixed code, and the
+// bug is what it left behind (smb2_set_path_size under truncate queues the
+// work that later frees the file twice). The path ends at the fixed
+// function.
+func fixedInAux(d doc, in Input, t *syscalls.Table) []Link {
+	subject := in.Subject
+	if subject == "" {
+		subject = Subject(in.Description)
+	}
+	fixed := subjectFuncs(subject)
+	if len(fixed) == 0 {
+		return nil
+	}
+	var out []Link
+	seen := map[string]bool{}
+	for _, st := range d.stacks {
+		if st.Kind == StackMain || lockdepCurrent(st) {
+			continue
+		}
+		c, ok := st.Call(t)
+		if !ok || c.Incidental != "" || seen[c.Syscall] {
+			continue
+		}
+		for i, fn := range c.Path {
+			if slices.Contains(fixed, baseSymbol(fn)) {
+				seen[c.Syscall] = true
+				path := c.Path[:i+1]
+				out = append(out, Link{Syscall: c.Syscall, Method: MethodTrace,
+					Evidence: tidy(fn + " in " + st.Header + " " + pathEvidence(c.Syscall, path)), Path: path})
+				break
+			}
+		}
+	}
+	return out
 }
