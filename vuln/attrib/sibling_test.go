@@ -8,7 +8,10 @@ import (
 // TestSiblings checks the sibling rule on hand-made links; the members
 // that run each function come from net/socket.c (sendto calls
 // __sys_sendto, which calls __sock_sendmsg; sendmsg and sendmmsg call
-// ___sys_sendmsg, which copies the msghdr and calls ____sys_sendmsg).
+// ___sys_sendmsg, which copies the msghdr and calls ____sys_sendmsg;
+// accept calls __sys_accept4 with flags 0) and fs/open.c (truncate:
+// do_sys_truncate, vfs_truncate, do_truncate; ftruncate:
+// do_sys_ftruncate, do_truncate; open and openat: do_sys_open).
 func TestSiblings(t *testing.T) {
 	for _, c := range []struct {
 		name  string
@@ -30,6 +33,18 @@ func TestSiblings(t *testing.T) {
 		{"a bug in sendto's own code: none",
 			[]Link{{Syscall: "sendto", Method: MethodTrace, Evidence: "sendto", Path: []string{"__x64_sys_sendto", "__sys_sendto"}}},
 			nil},
+		{"accept is accept4 without flags",
+			[]Link{{Syscall: "accept", Method: MethodText, Evidence: "accept()"}},
+			[]string{"accept4: as accept: accept()"}},
+		{"open and openat",
+			[]Link{{Syscall: "openat", Method: MethodTrace, Evidence: "openat", Path: []string{"__x64_sys_openat", "do_sys_openat2", "path_openat", "ntfs_atomic_open"}}},
+			[]string{"open: as openat: openat"}},
+		{"a bug in truncate's own path lookup: none",
+			[]Link{{Syscall: "truncate", Method: MethodTrace, Evidence: "truncate", Path: []string{"__x64_sys_truncate", "do_sys_truncate", "vfs_truncate"}}},
+			nil},
+		{"a bug below do_truncate: both",
+			[]Link{{Syscall: "ftruncate", Method: MethodText, Evidence: "ftruncate()"}},
+			[]string{"truncate: as ftruncate: ftruncate()"}},
 		{"other syscalls: none",
 			[]Link{{Syscall: "read", Method: MethodText, Evidence: "read()"}, {Syscall: "setsockopt", Method: MethodUAPI, Evidence: "SO_RCVBUF"}},
 			nil},
