@@ -539,9 +539,11 @@ var opsSuffixes = []struct{ suffix, syscall string }{
 // OpsSyscall maps the name of an operations method, by its suffix, to the
 // syscall that calls it: packet_setsockopt → setsockopt, v4l2_ioctl →
 // ioctl, ext4_mknod → mknod. Syscall bodies (sys_x, ksys_x) are not
-// methods.
+// methods, nor are netlink command handlers, named with a "genl" or "nl"
+// part (nbd_genl_connect is NBD_CMD_CONNECT, sent with sendmsg, not a
+// .connect method).
 func OpsSyscall(fn string) (string, bool) {
-	if _, entry := entryName(fn); entry {
+	if _, entry := entryName(fn); entry || netlinkHandler(fn) {
 		return "", false
 	}
 	for _, o := range opsSuffixes {
@@ -560,4 +562,17 @@ func OpsSuffix(fn string) string {
 		}
 	}
 	return ""
+}
+
+// netlinkHandler tells a netlink command handler by its name: a "genl" or
+// "nl" part before the last (nbd_genl_connect, tipc_nl_node_set_link,
+// devlink_nl_cmd_get_doit).
+func netlinkHandler(fn string) bool {
+	parts := strings.Split(fn, "_")
+	for _, p := range parts[:len(parts)-1] {
+		if p == "genl" || p == "nl" {
+			return true
+		}
+	}
+	return false
 }

@@ -174,3 +174,20 @@ func TestSyzProgram(t *testing.T) {
 		}
 	}
 }
+
+// Operations methods by their names' suffixes, and what is not one: a
+// syscall body, a netlink command handler (nbd_genl_connect handles
+// NBD_CMD_CONNECT of the nbd generic-netlink family, drivers/block/nbd.c),
+// a name that is only the suffix.
+func TestOpsSyscall(t *testing.T) {
+	for fn, want := range map[string]string{
+		"packet_setsockopt": "setsockopt", "v4l2_ioctl": "ioctl", "vsock_connect": "connect",
+		"raid_disks_store": "write", "netlink_sendmsg": "sendmsg",
+		"nbd_genl_connect": "", "tipc_nl_compat_connect": "", "ksys_ioctl": "", "_ioctl": "",
+	} {
+		got, ok := OpsSyscall(fn)
+		if got != want || ok != (want != "") {
+			t.Errorf("OpsSyscall(%s) = %q, %v; want %q", fn, got, ok, want)
+		}
+	}
+}

@@ -434,13 +434,31 @@ func (a *Attributor) siteCounts(s attrib.Site, files map[string]bool) bool {
 		return true
 	}
 	if len(files) > 0 {
-		// A subject's function the kernel image does not hold (a
-		// module's) cannot be placed in a file; the subject names the
-		// fixed function, so it counts. One inlined everywhere is placed
-		// by the file declaring it.
-		return a.definedIn(s.Func, files) || s.Role == attrib.RoleSubject && !knownFunc(a.g, s.Func) && !a.inlined(s.Func)
+		// A subject's function the graph cannot place in a file (a
+		// module's: absent from the image, or present with no file) is
+		// still the fixed function the subject names, so it counts. One
+		// inlined everywhere is placed by the file declaring it.
+		return a.definedIn(s.Func, files) || s.Role == attrib.RoleSubject && a.unplaced(s.Func)
 	}
 	return s.Role != attrib.RoleNamed
+}
+
+// unplaced reports a function the graph cannot place in a file: one the
+// kernel image does not hold, and not inlined from a known file, or one
+// whose every copy has no known file (a module's: the file map comes from
+// vmlinux's DWARF).
+func (a *Attributor) unplaced(fn string) bool {
+	fs := a.g.Lookup(fn)
+	if len(fs) == 0 {
+		return !a.inlined(fn)
+	}
+	fileless := a.g.FuncsInFile("")
+	for _, f := range fs {
+		if _, ok := slices.BinarySearch(fileless, f); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // inlined reports a name the kernel has no function for but knows as
