@@ -10,7 +10,8 @@
 // sites by role (Sites: crash, fix subject, named, trace frame, Fixes:),
 // which vuln/attrib/site follows through the call graph (the *site*
 // method), and names operations methods by their suffix (OpsSyscall:
-// packet_setsockopt → setsockopt). testdata/sample2-*.json is the judged
+// packet_setsockopt → setsockopt; OpsMethodIn rules out look-alikes by
+// the record's files). testdata/sample2-*.json is the judged
 // random sample the methods are measured on (SAMPLE2.md; vuln/db's
 // TestDefaultDBOnSample2 scores the embedded DB on it).
 //

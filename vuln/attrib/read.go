@@ -69,7 +69,7 @@ func Read(in Input, t *syscalls.Table) Findings {
 			continue
 		}
 		c, ok := st.Call(t)
-		if !ok {
+		if !ok || cutAt(c) != "" && !OpsMethodIn(cutAt(c), in.ProgramFiles) {
 			continue
 		}
 		ev := pathEvidence(c.Syscall, c.Path)
@@ -271,4 +271,13 @@ func fixedInAux(d doc, in Input, t *syscalls.Table) []Link {
 		}
 	}
 	return out
+}
+
+// cutAt is the operations method a trace cut above its syscall entry was
+// read by (TraceCall's path "SYSCALL (cut)", then the method), or "".
+func cutAt(c TraceCall) string {
+	if len(c.Path) > 1 && strings.HasSuffix(c.Path[0], " (cut)") {
+		return c.Path[1]
+	}
+	return ""
 }

@@ -554,6 +554,76 @@ func OpsSyscall(fn string) (string, bool) {
 	return "", false
 }
 
+// notMethods are kernel functions named like operations methods: the
+// address space's teardown at exit and its copy at fork (exit_mmap,
+// dup_mmap: mm/mmap.c, kernel/fork.c), not file_operations.mmap.
+var notMethods = map[string]bool{"exit_mmap": true, "dup_mmap": true}
+
+// methodTrees are where the methods of an ambiguous suffix are defined:
+// a socket's .bind, .connect and .listen in net/ (and the socket families
+// kept elsewhere; security/'s LSM hooks of the same names run in those
+// syscalls), where "_bind" also names USB network and DRM component
+// callbacks, "_connect" input handlers and PHY attachment, "_listen" RDMA
+// CM listeners; and "_unlink" is a VFS or configfs method outside net/ and
+// kernel/bpf/, whose list helpers (__skb_unlink, __xfrm_policy_unlink,
+// bpf_selem_unlink) share the name: in lists the trees a method is in,
+// out those it is not.
+var methodTrees = map[string]struct{ in, out []string }{
+	"_bind":    {in: socketTrees},
+	"_connect": {in: socketTrees},
+	"_listen":  {in: socketTrees},
+	"_unlink":  {out: []string{"net/", "kernel/bpf/"}},
+}
+
+var socketTrees = []string{"net/", "drivers/net/ppp/", "drivers/isdn/", "crypto/", "security/"}
+
+// OpsMethodIn tells whether fn, named like an operations method, can be
+// one in a record whose fixed or named source files are files: a name in
+// notMethods never is; one with an ambiguous suffix must be in the
+// suffix's trees (methodTrees), when the record names any file.
+func OpsMethodIn(fn string, files []string) bool {
+	if notMethods[fn] {
+		return false
+	}
+	tr, ok := methodTrees[OpsSuffix(fn)]
+	if !ok || len(files) == 0 {
+		return true
+	}
+	if tr.in != nil {
+		return anyUnder(files, tr.in)
+	}
+	return !allUnder(files, tr.out)
+}
+
+// anyUnder tells whether some file is under one of trees; allUnder,
+// whether every file is.
+func anyUnder(files, trees []string) bool {
+	for _, f := range files {
+		if under(f, trees) {
+			return true
+		}
+	}
+	return false
+}
+
+func allUnder(files, trees []string) bool {
+	for _, f := range files {
+		if !under(f, trees) {
+			return false
+		}
+	}
+	return true
+}
+
+func under(file string, trees []string) bool {
+	for _, t := range trees {
+		if strings.HasPrefix(strings.TrimPrefix(file, "./"), t) {
+			return true
+		}
+	}
+	return false
+}
+
 // OpsSuffix is the suffix by which OpsSyscall mapped fn ("_setsockopt").
 func OpsSuffix(fn string) string {
 	for _, o := range opsSuffixes {

@@ -191,3 +191,32 @@ func TestOpsSyscall(t *testing.T) {
 		}
 	}
 }
+
+// Names like operations methods that are not, by the record's files
+// (cases from the DB: CVE-2016-3951's cdc_ncm_bind, a USB network driver's
+// usbnet bind; CVE-2015-8569's pptp_bind, a socket's; CVE-2019-15666's
+// __xfrm_policy_unlink, a list helper; CVE-2024-27022's dup_mmap, fork's).
+func TestOpsMethodIn(t *testing.T) {
+	for _, c := range []struct {
+		fn    string
+		files []string
+		want  bool
+	}{
+		{"cdc_ncm_bind", []string{"drivers/net/usb/cdc_ncm.c"}, false},
+		{"pptp_bind", []string{"drivers/net/ppp/pptp.c"}, true},
+		{"sco_sock_bind", []string{"net/bluetooth/sco.c"}, true},
+		{"llcp_sock_bind", nil, true}, // no file to tell
+		{"kbd_connect", []string{"drivers/input/tablet/aiptek.c"}, false},
+		{"selinux_socket_connect", []string{"security/selinux/hooks.c"}, true},
+		{"__xfrm_policy_unlink", []string{"net/xfrm/xfrm_user.c"}, false},
+		{"ext4_unlink", []string{"fs/ext4/namei.c", "fs/ext4/ext4.h"}, true},
+		{"dup_mmap", nil, false},
+		{"exit_mmap", []string{"mm/mmap.c"}, false},
+		{"udl_fb_mmap", []string{"drivers/gpu/drm/udl/udl_fb.c"}, true},
+		{"v4l2_ioctl", []string{"drivers/media/v4l2-core/v4l2-dev.c"}, true},
+	} {
+		if got := OpsMethodIn(c.fn, c.files); got != c.want {
+			t.Errorf("OpsMethodIn(%s, %v) = %v, want %v", c.fn, c.files, got, c.want)
+		}
+	}
+}

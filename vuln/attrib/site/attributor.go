@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -374,7 +375,7 @@ func (a *Attributor) siteRoles(sites []attrib.Site, inFiles map[string]bool, apa
 				continue
 			}
 			n := len(out)
-			out = a.siteLinks(s, out, have, apart)
+			out = a.siteLinks(s, out, have, apart, inFiles)
 			if role == attrib.RoleFrame && len(out) > n {
 				break
 			}
@@ -498,14 +499,14 @@ func (a *Attributor) definedIn(fn string, files map[string]bool) bool {
 
 // siteLinks appends one site's links; with apart, by the apart rule
 // when no other links it.
-func (a *Attributor) siteLinks(s attrib.Site, out []attrib.Link, have map[string]bool, apart bool) []attrib.Link {
+func (a *Attributor) siteLinks(s attrib.Site, out []attrib.Link, have map[string]bool, apart bool, inFiles map[string]bool) []attrib.Link {
 	var rs []reached
 	isKnown := knownFunc(a.g, s.Func)
 	if isKnown {
 		rs = a.reachOf(s.Func)
 	}
 	if len(rs) == 0 {
-		if sc, ok := attrib.OpsSyscall(s.Func); ok {
+		if sc, ok := attrib.OpsSyscall(s.Func); ok && attrib.OpsMethodIn(s.Func, slices.Collect(maps.Keys(inFiles))) {
 			if _, known := a.t.Number(sc); known {
 				if !have[sc] {
 					have[sc] = true
