@@ -554,10 +554,19 @@ func OpsSyscall(fn string) (string, bool) {
 	return "", false
 }
 
-// notMethods are kernel functions named like operations methods: the
-// address space's teardown at exit and its copy at fork (exit_mmap,
-// dup_mmap: mm/mmap.c, kernel/fork.c), not file_operations.mmap.
-var notMethods = map[string]bool{"exit_mmap": true, "dup_mmap": true}
+// notMethods are kernel functions named like operations methods, found
+// by reading every suffix link of the DB (docs/attribution.md, tenth
+// session): the address space's teardown at exit and its copy at fork
+// (exit_mmap, dup_mmap: mm/mmap.c, kernel/fork.c), not
+// file_operations.mmap; printk's store of a message (vprintk_store), the
+// swap caches' and the maple tree's stores (zswap_store,
+// __frontswap_store, mas_wr_spanning_store) and ACPICA's (acpi_ex_store),
+// not a sysfs attribute's .store.
+var notMethods = map[string]bool{
+	"exit_mmap": true, "dup_mmap": true,
+	"vprintk_store": true, "zswap_store": true, "__frontswap_store": true,
+	"mas_wr_spanning_store": true, "acpi_ex_store": true,
+}
 
 // methodTrees are where the methods of an ambiguous suffix are defined:
 // a socket's .bind, .connect and .listen in net/ (and the socket families

@@ -213,6 +213,8 @@ func TestOpsMethodIn(t *testing.T) {
 		{"dup_mmap", nil, false},
 		{"exit_mmap", []string{"mm/mmap.c"}, false},
 		{"udl_fb_mmap", []string{"drivers/gpu/drm/udl/udl_fb.c"}, true},
+		{"vprintk_store", []string{"kernel/printk/printk.c"}, false},
+		{"sriov_numvfs_store", []string{"drivers/pci/iov.c"}, true},
 		{"v4l2_ioctl", []string{"drivers/media/v4l2-core/v4l2-dev.c"}, true},
 	} {
 		if got := OpsMethodIn(c.fn, c.files); got != c.want {
