@@ -541,20 +541,25 @@ type flowWorker struct {
 	// to clones (.part, .isra, .constprop: no BTF prototype), by clone
 	cloneArgs map[int32]*[6]cloneArg
 	in        []state // in-state of each block
-	out       []state // out-state of each block (outOK: computed)
-	outOK     []bool
-	preds     []int32 // predecessors of block b: preds[predOff[b]:predOff[b+1]]
-	predOff   []int32
-	fill      []int32
-	ops       []x86.Op
-	offs      []uint32
-	blocks    []block
-	isLead    []bool
-	work      []int
-	inWork    []bool
-	mark      []uint8    // solveAcyclic's DFS marks
-	order     []int32    // its postorder
-	dfs       [][2]int32 // its stack: block, next successor
+	// out-states: block b's is outs[outAt[b]] (outOK: computed), and
+	// outs[spare] is where a visit steps, so that a changed out-state
+	// is swapped in rather than copied
+	outs    []state
+	outAt   []int32
+	spare   int32
+	outOK   []bool
+	preds   []int32 // predecessors of block b: preds[predOff[b]:predOff[b+1]]
+	predOff []int32
+	fill    []int32
+	ops     []x86.Op
+	offs    []uint32
+	blocks  []block
+	isLead  []bool
+	work    []int
+	inWork  []bool
+	mark    []uint8    // solveAcyclic's DFS marks
+	order   []int32    // its postorder
+	dfs     [][2]int32 // its stack: block, next successor
 
 	fn   int
 	sp   *btf.Spec
@@ -933,9 +938,14 @@ func (w *flowWorker) solve() {
 	clear(inWork)
 	if cap(w.in) < nb {
 		w.in = make([]state, nb+nb/2)
-		w.out = make([]state, nb+nb/2)
+		w.outs = make([]state, nb+nb/2+1)
 	}
-	w.in, w.out = w.in[:nb], w.out[:nb]
+	w.in, w.outs = w.in[:nb], w.outs[:nb+1]
+	w.outAt = w.outAt[:0]
+	for b := range nb {
+		w.outAt = append(w.outAt, int32(b))
+	}
+	w.spare = int32(nb)
 	if cap(w.outOK) < nb {
 		w.outOK = make([]bool, nb+nb/2)
 	}
@@ -981,12 +991,13 @@ func (w *flowWorker) solve() {
 		b := w.work[head]
 		inWork[b] = false
 		blk := &w.blocks[b]
-		var st state
-		w.visit(b, &st)
-		if w.outOK[b] && st == w.out[b] {
+		st := &w.outs[w.spare]
+		w.visit(b, st)
+		if w.outOK[b] && *st == *w.out(int32(b)) {
 			continue
 		}
-		w.out[b], w.outOK[b] = st, true
+		w.outAt[b], w.spare = w.spare, w.outAt[b]
+		w.outOK[b] = true
 		for s := 0; s < blk.nsucc; s++ {
 			t := blk.succ[s]
 			w.blocks[t].seen = true
@@ -998,9 +1009,13 @@ func (w *flowWorker) solve() {
 	}
 }
 
+// out is block b's out-state.
+func (w *flowWorker) out(b int32) *state { return &w.outs[w.outAt[b]] }
+
 // visit computes block b's in-state, the meet of its predecessors'
 // out-states as they are now (and the entry state for the first block),
-// keeps it in w.in[b], and steps through the block: st is its out-state.
+// keeps it in w.in[b], and steps through the block: st, which no
+// predecessor's out-state may be, is its out-state.
 func (w *flowWorker) visit(b int, st *state) {
 	first := true
 	if b == 0 {
@@ -1011,10 +1026,13 @@ func (w *flowWorker) visit(b int, st *state) {
 			continue
 		}
 		if first {
-			*st, first = w.out[p], false
+			*st, first = *w.out(p), false
 		} else {
-			meetInto(st, &w.out[p], w)
+			meetInto(st, w.out(p), w)
 		}
+	}
+	if first {
+		*st = state{}
 	}
 	w.in[b] = *st
 	blk := &w.blocks[b]
@@ -1064,9 +1082,8 @@ func (w *flowWorker) solveAcyclic() bool {
 		b := int(order[i])
 		blk := &w.blocks[b]
 		blk.seen = true
-		var st state
-		w.visit(b, &st)
-		w.out[b], w.outOK[b] = st, true
+		w.visit(b, w.out(int32(b))) // a block is not its own predecessor here
+		w.outOK[b] = true
 	}
 	return true
 }
