@@ -553,13 +553,16 @@ type flowWorker struct {
 	fill    []int32
 	ops     []x86.Op
 	offs    []uint32
-	blocks  []block
-	isLead  []bool
-	work    []int
-	inWork  []bool
-	mark    []uint8    // solveAcyclic's DFS marks
-	order   []int32    // its postorder
-	dfs     [][2]int32 // its stack: block, next successor
+	// callee[k]: the function op k calls or jumps to, −1 none
+	// (calleeAt), noCallee until looked up
+	callee []int32
+	blocks []block
+	isLead []bool
+	work   []int
+	inWork []bool
+	mark   []uint8    // solveAcyclic's DFS marks
+	order  []int32    // its postorder
+	dfs    [][2]int32 // its stack: block, next successor
 
 	fn   int
 	sp   *btf.Spec
@@ -832,6 +835,10 @@ func (w *flowWorker) buildBlocks(size int) {
 		}
 	}
 	lead[n] = true
+	w.callee = w.callee[:0]
+	for range n {
+		w.callee = append(w.callee, noCallee)
+	}
 	w.blocks = w.blocks[:0]
 	start := 0
 	for k := 1; k <= n; k++ {
@@ -887,6 +894,21 @@ func (w *flowWorker) buildBlocks(size int) {
 			add(b + 1)
 		}
 	}
+}
+
+// noCallee marks a callee not looked up yet.
+const noCallee = -2
+
+// calleeAt is the function holding t, the target of op k out of the
+// function, looked up once per function: the pass steps a block once per
+// visit, and loops several times.
+func (w *flowWorker) calleeAt(k int, t uint64) int {
+	if c := w.callee[k]; c != noCallee {
+		return int(c)
+	}
+	c := w.r.k.Prog.Containing(t)
+	w.callee[k] = int32(c)
+	return c
 }
 
 // maxAux bounds the instructions read in an .altinstr_aux snippet.
@@ -1815,7 +1837,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		if t >= w.addr && t < w.addr+w.r.k.Prog.Functions[w.fn].Size {
 			break // a branch inside the function
 		}
-		callee := w.r.k.Prog.Containing(t)
+		callee := w.calleeAt(k, t)
 		if callee >= 0 && w.r.retThunk[callee] && op.Kind == x86.Jmp {
 			w.ret(st, escape) // jmp __x86_return_thunk
 			return
@@ -2548,15 +2570,11 @@ func (w *flowWorker) stackStruct(st *state, off int64, t btf.TypeID) {
 // filled on the stack with .input = nfnetlink_rcv, passed to
 // netlink_kernel_create).
 func (w *flowWorker) stackArgs(st *state, callee int, stores *[]store) {
-	f := &w.r.k.Prog.Functions[callee]
-	if containsDot(f.Name) {
+	proto := w.r.nameProto[callee] // the callee's name's, unless it has a dot
+	if proto == 0 {
 		return
 	}
 	sp := w.r.spec(callee)
-	proto, ok := sp.FuncProto(f.Name)
-	if !ok {
-		return
-	}
 	for k, r := range x86.ArgRegs {
 		a := st.r[r]
 		if a.k != vStack {

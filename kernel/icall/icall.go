@@ -386,7 +386,7 @@ func (r *resolver) funcSig(i int) (string, uint8, uint8) {
 		if p, ok := sp.FuncProto(n); ok {
 			r.proto[i] = p
 			if k == 0 {
-				r.nameProto[i] = p // a call's prototype (returnOf, outParams, typeByUse)
+				r.nameProto[i] = p // a call's prototype (returnOf, outParams, typeByUse, stackArgs)
 			}
 			var mask, void uint8
 			for k := 0; k < 8; k++ { // 6 in registers, 2 on the stack
