@@ -51,6 +51,14 @@ type val struct {
 	vm int64
 }
 
+// eq is a == b, field by field: the compiler inlines it, where == on a
+// val calls memequal, and meetInto compares every register at every join.
+// TestValEq holds it to every field.
+func (a *val) eq(b *val) bool {
+	return a.k == b.k && a.idx == b.idx && a.param == b.param && a.outer == b.outer &&
+		a.t == b.t && a.slot == b.slot && a.off == b.off && a.a == b.a && a.vm == b.vm
+}
+
 // state is what the pass knows at one point: the registers, and the
 // 8-byte stack slots the function spilled values to, by offset from rsp
 // at entry (valid while rspOK).
@@ -150,10 +158,10 @@ func movWidth(b []byte) uint8 {
 func meetInto(t *state, st *state, w *flowWorker) bool {
 	changed := false
 	for r := range t.r {
-		if t.r[r] == st.r[r] {
+		if t.r[r].eq(&st.r[r]) {
 			continue // most registers agree: no call
 		}
-		if m := meetFast(&t.r[r], &st.r[r], w); m != t.r[r] {
+		if m := meetFast(&t.r[r], &st.r[r], w); !m.eq(&t.r[r]) {
 			t.r[r], changed = m, true
 		}
 	}
@@ -161,7 +169,7 @@ func meetInto(t *state, st *state, w *flowWorker) bool {
 		t.rspOK, t.n, changed = false, 0, true
 	}
 	for i := 0; i < int(t.n); {
-		if o := st.stackGet(t.stkOff[i]); o != t.stk[i] {
+		if o := st.stackGet(t.stkOff[i]); !o.eq(&t.stk[i]) {
 			if m := meetFast(&t.stk[i], &o, w); m.k != vUnk {
 				t.stk[i], changed = m, true
 				i++
