@@ -2,6 +2,7 @@ package icall
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"strconv"
 
@@ -74,6 +75,13 @@ type state struct {
 }
 
 const maxStack = 16
+
+// forget makes the registers of mask unknown.
+func (st *state) forget(mask uint16) {
+	for ; mask != 0; mask &= mask - 1 {
+		st.r[bits.TrailingZeros16(mask)] = val{}
+	}
+}
 
 // stackDel removes stack slot i, moving the last one there.
 func (st *state) stackDel(i int) {
@@ -562,8 +570,10 @@ type flowWorker struct {
 	ops     []x86.Op
 	offs    []uint32
 	// callee[k]: the function op k calls or jumps to, −1 none
-	// (calleeAt), noCallee until looked up
+	// (calleeAt), noCallee until looked up; rets[k]: what a call of it
+	// leaves in rax (returnOf)
 	callee []int32
+	rets   []val
 	blocks []block
 	isLead []bool
 	work   []int
@@ -572,9 +582,9 @@ type flowWorker struct {
 	order  []int32    // its postorder
 	dfs    [][2]int32 // its stack: block, next successor
 
-	fn   int
-	sp   *btf.Spec
-	addr uint64
+	fn        int
+	sp        *btf.Spec
+	addr, end uint64 // the function's start and end addresses
 	// gstores are the struct pointers stored to globals, all functions
 	// of this worker
 	gstores []gstore
@@ -619,7 +629,7 @@ func (w *flowWorker) function(i int) {
 	if len(code) == 0 || w.r.thunk[i] >= 0 {
 		return // a retpoline thunk's own jump is every indirect call's
 	}
-	w.fn, w.sp, w.addr = i, w.r.spec(i), f.Addr
+	w.fn, w.sp, w.addr, w.end = i, w.r.spec(i), f.Addr, f.Addr+f.Size
 	w.ops, w.offs = w.ops[:0], w.offs[:0]
 	switch {
 	case w.voidOnly:
@@ -843,9 +853,9 @@ func (w *flowWorker) buildBlocks(size int) {
 		}
 	}
 	lead[n] = true
-	w.callee = w.callee[:0]
+	w.callee, w.rets = w.callee[:0], w.rets[:0]
 	for range n {
-		w.callee = append(w.callee, noCallee)
+		w.callee, w.rets = append(w.callee, noCallee), append(w.rets, val{})
 	}
 	w.blocks = w.blocks[:0]
 	start := 0
@@ -908,14 +918,18 @@ func (w *flowWorker) buildBlocks(size int) {
 const noCallee = -2
 
 // calleeAt is the function holding t, the target of op k out of the
-// function, looked up once per function: the pass steps a block once per
-// visit, and loops several times.
+// function, looked up once per function (with the value a call of it
+// returns, w.rets[k]): the pass steps a block once per visit, and loops
+// several times.
 func (w *flowWorker) calleeAt(k int, t uint64) int {
 	if c := w.callee[k]; c != noCallee {
 		return int(c)
 	}
 	c := w.r.k.Prog.Containing(t)
 	w.callee[k] = int32(c)
+	if c >= 0 && w.ops[k].Kind == x86.Call {
+		w.rets[k] = w.returnOf(c)
+	}
 	return c
 }
 
@@ -1842,7 +1856,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 	switch op.Kind {
 	case x86.Call, x86.Jmp, x86.Cond:
 		t := insnAddr + uint64(op.Len) + uint64(op.Rel)
-		if t >= w.addr && t < w.addr+w.r.k.Prog.Functions[w.fn].Size {
+		if t >= w.addr && t < w.end {
 			break // a branch inside the function
 		}
 		callee := w.calleeAt(k, t)
@@ -1897,13 +1911,9 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 				return
 			}
 			w.outParams(st, callee)
-			for r := range st.r {
-				if x86.CallerSaved&(1<<r) != 0 {
-					st.r[r] = val{}
-				}
-			}
+			st.forget(x86.CallerSaved)
 			if callee >= 0 {
-				st.r[x86.RAX] = w.returnOf(int(callee))
+				st.r[x86.RAX] = w.rets[k]
 				if st.r[x86.RAX].k == vUnk {
 					st.r[x86.RAX] = val{k: vRet, a: insnAddr}
 					if t, ok := w.retType[insnAddr]; ok {
@@ -1964,11 +1974,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		if _, ok := st.stackOff(op.Mem); !ok {
 			w.memStore(st, op.Mem, st.r[op.Src], insnAddr, rec, stores)
 		}
-		for r := range st.r {
-			if op.Writes&(1<<r) != 0 {
-				st.r[r] = val{}
-			}
-		}
+		st.forget(op.Writes)
 	case x86.OpStoreImm:
 		if v := w.constant(uint64(op.Imm)); rec && v.k == vFunc {
 			w.made = append(w.made, int32(v.a))
@@ -2068,11 +2074,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			st.r[op.Dst] = val{}
 		}
 	default:
-		for r := range st.r {
-			if op.Writes&(1<<r) != 0 {
-				st.r[r] = val{}
-			}
-		}
+		st.forget(op.Writes)
 	}
 }
 
@@ -2516,11 +2518,7 @@ func (w *flowWorker) indirectOut(st *state, fn val) {
 		proto = fn.t
 	}
 	w.outArgs(st, w.sp, proto)
-	for r := range st.r {
-		if x86.CallerSaved&(1<<r) != 0 {
-			st.r[r] = val{}
-		}
-	}
+	st.forget(x86.CallerSaved)
 	if proto != 0 {
 		st.r[x86.RAX] = w.fromType(w.sp.Ref(proto))
 	}
