@@ -32,9 +32,9 @@ const (
 	vFnArr       // a pointer into an array of function pointers of prototype t (asn1_decoder.actions)
 )
 
-// val has no padding (a 16-bit k, a 64-bit vm): comparing two, and the
-// registers and stack slots of two states, is then a plain memory compare,
-// which the pass does at every join and after every block.
+// val has no padding (a 16-bit k, a 64-bit vm): comparing two states,
+// which the pass does after every block, is then a plain memory compare
+// (at joins, meetInto compares single values with eq).
 type val struct {
 	k     vkind
 	idx   bool
