@@ -853,9 +853,10 @@ func (w *flowWorker) buildBlocks(size int) {
 		}
 	}
 	lead[n] = true
-	w.callee, w.rets = w.callee[:0], w.rets[:0]
-	for range n {
-		w.callee, w.rets = append(w.callee, noCallee), append(w.rets, val{})
+	// rets[k] is written with callee[k] and read only after it
+	w.callee, w.rets = slices.Grow(w.callee[:0], n)[:n], slices.Grow(w.rets[:0], n)[:n]
+	for k := range w.callee {
+		w.callee[k] = noCallee
 	}
 	w.blocks = w.blocks[:0]
 	start := 0
