@@ -585,6 +585,7 @@ type flowWorker struct {
 	fn        int
 	sp        *btf.Spec
 	addr, end uint64 // the function's start and end addresses
+	entrySt   state  // its state at entry (entry), the first block's in-state
 	// gstores are the struct pointers stored to globals, all functions
 	// of this worker
 	gstores []gstore
@@ -706,6 +707,7 @@ func (w *flowWorker) function(i int) {
 	w.globalRead = false
 	w.listRead = false
 	w.buildBlocks(len(code))
+	w.entrySt = w.entry()
 	clear(w.retType)
 	clear(w.useType)
 	w.solve()
@@ -1064,7 +1066,7 @@ func (w *flowWorker) out(b int32) *state { return &w.outs[w.outAt[b]] }
 func (w *flowWorker) visit(b int, st *state) {
 	first := true
 	if b == 0 {
-		*st, first = w.entry(), false
+		*st, first = w.entrySt, false
 	}
 	for _, p := range w.preds[w.predOff[b]:w.predOff[b+1]] {
 		if !w.outOK[p] {
