@@ -2,6 +2,7 @@ package icall
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"strconv"
 
@@ -31,9 +32,9 @@ const (
 	vFnArr       // a pointer into an array of function pointers of prototype t (asn1_decoder.actions)
 )
 
-// val has no padding (a 16-bit k, a 64-bit vm): comparing two, and the
-// registers and stack slots of two states, is then a plain memory compare,
-// which the pass does at every join and after every block.
+// val has no padding (a 16-bit k, a 64-bit vm): comparing two states,
+// which the pass does after every block, is then a plain memory compare
+// (at joins, meetInto compares single values with eq).
 type val struct {
 	k     vkind
 	idx   bool
@@ -51,6 +52,14 @@ type val struct {
 	vm int64
 }
 
+// eq is a == b, field by field: the compiler inlines it, where == on a
+// val calls memequal, and meetInto compares every register at every join.
+// TestValEq holds it to every field.
+func (a *val) eq(b *val) bool {
+	return a.k == b.k && a.idx == b.idx && a.param == b.param && a.outer == b.outer &&
+		a.t == b.t && a.slot == b.slot && a.off == b.off && a.a == b.a && a.vm == b.vm
+}
+
 // state is what the pass knows at one point: the registers, and the
 // 8-byte stack slots the function spilled values to, by offset from rsp
 // at entry (valid while rspOK).
@@ -66,6 +75,13 @@ type state struct {
 }
 
 const maxStack = 16
+
+// forget makes the registers of mask unknown.
+func (st *state) forget(mask uint16) {
+	for ; mask != 0; mask &= mask - 1 {
+		st.r[bits.TrailingZeros16(mask)] = val{}
+	}
+}
 
 // stackDel removes stack slot i, moving the last one there.
 func (st *state) stackDel(i int) {
@@ -150,10 +166,10 @@ func movWidth(b []byte) uint8 {
 func meetInto(t *state, st *state, w *flowWorker) bool {
 	changed := false
 	for r := range t.r {
-		if t.r[r] == st.r[r] {
+		if t.r[r].eq(&st.r[r]) {
 			continue // most registers agree: no call
 		}
-		if m := meetFast(&t.r[r], &st.r[r], w); m != t.r[r] {
+		if m := meetFast(&t.r[r], &st.r[r], w); !m.eq(&t.r[r]) {
 			t.r[r], changed = m, true
 		}
 	}
@@ -161,7 +177,7 @@ func meetInto(t *state, st *state, w *flowWorker) bool {
 		t.rspOK, t.n, changed = false, 0, true
 	}
 	for i := 0; i < int(t.n); {
-		if o := st.stackGet(t.stkOff[i]); o != t.stk[i] {
+		if o := st.stackGet(t.stkOff[i]); !o.eq(&t.stk[i]) {
 			if m := meetFast(&t.stk[i], &o, w); m.k != vUnk {
 				t.stk[i], changed = m, true
 				i++
@@ -541,24 +557,35 @@ type flowWorker struct {
 	// to clones (.part, .isra, .constprop: no BTF prototype), by clone
 	cloneArgs map[int32]*[6]cloneArg
 	in        []state // in-state of each block
-	out       []state // out-state of each block (outOK: computed)
-	outOK     []bool
-	preds     []int32 // predecessors of block b: preds[predOff[b]:predOff[b+1]]
-	predOff   []int32
-	fill      []int32
-	ops       []x86.Op
-	offs      []uint32
-	blocks    []block
-	isLead    []bool
-	work      []int
-	inWork    []bool
-	mark      []uint8    // solveAcyclic's DFS marks
-	order     []int32    // its postorder
-	dfs       [][2]int32 // its stack: block, next successor
+	// out-states: block b's is outs[outAt[b]] (outOK: computed), and
+	// outs[spare] is where a visit steps, so that a changed out-state
+	// is swapped in rather than copied
+	outs    []state
+	outAt   []int32
+	spare   int32
+	outOK   []bool
+	preds   []int32 // predecessors of block b: preds[predOff[b]:predOff[b+1]]
+	predOff []int32
+	fill    []int32
+	ops     []x86.Op
+	offs    []uint32
+	// callee[k]: the function op k calls or jumps to, −1 none
+	// (calleeAt), noCallee until looked up; rets[k]: what a call of it
+	// leaves in rax (returnOf)
+	callee []int32
+	rets   []val
+	blocks []block
+	isLead []bool
+	work   []int
+	inWork []bool
+	mark   []uint8    // solveAcyclic's DFS marks
+	order  []int32    // its postorder
+	dfs    [][2]int32 // its stack: block, next successor
 
-	fn   int
-	sp   *btf.Spec
-	addr uint64
+	fn        int
+	sp        *btf.Spec
+	addr, end uint64 // the function's start and end addresses
+	entrySt   state  // its state at entry (entry), the first block's in-state
 	// gstores are the struct pointers stored to globals, all functions
 	// of this worker
 	gstores []gstore
@@ -603,7 +630,7 @@ func (w *flowWorker) function(i int) {
 	if len(code) == 0 || w.r.thunk[i] >= 0 {
 		return // a retpoline thunk's own jump is every indirect call's
 	}
-	w.fn, w.sp, w.addr = i, w.r.spec(i), f.Addr
+	w.fn, w.sp, w.addr, w.end = i, w.r.spec(i), f.Addr, f.Addr+f.Size
 	w.ops, w.offs = w.ops[:0], w.offs[:0]
 	switch {
 	case w.voidOnly:
@@ -680,6 +707,7 @@ func (w *flowWorker) function(i int) {
 	w.globalRead = false
 	w.listRead = false
 	w.buildBlocks(len(code))
+	w.entrySt = w.entry()
 	clear(w.retType)
 	clear(w.useType)
 	w.solve()
@@ -827,6 +855,11 @@ func (w *flowWorker) buildBlocks(size int) {
 		}
 	}
 	lead[n] = true
+	// rets[k] is written with callee[k] and read only after it
+	w.callee, w.rets = slices.Grow(w.callee[:0], n)[:n], slices.Grow(w.rets[:0], n)[:n]
+	for k := range w.callee {
+		w.callee[k] = noCallee
+	}
 	w.blocks = w.blocks[:0]
 	start := 0
 	for k := 1; k <= n; k++ {
@@ -884,6 +917,25 @@ func (w *flowWorker) buildBlocks(size int) {
 	}
 }
 
+// noCallee marks a callee not looked up yet.
+const noCallee = -2
+
+// calleeAt is the function holding t, the target of op k out of the
+// function, looked up once per function (with the value a call of it
+// returns, w.rets[k]): the pass steps a block once per visit, and loops
+// several times.
+func (w *flowWorker) calleeAt(k int, t uint64) int {
+	if c := w.callee[k]; c != noCallee {
+		return int(c)
+	}
+	c := w.r.k.Prog.Containing(t)
+	w.callee[k] = int32(c)
+	if c >= 0 && w.ops[k].Kind == x86.Call {
+		w.rets[k] = w.returnOf(c)
+	}
+	return c
+}
+
 // maxAux bounds the instructions read in an .altinstr_aux snippet.
 const maxAux = 16
 
@@ -933,9 +985,14 @@ func (w *flowWorker) solve() {
 	clear(inWork)
 	if cap(w.in) < nb {
 		w.in = make([]state, nb+nb/2)
-		w.out = make([]state, nb+nb/2)
+		w.outs = make([]state, nb+nb/2+1)
 	}
-	w.in, w.out = w.in[:nb], w.out[:nb]
+	w.in, w.outs = w.in[:nb], w.outs[:nb+1]
+	w.outAt = w.outAt[:0]
+	for b := range nb {
+		w.outAt = append(w.outAt, int32(b))
+	}
+	w.spare = int32(nb)
 	if cap(w.outOK) < nb {
 		w.outOK = make([]bool, nb+nb/2)
 	}
@@ -981,12 +1038,13 @@ func (w *flowWorker) solve() {
 		b := w.work[head]
 		inWork[b] = false
 		blk := &w.blocks[b]
-		var st state
-		w.visit(b, &st)
-		if w.outOK[b] && st == w.out[b] {
+		st := &w.outs[w.spare]
+		w.visit(b, st)
+		if w.outOK[b] && *st == *w.out(int32(b)) {
 			continue
 		}
-		w.out[b], w.outOK[b] = st, true
+		w.outAt[b], w.spare = w.spare, w.outAt[b]
+		w.outOK[b] = true
 		for s := 0; s < blk.nsucc; s++ {
 			t := blk.succ[s]
 			w.blocks[t].seen = true
@@ -998,23 +1056,30 @@ func (w *flowWorker) solve() {
 	}
 }
 
+// out is block b's out-state.
+func (w *flowWorker) out(b int32) *state { return &w.outs[w.outAt[b]] }
+
 // visit computes block b's in-state, the meet of its predecessors'
 // out-states as they are now (and the entry state for the first block),
-// keeps it in w.in[b], and steps through the block: st is its out-state.
+// keeps it in w.in[b], and steps through the block: st, which no
+// predecessor's out-state may be, is its out-state.
 func (w *flowWorker) visit(b int, st *state) {
 	first := true
 	if b == 0 {
-		*st, first = w.entry(), false
+		*st, first = w.entrySt, false
 	}
 	for _, p := range w.preds[w.predOff[b]:w.predOff[b+1]] {
 		if !w.outOK[p] {
 			continue
 		}
 		if first {
-			*st, first = w.out[p], false
+			*st, first = *w.out(p), false
 		} else {
-			meetInto(st, &w.out[p], w)
+			meetInto(st, w.out(p), w)
 		}
+	}
+	if first {
+		*st = state{}
 	}
 	w.in[b] = *st
 	blk := &w.blocks[b]
@@ -1064,9 +1129,8 @@ func (w *flowWorker) solveAcyclic() bool {
 		b := int(order[i])
 		blk := &w.blocks[b]
 		blk.seen = true
-		var st state
-		w.visit(b, &st)
-		w.out[b], w.outOK[b] = st, true
+		w.visit(b, w.out(int32(b))) // a block is not its own predecessor here
+		w.outOK[b] = true
 	}
 	return true
 }
@@ -1795,10 +1859,10 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 	switch op.Kind {
 	case x86.Call, x86.Jmp, x86.Cond:
 		t := insnAddr + uint64(op.Len) + uint64(op.Rel)
-		if t >= w.addr && t < w.addr+w.r.k.Prog.Functions[w.fn].Size {
+		if t >= w.addr && t < w.end {
 			break // a branch inside the function
 		}
-		callee := w.r.k.Prog.Containing(t)
+		callee := w.calleeAt(k, t)
 		if callee >= 0 && w.r.retThunk[callee] && op.Kind == x86.Jmp {
 			w.ret(st, escape) // jmp __x86_return_thunk
 			return
@@ -1850,13 +1914,9 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 				return
 			}
 			w.outParams(st, callee)
-			for r := range st.r {
-				if x86.CallerSaved&(1<<r) != 0 {
-					st.r[r] = val{}
-				}
-			}
+			st.forget(x86.CallerSaved)
 			if callee >= 0 {
-				st.r[x86.RAX] = w.returnOf(int(callee))
+				st.r[x86.RAX] = w.rets[k]
 				if st.r[x86.RAX].k == vUnk {
 					st.r[x86.RAX] = val{k: vRet, a: insnAddr}
 					if t, ok := w.retType[insnAddr]; ok {
@@ -1917,11 +1977,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		if _, ok := st.stackOff(op.Mem); !ok {
 			w.memStore(st, op.Mem, st.r[op.Src], insnAddr, rec, stores)
 		}
-		for r := range st.r {
-			if op.Writes&(1<<r) != 0 {
-				st.r[r] = val{}
-			}
-		}
+		st.forget(op.Writes)
 	case x86.OpStoreImm:
 		if v := w.constant(uint64(op.Imm)); rec && v.k == vFunc {
 			w.made = append(w.made, int32(v.a))
@@ -2021,11 +2077,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			st.r[op.Dst] = val{}
 		}
 	default:
-		for r := range st.r {
-			if op.Writes&(1<<r) != 0 {
-				st.r[r] = val{}
-			}
-		}
+		st.forget(op.Writes)
 	}
 }
 
@@ -2469,11 +2521,7 @@ func (w *flowWorker) indirectOut(st *state, fn val) {
 		proto = fn.t
 	}
 	w.outArgs(st, w.sp, proto)
-	for r := range st.r {
-		if x86.CallerSaved&(1<<r) != 0 {
-			st.r[r] = val{}
-		}
-	}
+	st.forget(x86.CallerSaved)
 	if proto != 0 {
 		st.r[x86.RAX] = w.fromType(w.sp.Ref(proto))
 	}
@@ -2531,15 +2579,11 @@ func (w *flowWorker) stackStruct(st *state, off int64, t btf.TypeID) {
 // filled on the stack with .input = nfnetlink_rcv, passed to
 // netlink_kernel_create).
 func (w *flowWorker) stackArgs(st *state, callee int, stores *[]store) {
-	f := &w.r.k.Prog.Functions[callee]
-	if containsDot(f.Name) {
+	proto := w.r.nameProto[callee] // the callee's name's, unless it has a dot
+	if proto == 0 {
 		return
 	}
 	sp := w.r.spec(callee)
-	proto, ok := sp.FuncProto(f.Name)
-	if !ok {
-		return
-	}
 	for k, r := range x86.ArgRegs {
 		a := st.r[r]
 		if a.k != vStack {

@@ -168,6 +168,9 @@ type resolver struct {
 	k     *Kernel
 	opt   Options
 	start map[uint64]int32 // function start address → index
+	// lo and hi bound the functions' start addresses: most constants
+	// funcAt is asked about are small numbers, answered without a lookup
+	lo, hi uint64
 
 	// sigs[f] is function f's canonical prototype ("" unknown); computed
 	// up front.
@@ -330,8 +333,10 @@ func newResolver(k *Kernel, opt Options) *resolver {
 	r.retThunk = make([]bool, n)
 	r.taskWorkAdd = -1
 	r.staticCallUpdate = -1
+	r.lo = ^uint64(0)
 	for i, f := range k.Prog.Functions {
 		r.start[f.Addr] = int32(i)
+		r.lo, r.hi = min(r.lo, f.Addr), max(r.hi, f.Addr)
 		r.thunk[i] = -1
 		if reg, ok := k.Prog.ThunkRegister(i); ok {
 			r.thunk[i] = reg
@@ -381,7 +386,7 @@ func (r *resolver) funcSig(i int) (string, uint8, uint8) {
 		if p, ok := sp.FuncProto(n); ok {
 			r.proto[i] = p
 			if k == 0 {
-				r.nameProto[i] = p // a call's prototype (returnOf, outParams, typeByUse)
+				r.nameProto[i] = p // a call's prototype (returnOf, outParams, typeByUse, stackArgs)
 			}
 			var mask, void uint8
 			for k := 0; k < 8; k++ { // 6 in registers, 2 on the stack
@@ -404,6 +409,9 @@ func (r *resolver) funcSig(i int) (string, uint8, uint8) {
 
 // funcAt returns the function starting at a.
 func (r *resolver) funcAt(a uint64) (int32, bool) {
+	if a < r.lo || a > r.hi {
+		return 0, false
+	}
 	i, ok := r.start[a]
 	return i, ok
 }

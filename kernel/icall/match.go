@@ -456,13 +456,14 @@ func (r *resolver) addPointer(holder string, off uint32, target string) {
 	if !ok {
 		return
 	}
+	s, u := "*s:"+holder, "*u:"+holder
 	for o2, ids := range t.leaves {
 		key := [2]uint32{off, o2}
 		for _, id := range ids {
 			if !slices.Contains(r.two[key], id) {
 				r.two[key] = append(r.two[key], id)
 			}
-			if ps := r.slotList[id].params; len(ps) > 0 && (ps[0] == "*s:"+holder || ps[0] == "*u:"+holder) && !slices.Contains(r.twoSelf[key], id) {
+			if ps := r.slotList[id].params; len(ps) > 0 && (ps[0] == s || ps[0] == u) && !slices.Contains(r.twoSelf[key], id) {
 				r.twoSelf[key] = append(r.twoSelf[key], id)
 			}
 		}
@@ -789,11 +790,6 @@ next:
 	for _, id := range cands {
 		ps := r.slotList[id].params
 		matched, typed := 0, 0
-		for _, p := range ps {
-			if structParam(p) {
-				typed++
-			}
-		}
 		for k, a := range args {
 			if a == "" || k >= len(ps) {
 				continue // registers past the prototype's parameters hold leftovers
@@ -802,6 +798,11 @@ next:
 				continue next
 			}
 			matched++
+		}
+		for _, p := range ps {
+			if structParam(p) {
+				typed++
+			}
 		}
 		// One typed argument agreeing is weak evidence (many members take
 		// a struct file * or struct sock * first), unless it is every

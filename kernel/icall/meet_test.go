@@ -1,6 +1,9 @@
 package icall
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 // TestMeetNullOrMember checks the join of x ? x->m : NULL with x read from
 // an untyped object, as sysfs_kf_seq_show has it (Debian 6.1.0-56: mov
@@ -50,5 +53,36 @@ func TestMeetNullOrResult(t *testing.T) {
 	}
 	if m := meet(res, val{k: vRet, a: 0xffffffff8119a1da}, nil); m.k != vUnk {
 		t.Errorf("meet of two call results = %+v, want unknown", m)
+	}
+}
+
+// TestValEq checks that val.eq tells apart two values that differ in any
+// one field, as == does; a field added to val fails it until eq and the
+// list below have it.
+func TestValEq(t *testing.T) {
+	a := val{k: vFnPtr, idx: true, param: 2, outer: 3, t: 4, slot: 5, off: 6, a: 7, vm: 8}
+	if b := a; !a.eq(&b) {
+		t.Fatalf("eq(%+v, itself) = false", a)
+	}
+	change := []func(v *val){
+		func(v *val) { v.k++ },
+		func(v *val) { v.idx = !v.idx },
+		func(v *val) { v.param++ },
+		func(v *val) { v.outer++ },
+		func(v *val) { v.t++ },
+		func(v *val) { v.slot++ },
+		func(v *val) { v.off++ },
+		func(v *val) { v.a++ },
+		func(v *val) { v.vm++ },
+	}
+	if n := reflect.TypeFor[val]().NumField(); n != len(change) {
+		t.Fatalf("val has %d fields, the test changes %d", n, len(change))
+	}
+	for i, f := range change {
+		b := a
+		f(&b)
+		if a == b || a.eq(&b) {
+			t.Errorf("change %d: eq(%+v, %+v) = true", i, a, b)
+		}
 	}
 }
