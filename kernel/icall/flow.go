@@ -774,7 +774,9 @@ func (w *flowWorker) function(i int) {
 		}
 	}
 	for _, g := range w.gfns {
-		if g.v.k == vFunc {
+		// this function's stores only: w.gfns gathers those of every
+		// function the worker solved in the first pass
+		if g.v.k == vFunc && g.fn == int32(i) {
 			w.used = append(w.used, int32(g.v.a))
 		}
 	}
