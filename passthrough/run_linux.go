@@ -174,13 +174,11 @@ func drive(ctx context.Context, opts Options, l *launch, tr *tracer, col *Collec
 	if err != nil {
 		return fmt.Errorf("starting %s: %w", l.cmd[0], err)
 	}
-	killed := make(chan struct{})
 	var killOnce sync.Once
 	kill := func() {
 		killOnce.Do(func() {
 			// runsc ignores SIGTERM; the whole group goes at once.
 			_ = unix.Kill(-cmd.Process.Pid, unix.SIGKILL)
-			close(killed)
 		})
 	}
 	exited := make(chan struct{})
@@ -272,12 +270,10 @@ func drive(ctx context.Context, opts Options, l *launch, tr *tracer, col *Collec
 	stdin.Close()
 	werr := cmd.Wait()
 	close(exited)
-	select {
-	case <-killed:
-		if ctx.Err() != nil {
-			return fmt.Errorf("%s stopped: %w", opts.Runtime, ctx.Err())
-		}
-	default:
+	// Stopped: the runtime's death by kill's SIGKILL is no error of its
+	// own (Wait may return before or after kill does).
+	if ctx.Err() != nil {
+		return fmt.Errorf("%s stopped: %w", opts.Runtime, ctx.Err())
 	}
 	if perr != nil {
 		return perr
