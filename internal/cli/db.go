@@ -90,7 +90,7 @@ The output is written to a temporary file and renamed.`,
 	f.StringVar(&o.kernelImage, "kernel-image", "", "kernel image whose call graph the site and file methods follow")
 	f.StringVar(&o.fileMap, "filemap", "", "function→file map or -dbg vmlinux, for the file method and for named sites")
 	f.StringVar(&o.graphCache, "graph-cache", defaultGraphCache(), "directory caching the kernel's reach index (none: no cache)")
-	f.StringVar(&o.methods, "methods", "default", "attribution methods that count, joined by +: text, trace, uapi, site, dispatch, apart, file, function, sibling; default is "+site.DefaultMethods.String()+" (without --kernel-image, "+textMethods.String()+")")
+	f.StringVar(&o.methods, "methods", "default", "attribution methods that count, joined by +: text, trace, uapi, site, dispatch, apart, file, function, sibling; default is "+site.DefaultMethods.String()+" (without --kernel-image, "+textMethods.String()+"); site, apart, file and function need --kernel-image")
 	f.StringVar(&o.out, "out", "", "output file (required)")
 	f.StringVar(&o.built, "built", "", "build time to record, RFC 3339 (default: the newest input date)")
 	f.BoolVar(&o.timing, "timing", false, "print where the time went to stderr")
@@ -366,8 +366,13 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// textMethods are the methods that need no call graph.
-const textMethods = site.MethodText | site.MethodTrace | site.MethodUAPI
+// textMethods are the methods that read the text only, the default
+// without a kernel image; noGraphMethods are all that need no call graph
+// (dispatch reads the fixed files' names, sibling the other links).
+const (
+	textMethods    = site.MethodText | site.MethodTrace | site.MethodUAPI
+	noGraphMethods = textMethods | site.MethodDispatch | site.MethodSibling
+)
 
 // defaultGraphCache is where db build caches reach indexes:
 // $XDG_CACHE_HOME/sysweight/kernel, usually ~/.cache/sysweight/kernel.
@@ -396,7 +401,7 @@ func (o *dbBuildOptions) kernelInputs(in *build.Inputs) (string, error) {
 		}
 	}
 	in.Methods = strings.Split(m.String(), "+")
-	if m&^textMethods == 0 {
+	if m&^noGraphMethods == 0 {
 		a, _ := site.NewAttributor(nil, site.Options{Methods: m})
 		in.Attribute = a.Links
 		return "not needed", nil
