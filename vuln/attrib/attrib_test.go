@@ -236,3 +236,33 @@ func TestReproducerSetup(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRead feeds records (untrusted text from the CVE feeds) to the text,
+// trace and uapi methods, the bug sites and the sibling rule: links to
+// syscalls of the table, evidence on one line, never a panic.
+func FuzzRead(f *testing.F) {
+	f.Add("In the Linux kernel, the following vulnerability has been resolved:\n\nfoo: fix bar in foo_bind()\n\n-> #0 (x){+.+.}-{3:3}:\n  lock_acquire+0x1/0x2\n  foo_read+0x1/0x2\n  ksys_read+0x1/0x2\n", "", "net/foo.c")
+	f.Add("Freed by task 1:\n kfree+0x1/0x2\n foo_fix+0x1/0x2\n __x64_sys_truncate+0x1/0x2\n", "x: fix foo_fix()", "")
+	f.Add("Call trace:\n cdc_ncm_bind+0x1/0x2\n usbnet_probe+0x1/0x2\n<snip>", "", "drivers/net/usb/cdc_ncm.c,net/x.c")
+	f.Add("sendmsg() and accept() and open() and truncate()", "", "")
+	f.Fuzz(func(t *testing.T, desc, subject, files string) {
+		var pf []string
+		if files != "" {
+			pf = strings.Split(files, ",")
+		}
+		fd := Read(Input{Description: desc, Subject: subject, ProgramFiles: pf}, x86)
+		all := append(append(append([]Link{}, fd.Text...), fd.Trace...), fd.UAPI...)
+		all = append(all, Siblings(all)...)
+		for _, l := range all {
+			if _, ok := x86.Number(l.Syscall); !ok || l.Method == "" {
+				t.Fatalf("bad link %+v", l)
+			}
+			if strings.ContainsAny(l.Evidence, "\n\t") {
+				t.Fatalf("evidence %q", l.Evidence)
+			}
+		}
+		for _, s := range fd.Sites() {
+			OpsMethodIn(s.Func, pf)
+		}
+	})
+}
