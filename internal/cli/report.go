@@ -258,7 +258,7 @@ func reportOf(c compared, top int) (*htmlreport.Report, error) {
 func siblingOnly(links []db.Link) (string, bool) {
 	as := ""
 	for _, l := range links {
-		s, _, ok := strings.Cut(strings.TrimPrefix(l.Evidence, "as "), ":")
+		s, ok := attrib.SiblingOf(l.Evidence)
 		if l.Method != string(attrib.MethodSibling) || !ok || as != "" && s != as {
 			return "", false
 		}

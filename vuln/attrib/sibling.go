@@ -1,6 +1,9 @@
 package attrib
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // MethodSibling: the syscall shares the kernel path of a linked one from
 // its first common function on (sendto beside sendmsg: both run the
@@ -71,9 +74,24 @@ func Siblings(links []Link) []Link {
 					continue
 				}
 				have[s] = true
-				out = append(out, Link{Syscall: s, Method: MethodSibling, Evidence: tidy("as " + l.Syscall + ": " + l.Evidence)})
+				out = append(out, Link{Syscall: s, Method: MethodSibling, Evidence: tidy(siblingPrefix + l.Syscall + ": " + l.Evidence)})
 			}
 		}
 	}
 	return out
+}
+
+// siblingPrefix starts a sibling link's evidence: "as SYSCALL: EVIDENCE",
+// the link it came with.
+const siblingPrefix = "as "
+
+// SiblingOf reads back the syscall whose link a sibling link's evidence
+// came with ("as sendmsg: …" → sendmsg).
+func SiblingOf(evidence string) (string, bool) {
+	rest, ok := strings.CutPrefix(evidence, siblingPrefix)
+	if !ok {
+		return "", false
+	}
+	s, _, ok := strings.Cut(rest, ":")
+	return s, ok && s != ""
 }

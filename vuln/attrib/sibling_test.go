@@ -54,6 +54,9 @@ func TestSiblings(t *testing.T) {
 			if l.Method != MethodSibling || l.Path != nil {
 				t.Errorf("%s: %+v: want method sibling and no path", c.name, l)
 			}
+			if from, ok := SiblingOf(l.Evidence); !ok || from != c.links[0].Syscall {
+				t.Errorf("%s: SiblingOf(%q) = %q, %v; want %s", c.name, l.Evidence, from, ok, c.links[0].Syscall)
+			}
 			got = append(got, l.Syscall+": "+l.Evidence)
 		}
 		if !reflect.DeepEqual(got, c.want) {
