@@ -48,6 +48,9 @@ type Graph struct {
 	// the call goes through ("file_operations.read_iter").
 	via map[[2]int32]string
 	ind *icall.Result
+	// calledAs: CalledAs's index, built on first use
+	calledAsOnce sync.Once
+	calledAs     map[int32][]string
 }
 
 // Resolution is the indirect-call resolution the graph was built with (nil
@@ -84,6 +87,43 @@ func (g *Graph) Module(f int) string {
 		return ""
 	}
 	return g.modules[g.module[f]]
+}
+
+// CalledAs lists, for function f, the function-pointer members and
+// tables through which resolved indirect calls reach it
+// ("file_operations.write", "proc_ops.proc_write", "table io_op_defs"):
+// the methods it is stored as. Calls resolved by prototype or parameter
+// name no member and are left out. Sorted, without repeats.
+func (g *Graph) CalledAs(f int) []string {
+	g.calledAsOnce.Do(g.indexCalledAs)
+	return g.calledAs[int32(f)]
+}
+
+func (g *Graph) indexCalledAs() {
+	g.calledAs = map[int32][]string{}
+	if g.ind == nil {
+		return
+	}
+	for _, e := range g.ind.Edges {
+		if m := calledAsLabel(e); m != "" && !slices.Contains(g.calledAs[e.To], m) {
+			g.calledAs[e.To] = append(g.calledAs[e.To], m)
+		}
+	}
+	for _, l := range g.calledAs {
+		slices.Sort(l)
+	}
+}
+
+// calledAsLabel is the member or table an edge goes through, "" when it
+// names none.
+func calledAsLabel(e icall.Edge) string {
+	switch e.How {
+	case icall.ViaMember, icall.ViaUntyped, icall.ViaDowncast:
+		return e.Via
+	case icall.ViaTable:
+		return "table " + e.Via
+	}
+	return ""
 }
 
 // Via labels the call from → to when it is an indirect call the resolver

@@ -15,7 +15,7 @@ import (
 
 // ReachIndexVersion names the layout of a ReachIndex; a cached index of
 // another version is rebuilt.
-const ReachIndexVersion = 7
+const ReachIndexVersion = 8
 
 // ReachIndex is the part of a kernel call graph that bug-site attribution
 // needs, small enough to cache: for every function that at least one
@@ -52,6 +52,9 @@ type IndexFunc struct {
 	Name  string
 	File  string    // source file when a FileMap was given, else ""
 	Reach []Reacher // by depth, then syscall; empty for hubs and unreached functions
+	// CalledAs are the members and tables through which resolved
+	// indirect calls reach the function (Graph.CalledAs), hubs included.
+	CalledAs []string
 }
 
 // Reacher is one syscall that reaches a function: Depth is the number of
@@ -93,7 +96,7 @@ func NewReachIndex(r *Report, incidental func(fn string) string) (*ReachIndex, e
 	}
 	todo := make([][]pending, len(r.Functions)) // per function, per Reach entry
 	for f, fn := range r.Functions {
-		x.Funcs[f] = IndexFunc{Name: fn.Name, File: fn.File}
+		x.Funcs[f] = IndexFunc{Name: fn.Name, File: fn.File, CalledAs: g.CalledAs(f)}
 		if fn.Hub {
 			continue
 		}
@@ -234,6 +237,9 @@ func (x *ReachIndex) InlinedInto(name string) (into, files []string) {
 
 // Known reports whether name is a function of the kernel.
 func (x *ReachIndex) Known(name string) bool { return len(x.byName[name]) > 0 }
+
+// CalledAs is Graph.CalledAs.
+func (x *ReachIndex) CalledAs(f int) []string { return x.Funcs[f].CalledAs }
 
 // Reach returns the syscalls that reach function f, nearest first.
 func (x *ReachIndex) Reach(f int) []Reacher { return x.Funcs[f].Reach }
@@ -377,7 +383,8 @@ const reachMagic = "sysweight reach index\n"
 // WriteTo writes the index in a compact binary form: the magic line, then
 // uvarint-prefixed strings and uvarints: version, kernel, source, the
 // syscalls, the source files, per function its name, file and
-// reachers (syscall, depth, parent+1), the inlinings (name, then the
+// reachers (syscall, depth, parent+1), the members functions are called
+// as (the labels, then per function their indexes), the inlinings (name, then the
 // holding functions and the declaring files, each counted), then the
 // call graph. Reacher.Incidental is not stored:
 // it follows the incidental rule of the reader (vuln/attrib.Incidental's
@@ -417,6 +424,28 @@ func (x *ReachIndex) WriteTo(w io.Writer) (int64, error) {
 			u(uint64(r.Syscall))
 			u(uint64(r.Depth))
 			u(uint64(r.Parent + 1))
+		}
+	}
+	// The members functions are called as: the labels, then each
+	// function's (count, then label indexes).
+	labels := map[string]int{}
+	var labelList []string
+	for _, fn := range x.Funcs {
+		for _, m := range fn.CalledAs {
+			if _, ok := labels[m]; !ok {
+				labels[m] = len(labelList)
+				labelList = append(labelList, m)
+			}
+		}
+	}
+	u(uint64(len(labelList)))
+	for _, m := range labelList {
+		str(m)
+	}
+	for _, fn := range x.Funcs {
+		u(uint64(len(fn.CalledAs)))
+		for _, m := range fn.CalledAs {
+			u(uint64(labels[m]))
 		}
 	}
 	// The inlinings, by name.
@@ -512,6 +541,26 @@ func ReadReachIndex(r io.Reader, incidental func(fn string) string) (*ReachIndex
 		if d.err != nil {
 			break
 		}
+	}
+	labels := make([]string, d.count(1<<20))
+	for i := range labels {
+		labels[i] = d.str()
+	}
+	for i := 0; i < nf && d.err == nil; i++ {
+		n := d.count(1 << 12)
+		if n == 0 {
+			continue
+		}
+		l := make([]string, n)
+		for j := range l {
+			k := d.u()
+			if k >= uint64(len(labels)) {
+				d.fail("member label out of range")
+				break
+			}
+			l[j] = labels[k]
+		}
+		x.Funcs[i].CalledAs = l
 	}
 	if ni := d.count(1 << 22); ni > 0 {
 		x.Inlined = make(map[string]Inlining, ni)

@@ -93,6 +93,19 @@ func TestReachIndex(t *testing.T) {
 	if into, files := y.InlinedInto("x_none"); !reflect.DeepEqual(into, []string{"ksys_read"}) || len(files) != 0 {
 		t.Errorf("decoded inlining of x_none: %v %v", into, files)
 	}
+	// And the members functions are called as.
+	x.Funcs[kv[0]].CalledAs = []string{"file_operations.read", "table io_op_defs"}
+	x.Funcs[hub[0]].CalledAs = []string{"file_operations.read"}
+	b.Reset()
+	if _, err := x.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	if y, err = analysis.ReadReachIndex(bytes.NewReader(b.Bytes()), nil); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(x.Funcs, y.Funcs) || !reflect.DeepEqual(y.CalledAs(kv[0]), []string{"file_operations.read", "table io_op_defs"}) {
+		t.Errorf("decoded members: %v", y.CalledAs(kv[0]))
+	}
 	for _, bad := range [][]byte{nil, []byte("not an index"), b.Bytes()[:b.Len()/2]} {
 		if _, err := analysis.ReadReachIndex(bytes.NewReader(bad), nil); err == nil {
 			t.Errorf("%d bytes of garbage decoded", len(bad))

@@ -667,3 +667,38 @@ func recallCheck(t *testing.T, path string, allFloor, nonHubFloor float64) {
 		t.Errorf("non-hub recall %.3f, below the %.3f first measured", nonHub, nonHubFloor)
 	}
 }
+
+// TestRealCalledAs checks the members functions are called through, on the
+// real package, against Linux 6.1's source: tcp_setsockopt is
+// tcp_prot.setsockopt (a struct proto), inet_create inet_family_ops.create
+// (a net_proto_family), netlink_sendmsg netlink_ops.sendmsg (a proto_ops),
+// pktgen_thread_write pktgen's pktgen_thread_proc_ops.proc_write (a
+// proc_ops, in pktgen.ko), nf_tables_newrule an nfnl_callback's call
+// (nf_tables_cb); `sysweight kernel reach` shows the same members on the
+// paths (write --to pktgen_thread_write: "[offset proc_ops.proc_write]").
+// A function called directly only (__sys_setsockopt) has none.
+func TestRealCalledAs(t *testing.T) {
+	g := realDeb(t).Graph()
+	for fn, want := range map[string]string{
+		"tcp_setsockopt":      "proto.setsockopt",
+		"inet_create":         "net_proto_family.create",
+		"netlink_sendmsg":     "proto_ops.sendmsg",
+		"pktgen_thread_write": "proc_ops.proc_write",
+		"nf_tables_newrule":   "nfnl_callback.call",
+	} {
+		found := false
+		for _, f := range g.Lookup(fn) {
+			if g.Name(f) == fn && slices.Contains(g.CalledAs(f), want) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s is not called as %s", fn, want)
+		}
+	}
+	for _, f := range g.Lookup("__sys_setsockopt") {
+		if m := g.CalledAs(f); len(m) != 0 {
+			t.Errorf("__sys_setsockopt called as %v", m)
+		}
+	}
+}
