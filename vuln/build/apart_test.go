@@ -20,7 +20,11 @@ import (
 // an independent check): 13 of its 14 links there are right. On the 400
 // CVEs of the judged sample 2 sets (main and holdout–holdout6) it makes
 // 3 links, none right, which is why it is not a default method
-// (docs/attribution.md). The floors guard the measured figures.
+// (docs/attribution.md). Since the site method's member rule (eleventh
+// session) links three of those CVEs first, by the method their site is
+// stored as (inet_create and packet_create → socket, cgroup_kill_sb →
+// umount2; all right by the same judgements), the apart method makes 10
+// links there, 9 right. The floors guard the measured figures.
 func TestApartMethod(t *testing.T) {
 	in := sharedInputs(t)
 	a, err := site.NewAttributor(kernelIndex(t, kerneltest.Dir(t)), site.Options{Methods: site.DefaultMethods | site.MethodApart})
@@ -69,7 +73,7 @@ func TestApartMethod(t *testing.T) {
 		}
 	}
 	t.Logf("apart method on its judged sample: %d of %d links right", correct, links)
-	if links < 12 || float64(correct)/float64(links) < 0.85 {
-		t.Errorf("apart method: %d of %d links right on its judged sample; measured 13 of 14", correct, links)
+	if links < 9 || float64(correct)/float64(links) < 0.85 {
+		t.Errorf("apart method: %d of %d links right on its judged sample; measured 9 of 10", correct, links)
 	}
 }

@@ -20,6 +20,7 @@ type fakeFunc struct {
 	name, file string
 	reach      []fakeReacher // indexed: reached by at most a few syscalls
 	walk       []fakeReacher // a hub's, found only by walking back
+	calledAs   []string      // the members indirect calls reach it through
 }
 
 type fakeReacher struct {
@@ -42,6 +43,8 @@ func (g *fakeGraph) InlinedInto(name string) (into, files []string) {
 	x := g.inlined[name]
 	return x[0], x[1]
 }
+
+func (g *fakeGraph) CalledAs(f int) []string { return g.funcs[f].calledAs }
 
 func (g *fakeGraph) Count(f int) int { return len(g.funcs[f].reach) }
 
@@ -178,5 +181,40 @@ func TestAttributorOverInterface(t *testing.T) {
 	def, _ := site.NewAttributor(g, site.Options{})
 	if got := def.Links(attrib.Input{Description: "BUG: KASAN: use-after-free in shared_fn+0x10/0x20\n"}); len(got) != 0 {
 		t.Errorf("shared_fn by the default methods: %v", got)
+	}
+}
+
+// TestMemberRule: a site reached only through shared code links to the
+// syscall that calls the method it is stored as (x_proc_write, a
+// proc_ops.proc_write reached from 12 syscalls, more than K, none a
+// dispatcher: write); one stored as methods of three syscalls (x_multi)
+// links nowhere; a site that links by reach keeps its reach (bug_fn's
+// member is not asked).
+func TestMemberRule(t *testing.T) {
+	var walk []fakeReacher
+	for i, sc := range []string{"pwrite64", "write", "writev", "pwritev", "pwritev2", "splice", "io_submit", "read", "readv", "pread64", "sendfile", "copy_file_range"} {
+		walk = append(walk, fakeReacher{sc, calls(sc, 3+i/2, "x"), false})
+	}
+	g := &fakeGraph{funcs: []fakeFunc{
+		{name: "x_proc_write", walk: walk, calledAs: []string{"proc_ops.proc_write"}},
+		{name: "x_multi", walk: walk, calledAs: []string{"proc_ops.proc_write", "file_operations.mmap", "proto_ops.bind"}},
+		{name: "bug_fn", reach: []fakeReacher{{"read", calls("read", 3, "bug_fn"), false}}, calledAs: []string{"file_operations.mmap"}},
+	}}
+	a, err := site.NewAttributor(g, site.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for fn, want := range map[string][]string{
+		"x_proc_write": {"write:site: crash x_proc_write: the proc_ops.proc_write method, which write calls"},
+		"x_multi":      nil,
+		"bug_fn":       {"read:site: crash bug_fn: read → read_stepx → read_stepxx → bug_fn"},
+	} {
+		var got []string
+		for _, l := range a.Links(attrib.Input{Description: "BUG: KASAN: use-after-free in " + fn + "+0x10/0x20\n"}) {
+			got = append(got, l.Syscall+":"+string(l.Method)+": "+l.Evidence)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %q, want %q", fn, got, want)
+		}
 	}
 }

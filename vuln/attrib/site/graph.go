@@ -48,4 +48,9 @@ type CallGraph interface {
 	// it; none when it has one, or when the graph does not know (no
 	// DWARF).
 	InlinedInto(name string) (into, files []string)
+	// CalledAs lists the function-pointer members and tables through
+	// which resolved indirect calls reach function f
+	// ("file_operations.write", "table io_op_defs"); none when the graph
+	// resolved no indirect call to it.
+	CalledAs(f int) []string
 }

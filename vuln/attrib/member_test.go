@@ -1,0 +1,37 @@
+package attrib
+
+import (
+	"reflect"
+	"testing"
+)
+
+// MemberSyscalls against the kernel's callers of each member (Linux 6.1):
+// vfs_write calls file_operations.write; proc_reg_write proc_ops.proc_write;
+// dev_attr_show (and every sysfs_ops) an attribute's .show; SIOCETHTOOL's
+// dev_ethtool and ethtool's netlink both call ethtool_ops; io_issue_sqe
+// the io_op_defs table's .issue. file_operations.poll is called by poll,
+// select and epoll alike and inode_operations.lookup by every path call:
+// not mapped.
+func TestMemberSyscalls(t *testing.T) {
+	for member, want := range map[string][]string{
+		"file_operations.write":          {"write"},
+		"file_operations.unlocked_ioctl": {"ioctl"},
+		"proc_ops.proc_write":            {"write"},
+		"device_attribute.show":          {"read"},
+		"md_sysfs_entry.store":           {"write"},
+		"proto_ops.setsockopt":           {"setsockopt"},
+		"net_proto_family.create":        {"socket"},
+		"ethtool_ops.get_ringparam":      {"ioctl", "sendmsg"},
+		"table io_op_defs":               {"io_uring_enter"},
+		"genl_ops.doit":                  {"sendmsg"},
+		"file_operations.poll":           nil,
+		"inode_operations.lookup":        nil,
+		"vm_operations_struct.fault":     nil,
+		"table show":                     nil,
+		"show":                           nil,
+	} {
+		if got := MemberSyscalls(member); !reflect.DeepEqual(got, want) {
+			t.Errorf("MemberSyscalls(%q) = %v, want %v", member, got, want)
+		}
+	}
+}
