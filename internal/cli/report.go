@@ -218,6 +218,9 @@ func reportOf(c compared, top int) (*htmlreport.Report, error) {
 		}
 		r.Runtimes = append(r.Runtimes, rt)
 	}
+	// A CVE's title is shown at its first listing, under the heaviest
+	// syscall it is attributed to; later listings keep the evidence.
+	titled := map[string]bool{}
 	for _, wt := range ws.Top(0) { // heaviest first, as explain ranks
 		degrees, ok := exposed[wt.Syscall]
 		if !ok {
@@ -240,6 +243,10 @@ func reportOf(c compared, top int) (*htmlreport.Report, error) {
 				// the title and evidence are in the sibling's list
 				row.Title, row.Links = "", []db.Link{{Method: string(attrib.MethodSibling), Evidence: "as " + as + " (listed there)"}}
 			}
+			if titled[cv.ID] {
+				row.Title = ""
+			}
+			titled[cv.ID] = titled[cv.ID] || row.Title != ""
 			s.CVEs = append(s.CVEs, row)
 		}
 		r.Syscalls = append(r.Syscalls, s)

@@ -141,6 +141,25 @@ func TestReportMatchesCompare(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("bars for %v, want one for each built-in %v", got, want)
 	}
+	// Each CVE's title is shown once, at its first listing (under the
+	// heaviest syscall it is attributed to); the feed column is coded.
+	titles := map[string]int{}
+	for _, m := range cveRowRE.FindAllStringSubmatch(page, -1) {
+		if m[3] != "CNA" && m[3] != "LKC" {
+			t.Errorf("%s: feed %q", m[1], m[3])
+		}
+		if m[4] != "" {
+			titles[m[1]]++
+		}
+	}
+	if len(titles) < 3000 {
+		t.Errorf("%d CVEs with a title", len(titles))
+	}
+	for id, n := range titles {
+		if n > 1 {
+			t.Errorf("%s's title shown %d times", id, n)
+		}
+	}
 	if len(page) >= 2e6 {
 		t.Errorf("report of every built-in is %d bytes, over 2 MB (2,000,000 bytes)", len(page))
 	}
@@ -321,3 +340,6 @@ func TestSiblingOnly(t *testing.T) {
 		}
 	}
 }
+
+// cveRowRE is a row of a syscall's CVE table: id, CVSS cell, feed, title.
+var cveRowRE = regexp.MustCompile(`<tr><td>(CVE-\d+-\d+)<td>(.*?)<td>([^<]*)<td>([^<]*)`)

@@ -95,6 +95,19 @@ type CVE struct {
 	Links       []db.Link
 }
 
+// feedCodes are the CVE feeds' short names in the CVE tables (the table
+// head says which is which): a page of every built-in lists some 6,000
+// rows.
+var feedCodes = map[string]string{"kernel-cna": "CNA", "linux_kernel_cves": "LKC"}
+
+// feedCode is a feed's short name, the feed's own name when it has none.
+func feedCode(feed string) string {
+	if c, ok := feedCodes[feed]; ok {
+		return c
+	}
+	return feed
+}
+
 // DB is the weight DB's provenance, as `sysweight db info` gives it.
 type DB struct {
 	Schema           int
@@ -113,6 +126,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"pct":   func(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%" },
 	"join":  strings.Join,
 	"n":     report.Count,
+	"feed":  feedCode,
 	"add":   func(a, b float64) float64 { return a + b },
 	"sub":   func(a, b float64) float64 { return a - b },
 	"mul":   func(a, b float64) float64 { return a * b },
