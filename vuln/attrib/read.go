@@ -1,8 +1,11 @@
 package attrib
 
 import (
+	"fmt"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"sysweight/syscalls"
@@ -84,6 +87,9 @@ func Read(in Input, t *syscalls.Table) Findings {
 	}
 	if len(f.Trace) == 0 {
 		f.Trace = fixedInAux(d, in, t)
+	}
+	if len(f.Trace) == 0 && len(f.Text) == 0 && len(f.UAPI) == 0 {
+		f.Trace = origRAX(in.Description, t)
 	}
 	sort.Slice(f.Trace, func(i, j int) bool { return f.Trace[i].Syscall < f.Trace[j].Syscall })
 	// A syscall dropped in one stack but the trigger in another is kept.
@@ -280,4 +286,39 @@ func cutAt(c TraceCall) string {
 		return c.Path[1]
 	}
 	return ""
+}
+
+// origRAXLine is an x86-64 register dump's "ORIG_RAX: 00000000000000a6":
+// the number of the syscall the task was in.
+var origRAXLine = regexp.MustCompile(`ORIG_RAX: ([0-9a-f]{16})\b`)
+
+// origRAX is the trace method's last resort for a report that names no
+// syscall anywhere else (no stack entry, no prose, no UAPI name): the
+// syscall the register dump says the task was in, when the dump is of a
+// 64-bit task (user code segment 0033, so that the number is of the
+// x86_64 table; a compat task's "RIP: 0023:" counts in the i386 one) and
+// every ORIG_RAX of the report agrees. The typical report is a task_work
+// run on the return to user space (umount2's deferred cleanup_mnt,
+// close's fput), whose stack shows do_syscall_64 but no syscall's entry.
+// Module init and exit stay incidental, as in stacks.
+func origRAX(description string, t *syscalls.Table) []Link {
+	if !strings.Contains(description, "RIP: 0033:") || strings.Contains(description, "RIP: 0023:") {
+		return nil
+	}
+	var nr uint64
+	for i, m := range origRAXLine.FindAllStringSubmatch(description, -1) {
+		v, err := strconv.ParseUint(m[1], 16, 64)
+		if err != nil || i > 0 && v != nr {
+			return nil
+		}
+		nr = v
+	}
+	if nr == 0 && !origRAXLine.MatchString(description) || nr > 1<<12 {
+		return nil
+	}
+	name, ok := t.Name(int(nr))
+	if !ok || incidentalSyscalls[name] != "" || name == "exit" || name == "exit_group" {
+		return nil
+	}
+	return []Link{{Syscall: name, Method: MethodTrace, Evidence: fmt.Sprintf("ORIG_RAX %#x (%s) in the register dump", nr, name)}}
 }

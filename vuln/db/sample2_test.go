@@ -38,7 +38,7 @@ func readSample2(t *testing.T) []sample2CVE { return readSample2Set(t, "main") }
 // readSample2Set reads the judgements of one set of the draw: "main"
 // (sample2-judged-*.json, 40 per stratum), "holdout"
 // (sample2-holdout-*.json, 10 per stratum), "holdout2", "holdout3" or
-// "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11" or "holdout12" (sample2-holdout2-*.json
+// "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12" or "holdout13" (sample2-holdout2-*.json
 // and so on, 10 per stratum).
 func readSample2Set(t *testing.T, which string) []sample2CVE {
 	t.Helper()
@@ -62,7 +62,7 @@ func readSample2Set(t *testing.T, which string) []sample2CVE {
 			Stratum string      `json:"stratum"`
 			CVEs    []judgement `json:"cves"`
 		}
-		prefix := map[string]string{"main": "sample2-judged-", "holdout": "sample2-holdout-", "holdout2": "sample2-holdout2-", "holdout3": "sample2-holdout3-", "holdout4": "sample2-holdout4-", "holdout5": "sample2-holdout5-", "holdout6": "sample2-holdout6-", "holdout7": "sample2-holdout7-", "holdout8": "sample2-holdout8-", "holdout9": "sample2-holdout9-", "holdout10": "sample2-holdout10-", "holdout11": "sample2-holdout11-", "holdout12": "sample2-holdout12-"}[which]
+		prefix := map[string]string{"main": "sample2-judged-", "holdout": "sample2-holdout-", "holdout2": "sample2-holdout2-", "holdout3": "sample2-holdout3-", "holdout4": "sample2-holdout4-", "holdout5": "sample2-holdout5-", "holdout6": "sample2-holdout6-", "holdout7": "sample2-holdout7-", "holdout8": "sample2-holdout8-", "holdout9": "sample2-holdout9-", "holdout10": "sample2-holdout10-", "holdout11": "sample2-holdout11-", "holdout12": "sample2-holdout12-", "holdout13": "sample2-holdout13-"}[which]
 		name := filepath.Join(sample2Dir, prefix+s+".json")
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -78,7 +78,7 @@ func readSample2Set(t *testing.T, which string) []sample2CVE {
 			out = append(out, sample2CVE{s, j})
 		}
 	}
-	if n := map[string]int{"main": 160, "holdout": 40, "holdout2": 40, "holdout3": 40, "holdout4": 40, "holdout5": 40, "holdout6": 40, "holdout7": 40, "holdout8": 40, "holdout9": 40, "holdout10": 40, "holdout11": 40, "holdout12": 40}[which]; len(out) != n {
+	if n := map[string]int{"main": 160, "holdout": 40, "holdout2": 40, "holdout3": 40, "holdout4": 40, "holdout5": 40, "holdout6": 40, "holdout7": 40, "holdout8": 40, "holdout9": 40, "holdout10": 40, "holdout11": 40, "holdout12": 40, "holdout13": 40}[which]; len(out) != n {
 		t.Fatalf("%d judged %s CVEs, want %d", len(out), which, n)
 	}
 	return out
@@ -209,7 +209,9 @@ func TestDefaultDBOnSample2(t *testing.T) {
 		pooled.add(by["DB"][s])
 	}
 	// Floors a little under the figures measured at the DB's commit
-	// (pooled P 0.892, R 0.634 with the sibling method, which adds the
+	// (pooled P 0.872, R 0.634 with the member rule, whose one named
+	// module method on this set, tun_sendmsg, is wrong with its two
+	// siblings; P 0.892, R 0.634 with the sibling method, which adds the
 	// other socket sends and receives, accept4, openat and ftruncate to a
 	// linked one and back; P 0.885, R 0.614
 	// on analysis v19's graph with the dispatch
@@ -221,7 +223,7 @@ func TestDefaultDBOnSample2(t *testing.T) {
 	// v7's; 0.853 / 0.579 on the vmlinuz-only graph before): a change that
 	// loses them fails.
 	if pooled.P() < 0.86 || pooled.R() < 0.60 {
-		t.Errorf("default DB on sample 2: pooled precision %.3f, recall %.3f; measured 0.892 / 0.634 when it was built", pooled.P(), pooled.R())
+		t.Errorf("default DB on sample 2: pooled precision %.3f, recall %.3f; measured 0.872 / 0.634 when it was built", pooled.P(), pooled.R())
 	}
 	if tr := by["method trace"]; tr != nil {
 		var c prCount
@@ -432,6 +434,24 @@ func TestDefaultDBOnHoldout12(t *testing.T) {
 	p, r := scoreDefaultDBOn(t, "holdout12")
 	if p < 0.70 || r < 0.36 {
 		t.Errorf("holdout12: pooled precision %.3f, recall %.3f; measured 0.741 / 0.395", p, r)
+	}
+}
+
+// TestDefaultDBOnHoldout13 scores the embedded DB on holdout13: positions
+// 160–169 of each stratum's shuffle, drawn in the eleventh session after
+// holdout12 was scored and before the session's later changes (module
+// methods by the member rule, the register dump's ORIG_RAX), judged by
+// another independent judge (12 of 40 judged none, 11 with low
+// confidence), and scored once after them: pooled precision 0.818 (18 of
+// 22 links), recall 0.548 (17 of 31 wanted pairs); by stratum trace
+// 1.000/0.571, kernelcves 1.000/0.571, cna-files 1.000/0.125, cna
+// 0.667/0.889. The session's starting DB scores 0.800 (16 of 20) / 0.484:
+// the member rule's two links here are right, the later changes add
+// nothing. The floors guard the figure.
+func TestDefaultDBOnHoldout13(t *testing.T) {
+	p, r := scoreDefaultDBOn(t, "holdout13")
+	if p < 0.77 || r < 0.51 {
+		t.Errorf("holdout13: pooled precision %.3f, recall %.3f; measured 0.818 / 0.548", p, r)
 	}
 }
 

@@ -360,7 +360,14 @@ func (a *Attributor) ApartLinks(sites []attrib.Site, files []string) []attrib.Li
 // siteRoles runs the sites role by role, strongest first, until one
 // links; with apart, a site that links by no other rule may link by the
 // apart rule (a second pass, so that the rule fills in only where no
-// site links by reach alone).
+// site links by reach alone). A site that may not link (siteCounts)
+// because the graph cannot place it in the record's files, a module's
+// function, may still link by the member rule alone: a method a syscall
+// calls (vsock_connectible_recvmsg, a proto_ops.recvmsg, named in a
+// record on net/vmw_vsock/af_vsock.c) is that syscall's code wherever its
+// file is. On 25 CVEs drawn at random from those it changed, judged
+// blind, 34 of its 41 links (siblings included) were right
+// (docs/attribution.md).
 func (a *Attributor) siteRoles(sites []attrib.Site, inFiles map[string]bool, apart bool) []attrib.Link {
 	var out []attrib.Link
 	have := map[string]bool{}
@@ -371,10 +378,19 @@ func (a *Attributor) siteRoles(sites []attrib.Site, inFiles map[string]bool, apa
 			j++
 		}
 		for _, s := range sites[i:j] {
-			if s.Func == "" || !a.siteCounts(s, inFiles) {
+			if s.Func == "" {
 				continue
 			}
 			n := len(out)
+			if !a.siteCounts(s, inFiles) {
+				if len(inFiles) > 0 && a.unplaced(s.Func) && knownFunc(a.g, s.Func) {
+					out = append(out, a.memberLinks(s, have)...)
+				}
+				if role == attrib.RoleFrame && len(out) > n {
+					break
+				}
+				continue
+			}
 			out = a.siteLinks(s, out, have, apart, inFiles)
 			if role == attrib.RoleFrame && len(out) > n {
 				break

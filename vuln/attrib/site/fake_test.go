@@ -199,6 +199,8 @@ func TestMemberRule(t *testing.T) {
 		{name: "x_proc_write", walk: walk, calledAs: []string{"proc_ops.proc_write"}},
 		{name: "x_multi", walk: walk, calledAs: []string{"proc_ops.proc_write", "file_operations.mmap", "proto_ops.bind"}},
 		{name: "bug_fn", reach: []fakeReacher{{"read", calls("read", 3, "bug_fn"), false}}, calledAs: []string{"file_operations.mmap"}},
+		{name: "mod_recvmsg", calledAs: []string{"proto_ops.recvmsg"}},                      // a module's: no file
+		{name: "placed_write", file: "fs/y.c", calledAs: []string{"file_operations.write"}}, // in another file
 	}}
 	a, err := site.NewAttributor(g, site.Options{})
 	if err != nil {
@@ -215,6 +217,21 @@ func TestMemberRule(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: %q, want %q", fn, got, want)
+		}
+	}
+	// A record on net/x.c naming a module's function (the graph places it
+	// in no file) links by the member rule alone; a function the graph
+	// places in another file does not link.
+	for fn, want := range map[string][]string{
+		"mod_recvmsg":  {"recvfrom:sibling", "recvmmsg:sibling", "recvmsg:site"},
+		"placed_write": nil,
+	} {
+		var got []string
+		for _, l := range a.Links(attrib.Input{Description: "x: fix a leak\n\nA buffer leaks after " + fn + "() returns.", ProgramFiles: []string{"net/x.c"}}) {
+			got = append(got, l.Syscall+":"+string(l.Method))
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s named in a record on net/x.c: %q, want %q", fn, got, want)
 		}
 	}
 }
