@@ -245,8 +245,9 @@ func reportOf(c compared, top int) (*htmlreport.Report, error) {
 			}
 			if titled[cv.ID] {
 				row.Title = ""
+			} else if row.Title != "" {
+				titled[cv.ID] = true
 			}
-			titled[cv.ID] = titled[cv.ID] || row.Title != ""
 			s.CVEs = append(s.CVEs, row)
 		}
 		r.Syscalls = append(r.Syscalls, s)

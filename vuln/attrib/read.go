@@ -305,15 +305,17 @@ func origRAX(description string, t *syscalls.Table) []Link {
 	if !strings.Contains(description, "RIP: 0033:") || strings.Contains(description, "RIP: 0023:") {
 		return nil
 	}
-	var nr uint64
-	for i, m := range origRAXLine.FindAllStringSubmatch(description, -1) {
-		v, err := strconv.ParseUint(m[1], 16, 64)
-		if err != nil || i > 0 && v != nr {
+	ms := origRAXLine.FindAllStringSubmatch(description, -1)
+	if len(ms) == 0 {
+		return nil
+	}
+	for _, m := range ms[1:] {
+		if m[1] != ms[0][1] {
 			return nil
 		}
-		nr = v
 	}
-	if nr == 0 && !origRAXLine.MatchString(description) || nr > 1<<12 {
+	nr, err := strconv.ParseUint(ms[0][1], 16, 64)
+	if err != nil || nr > 1<<12 {
 		return nil
 	}
 	name, ok := t.Name(int(nr))
