@@ -38,7 +38,7 @@ func readSample2(t *testing.T) []sample2CVE { return readSample2Set(t, "main") }
 // readSample2Set reads the judgements of one set of the draw: "main"
 // (sample2-judged-*.json, 40 per stratum), "holdout"
 // (sample2-holdout-*.json, 10 per stratum), "holdout2", "holdout3" or
-// "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12" or "holdout13" (sample2-holdout2-*.json
+// "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13" or "holdout14" (sample2-holdout2-*.json
 // and so on, 10 per stratum).
 func readSample2Set(t *testing.T, which string) []sample2CVE {
 	t.Helper()
@@ -62,7 +62,7 @@ func readSample2Set(t *testing.T, which string) []sample2CVE {
 			Stratum string      `json:"stratum"`
 			CVEs    []judgement `json:"cves"`
 		}
-		prefix := map[string]string{"main": "sample2-judged-", "holdout": "sample2-holdout-", "holdout2": "sample2-holdout2-", "holdout3": "sample2-holdout3-", "holdout4": "sample2-holdout4-", "holdout5": "sample2-holdout5-", "holdout6": "sample2-holdout6-", "holdout7": "sample2-holdout7-", "holdout8": "sample2-holdout8-", "holdout9": "sample2-holdout9-", "holdout10": "sample2-holdout10-", "holdout11": "sample2-holdout11-", "holdout12": "sample2-holdout12-", "holdout13": "sample2-holdout13-"}[which]
+		prefix := map[string]string{"main": "sample2-judged-", "holdout": "sample2-holdout-", "holdout2": "sample2-holdout2-", "holdout3": "sample2-holdout3-", "holdout4": "sample2-holdout4-", "holdout5": "sample2-holdout5-", "holdout6": "sample2-holdout6-", "holdout7": "sample2-holdout7-", "holdout8": "sample2-holdout8-", "holdout9": "sample2-holdout9-", "holdout10": "sample2-holdout10-", "holdout11": "sample2-holdout11-", "holdout12": "sample2-holdout12-", "holdout13": "sample2-holdout13-", "holdout14": "sample2-holdout14-"}[which]
 		name := filepath.Join(sample2Dir, prefix+s+".json")
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -78,7 +78,7 @@ func readSample2Set(t *testing.T, which string) []sample2CVE {
 			out = append(out, sample2CVE{s, j})
 		}
 	}
-	if n := map[string]int{"main": 160, "holdout": 40, "holdout2": 40, "holdout3": 40, "holdout4": 40, "holdout5": 40, "holdout6": 40, "holdout7": 40, "holdout8": 40, "holdout9": 40, "holdout10": 40, "holdout11": 40, "holdout12": 40, "holdout13": 40}[which]; len(out) != n {
+	if n := map[string]int{"main": 160, "holdout": 40, "holdout2": 40, "holdout3": 40, "holdout4": 40, "holdout5": 40, "holdout6": 40, "holdout7": 40, "holdout8": 40, "holdout9": 40, "holdout10": 40, "holdout11": 40, "holdout12": 40, "holdout13": 40, "holdout14": 40}[which]; len(out) != n {
 		t.Fatalf("%d judged %s CVEs, want %d", len(out), which, n)
 	}
 	return out

@@ -7,7 +7,7 @@
 // It reads the two CVE feeds of ../shared/data with the project's readers
 // (vuln/kernelcna, vuln/kernelcves), puts every record in one stratum (see
 // strata below), and draws 40 main CVEs per stratum and 10 for each holdout
-// set (holdout, holdout2 … holdout14; see sets) with a fixed seed. The file it writes holds CVE ids,
+// set (holdout, holdout2 … holdout15; see sets) with a fixed seed. The file it writes holds CVE ids,
 // feeds, strata and sets only, never feed text. The draw is deterministic:
 // the same inputs give the same bytes (TestDrawIsCommitted checks the
 // committed file). Which records the text method linked, the line between
@@ -81,6 +81,8 @@ var sets = []struct {
 	// drawn after holdout12 was scored, before the methods changed again
 	{"holdout13", 10, "2026-12-06, eleventh session, third"},
 	{"holdout14", 10, "2026-12-06, twelfth session"},
+	// drawn after holdout14 was scored, before any method changed
+	{"holdout15", 10, "2026-12-06, twelfth session, later"},
 }
 
 // drawSize is how many ids each stratum gives.
@@ -146,7 +148,7 @@ type Drawn struct {
 	ID      string `json:"id"`
 	Feed    string `json:"feed"`
 	Stratum string `json:"stratum"`
-	Set     string `json:"set"` // a name in sets: "main", "holdout", "holdout2" … "holdout14"
+	Set     string `json:"set"` // a name in sets: "main", "holdout", "holdout2" … "holdout15"
 }
 
 // Sample is the file drawsample writes.
