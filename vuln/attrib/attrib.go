@@ -152,6 +152,10 @@ func (sc *scanner) token(a, b int) {
 		sc.walkBack(a, b)
 		return
 	}
+	if tok == "call" {
+		sc.articleCall(a, b)
+		return
+	}
 	if sc.prefixed(a, b) {
 		return
 	}
@@ -231,6 +235,47 @@ func (sc *scanner) shorthand(a int) bool {
 	}
 	_, ok := resolve(sc.t, s[k:e])
 	return !ok
+}
+
+// notCalls are names whose "the NAME call" is mostly something else: a
+// module's or routine's exit, a synchronous call (against async), a time
+// call of a driver.
+var notCalls = map[string]bool{"exit": true, "sync": true, "time": true}
+
+// articleCall reads "a setxattr call", "the recvmsg call", "the write()
+// call": a syscall name between an article and the noun "call" (s[a:b])
+// is the syscall, of any class but kernelFunc. Without the article, "X
+// calls" is mostly a verb ("open calls dlm_grab()", "close calls
+// module_put()").
+func (sc *scanner) articleCall(a, b int) {
+	s := sc.s
+	if a < 2 || s[a-1] != ' ' || b < len(s) && isIdent(s[b]) {
+		return
+	}
+	e := a - 1
+	if e >= 2 && s[e-2:e] == "()" {
+		e -= 2
+	}
+	k := e
+	for k > 0 && isIdent(s[k-1]) {
+		k--
+	}
+	if k == e || k > 0 && strings.IndexByte("./>-$:", s[k-1]) >= 0 || inPath(s, k, e) {
+		return
+	}
+	article := false
+	for _, p := range []string{"a ", "an ", "the "} {
+		if k >= len(p) && strings.EqualFold(s[k-len(p):k], p) && (k == len(p) || !isIdent(s[k-len(p)-1])) {
+			article = true
+		}
+	}
+	w := s[k:e]
+	if !article || notCalls[w] || classOf(w) == kernelFunc {
+		return
+	}
+	if name, ok := resolve(sc.t, w); ok {
+		sc.add(name, explicit, s[k:b])
+	}
 }
 
 // theFunction reports "the NAME function", NVD's way of naming the kernel

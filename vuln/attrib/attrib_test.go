@@ -77,6 +77,9 @@ func TestTextRules(t *testing.T) {
 		{"syzkaller", "r0 = openat$kvm(0x0, ...)\nioctl$KVM_RUN(r1, 0xae80, 0x0)\nwrite$nbd(r2, ...)", []string{"ioctl", "openat", "write"}},
 		{"kernel function", "migrate_pages() calls timer_delete() and request_key()", nil},
 		{"kernel function man", "migrate_pages(2) moves the pages", []string{"migrate_pages"}},
+		{"article call", "preserves the setgid bit during a setxattr call; reject the recvmsg call instead", []string{"recvmsg", "setxattr"}},
+		{"article call word", "route the write call; after a failure of a bind call; an mmap() call", []string{"bind", "mmap", "write"}},
+		{"article call not", "open calls dlm_grab(); after the exit call; only the sync call; a migrate_pages call; the ioctl.c call", nil},
 
 		// Bare tokens.
 		{"bare allow-listed", "an IPT_SO_SET_REPLACE setsockopt call; crafted keyctl commands", []string{"keyctl", "setsockopt"}},

@@ -2,6 +2,7 @@ package attrib
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -61,6 +62,28 @@ func TestTraceAuxStacks(t *testing.T) {
    __x64_sys_truncate+0x109/0x150
 `
 	}
+	taprio := preamble + `net/sched: sch_taprio: fix possible use-after-free
+
+BUG: KMSAN: uninit-value in _raw_spin_trylock+0x92/0xa0 kernel/locking/spinlock.c:138
+ qdisc_run+0xee/0x540 include/net/pkt_sched.h:125
+ net_tx_action+0x77c/0x9a0 net/core/dev.c:5086
+ __do_softirq+0x1cc/0x7fb kernel/softirq.c:571
+ run_ksoftirqd+0x2c/0x50 kernel/softirq.c:934
+ smpboot_thread_fn+0x554/0x9f0 kernel/smpboot.c:164
+ kthread+0x31b/0x430 kernel/kthread.c:376
+ ret_from_fork+0x1f/0x30
+
+Uninit was created at:
+ __alloc_skb+0x346/0xcf0 net/core/skbuff.c:430
+ netlink_ack+0x5f3/0x12b0 net/netlink/af_netlink.c:2436
+ netlink_rcv_skb+0x55d/0x6c0 net/netlink/af_netlink.c:2507
+ netlink_unicast+0xf3b/0x1270 net/netlink/af_netlink.c:1345
+ netlink_sendmsg+0x1288/0x1440 net/netlink/af_netlink.c:1921
+ ____sys_sendmsg+0xabc/0xe90 net/socket.c:2482
+ ___sys_sendmsg+0x2a1/0x3f0 net/socket.c:2536
+ __x64_sys_sendmsg+0x367/0x540 net/socket.c:2572
+ do_syscall_64+0x3d/0xb0 arch/x86/entry/common.c:80
+`
 	for _, c := range []struct {
 		name, text string
 		want       []string // syscall: path
@@ -71,6 +94,13 @@ func TestTraceAuxStacks(t *testing.T) {
 			[]string{"truncate: __x64_sys_truncate do_truncate cifs_setattr smb2_set_path_size"}},
 		{"kworker: the fixed function in no stack", kworker("smb: client: fix a leak in smb2_query_info()"), nil},
 		{"kworker: no subject function", kworker("smb: client: fix a double put"), nil},
+		// The auxiliary stacks agree on one syscall (auxAlone): CVE-2023-53021's
+		// KMSAN report, cut down; the qdisc its softirq used was set up by
+		// sendmsg.
+		{"softirq: the one syscall of the auxiliary stacks", taprio, []string{"sendmsg: __x64_sys_sendmsg ___sys_sendmsg ____sys_sendmsg netlink_sendmsg netlink_unicast netlink_rcv_skb netlink_ack __alloc_skb"}},
+		{"softirq: a syscall in the prose wins", taprio + "\nThe repro calls ioctl() first.\n", nil},
+		{"softirq: an incidental auxiliary stack", strings.Replace(taprio, "__x64_sys_sendmsg", "__x64_sys_finit_module", 1), nil},
+		{"softirq: two syscalls disagree", taprio + "\nFreed by task 2:\n kfree+0x1/0x2\n __x64_sys_close+0x1/0x2\n", nil},
 	} {
 		f := Read(Input{Description: c.text}, x86)
 		var got []string

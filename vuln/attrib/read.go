@@ -56,7 +56,8 @@ func (f *Findings) Sites() []Site {
 // report's "-> #0" entry (lockdepCurrent), not reached through an
 // incidental frame; KASAN's "Allocated by"/"Freed by" and other auxiliary
 // stacks count only when no main stack names a trigger and they run the
-// function the fix's subject names (fixedInAux).
+// function the fix's subject names (fixedInAux), or, when nothing else in
+// the report names a syscall, agree on one (auxAlone).
 func Read(in Input, t *syscalls.Table) Findings {
 	var f Findings
 	d := parseDoc(in.Description)
@@ -90,6 +91,9 @@ func Read(in Input, t *syscalls.Table) Findings {
 	}
 	if len(f.Trace) == 0 && len(f.Text) == 0 && len(f.UAPI) == 0 {
 		f.Trace = origRAX(in.Description, t)
+	}
+	if len(f.Trace) == 0 && len(f.Text) == 0 && len(f.UAPI) == 0 {
+		f.Trace = auxAlone(d, t)
 	}
 	sort.Slice(f.Trace, func(i, j int) bool { return f.Trace[i].Syscall < f.Trace[j].Syscall })
 	// A syscall dropped in one stack but the trigger in another is kept.
@@ -323,4 +327,33 @@ func origRAX(description string, t *syscalls.Table) []Link {
 		return nil
 	}
 	return []Link{{Syscall: name, Method: MethodTrace, Evidence: fmt.Sprintf("ORIG_RAX %#x (%s) in the register dump", nr, name)}}
+}
+
+// auxAlone is the trace method's last resort, after origRAX, for a report
+// in which nothing else names a syscall (its main stack is a kworker's, an
+// interrupt's or a softirq's): the syscall under its auxiliary stacks
+// (KASAN's "Allocated by" and "Freed by", KMSAN's "Uninit was created
+// at", a lockdep chain's entries), when they all agree on one. That is
+// the syscall that made, freed or locked what the kernel thread then
+// used: a qdisc set up by sendmsg whose timer fires after it is
+// destroyed (CVE-2023-53021). Incidental and cut stacks do not count.
+func auxAlone(d doc, t *syscalls.Table) []Link {
+	var out []Link
+	for _, st := range d.stacks {
+		if st.Kind == StackMain || lockdepCurrent(st) {
+			continue
+		}
+		c, ok := st.Call(t)
+		if !ok || c.Incidental != "" || cutAt(c) != "" {
+			continue
+		}
+		if len(out) > 0 && out[0].Syscall != c.Syscall {
+			return nil
+		}
+		if len(out) == 0 {
+			out = []Link{{Syscall: c.Syscall, Method: MethodTrace,
+				Evidence: tidy("in " + st.Header + " " + pathEvidence(c.Syscall, c.Path)), Path: c.Path}}
+		}
+	}
+	return out
 }

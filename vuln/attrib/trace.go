@@ -486,8 +486,9 @@ func (st Stack) Call(t *syscalls.Table) (TraceCall, bool) {
 	}
 	// A trace cut above the entry ("<snip>", or pasted in part) still
 	// shows the operations method the syscall called: the outermost
-	// frame named like one (v4l2_ioctl, packet_setsockopt). A stack that
-	// ends in a kernel thread has no syscall.
+	// frame named like one (v4l2_ioctl, packet_setsockopt), or a netlink
+	// family's input (netlinkReceive: sendmsg). A stack that ends in a
+	// kernel thread has no syscall.
 	for i := len(st.Frames) - 1; i >= 0; i-- {
 		f := st.Frames[i]
 		if f.Unreliable {
@@ -496,7 +497,11 @@ func (st Stack) Call(t *syscalls.Table) (TraceCall, bool) {
 		if f.Func == "kthread" || f.Func == "ret_from_fork" || f.Func == "worker_thread" || f.Func == "process_one_work" {
 			return TraceCall{}, false
 		}
-		if name, ok := OpsSyscall(f.Func); ok {
+		name, ok := OpsSyscall(f.Func)
+		if !ok && netlinkReceive[f.Func] {
+			name, ok = "sendmsg", true
+		}
+		if ok {
 			if _, known := t.Number(name); !known {
 				return TraceCall{}, false
 			}
@@ -654,4 +659,18 @@ func netlinkHandler(fn string) bool {
 		}
 	}
 	return false
+}
+
+// netlinkReceive are the kernel side of a netlink socket's input: a
+// message user space sends (netlink_sendmsg → netlink_unicast_kernel →
+// the family's input) runs them, and a cut trace whose outermost frame
+// is one of them was a sendmsg. The dump callbacks are left out, since a
+// dump goes on in recvmsg (netlink_dump), and so is netlink_unicast,
+// which also carries the kernel's own messages to user space.
+var netlinkReceive = map[string]bool{
+	"netlink_unicast_kernel": true, "netlink_rcv_skb": true,
+	"rtnetlink_rcv": true, "rtnetlink_rcv_msg": true,
+	"genl_rcv": true, "genl_rcv_msg": true, "genl_family_rcv_msg": true, "genl_family_rcv_msg_doit": true,
+	"nfnetlink_rcv": true, "nfnetlink_rcv_batch": true, "nfnetlink_rcv_msg": true,
+	"xfrm_user_rcv_msg": true,
 }

@@ -128,6 +128,28 @@ func TestTraceCut(t *testing.T) {
 	if c, ok := ParseTraces(kw)[0].Call(x86); ok {
 		t.Errorf("kworker stack: %+v", c)
 	}
+	// CVE-2024-57994's syzbot trace (kernel CNA) is pasted down to
+	// netlink_rcv_skb: rtnetlink's input, which runs for a message sent
+	// with sendmsg (net/netlink/af_netlink.c: netlink_sendmsg →
+	// netlink_unicast → netlink_unicast_kernel → nlk->netlink_rcv).
+	nl := "Call Trace:\n <TASK>\n tun_ptr_free drivers/net/tun.c:617 [inline]\n tun_device_event+0xaaf/0x1080 drivers/net/tun.c:3714\n" +
+		" notifier_call_chain+0x19f/0x3e0 kernel/notifier.c:93\n dev_change_tx_queue_len+0x158/0x2a0 net/core/dev.c:9024\n" +
+		" do_setlink+0xff6/0x41f0 net/core/rtnetlink.c:2923\n rtnl_setlink+0x40d/0x5a0 net/core/rtnetlink.c:3201\n" +
+		" rtnetlink_rcv_msg+0x73f/0xcf0 net/core/rtnetlink.c:6647\n netlink_rcv_skb+0x1e3/0x430 net/netlink/af_netlink.c:2550\n"
+	f = Read(Input{Description: nl}, x86)
+	if len(f.Trace) != 1 || f.Trace[0].Syscall != "sendmsg" || f.Trace[0].Path[1] != "netlink_rcv_skb" {
+		t.Errorf("netlink input: %+v, want sendmsg from netlink_rcv_skb", f.Trace)
+	}
+	// ... but not in a kworker, nor from a dump callback, which also runs
+	// in recvmsg.
+	for _, s := range []string{
+		" do_setlink+0x1/0x2\n rtnetlink_rcv_msg+0x1/0x2\n process_one_work+0x1/0x2\n worker_thread+0x1/0x2\n kthread+0x1/0x2\n",
+		" inet_dump_ifaddr+0x1/0x2\n netlink_dump+0x1/0x2\n",
+	} {
+		if c, ok := ParseTraces(s)[0].Call(x86); ok {
+			t.Errorf("%q: %+v", s, c)
+		}
+	}
 }
 
 func TestParseFrame(t *testing.T) {

@@ -38,7 +38,7 @@ func readSample2(t *testing.T) []sample2CVE { return readSample2Set(t, "main") }
 // readSample2Set reads the judgements of one set of the draw: "main"
 // (sample2-judged-*.json, 40 per stratum), "holdout"
 // (sample2-holdout-*.json, 10 per stratum), "holdout2", "holdout3" or
-// "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13" or "holdout14" (sample2-holdout2-*.json
+// "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14" or "holdout15" (sample2-holdout2-*.json
 // and so on, 10 per stratum).
 func readSample2Set(t *testing.T, which string) []sample2CVE {
 	t.Helper()
@@ -62,7 +62,7 @@ func readSample2Set(t *testing.T, which string) []sample2CVE {
 			Stratum string      `json:"stratum"`
 			CVEs    []judgement `json:"cves"`
 		}
-		prefix := map[string]string{"main": "sample2-judged-", "holdout": "sample2-holdout-", "holdout2": "sample2-holdout2-", "holdout3": "sample2-holdout3-", "holdout4": "sample2-holdout4-", "holdout5": "sample2-holdout5-", "holdout6": "sample2-holdout6-", "holdout7": "sample2-holdout7-", "holdout8": "sample2-holdout8-", "holdout9": "sample2-holdout9-", "holdout10": "sample2-holdout10-", "holdout11": "sample2-holdout11-", "holdout12": "sample2-holdout12-", "holdout13": "sample2-holdout13-", "holdout14": "sample2-holdout14-"}[which]
+		prefix := map[string]string{"main": "sample2-judged-", "holdout": "sample2-holdout-", "holdout2": "sample2-holdout2-", "holdout3": "sample2-holdout3-", "holdout4": "sample2-holdout4-", "holdout5": "sample2-holdout5-", "holdout6": "sample2-holdout6-", "holdout7": "sample2-holdout7-", "holdout8": "sample2-holdout8-", "holdout9": "sample2-holdout9-", "holdout10": "sample2-holdout10-", "holdout11": "sample2-holdout11-", "holdout12": "sample2-holdout12-", "holdout13": "sample2-holdout13-", "holdout14": "sample2-holdout14-", "holdout15": "sample2-holdout15-"}[which]
 		name := filepath.Join(sample2Dir, prefix+s+".json")
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -78,7 +78,7 @@ func readSample2Set(t *testing.T, which string) []sample2CVE {
 			out = append(out, sample2CVE{s, j})
 		}
 	}
-	if n := map[string]int{"main": 160, "holdout": 40, "holdout2": 40, "holdout3": 40, "holdout4": 40, "holdout5": 40, "holdout6": 40, "holdout7": 40, "holdout8": 40, "holdout9": 40, "holdout10": 40, "holdout11": 40, "holdout12": 40, "holdout13": 40, "holdout14": 40}[which]; len(out) != n {
+	if n := map[string]int{"main": 160, "holdout": 40, "holdout2": 40, "holdout3": 40, "holdout4": 40, "holdout5": 40, "holdout6": 40, "holdout7": 40, "holdout8": 40, "holdout9": 40, "holdout10": 40, "holdout11": 40, "holdout12": 40, "holdout13": 40, "holdout14": 40, "holdout15": 40}[which]; len(out) != n {
 		t.Fatalf("%d judged %s CVEs, want %d", len(out), which, n)
 	}
 	return out
@@ -452,6 +452,41 @@ func TestDefaultDBOnHoldout13(t *testing.T) {
 	p, r := scoreDefaultDBOn(t, "holdout13")
 	if p < 0.77 || r < 0.51 {
 		t.Errorf("holdout13: pooled precision %.3f, recall %.3f; measured 0.818 / 0.548", p, r)
+	}
+}
+
+// TestDefaultDBOnHoldout14 scores the embedded DB on holdout14: positions
+// 170–179 of each stratum's shuffle, drawn at the start of the twelfth
+// session before any change, judged by another independent judge (9 of
+// 40 judged none, 8 with low confidence), and scored once on the
+// session's starting DB: pooled precision 0.719 (23 of 32 links), recall
+// 0.432 (16 of 37 wanted pairs); by stratum trace 0.875/0.400, kernelcves
+// 1.000/0.250, cna-files 1.000/0.125, cna 0.579/0.818. Six of the nine
+// wrong links are one CVE's (CVE-2026-52928: the sendmsg() and recvmsg()
+// that reject MSG_OOB, named beside the SIOCATMARK ioctl the judge wants,
+// and their siblings). The session's changes leave it as it was. The
+// floors guard the figure.
+func TestDefaultDBOnHoldout14(t *testing.T) {
+	p, r := scoreDefaultDBOn(t, "holdout14")
+	if p < 0.68 || r < 0.40 {
+		t.Errorf("holdout14: pooled precision %.3f, recall %.3f; measured 0.719 / 0.432", p, r)
+	}
+}
+
+// TestDefaultDBOnHoldout15 scores the embedded DB on holdout15: positions
+// 180–189, drawn in the twelfth session right after holdout14 was scored
+// and before any method changed, judged by another independent judge (7
+// of 40 judged none, 7 with low confidence), and scored once after the
+// session's changes (the auxiliary stacks' one syscall, a netlink input
+// frame in a cut trace, "a NAME call"): pooled precision 0.818 (27 of 33
+// links), recall 0.500 (19 of 38 wanted pairs); by stratum trace
+// 1.000/0.667, kernelcves 1.000/0.364, cna-files no links/0.000, cna
+// 0.684/0.900. The session's starting DB scores 0.812 (26 of 32) / 0.474:
+// the changes add one link here, right. The floors guard the figure.
+func TestDefaultDBOnHoldout15(t *testing.T) {
+	p, r := scoreDefaultDBOn(t, "holdout15")
+	if p < 0.78 || r < 0.47 {
+		t.Errorf("holdout15: pooled precision %.3f, recall %.3f; measured 0.818 / 0.500", p, r)
 	}
 }
 
