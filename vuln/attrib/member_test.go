@@ -11,7 +11,12 @@ import (
 // dev_ethtool and ethtool's netlink both call ethtool_ops; io_issue_sqe
 // the io_op_defs table's .issue. file_operations.poll is called by poll,
 // select and epoll alike and inode_operations.lookup by every path call:
-// not mapped.
+// not mapped. The twelfth session's: qdisc_change (tc_modify_qdisc,
+// RTM_NEWQDISC) calls Qdisc_ops.change; tc_new_tfilter
+// tcf_proto_ops.change; cgroup_file_write cftype.write_u64;
+// search_binary_handler linux_binfmt.load_binary; sctp_accept
+// sctp_pf.create_accept_sk; dm-ioctl's target_message target_type.message.
+// A qdisc's enqueue runs for every packet sent or forwarded: not mapped.
 func TestMemberSyscalls(t *testing.T) {
 	for member, want := range map[string][]string{
 		"file_operations.write":          {"write"},
@@ -24,6 +29,13 @@ func TestMemberSyscalls(t *testing.T) {
 		"ethtool_ops.get_ringparam":      {"ioctl", "sendmsg"},
 		"table io_op_defs":               {"io_uring_enter"},
 		"genl_ops.doit":                  {"sendmsg"},
+		"Qdisc_ops.change":               {"sendmsg"},
+		"tcf_proto_ops.change":           {"sendmsg"},
+		"cftype.write_u64":               {"write"},
+		"linux_binfmt.load_binary":       {"execve"},
+		"sctp_pf.create_accept_sk":       {"accept"},
+		"target_type.message":            {"ioctl"},
+		"Qdisc_ops.enqueue":              nil,
 		"file_operations.poll":           nil,
 		"inode_operations.lookup":        nil,
 		"vm_operations_struct.fault":     nil,

@@ -482,11 +482,15 @@ func TestDefaultDBOnHoldout14(t *testing.T) {
 // links), recall 0.500 (19 of 38 wanted pairs); by stratum trace
 // 1.000/0.667, kernelcves 1.000/0.364, cna-files no links/0.000, cna
 // 0.684/0.900. The session's starting DB scores 0.812 (26 of 32) / 0.474:
-// the changes add one link here, right. The floors guard the figure.
+// the changes add one link here, right. The member table's additions,
+// written later without reading this set's judgements, add three more
+// (CVE-2024-36978's multiq_tune, a Qdisc_ops.change: sendmsg and its
+// siblings), right: 0.833 (30 of 36) / 0.526, by stratum cna-files
+// 1.000/0.125. The floors guard the figure.
 func TestDefaultDBOnHoldout15(t *testing.T) {
 	p, r := scoreDefaultDBOn(t, "holdout15")
-	if p < 0.78 || r < 0.47 {
-		t.Errorf("holdout15: pooled precision %.3f, recall %.3f; measured 0.818 / 0.500", p, r)
+	if p < 0.79 || r < 0.49 {
+		t.Errorf("holdout15: pooled precision %.3f, recall %.3f; measured 0.833 / 0.526", p, r)
 	}
 }
 

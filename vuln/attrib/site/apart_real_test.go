@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"sysweight/internal/kerneltest"
@@ -25,7 +26,9 @@ import (
 //     perf_event_open's perf_try_init_event calls.
 //
 // proc_pid_stack, a seq_file show behind read, pread64, readv and more at
-// one or two calls from each other, has no gap and links nowhere.
+// one or two calls from each other, has no gap: the apart rule leaves it,
+// and the member rule links it to read, as proc_single_show's
+// proc_op.proc_show (fs/proc/base.c), with or without the apart rule.
 func TestRealApart(t *testing.T) {
 	deb := kerneltest.Deb(t)
 	fm := kerneltest.FileMap(t)
@@ -42,7 +45,6 @@ func TestRealApart(t *testing.T) {
 		"ext4_orphan_cleanup":    {"fsconfig", "mount"},
 		"collapse_file":          {"madvise", "process_madvise"},
 		"perf_uprobe_event_init": {"perf_event_open"},
-		"proc_pid_stack":         nil,
 	} {
 		in := attrib.Input{Description: "BUG: KASAN: use-after-free in " + fn + "+0x10/0x20\n"}
 		var got []string
@@ -58,6 +60,13 @@ func TestRealApart(t *testing.T) {
 		// The site is shared code: the default methods link it nowhere.
 		if l := noApart.Links(in); len(l) != 0 {
 			t.Errorf("%s with the default methods: %v, want none", fn, l)
+		}
+	}
+	in := attrib.Input{Description: "BUG: KASAN: use-after-free in proc_pid_stack+0x10/0x20\n"}
+	for name, at := range map[string]*site.Attributor{"apart": a, "default": noApart} {
+		l := at.Links(in)
+		if len(l) != 1 || l[0].Syscall != "read" || l[0].Method != attrib.MethodSite || !strings.Contains(l[0].Evidence, "proc_op.proc_show") {
+			t.Errorf("proc_pid_stack with the %s methods: %+v, want read by the member rule", name, l)
 		}
 	}
 }
