@@ -41,9 +41,10 @@ type Graph struct {
 	// copy of it and the files declaring it (FileMap.Inlined), for names
 	// with no symbol of their own.
 	inlined map[string]Inlining
-	// module[f] indexes modules (−1: vmlinux).
-	module  []int32
-	modules []string
+	// module[f] indexes modules and moduleDirs (−1: vmlinux).
+	module     []int32
+	modules    []string
+	moduleDirs []string
 	// via labels the indirect edges: (from, to) → the member or table
 	// the call goes through ("file_operations.read_iter").
 	via map[[2]int32]string
@@ -67,6 +68,7 @@ func (g *Graph) setModules(kp *kernelParts, mod []int32, ind *icall.Result) {
 	if kp.modules != nil {
 		for _, o := range kp.modules.Modules {
 			g.modules = append(g.modules, o.Name)
+			g.moduleDirs = append(g.moduleDirs, moduleDir(o.File))
 		}
 	}
 	if ind != nil {
@@ -87,6 +89,31 @@ func (g *Graph) Module(f int) string {
 		return ""
 	}
 	return g.modules[g.module[f]]
+}
+
+// ModuleDir is the source directory of the module holding function f, as
+// its .ko's path in the package gives it ("drivers/md/" for
+// .../kernel/drivers/md/dm-crypt.ko); "" for vmlinux, or when the module
+// was read from elsewhere.
+func (g *Graph) ModuleDir(f int) string {
+	if g.module == nil || g.module[f] < 0 || int(g.module[f]) >= len(g.moduleDirs) {
+		return ""
+	}
+	return g.moduleDirs[g.module[f]]
+}
+
+// moduleDir is the directory under lib/modules/RELEASE/kernel/ of a
+// module file's path, with a trailing '/'; "" for a path not under it.
+func moduleDir(path string) string {
+	_, rest, ok := strings.Cut(path, "/kernel/")
+	if !ok || !strings.HasPrefix(path, "lib/modules/") && !strings.Contains(path, "/lib/modules/") {
+		return ""
+	}
+	i := strings.LastIndexByte(rest, '/')
+	if i < 0 {
+		return ""
+	}
+	return rest[:i+1]
 }
 
 // CalledAs lists, for function f, the function-pointer members and

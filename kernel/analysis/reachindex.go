@@ -15,7 +15,7 @@ import (
 
 // ReachIndexVersion names the layout of a ReachIndex; a cached index of
 // another version is rebuilt.
-const ReachIndexVersion = 8
+const ReachIndexVersion = 9
 
 // ReachIndex is the part of a kernel call graph that bug-site attribution
 // needs, small enough to cache: for every function that at least one
@@ -49,8 +49,11 @@ type ReachIndex struct {
 
 // IndexFunc is one function of the index.
 type IndexFunc struct {
-	Name  string
-	File  string    // source file when a FileMap was given, else ""
+	Name string
+	File string // source file when a FileMap was given, else ""
+	// Dir is a module function's source directory, from its .ko's path
+	// in the package (Graph.ModuleDir: "drivers/md/"); "" for vmlinux.
+	Dir   string
 	Reach []Reacher // by depth, then syscall; empty for hubs and unreached functions
 	// CalledAs are the members and tables through which resolved
 	// indirect calls reach the function (Graph.CalledAs), hubs included.
@@ -96,7 +99,7 @@ func NewReachIndex(r *Report, incidental func(fn string) string) (*ReachIndex, e
 	}
 	todo := make([][]pending, len(r.Functions)) // per function, per Reach entry
 	for f, fn := range r.Functions {
-		x.Funcs[f] = IndexFunc{Name: fn.Name, File: fn.File, CalledAs: g.CalledAs(f)}
+		x.Funcs[f] = IndexFunc{Name: fn.Name, File: fn.File, Dir: g.ModuleDir(f), CalledAs: g.CalledAs(f)}
 		if fn.Hub {
 			continue
 		}
@@ -240,6 +243,9 @@ func (x *ReachIndex) Known(name string) bool { return len(x.byName[name]) > 0 }
 
 // CalledAs is Graph.CalledAs.
 func (x *ReachIndex) CalledAs(f int) []string { return x.Funcs[f].CalledAs }
+
+// ModuleDir is Graph.ModuleDir.
+func (x *ReachIndex) ModuleDir(f int) string { return x.Funcs[f].Dir }
 
 // Reach returns the syscalls that reach function f, nearest first.
 func (x *ReachIndex) Reach(f int) []Reacher { return x.Funcs[f].Reach }
@@ -406,9 +412,11 @@ func (x *ReachIndex) WriteTo(w io.Writer) (int64, error) {
 	files := map[string]int{"": 0}
 	fileList := []string{""}
 	for _, fn := range x.Funcs {
-		if _, ok := files[fn.File]; !ok {
-			files[fn.File] = len(fileList)
-			fileList = append(fileList, fn.File)
+		for _, f := range [2]string{fn.File, fn.Dir} {
+			if _, ok := files[f]; !ok {
+				files[f] = len(fileList)
+				fileList = append(fileList, f)
+			}
 		}
 	}
 	u(uint64(len(fileList)))
@@ -419,6 +427,7 @@ func (x *ReachIndex) WriteTo(w io.Writer) (int64, error) {
 	for _, fn := range x.Funcs {
 		str(fn.Name)
 		u(uint64(files[fn.File]))
+		u(uint64(files[fn.Dir]))
 		u(uint64(len(fn.Reach)))
 		for _, r := range fn.Reach {
 			u(uint64(r.Syscall))
@@ -518,8 +527,8 @@ func ReadReachIndex(r io.Reader, incidental func(fn string) string) (*ReachIndex
 	for i := range x.Funcs {
 		fn := &x.Funcs[i]
 		fn.Name = d.str()
-		if k := d.u(); k < uint64(len(files)) {
-			fn.File = files[k]
+		if k, l := d.u(), d.u(); k < uint64(len(files)) && l < uint64(len(files)) {
+			fn.File, fn.Dir = files[k], files[l]
 		} else {
 			d.fail("file index out of range")
 		}

@@ -96,6 +96,7 @@ func TestReachIndex(t *testing.T) {
 	// And the members functions are called as.
 	x.Funcs[kv[0]].CalledAs = []string{"file_operations.read", "table io_op_defs"}
 	x.Funcs[hub[0]].CalledAs = []string{"file_operations.read"}
+	x.Funcs[hub[0]].Dir = "drivers/md/"
 	b.Reset()
 	if _, err := x.WriteTo(&b); err != nil {
 		t.Fatal(err)
@@ -105,6 +106,9 @@ func TestReachIndex(t *testing.T) {
 	}
 	if !reflect.DeepEqual(x.Funcs, y.Funcs) || !reflect.DeepEqual(y.CalledAs(kv[0]), []string{"file_operations.read", "table io_op_defs"}) {
 		t.Errorf("decoded members: %v", y.CalledAs(kv[0]))
+	}
+	if y.ModuleDir(hub[0]) != "drivers/md/" || y.ModuleDir(kv[0]) != "" {
+		t.Errorf("decoded module directories: %q %q", y.ModuleDir(hub[0]), y.ModuleDir(kv[0]))
 	}
 	for _, bad := range [][]byte{nil, []byte("not an index"), b.Bytes()[:b.Len()/2]} {
 		if _, err := analysis.ReadReachIndex(bytes.NewReader(bad), nil); err == nil {

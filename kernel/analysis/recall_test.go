@@ -701,4 +701,18 @@ func TestRealCalledAs(t *testing.T) {
 			t.Errorf("__sys_setsockopt called as %v", m)
 		}
 	}
+	// The module directories, from the .ko paths the package lists
+	// (dpkg -c: ./lib/modules/6.1.0-56-cloud-amd64/kernel/drivers/md/dm-crypt.ko,
+	// .../net/netfilter/nf_tables.ko); vmlinux's functions have none.
+	for fn, want := range map[string]string{"crypt_message": "drivers/md/", "nf_tables_newrule": "net/netfilter/", "tcp_setsockopt": ""} {
+		fs := g.Lookup(fn)
+		if len(fs) == 0 || g.ModuleDir(fs[0]) != want {
+			t.Errorf("%s: module directory %q, want %q", fn, func() string {
+				if len(fs) == 0 {
+					return "(absent)"
+				}
+				return g.ModuleDir(fs[0])
+			}(), want)
+		}
+	}
 }

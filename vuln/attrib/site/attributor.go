@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"maps"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -385,8 +386,8 @@ func (a *Attributor) siteRoles(sites []attrib.Site, inFiles map[string]bool, apa
 			switch {
 			case a.siteCounts(s, inFiles):
 				out = a.siteLinks(s, out, have, apart, inFiles)
-			case len(inFiles) > 0 && knownFunc(a.g, s.Func) && a.unplaced(s.Func):
-				out = append(out, a.memberLinks(s, have)...)
+			case len(inFiles) > 0 && knownFunc(a.g, s.Func) && a.unplaced(s.Func, inFiles):
+				out = append(out, a.memberLinks(s, have, inFiles)...)
 			}
 			if role == attrib.RoleFrame && len(out) > n {
 				break
@@ -451,27 +452,90 @@ func (a *Attributor) siteCounts(s attrib.Site, files map[string]bool) bool {
 		// module's: absent from the image, or present with no file) is
 		// still the fixed function the subject names, so it counts. One
 		// inlined everywhere is placed by the file declaring it.
-		return a.definedIn(s.Func, files) || s.Role == attrib.RoleSubject && a.unplaced(s.Func)
+		return a.definedIn(s.Func, files) || s.Role == attrib.RoleSubject && a.unplaced(s.Func, files)
 	}
 	return s.Role != attrib.RoleNamed
 }
 
 // unplaced reports a function the graph cannot place in a file: one the
 // kernel image does not hold, and not inlined from a known file, or one
-// whose every copy has no known file (a module's: the file map comes from
-// vmlinux's DWARF).
-func (a *Attributor) unplaced(fn string) bool {
-	fs := a.g.Lookup(fn)
-	if len(fs) == 0 {
+// whose every copy (copies: the record's, when modules share the name)
+// has no known file (a module's: the file map comes from vmlinux's
+// DWARF).
+func (a *Attributor) unplaced(fn string, files map[string]bool) bool {
+	if len(a.g.Lookup(fn)) == 0 {
 		return !a.inlined(fn)
 	}
+	fs := a.copies(fn, files)
 	fileless := a.g.FuncsInFile("")
 	for _, f := range fs {
 		if _, ok := slices.BinarySearch(fileless, f); !ok {
 			return false
 		}
 	}
-	return true
+	return len(fs) > 0
+}
+
+// copies are the functions named fn that a record on files may mean.
+// When modules of two source directories define the name (static
+// functions: the SMB client's crypt_message and dm-crypt's), only the
+// module copies in the same part of the tree as one of the record's
+// source files (sameTree) are, with vmlinux's; a record that names no
+// source file then means none of the module copies. Otherwise every copy.
+func (a *Attributor) copies(fn string, files map[string]bool) []int {
+	fs := a.g.Lookup(fn)
+	dir := ""
+	shared := false
+	for _, f := range fs {
+		if d := a.g.ModuleDir(f); d != "" {
+			if dir != "" && d != dir {
+				shared = true
+			}
+			dir = d
+		}
+	}
+	if !shared {
+		return fs
+	}
+	var out []int
+	for _, f := range fs {
+		if d := a.g.ModuleDir(f); d == "" || sameTree(d, files) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// sameTree reports whether a module's source directory and the directory
+// of one of the record's source files (headers aside) are in the same
+// part of the kernel tree: their first two path components agree, or
+// those of one are the other's ("fs/smb" for the SMB client's module and
+// a file of fs/smb/client/; "net" for a file of net/ and a module of
+// net/sched/).
+func sameTree(dir string, files map[string]bool) bool {
+	top := treeTop(strings.TrimSuffix(dir, "/"))
+	for f := range files {
+		if strings.HasPrefix(f, "include/") || strings.HasSuffix(f, ".h") {
+			continue
+		}
+		ft := treeTop(path.Dir(f))
+		if ft == top || strings.HasPrefix(top, ft+"/") || strings.HasPrefix(ft, top+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// treeTop is a directory's first two components ("fs/smb", "drivers/md").
+func treeTop(p string) string {
+	i := strings.IndexByte(p, '/')
+	if i < 0 {
+		return p
+	}
+	if j := strings.IndexByte(p[i+1:], '/'); j >= 0 {
+		return p[:i+1+j]
+	}
+	return p
 }
 
 // inlined reports a name the kernel has no function for but knows as
@@ -538,7 +602,7 @@ func (a *Attributor) siteLinks(s attrib.Site, out []attrib.Link, have map[string
 	}
 	chosen := a.choose(rs)
 	if len(chosen) == 0 && isKnown {
-		if l := a.memberLinks(s, have); len(l) > 0 {
+		if l := a.memberLinks(s, have, inFiles); len(l) > 0 {
 			return append(out, l...)
 		}
 	}
@@ -580,10 +644,10 @@ const maxMemberSyscalls = 2
 // (strn_len, called from pktgen_thread_write) added 16 links on the
 // judged sets at one call back, 7 right, and 35 at up to three, 13
 // right (docs/attribution.md).
-func (a *Attributor) memberLinks(s attrib.Site, have map[string]bool) []attrib.Link {
+func (a *Attributor) memberLinks(s attrib.Site, have map[string]bool, files map[string]bool) []attrib.Link {
 	var scs []string
 	member := map[string]string{}
-	for _, f := range a.g.Lookup(s.Func) {
+	for _, f := range a.copies(s.Func, files) {
 		for _, m := range a.g.CalledAs(f) {
 			for _, sc := range attrib.MemberSyscalls(m) {
 				if _, known := a.t.Number(sc); !known {

@@ -18,6 +18,7 @@ type fakeGraph struct {
 
 type fakeFunc struct {
 	name, file string
+	dir        string        // a module function's source directory
 	reach      []fakeReacher // indexed: reached by at most a few syscalls
 	walk       []fakeReacher // a hub's, found only by walking back
 	calledAs   []string      // the members indirect calls reach it through
@@ -45,6 +46,8 @@ func (g *fakeGraph) InlinedInto(name string) (into, files []string) {
 }
 
 func (g *fakeGraph) CalledAs(f int) []string { return g.funcs[f].calledAs }
+
+func (g *fakeGraph) ModuleDir(f int) string { return g.funcs[f].dir }
 
 func (g *fakeGraph) Count(f int) int { return len(g.funcs[f].reach) }
 
@@ -199,8 +202,10 @@ func TestMemberRule(t *testing.T) {
 		{name: "x_proc_write", walk: walk, calledAs: []string{"proc_ops.proc_write"}},
 		{name: "x_multi", walk: walk, calledAs: []string{"proc_ops.proc_write", "file_operations.mmap", "proto_ops.bind"}},
 		{name: "bug_fn", reach: []fakeReacher{{"read", calls("read", 3, "bug_fn"), false}}, calledAs: []string{"file_operations.mmap"}},
-		{name: "mod_recvmsg", calledAs: []string{"proto_ops.recvmsg"}},                      // a module's: no file
+		{name: "mod_recvmsg", dir: "net/x/", calledAs: []string{"proto_ops.recvmsg"}},       // a module's: no file
 		{name: "placed_write", file: "fs/y.c", calledAs: []string{"file_operations.write"}}, // in another file
+		{name: "crypt_msg", dir: "drivers/md/", calledAs: []string{"target_type.message"}},  // two modules'
+		{name: "crypt_msg", dir: "fs/smb/client/"},                                          // static name
 	}}
 	a, err := site.NewAttributor(g, site.Options{})
 	if err != nil {
@@ -232,6 +237,37 @@ func TestMemberRule(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s named in a record on net/x.c: %q, want %q", fn, got, want)
+		}
+	}
+}
+
+// TestMemberRuleSharedName: two modules define a static crypt_msg
+// (dm-crypt's target message and the SMB client's helper): a record
+// means the copy in its own part of the tree, and one that names no
+// source file (headers only) neither.
+func TestMemberRuleSharedName(t *testing.T) {
+	g := &fakeGraph{funcs: []fakeFunc{
+		{name: "crypt_msg", dir: "drivers/md/", calledAs: []string{"target_type.message"}},
+		{name: "crypt_msg", dir: "fs/smb/client/"},
+	}}
+	a, err := site.NewAttributor(g, site.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		files []string
+		want  []string
+	}{
+		{[]string{"drivers/md/dm-crypt.c"}, []string{"ioctl"}},
+		{[]string{"fs/smb/client/transport.c"}, nil},
+		{[]string{"fs/smb/client/cifsglob.h"}, nil},
+	} {
+		var got []string
+		for _, l := range a.Links(attrib.Input{Description: "x: fix a leak\n\nA buffer leaks after crypt_msg() returns.", ProgramFiles: c.files}) {
+			got = append(got, l.Syscall)
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("record on %v: %q, want %q", c.files, got, c.want)
 		}
 	}
 }

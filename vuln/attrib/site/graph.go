@@ -53,4 +53,8 @@ type CallGraph interface {
 	// ("file_operations.write", "table io_op_defs"); none when the graph
 	// resolved no indirect call to it.
 	CalledAs(f int) []string
+	// ModuleDir is the source directory of the module holding function
+	// f, from its .ko's path ("drivers/md/"); "" for vmlinux or when the
+	// graph does not know.
+	ModuleDir(f int) string
 }
