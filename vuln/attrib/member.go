@@ -123,6 +123,18 @@ var memberSyscalls = map[string][]string{
 	// device-mapper targets: a table load and a target message are
 	// DM_TABLE_LOAD and DM_TARGET_MSG ioctls (drivers/md/dm-ioctl.c)
 	"target_type.ctr": {"ioctl"}, "target_type.message": {"ioctl"},
+	// sysfs binary attributes (fs/sysfs/file.c: sysfs_kf_bin_read, _write,
+	// _mmap) and module parameters (kernel/params.c: param_attr_show)
+	"bin_attribute.read": {"read"}, "bin_attribute.write": {"write"}, "bin_attribute.mmap": {"mmap"},
+	"kernel_param_ops.get": {"read"},
+	// tracefs event triggers (kernel/trace/trace_events_trigger.c:
+	// event_trigger_write → the command's parse, which registers it)
+	"event_command.parse": {"write"}, "event_command.reg": {"write"},
+	// the page cache's buffered write (mm/filemap.c: generic_perform_write)
+	"address_space_operations.write_begin": {"write"}, "address_space_operations.write_end": {"write"},
+	// a cgroup controller's state is made by mkdir of a cgroup, or by a
+	// write of cgroup.subtree_control (kernel/cgroup/cgroup.c: css_create)
+	"cgroup_subsys.css_alloc": {"mkdir", "write"}, "cgroup_subsys.css_online": {"mkdir", "write"},
 }
 
 // MemberSyscalls returns the syscalls that call a function stored in

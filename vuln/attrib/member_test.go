@@ -15,7 +15,10 @@ import (
 // RTM_NEWQDISC) calls Qdisc_ops.change; tc_new_tfilter
 // tcf_proto_ops.change; cgroup_file_write cftype.write_u64;
 // search_binary_handler linux_binfmt.load_binary; sctp_accept
-// sctp_pf.create_accept_sk; dm-ioctl's target_message target_type.message.
+// sctp_pf.create_accept_sk; dm-ioctl's target_message target_type.message;
+// sysfs_kf_bin_read bin_attribute.read; event_trigger_write (through
+// trigger_process_regex) event_command.parse; css_create, for cgroup_mkdir
+// and a write of cgroup.subtree_control, cgroup_subsys.css_online.
 // A qdisc's enqueue runs for every packet sent or forwarded: not mapped.
 func TestMemberSyscalls(t *testing.T) {
 	for member, want := range map[string][]string{
@@ -35,6 +38,9 @@ func TestMemberSyscalls(t *testing.T) {
 		"linux_binfmt.load_binary":       {"execve"},
 		"sctp_pf.create_accept_sk":       {"accept"},
 		"target_type.message":            {"ioctl"},
+		"bin_attribute.read":             {"read"},
+		"event_command.parse":            {"write"},
+		"cgroup_subsys.css_online":       {"mkdir", "write"},
 		"Qdisc_ops.enqueue":              nil,
 		"file_operations.poll":           nil,
 		"inode_operations.lookup":        nil,

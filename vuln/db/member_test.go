@@ -116,6 +116,20 @@ func TestMemberTableAdditionsOnTheirJudgedSample(t *testing.T) {
 	}
 }
 
+// TestMemberTableAdditions2OnTheirJudgedCVEs: the session's second
+// additions (sysfs binary attributes, module parameters' get, tracefs
+// event triggers, the page cache's write_begin and write_end, a cgroup
+// controller's css_alloc and css_online) on every CVE they change outside
+// the judged sets (member3-sample-judged.json, 8 CVEs judged blind): 9 of
+// 9 links right, 8 of 8 wanted pairs found.
+func TestMemberTableAdditions2OnTheirJudgedCVEs(t *testing.T) {
+	links, correct, want, found := scoreJudged(t, "member3-sample-judged.json", 8, func(Link) bool { return true })
+	t.Logf("member table additions (2): %d of %d links right; %d of %d wanted pairs found", correct, links, found, want)
+	if links != 9 || correct != 9 || found != 8 || want != 8 {
+		t.Errorf("member table additions (2): %d of %d links right, %d of %d wanted pairs; measured 9 of 9, 8 of 8", correct, links, found, want)
+	}
+}
+
 // memberLink is a link of the member rule.
 func memberLink(l Link) bool {
 	return l.Method == "site" && strings.Contains(l.Evidence, " method, which ")
