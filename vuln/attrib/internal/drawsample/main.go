@@ -7,7 +7,7 @@
 // It reads the two CVE feeds of ../shared/data with the project's readers
 // (vuln/kernelcna, vuln/kernelcves), puts every record in one stratum (see
 // strata below), and draws 40 main CVEs per stratum and 10 for each holdout
-// set (holdout, holdout2 … holdout15; see sets) with a fixed seed. The file it writes holds CVE ids,
+// set (holdout, holdout2 … holdout16; see sets) with a fixed seed. The file it writes holds CVE ids,
 // feeds, strata and sets only, never feed text. The draw is deterministic:
 // the same inputs give the same bytes (TestDrawIsCommitted checks the
 // committed file). Which records the text method linked, the line between
@@ -83,6 +83,9 @@ var sets = []struct {
 	{"holdout14", 10, "2026-12-06, twelfth session"},
 	// drawn after holdout14 was scored, before any method changed
 	{"holdout15", 10, "2026-12-06, twelfth session, later"},
+	// drawn after the session's member-table additions, before its later
+	// changes
+	{"holdout16", 10, "2026-12-06, twelfth session, third"},
 }
 
 // drawSize is how many ids each stratum gives.
@@ -148,7 +151,7 @@ type Drawn struct {
 	ID      string `json:"id"`
 	Feed    string `json:"feed"`
 	Stratum string `json:"stratum"`
-	Set     string `json:"set"` // a name in sets: "main", "holdout", "holdout2" … "holdout15"
+	Set     string `json:"set"` // a name in sets: "main", "holdout", "holdout2" … "holdout16"
 }
 
 // Sample is the file drawsample writes.
