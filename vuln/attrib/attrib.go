@@ -225,16 +225,23 @@ func (sc *scanner) shorthand(a int) bool {
 	if a == 0 || s[a-1] != '/' && s[a-1] != '|' {
 		return false
 	}
-	e := a - 1
+	k, e := nameBefore(s, a-1)
+	_, ok := resolve(sc.t, s[k:e])
+	return !ok
+}
+
+// nameBefore is the identifier s[k:e] that ends at end, or before a "()"
+// that ends there.
+func nameBefore(s string, end int) (k, e int) {
+	e = end
 	if e >= 2 && s[e-2:e] == "()" {
 		e -= 2
 	}
-	k := e
+	k = e
 	for k > 0 && isIdent(s[k-1]) {
 		k--
 	}
-	_, ok := resolve(sc.t, s[k:e])
-	return !ok
+	return k, e
 }
 
 // notCalls are names whose "the NAME call" is mostly something else: a
@@ -252,14 +259,7 @@ func (sc *scanner) articleCall(a, b int) {
 	if a < 2 || s[a-1] != ' ' || b < len(s) && isIdent(s[b]) {
 		return
 	}
-	e := a - 1
-	if e >= 2 && s[e-2:e] == "()" {
-		e -= 2
-	}
-	k := e
-	for k > 0 && isIdent(s[k-1]) {
-		k--
-	}
+	k, e := nameBefore(s, a-1)
 	if k == e || k > 0 && strings.IndexByte("./>-$:", s[k-1]) >= 0 || inPath(s, k, e) {
 		return
 	}
