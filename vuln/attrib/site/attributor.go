@@ -476,12 +476,12 @@ func (a *Attributor) unplaced(fn string, files map[string]bool) bool {
 	return len(fs) > 0
 }
 
-// copies are the functions named fn that a record on files may mean.
-// When modules of two source directories define the name (static
-// functions: the SMB client's crypt_message and dm-crypt's), only the
-// module copies in the same part of the tree as one of the record's
-// source files (sameTree) are, with vmlinux's; a record that names no
-// source file then means none of the module copies. Otherwise every copy.
+// copies are the functions named fn that a record on files may mean:
+// every copy, unless modules of two source directories define the name
+// (static functions: the SMB client's crypt_message and dm-crypt's).
+// Then vmlinux's copies count, and a module's only when it is in the same
+// part of the tree as one of the record's source files (sameTree), so
+// that a record naming no source file means none of them.
 func (a *Attributor) copies(fn string, files map[string]bool) []int {
 	fs := a.g.Lookup(fn)
 	dir := ""
