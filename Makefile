@@ -5,7 +5,7 @@ SHARED ?= ../shared/data
 CNA    ?= $(SHARED)/kernel-cna/kernel-cna-cves-2026-08-21.tar.xz
 KCVES  ?= $(SHARED)/kernel-cves/linux_kernel_cves-2023-01-27.json.xz
 
-.PHONY: test check deps generate weightdb bench fuzz check-kallsyms kernel-deb kernel-footprints kernel-footprints-check history history-gvisor
+.PHONY: test check deps generate weightdb bench fuzz check-kallsyms kernel-deb kernel-members kernel-footprints kernel-footprints-check history history-gvisor
 
 include mk/passthrough.mk
 
@@ -86,16 +86,21 @@ KDIR     ?= $(HOME)/.cache/sysweight/kernel
 KABI     ?= 6.1.0-56-cloud-amd64
 KIMAGE   ?= $(KDIR)/linux-image-$(KABI)-unsigned_6.1.192-2_amd64.deb
 KFILEMAP ?= $(KDIR)/filemap-v2-$(KABI).txt.gz
+# Debian's generic kernel package of the same version: the member rule
+# reads its methods for bug sites the cloud kernel lacks (its drivers);
+# `make kernel-members` fetches it (~71 MB).
+KMEMBERS ?= $(KDIR)/linux-image-6.1.0-56-amd64-unsigned_6.1.192-2_amd64.deb
 METHODS  ?= default
 
 # Rebuild the embedded weight DB from the pinned feed snapshots, the
 # committed exploit and trigger tables and the kernel's call graph. (shared)
 weightdb:
 	@test -f $(KIMAGE) -a -f $(KFILEMAP) || { echo "weightdb: $(KIMAGE) or $(KFILEMAP) missing: run DBG=1 scripts/kernel-metrics.sh" >&2; exit 2; }
+	@test -f $(KMEMBERS) || { echo "weightdb: $(KMEMBERS) missing: run make kernel-members" >&2; exit 2; }
 	go run ./cmd/sysweight db build \
 	  --kernel-cna $(CNA) --kernel-cna-version d9dda40c8f21126303839427ebc8652167302488 \
 	  --kernel-cves $(KCVES) --kernel-cves-version 07180fb5 \
-	  --kernel-image $(KIMAGE) --filemap $(KFILEMAP) --methods $(METHODS) \
+	  --kernel-image $(KIMAGE) --filemap $(KFILEMAP) --kernel-members $(KMEMBERS) --methods $(METHODS) \
 	  --out vuln/db/data/weights-x86_64.json --timing
 	go generate ./vuln/db
 
@@ -107,6 +112,11 @@ bench:
 # for the real-package tests of kernel/debpkg and internal/xz.
 kernel-deb:
 	scripts/fetch-kernel-deb.sh
+
+# Debian's generic 6.1.0-56 kernel package (~71 MB) into the same cache:
+# the member rule's second kernel (make weightdb, TestDefaultDBUpToDate).
+kernel-members:
+	scripts/fetch-kernel-deb.sh "$(KDIR)" 6.1.0-56-amd64
 
 # Kallsyms recovery check on Debian's 6.1.0-56 cloud kernel (downloads ~310 MB).
 check-kallsyms:

@@ -43,6 +43,7 @@ type dbBuildOptions struct {
 	feeds                map[string]*build.Input // by feed name: --FLAG, --FLAG-version, --FLAG-date
 	tables               map[string]*string      // by flag: embedded, a file, or none
 	kernelImage, fileMap string
+	kernelMembers        string
 	graphCache           string
 	methods              string
 	cache                string
@@ -89,6 +90,7 @@ The output is written to a temporary file and renamed.`,
 	}
 	f.StringVar(&o.kernelImage, "kernel-image", "", "kernel image whose call graph the site and file methods follow")
 	f.StringVar(&o.fileMap, "filemap", "", "function→file map or -dbg vmlinux, for the file method and for named sites")
+	f.StringVar(&o.kernelMembers, "kernel-members", "", "a second kernel package (Debian's generic linux-image of the same version) whose methods the site method's member rule reads for bug sites --kernel-image lacks")
 	f.StringVar(&o.graphCache, "graph-cache", defaultGraphCache(), "directory caching the kernel's reach index (none: no cache)")
 	f.StringVar(&o.methods, "methods", "default", "attribution methods that count, joined by +: text, trace, uapi, site, dispatch, apart, file, function, sibling; default is "+site.DefaultMethods.String()+" (without --kernel-image, "+textMethods.String()+"); site, apart, file and function need --kernel-image")
 	f.StringVar(&o.out, "out", "", "output file (required)")
@@ -401,6 +403,9 @@ func (o *dbBuildOptions) kernelInputs(in *build.Inputs) (string, error) {
 		}
 	}
 	in.Methods = strings.Split(m.String(), "+")
+	if o.kernelMembers != "" && (m&site.MethodSite == 0 || m&site.MethodFunction != 0 || o.kernelImage == "") {
+		return "", fmt.Errorf("--kernel-members: only the site method's member rule reads it: give --kernel-image and --methods with site (not function)")
+	}
 	if m&^noGraphMethods == 0 {
 		a, _ := site.NewAttributor(nil, site.Options{Methods: m})
 		in.Attribute = a.Links
@@ -450,7 +455,19 @@ func (o *dbBuildOptions) kernelInputs(in *build.Inputs) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	a, err := site.NewAttributor(x, site.Options{Methods: m})
+	opt := site.Options{Methods: m}
+	if o.kernelMembers != "" {
+		if err := infile.Check(o.kernelMembers, false); err != nil {
+			return "", fmt.Errorf("--kernel-members: %w", err)
+		}
+		mx, _, err := analysis.CachedReachIndex(o.kernelMembers, "", cache, attrib.Incidental)
+		if err != nil {
+			return "", fmt.Errorf("--kernel-members: %w", err)
+		}
+		opt.Members = mx
+		in.Sources = append(in.Sources, registry.MembersSource(o.kernelMembers, mx))
+	}
+	a, err := site.NewAttributor(x, opt)
 	if err != nil {
 		return "", err
 	}

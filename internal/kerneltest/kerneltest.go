@@ -48,6 +48,22 @@ func Deb(t testing.TB) string {
 	return m[0]
 }
 
+// MembersPackage is Debian's generic kernel package of the same version,
+// whose methods the site method's member rule reads for bug sites the
+// cloud kernel lacks (its drivers); `make kernel-members` fetches it.
+const MembersPackage = "linux-image-6.1.0-56-amd64-unsigned"
+
+// MembersDeb is the cached generic package, skipping when absent.
+func MembersDeb(t testing.TB) string {
+	t.Helper()
+	dir := Dir(t)
+	m, _ := filepath.Glob(filepath.Join(dir, MembersPackage+"_*_amd64.deb"))
+	if len(m) == 0 {
+		t.Skipf("%s .deb absent from %s: run make kernel-members", MembersPackage, dir)
+	}
+	return m[0]
+}
+
 // Dbg is the -dbg vmlinux (DWARF), skipping when absent.
 func Dbg(t testing.TB) string {
 	t.Helper()

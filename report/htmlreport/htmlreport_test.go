@@ -40,7 +40,8 @@ func small() *Report {
 				Degrees: []float64{1, 0},
 				CVEs: []CVE{{ID: "CVE-2016-0728", Title: `keyctl "refcount" <overflow>`, Score: 7.8, CVSSVersion: "3.x", Feed: "linux_kernel_cves",
 					Links: []db.Link{{Syscall: "keyctl", Method: "text", Evidence: "keyctl"}}},
-					{ID: "CVE-2024-0001", Feed: "kernel-cna", Links: []db.Link{{Syscall: "keyctl", Method: "site", Evidence: "named key_put", Path: []string{"keyctl", "key_put"}}}}},
+					{ID: "CVE-2024-0001", Feed: "kernel-cna", Links: []db.Link{{Syscall: "keyctl", Method: "site", Evidence: "named key_put", Path: []string{"keyctl", "key_put"}}}},
+					{ID: "CVE-2024-0002", Score: 5.5, CVSSVersion: "3.1", Feed: "kernel-cna", Links: []db.Link{{Syscall: "keyctl", Method: "uapi", Evidence: "KEYCTL_READ"}}}},
 				Exploits:     []string{"EDB-39277"},
 				TopFunctions: []db.FuncCC{{Name: "__keyctl_dh_compute", CC: 38}}},
 			{Name: "read", Nr: 0, Rank: 2, Weight: 2, Raw: []float64{1, 5}, Normalized: []float64{0.5, 0.75}, Degrees: []float64{1, 0.5}},
@@ -84,6 +85,17 @@ func TestGolden(t *testing.T) {
 
 // Every string is escaped: a runtime named <b>, an origin that closes a
 // cell and opens a script, a title with quotes and angle brackets.
+// The CVSS column marks a score's version only when it is not v3.1, the
+// version the column's head names.
+func TestCVSSVersionMarked(t *testing.T) {
+	page := render(t, small())
+	for _, want := range []string{"CVSS <small>(v3.1 unless marked)</small>", "<td>CVE-2016-0728<td>7.8 <small>v3.x</small><td>", "<td>CVE-2024-0002<td>5.5<td>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
+
 func TestEscaped(t *testing.T) {
 	page := render(t, small())
 	for _, bad := range []string{"<script", "<b>", "<overflow>"} {

@@ -47,6 +47,9 @@ type Inputs struct {
 	// metadata.
 	Attribute func(attrib.Input) []attrib.Link
 	Methods   []string
+	// Sources are further inputs the attribution read (the member rule's
+	// second kernel), recorded after the feeds' and tables'.
+	Sources []db.Source
 	// Built is the build time recorded in the DB. Zero means the newest
 	// input date, which keeps builds from the same inputs byte-identical.
 	Built time.Time
@@ -129,6 +132,7 @@ func Build(in Inputs, t *syscalls.Table) (*db.DB, Timing, error) {
 			notes = append(notes, p.Note)
 		}
 	}
+	sources = append(sources, in.Sources...)
 	built := in.Built
 	if built.IsZero() {
 		for _, s := range sources {

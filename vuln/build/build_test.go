@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,7 +107,19 @@ func TestDefaultDBUpToDate(t *testing.T) {
 	if m&(site.MethodSite|site.MethodFile) != 0 {
 		g = kernelIndex(t, "")
 	}
-	a, err := site.NewAttributor(g, site.Options{Methods: m})
+	opt := site.Options{Methods: m}
+	if slices.ContainsFunc(committed.Meta.Sources, func(s db.Source) bool { return s.Name == "kernel-members" }) {
+		// the member rule's second kernel (make kernel-members); its
+		// index is cached beside the first's
+		deb := kerneltest.MembersDeb(t)
+		mx, _, err := analysis.CachedReachIndex(deb, "", kerneltest.Dir(t), attrib.Incidental)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Members = mx
+		in.Sources = append(in.Sources, registry.MembersSource(deb, mx))
+	}
+	a, err := site.NewAttributor(g, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -40,6 +41,19 @@ func KernelFromReport(rep *analysis.Report) *Part {
 			}
 		},
 	}
+}
+
+// MembersSource records, among the DB's sources, the second kernel
+// package whose methods the member rule read (db build --kernel-members):
+// its file name, Debian version (from the name), sha256 and functions.
+func MembersSource(deb string, x *analysis.ReachIndex) db.Source {
+	name := filepath.Base(deb)
+	version := ""
+	if parts := strings.Split(strings.TrimSuffix(name, ".deb"), "_"); len(parts) == 3 {
+		version = parts[1]
+	}
+	return db.Source{Name: "kernel-members", Origin: name + " (the site method's member rule, for bug sites the kernel image lacks)",
+		Version: version, Records: len(x.Funcs), SHA256: x.Kernel}
 }
 
 // dbMetrics gives the weight DB its kernel figures per syscall: Complexity

@@ -271,3 +271,40 @@ func TestMemberRuleSharedName(t *testing.T) {
 		}
 	}
 }
+
+// TestMembersElsewhere: a bug site the main graph lacks (a driver the
+// kernel does not build), not inlined there, links by the member rule
+// read in Options.Members, a second kernel's graph; without it, or for a
+// name the main graph holds, the second graph is not read.
+func TestMembersElsewhere(t *testing.T) {
+	main := &fakeGraph{funcs: []fakeFunc{{name: "shared_fn", file: "drivers/x/a.c", calledAs: []string{"file_operations.read"}}}}
+	generic := &fakeGraph{funcs: []fakeFunc{
+		{name: "drv_store", dir: "drivers/hwmon/", calledAs: []string{"device_attribute.store"}},
+		{name: "shared_fn", dir: "drivers/x/", calledAs: []string{"file_operations.write"}},
+	}}
+	with, err := site.NewAttributor(main, site.Options{Members: generic})
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, _ := site.NewAttributor(main, site.Options{})
+	rec := func(fn string) attrib.Input {
+		return attrib.Input{Description: "hwmon: fix an overflow\n\nThe value " + fn + "() writes overflows.", ProgramFiles: []string{"drivers/hwmon/x.c"}}
+	}
+	for _, c := range []struct {
+		a    *site.Attributor
+		fn   string
+		want []string
+	}{
+		{with, "drv_store", []string{"write: named drv_store: the device_attribute.store method (kernel-members), which write calls"}},
+		{without, "drv_store", nil},
+		{with, "shared_fn", nil}, // the main graph's, placed in another file
+	} {
+		var got []string
+		for _, l := range c.a.Links(rec(c.fn)) {
+			got = append(got, l.Syscall+": "+l.Evidence)
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.fn, got, c.want)
+		}
+	}
+}
