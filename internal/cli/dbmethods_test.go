@@ -77,4 +77,10 @@ func TestDBBuildMethodsWithoutGraph(t *testing.T) {
 	if code, stderr := build("text+site"); code != 2 || !strings.Contains(stderr, "needs --kernel-image") {
 		t.Errorf("--methods text+site without a kernel image: exit %d, %q", code, stderr)
 	}
+	// --kernel-members is read by the site method's member rule only.
+	code, _, stderr := run(t, "db", "build", "--kernel-cna", filepath.Join(dir, "cna"), "--kernel-cna-date", "2026-01-01",
+		"--methods", "text", "--kernel-members", out, "--out", out)
+	if code != 2 || !strings.Contains(stderr, "--kernel-members: only the site method") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+		t.Errorf("--kernel-members without the site method: exit %d, %q", code, stderr)
+	}
 }
