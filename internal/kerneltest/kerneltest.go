@@ -40,10 +40,17 @@ func Vmlinuz(t testing.TB) string {
 // Deb is the cached .deb of the kernel package (vmlinuz and modules).
 func Deb(t testing.TB) string {
 	t.Helper()
+	return cachedDeb(t, Package, "kernel-deb")
+}
+
+// cachedDeb is the cached .deb of pkg, skipping with the make target
+// that fetches it when it is absent.
+func cachedDeb(t testing.TB, pkg, target string) string {
+	t.Helper()
 	dir := Dir(t)
-	m, _ := filepath.Glob(filepath.Join(dir, Package+"_*_amd64.deb"))
+	m, _ := filepath.Glob(filepath.Join(dir, pkg+"_*_amd64.deb"))
 	if len(m) == 0 {
-		t.Skipf("%s .deb absent from %s: run make kernel-deb", Package, dir)
+		t.Skipf("%s .deb absent from %s: run make %s", pkg, dir, target)
 	}
 	return m[0]
 }
@@ -56,12 +63,7 @@ const MembersPackage = "linux-image-6.1.0-56-amd64-unsigned"
 // MembersDeb is the cached generic package, skipping when absent.
 func MembersDeb(t testing.TB) string {
 	t.Helper()
-	dir := Dir(t)
-	m, _ := filepath.Glob(filepath.Join(dir, MembersPackage+"_*_amd64.deb"))
-	if len(m) == 0 {
-		t.Skipf("%s .deb absent from %s: run make kernel-members", MembersPackage, dir)
-	}
-	return m[0]
+	return cachedDeb(t, MembersPackage, "kernel-members")
 }
 
 // Dbg is the -dbg vmlinux (DWARF), skipping when absent.
