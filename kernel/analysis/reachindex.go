@@ -409,25 +409,21 @@ func (x *ReachIndex) WriteTo(w io.Writer) (int64, error) {
 	for _, s := range x.Syscalls {
 		str(s)
 	}
-	files := map[string]int{"": 0}
-	fileList := []string{""}
+	var files strTable
+	files.add("")
 	for _, fn := range x.Funcs {
-		for _, f := range [2]string{fn.File, fn.Dir} {
-			if _, ok := files[f]; !ok {
-				files[f] = len(fileList)
-				fileList = append(fileList, f)
-			}
-		}
+		files.add(fn.File)
+		files.add(fn.Dir)
 	}
-	u(uint64(len(fileList)))
-	for _, f := range fileList {
+	u(uint64(len(files.list)))
+	for _, f := range files.list {
 		str(f)
 	}
 	u(uint64(len(x.Funcs)))
 	for _, fn := range x.Funcs {
 		str(fn.Name)
-		u(uint64(files[fn.File]))
-		u(uint64(files[fn.Dir]))
+		u(uint64(files.index[fn.File]))
+		u(uint64(files.index[fn.Dir]))
 		u(uint64(len(fn.Reach)))
 		for _, r := range fn.Reach {
 			u(uint64(r.Syscall))
@@ -437,24 +433,20 @@ func (x *ReachIndex) WriteTo(w io.Writer) (int64, error) {
 	}
 	// The members functions are called as: the labels, then each
 	// function's (count, then label indexes).
-	labels := map[string]int{}
-	var labelList []string
+	var labels strTable
 	for _, fn := range x.Funcs {
 		for _, m := range fn.CalledAs {
-			if _, ok := labels[m]; !ok {
-				labels[m] = len(labelList)
-				labelList = append(labelList, m)
-			}
+			labels.add(m)
 		}
 	}
-	u(uint64(len(labelList)))
-	for _, m := range labelList {
+	u(uint64(len(labels.list)))
+	for _, m := range labels.list {
 		str(m)
 	}
 	for _, fn := range x.Funcs {
 		u(uint64(len(fn.CalledAs)))
 		for _, m := range fn.CalledAs {
-			u(uint64(labels[m]))
+			u(uint64(labels.index[m]))
 		}
 	}
 	// The inlinings, by name.
@@ -494,6 +486,23 @@ func (x *ReachIndex) WriteTo(w io.Writer) (int64, error) {
 		return cw.n, err
 	}
 	return cw.n, nil
+}
+
+// strTable numbers strings in the order they are first added, for
+// WriteTo's tables of file names and member labels.
+type strTable struct {
+	index map[string]int
+	list  []string
+}
+
+func (t *strTable) add(s string) {
+	if t.index == nil {
+		t.index = map[string]int{}
+	}
+	if _, ok := t.index[s]; !ok {
+		t.index[s] = len(t.list)
+		t.list = append(t.list, s)
+	}
 }
 
 // ReadReachIndex reads what WriteTo wrote, marking incidental paths by
