@@ -26,6 +26,7 @@ type judgement struct {
 	ID   string   `json:"id"`
 	Want []string `json:"want"`
 	Also []string `json:"also"`
+	None string   `json:"none"` // why no syscall triggers it, or ""
 }
 
 type sample2CVE struct {
