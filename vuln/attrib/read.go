@@ -35,16 +35,27 @@ type Findings struct {
 
 	doc   doc
 	in    Input
+	t     *syscalls.Table
 	sites []Site
 	done  bool
 }
 
 // Sites lists the record's bug sites (see the package function Sites),
 // read on first use: most records need them only when the text, trace and
-// uapi methods find nothing.
+// uapi methods find nothing. A syscall's own name ("fd = open(PATH)",
+// "timerlat_fd open()") is not a bug site: it names the syscall, which is
+// the text method's to read, and as a function name it matched whatever
+// module happens to define an open() (a tty driver's, so that an NFS
+// record got tty_operations.open as its evidence).
 func (f *Findings) Sites() []Site {
 	if !f.done {
 		f.sites, f.done = sitesOf(f.doc, f.in.Description, f.in.Subject), true
+		if f.t != nil {
+			f.sites = slices.DeleteFunc(f.sites, func(s Site) bool {
+				_, isSyscall := f.t.Number(s.Func)
+				return s.Func != "" && isSyscall
+			})
+		}
 	}
 	return f.sites
 }
@@ -60,6 +71,7 @@ func (f *Findings) Sites() []Site {
 // the report names a syscall, agree on one (auxAlone).
 func Read(in Input, t *syscalls.Table) Findings {
 	var f Findings
+	f.t = t
 	d := parseDoc(in.Description)
 	prose := withoutCode(d.maskedProse(in.Description), t)
 	if in.Subject != "" && !strings.Contains(in.Description, in.Subject) {

@@ -2,6 +2,7 @@ package attrib
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -84,6 +85,32 @@ func TestUAPI(t *testing.T) {
 	for _, n := range []string{"PACKET_HOST", "TCP_REPAIR_ON", "IP_PMTUDISC_DO", "RTM_MAX", "FUTEX_WAITERS"} {
 		if _, _, ok := UAPIName(n); ok {
 			t.Errorf("%s is in the table", n)
+		}
+	}
+}
+
+// TestSyscallNameIsNoSite: a syscall's bare name in a record (CVE-2026-64108's
+// race diagram, "fd = open(PATH)"; CVE-2024-26703's subject "timerlat_fd
+// open()") is the syscall, not a bug site; the functions beside it are.
+func TestSyscallNameIsNoSite(t *testing.T) {
+	desc := "In the Linux kernel, the following vulnerability has been resolved:\n\n" +
+		"cifs: Fix busy dentry used after unmounting\n\n" +
+		"  process A\n  fd = open(PATH)\n   vfs_open\n    cifs_open\n     cifs_new_fileinfo\n  close(fd)\n"
+	f := Read(Input{Description: desc}, x86)
+	var funcs []string
+	for _, s := range f.Sites() {
+		if s.Func != "" {
+			funcs = append(funcs, s.Func)
+		}
+	}
+	for _, name := range []string{"open", "close"} {
+		if slices.Contains(funcs, name) {
+			t.Errorf("sites %v hold the syscall name %q", funcs, name)
+		}
+	}
+	for _, name := range []string{"vfs_open", "cifs_open", "cifs_new_fileinfo"} {
+		if !slices.Contains(funcs, name) {
+			t.Errorf("sites %v lack %q", funcs, name)
 		}
 	}
 }
