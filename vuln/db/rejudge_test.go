@@ -12,7 +12,7 @@ import (
 // judge again (every judged set of the draw).
 var rejudgeSets = []string{"main", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6",
 	"holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14",
-	"holdout15", "holdout16", "holdout17"}
+	"holdout15", "holdout16", "holdout17", "holdout18"}
 
 // TestSecondJudgeAgrees measures how far the judgements of sample 2 are
 // one judge's reading. In the thirteenth session 40 judged CVEs (10 per

@@ -39,7 +39,7 @@ func readSample2(t *testing.T) []sample2CVE { return readSample2Set(t, "main") }
 // readSample2Set reads the judgements of one set of the draw: "main"
 // (sample2-judged-*.json, 40 per stratum), "holdout"
 // (sample2-holdout-*.json, 10 per stratum), "holdout2", "holdout3" or
-// "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16" or "holdout17" (sample2-holdout2-*.json
+// "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17" or "holdout18" (sample2-holdout2-*.json
 // and so on, 10 per stratum).
 func readSample2Set(t *testing.T, which string) []sample2CVE {
 	t.Helper()
@@ -63,7 +63,7 @@ func readSample2Set(t *testing.T, which string) []sample2CVE {
 			Stratum string      `json:"stratum"`
 			CVEs    []judgement `json:"cves"`
 		}
-		prefix := map[string]string{"main": "sample2-judged-", "holdout": "sample2-holdout-", "holdout2": "sample2-holdout2-", "holdout3": "sample2-holdout3-", "holdout4": "sample2-holdout4-", "holdout5": "sample2-holdout5-", "holdout6": "sample2-holdout6-", "holdout7": "sample2-holdout7-", "holdout8": "sample2-holdout8-", "holdout9": "sample2-holdout9-", "holdout10": "sample2-holdout10-", "holdout11": "sample2-holdout11-", "holdout12": "sample2-holdout12-", "holdout13": "sample2-holdout13-", "holdout14": "sample2-holdout14-", "holdout15": "sample2-holdout15-", "holdout16": "sample2-holdout16-", "holdout17": "sample2-holdout17-"}[which]
+		prefix := map[string]string{"main": "sample2-judged-", "holdout": "sample2-holdout-", "holdout2": "sample2-holdout2-", "holdout3": "sample2-holdout3-", "holdout4": "sample2-holdout4-", "holdout5": "sample2-holdout5-", "holdout6": "sample2-holdout6-", "holdout7": "sample2-holdout7-", "holdout8": "sample2-holdout8-", "holdout9": "sample2-holdout9-", "holdout10": "sample2-holdout10-", "holdout11": "sample2-holdout11-", "holdout12": "sample2-holdout12-", "holdout13": "sample2-holdout13-", "holdout14": "sample2-holdout14-", "holdout15": "sample2-holdout15-", "holdout16": "sample2-holdout16-", "holdout17": "sample2-holdout17-", "holdout18": "sample2-holdout18-"}[which]
 		name := filepath.Join(sample2Dir, prefix+s+".json")
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -79,7 +79,7 @@ func readSample2Set(t *testing.T, which string) []sample2CVE {
 			out = append(out, sample2CVE{s, j})
 		}
 	}
-	if n := map[string]int{"main": 160, "holdout": 40, "holdout2": 40, "holdout3": 40, "holdout4": 40, "holdout5": 40, "holdout6": 40, "holdout7": 40, "holdout8": 40, "holdout9": 40, "holdout10": 40, "holdout11": 40, "holdout12": 40, "holdout13": 40, "holdout14": 40, "holdout15": 40, "holdout16": 40, "holdout17": 40}[which]; len(out) != n {
+	if n := map[string]int{"main": 160, "holdout": 40, "holdout2": 40, "holdout3": 40, "holdout4": 40, "holdout5": 40, "holdout6": 40, "holdout7": 40, "holdout8": 40, "holdout9": 40, "holdout10": 40, "holdout11": 40, "holdout12": 40, "holdout13": 40, "holdout14": 40, "holdout15": 40, "holdout16": 40, "holdout17": 40, "holdout18": 40}[which]; len(out) != n {
 		t.Fatalf("%d judged %s CVEs, want %d", len(out), which, n)
 	}
 	return out
@@ -526,6 +526,23 @@ func TestDefaultDBOnHoldout17(t *testing.T) {
 	p, r := scoreDefaultDBOn(t, "holdout17")
 	if p < 0.64 || r < 0.39 {
 		t.Errorf("holdout17: pooled precision %.3f, recall %.3f; measured 0.677 / 0.417", p, r)
+	}
+}
+
+// TestDefaultDBOnHoldout18 scores the embedded DB on holdout18: positions
+// 210–219, drawn in the thirteenth session after holdout17 was scored and
+// the bare-syscall-name fix was in, judged by another independent judge
+// (10 of 40 judged none, 3 with low confidence), and scored once, on that
+// DB: pooled precision 0.792 (38 of 48 links), recall 0.763 (29 of 38
+// wanted pairs); by stratum trace 1.000/0.917, kernelcves 0.909/0.875,
+// cna-files 0.000/0.000, cna 0.600/0.846. The session's starting DB scores
+// the same. Its recall is the highest of any holdout, holdout17's among
+// the lowest (0.417): sets of 40 CVEs vary that much. The floors guard
+// the figure.
+func TestDefaultDBOnHoldout18(t *testing.T) {
+	p, r := scoreDefaultDBOn(t, "holdout18")
+	if p < 0.75 || r < 0.73 {
+		t.Errorf("holdout18: pooled precision %.3f, recall %.3f; measured 0.792 / 0.763", p, r)
 	}
 }
 
