@@ -440,11 +440,12 @@ func TestRealIndirectRules(t *testing.T) {
 		// udp_protocol, tcp_protocol and icmp_protocol
 		{"icmp_socket_deliver", "member net_protocol.err_handler", []string{"udp_err", "tcp_v4_err", "icmp_err"}, false},
 		// net/core/rtnetlink.c: link = rtnl_msg_handlers[family][type];
-		// link->doit(skb, nlh, extack): the handlers rtnl_register passes;
-		// the site also matches rdma_nl_cbs.doit, the look-alike of the
-		// same prototype, whose member the escaped handlers join, and the
-		// edges carry its name (the first in order)
-		{"rtnetlink_rcv_msg", "offset rdma_nl_cbs.doit", []string{"rtnl_newlink", "rtnl_getlink", "inet_rtm_newaddr", "inet6_rtm_newroute"}, false},
+		// link->doit(skb, nlh, extack): the handlers rtnl_register passes,
+		// which rtnl_register_internal stores as link->doit, an
+		// rtnl_doit_func, into the one member declared so (Version 31;
+		// before, they escaped into every member of the prototype and the
+		// edges carried the look-alike rdma_nl_cbs.doit's name)
+		{"rtnetlink_rcv_msg", "offset rtnl_link.doit", []string{"rtnl_newlink", "rtnl_getlink", "inet_rtm_newaddr", "inet6_rtm_newroute"}, false},
 		// kernel/sysctl.c: conv ?: do_proc_dointvec_conv
 		{"__do_proc_dointvec", "const default", []string{"do_proc_dointvec_conv"}, true},
 		{"walk_pgd_range", "member mm_walk_ops.pmd_entry", []string{"smaps_pte_range", "clear_refs_pte_range", "pagemap_pmd_range"}, false},

@@ -86,8 +86,17 @@
 // (nf_hook_entries_grow fills kvmalloc'd entries from nf_hook_ops.hook,
 // which is how nf_hook_slow reaches every registered netfilter hook), and
 // what callers pass for a callback parameter the callee stores there
-// (rtnl_register_internal's dumpit, so that netlink_dump reaches the
-// rtnetlink dumpers; single_open's show). A call x->op->f(x, …) whose x
+// (single_open's show). A callback parameter declared with a typedef and
+// stored into memory of no known type goes into the one struct member
+// declared with that typedef at that offset, when one struct has one
+// (rtnl_register_internal's link->doit, an rtnl_doit_func: struct
+// rtnl_link's doit; devres_alloc's release, a dr_release_t: struct
+// devres_node's release), where before it escaped into every member of
+// its prototype (rdma_nl_cbs.doit); and a value read at offset o of
+// memory of no known type and copied into a typed member (a struct on the
+// stack passed to a callee) comes from the one typedef'd member at o with
+// the destination's prototype (rtnetlink_rcv_msg's c.dump =
+// link->dumpit, so that netlink_dump reaches the rtnetlink dumpers). A call x->op->f(x, …) whose x
 // is a void pointer member (seq_read_iter's m = file->private_data)
 // resolves among the members at f's offset of the structs that a struct
 // points to from op's offset, keeping the methods whose first parameter
@@ -180,7 +189,7 @@
 // as well, getpid statically reaches ext4's write_iter (`kernel reach
 // PACKAGE getpid --to ext4_file_write_iter`: a page fault, vsyscall
 // emulation, seccomp, do_exit, process accounting's write); 68% of the
-// package's functions (73,325 of 107,666, analysis Version 30) are
+// package's functions (73,326 of 107,666, analysis Version 31) are
 // reached by more than half the syscalls. The rule leaves a call
 // unresolved when its members hold more than Options.MaxUntypedTargets functions (800): such
 // members are generic ones reached through two loads with no argument to

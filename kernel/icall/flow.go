@@ -2285,10 +2285,19 @@ func (w *flowWorker) storeTo(st *state, m x86.Mem, v val, insnAddr uint64, rec b
 				// member's functions escape
 				w.escSlots = append(w.escSlots, v.slot)
 			case v.param > 0:
-				// a callback parameter stored untyped
+				// a callback parameter stored into memory of no known
+				// type: into the one struct member at that offset
+				// declared with the parameter's typedef
 				// (rtnl_register_internal: link = kzalloc(…);
-				// link->dumpit = dumpit): what the callers pass escapes
-				w.escParams = append(w.escParams, cbKey{int32(w.fn), v.param - 1})
+				// link->doit = doit, an rtnl_doit_func, as struct
+				// rtnl_link's doit is), or else what the callers pass
+				// escapes
+				k := cbKey{int32(w.fn), v.param - 1}
+				if s := w.typedefSlot(st, m, int(v.param-1)); s >= 0 {
+					w.pflows = append(w.pflows, pflow{k, s})
+				} else {
+					w.escParams = append(w.escParams, k)
+				}
 			}
 		}
 	}
@@ -2305,6 +2314,128 @@ func (w *flowWorker) storeTo(st *state, m x86.Mem, v val, insnAddr uint64, rec b
 		}
 	}
 	w.record(v, slot, outer, stores)
+}
+
+// typedefSlot is the slot of the one struct member, across the kernel's
+// and the modules' BTF, that sits at the store's offset and is declared
+// with the typedef of the storing function's parameter k (struct
+// rtnl_link's doit, an rtnl_doit_func at offset 0), for a store through a
+// register of unknown type; −1 when the parameter has no typedef, or no
+// member or several structs' members fit. A typedef names one interface,
+// where a prototype is shared by unrelated callbacks
+// (rdma_nl_cbs.doit has rtnl_doit_func's prototype but not its name).
+func (w *flowWorker) typedefSlot(st *state, m x86.Mem, k int) int32 {
+	if m.Base == x86.NoReg || m.Base == x86.RIP || m.Index != x86.NoReg || m.Disp < 0 || m.Base == x86.RSP {
+		return -1
+	}
+	if b := st.r[m.Base]; b.k != vUnk && b.k != vRet && b.k != vULoad {
+		return -1
+	}
+	proto := w.r.proto[w.fn]
+	if proto == 0 {
+		return -1
+	}
+	pt, ok := w.sp.ParamType(proto, k)
+	if !ok || w.sp.Kind(pt) != btf.KindTypedef {
+		return -1
+	}
+	td := w.sp.Name(pt)
+	if td == "" {
+		return -1
+	}
+	e, ok := w.r.typedefMember(td, uint32(m.Disp))
+	if !ok {
+		return -1
+	}
+	return w.r.slot(e.container, uint32(m.Disp), e.member, e.sig)
+}
+
+// typedefFlow notes a copy into member d of struct t (in sp) of a value
+// read at offset e.off from memory of no known type, when one struct
+// member declared with a typedef sits at that offset with the
+// destination's prototype: rtnetlink_rcv_msg's c.dump = link->dumpit, a
+// struct netlink_dump_control on the stack passed to
+// __netlink_dump_start, with link a struct rtnl_link nothing types, whose
+// dumpit (an rtnl_dumpit_func at offset 8) typedefSlot filled.
+func (w *flowWorker) typedefFlow(sp *btf.Spec, t btf.TypeID, d uint32, e val) {
+	f, ok := sp.FieldAt(t, d, 8)
+	if !ok {
+		return
+	}
+	slot, outer := w.fieldSlots(sp, f)
+	if slot < 0 {
+		return
+	}
+	src, ok := w.r.typedefBySig(uint32(e.off), w.r.slotSig(slot))
+	if !ok {
+		return
+	}
+	from := w.r.slot(src.container, uint32(e.off), src.member, src.sig)
+	w.flows = append(w.flows, [2]int32{from, slot})
+	if outer >= 0 {
+		w.flows = append(w.flows, [2]int32{from, outer})
+	}
+}
+
+// tdMember is a function-pointer member declared with a typedef.
+type tdMember struct{ container, member, sig string }
+
+// typedefMember is the member at offset off, directly in a named struct,
+// declared with typedef td, when exactly one struct has one there.
+func (r *resolver) typedefMember(td string, off uint32) (tdMember, bool) {
+	r.typedefIndex()
+	e, ok := r.tdMembers[holdKey{td, off}]
+	return e, ok
+}
+
+// typedefBySig is the member declared with a typedef at offset off
+// whose prototype is sig, when exactly one struct has one there.
+func (r *resolver) typedefBySig(off uint32, sig string) (tdMember, bool) {
+	if sig == "" {
+		return tdMember{}, false
+	}
+	r.typedefIndex()
+	e, ok := r.tdBySig[holdKey{sig, off}]
+	return e, ok
+}
+
+// typedefIndex indexes the function-pointer members declared with a
+// typedef, directly in named structs, by typedef and offset and by
+// prototype and offset; an entry two structs share is left out.
+func (r *resolver) typedefIndex() {
+	r.tdOnce.Do(func() {
+		r.tdMembers = map[holdKey]tdMember{}
+		r.tdBySig = map[holdKey]tdMember{}
+		seen := map[holdKey]bool{}
+		seenSig := map[holdKey]bool{}
+		r.eachStruct(func(sp *btf.Spec, id btf.TypeID, name string) {
+			for i := range sp.NumMembers(id) {
+				mb := sp.Member(id, i)
+				if mb.BitSize != 0 || mb.BitOffset%8 != 0 || sp.Kind(mb.Type) != btf.KindTypedef {
+					continue
+				}
+				p, kind, ok := sp.Pointee(mb.Type)
+				if !ok || kind != btf.KindFuncProto {
+					continue
+				}
+				e := tdMember{name, mb.Name, sp.Signature(p)}
+				key := holdKey{sp.Name(mb.Type), mb.BitOffset / 8}
+				if seen[key] {
+					delete(r.tdMembers, key) // two structs: ambiguous
+				} else {
+					seen[key] = true
+					r.tdMembers[key] = e
+				}
+				skey := holdKey{e.sig, mb.BitOffset / 8}
+				if seenSig[skey] {
+					delete(r.tdBySig, skey)
+				} else {
+					seenSig[skey] = true
+					r.tdBySig[skey] = e
+				}
+			}
+		})
+	})
 }
 
 // privPrefix names the slots of privSlot, "void@O1" (no BTF struct is
@@ -2602,6 +2733,10 @@ func (w *flowWorker) stackArgs(st *state, callee int, stores *[]store) {
 		for i := 0; i < int(st.n); i++ {
 			e := st.stk[i]
 			d := int64(st.stkOff[i]) - a.off
+			if d >= 0 && d <= 1<<16 && e.k == vULoad && e.off >= 0 && e.off <= 1<<16 {
+				w.typedefFlow(sp, t, uint32(d), e)
+				continue
+			}
 			if d < 0 || e.k != vFunc && e.k != vFnPtr || d > 1<<16 {
 				continue
 			}

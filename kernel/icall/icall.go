@@ -231,6 +231,9 @@ type resolver struct {
 	cloneFn          map[int32]uint8       // clones' parameters that some caller passes a function in
 	embedOnce        sync.Once
 	embed            map[holdKey][]string // embedders' index
+	tdOnce           sync.Once
+	tdMembers        map[holdKey]tdMember // typedefMember's index
+	tdBySig          map[holdKey]tdMember // typedefBySig's index
 	rareOnce         sync.Once
 	castMu           sync.Mutex
 	casts            map[[2]string]bool // castArg's answers

@@ -118,6 +118,8 @@ func TestFixtureEdges(t *testing.T) {
 		"ex_init":      {"ex_a_init"},               // stack struct a callee fills
 		"do_link":      {"lnk_free", "lnk_get"},     // stack struct an indirect call fills
 		"run_dump":     {"dump_a"},                  // callback parameter stored untyped
+		"td_run":       {"td_a"},                    // callback parameter of a typedef stored untyped
+		"td_other":     {"td_b"},                    // and not through a look-alike member
 		"p_readlink":   {"p_get"},                   // container_of folded into the load
 		"st_run":       {"st_a"},                    // callback passed on the stack
 		"vr_obj":       {"vr_ctor"},                 // allocation typed by its use

@@ -108,6 +108,10 @@ var memberSyscalls = map[string][]string{
 	"tc_action_ops.init":    {"sendmsg"},
 	"rtnl_link_ops.newlink": {"sendmsg"}, "rtnl_link_ops.changelink": {"sendmsg"},
 	"rdma_nl_cbs.doit": {"sendmsg"},
+	// rtnetlink's handlers, which rtnl_register stores into a struct
+	// rtnl_link (kernel/icall types the store by its rtnl_doit_func since
+	// analysis Version 31; before, they carried rdma_nl_cbs.doit's name)
+	"rtnl_link.doit": {"sendmsg"},
 	// cgroup files (kernel/cgroup/cgroup.c: cgroup_file_write,
 	// cgroup_seqfile_show)
 	"cftype.write": {"write"}, "cftype.write_u64": {"write"}, "cftype.write_s64": {"write"},

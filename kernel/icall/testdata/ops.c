@@ -205,6 +205,30 @@ noinline int reg_dump(int (*dumpit)(struct dump_cb *, struct ex_ctx *))
 noinline int reg_all(void) { return reg_dump(dump_a); }
 noinline int run_dump(struct dump_cb *cb, struct ex_ctx *c) { return cb->dump(cb, c); }
 
+// a callback parameter of a typedef stored into memory of no known type
+// (rtnl_register_internal: link->doit = doit, an rtnl_doit_func): into the
+// one member declared with that typedef, struct td_link's doit, not into
+// every member of its prototype, so td_other's call through a look-alike
+// member (same prototype, no typedef) reaches td_b alone
+typedef int (*td_doit_t)(struct ex_ctx *c, struct dump_cb *cb);
+struct td_link { td_doit_t doit; long flags; };
+struct td_lookalike { int (*doit)(struct ex_ctx *c, struct dump_cb *cb); long x, y; };
+noinline int td_a(struct ex_ctx *c, struct dump_cb *cb) { return c->n + cb->args; }
+noinline int td_b(struct ex_ctx *c, struct dump_cb *cb) { return c->n - cb->args; }
+struct td_lookalike td_look = { .doit = td_b };
+noinline int td_reg(td_doit_t doit)
+{
+	struct td_link *l = alloc_link(sizeof(*l));
+	if (!l)
+		return -12;
+	l->flags = 0;
+	l->doit = doit;
+	return 0;
+}
+noinline int td_reg_all(void) { return td_reg(td_a); }
+noinline int td_run(struct td_link *l, struct ex_ctx *c, struct dump_cb *cb) { return l->doit(c, cb); }
+noinline int td_other(struct td_lookalike *l, struct ex_ctx *c, struct dump_cb *cb) { return l->doit(c, cb); }
+
 // container_of folded into a load at a negative offset (PROC_I(inode)->
 // op.proc_get_link): p_readlink reads p->op.get_link at -8 from the
 // embedded struct vnode, so it reaches p_get, the only function stored in
