@@ -1,8 +1,6 @@
 package build
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -10,6 +8,7 @@ import (
 	"sysweight/syscalls"
 	"sysweight/vuln/attrib"
 	"sysweight/vuln/attrib/site"
+	"sysweight/vuln/internal/judged"
 )
 
 // TestApartMethod builds the DB from the pinned feeds with the default
@@ -36,28 +35,12 @@ func TestApartMethod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join("..", "attrib", "testdata", "apart-sample-judged.json"))
+	sample, err := judged.Read(filepath.Join("..", "attrib", "testdata", "apart-sample-judged.json"), 30)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sample struct {
-		CVEs []struct {
-			ID         string
-			Want, Also []string
-		}
-	}
-	if err := json.Unmarshal(b, &sample); err != nil {
-		t.Fatal(err)
-	}
-	if len(sample.CVEs) != 30 {
-		t.Fatalf("%d judged CVEs, want 30", len(sample.CVEs))
-	}
 	links, correct := 0, 0
-	for _, j := range sample.CVEs {
-		ok := map[string]bool{}
-		for _, s := range append(j.Want, j.Also...) {
-			ok[s] = true
-		}
+	for _, j := range sample {
 		c, _, err := d.CVE(j.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -67,7 +50,7 @@ func TestApartMethod(t *testing.T) {
 				continue
 			}
 			links++
-			if ok[l.Syscall] {
+			if j.Accepts(l.Syscall) {
 				correct++
 			}
 		}

@@ -1,10 +1,9 @@
 package db
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
+	"sysweight/vuln/internal/judged"
 	"testing"
 )
 
@@ -162,27 +161,11 @@ func scoreJudged(t *testing.T, file string, n int, rule func(Link) bool) (links,
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(sample2Dir, file))
+	sample, err := judged.Read(filepath.Join(sample2Dir, file), n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sample struct {
-		CVEs []struct {
-			ID         string
-			Want, Also []string
-		}
-	}
-	if err := json.Unmarshal(b, &sample); err != nil {
-		t.Fatal(err)
-	}
-	if len(sample.CVEs) != n {
-		t.Fatalf("%s: %d judged CVEs, want %d", file, len(sample.CVEs), n)
-	}
-	for _, j := range sample.CVEs {
-		ok := map[string]bool{}
-		for _, s := range append(j.Want, j.Also...) {
-			ok[s] = true
-		}
+	for _, j := range sample {
 		c, _, err := d.CVE(j.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -194,7 +177,7 @@ func scoreJudged(t *testing.T, file string, n int, rule func(Link) bool) (links,
 				continue
 			}
 			links++
-			if ok[l.Syscall] {
+			if j.Accepts(l.Syscall) {
 				correct++
 			}
 		}
