@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 )
 
@@ -60,21 +59,20 @@ func TestSecondJudgeAgrees(t *testing.T) {
 			second = append(second, sample2CVE{s, j})
 		}
 	}
-	accepts := func(j judgement, s string) bool { return slices.Contains(j.Want, s) || slices.Contains(j.Also, s) }
 	agree, aInB, aWant, bInA, bWant := 0, 0, 0, 0, 0
 	for _, b := range second {
 		a := first[b.ID]
 		common := a.None != "" && b.None != ""
 		for _, w := range a.Want {
 			aWant++
-			if accepts(b.judgement, w) {
+			if b.Accepts(w) {
 				aInB++
 				common = true
 			}
 		}
 		for _, w := range b.Want {
 			bWant++
-			if accepts(a.judgement, w) {
+			if a.Accepts(w) {
 				bInA++
 			}
 		}
@@ -143,9 +141,9 @@ func TestDefaultDBOnHoldoutsWeighted(t *testing.T) {
 			pooled.add(n)
 		}
 	}
-	// weighted scales by population/40 per stratum; the holdouts hold
-	// 180 per stratum, so rescale: the ratio is unchanged by a common
-	// factor per stratum.
+	// weighted scales each stratum by population/40; the holdouts hold
+	// 180 per stratum, the same in each, so the ratios are those of
+	// population/180.
 	wp, wr := weighted(by)
 	t.Logf("eighteen holdouts: pooled P %.3f (%d/%d) R %.3f (%d/%d); weighted P %.3f R %.3f",
 		pooled.P(), pooled.correct, pooled.links, pooled.R(), pooled.found, pooled.want, wp, wr)

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"sysweight/vuln/internal/judged"
 )
 
 // The judged evaluation sample of issue 9 (vuln/attrib/testdata/SAMPLE2.md):
@@ -22,12 +24,8 @@ var sample2Strata = []string{"trace", "kernelcves", "cna-files", "cna"}
 // sample2Population is each stratum's size in the feeds (SAMPLE2.md).
 var sample2Population = map[string]float64{"trace": 4062, "kernelcves": 2254, "cna-files": 10026, "cna": 538}
 
-type judgement struct {
-	ID   string   `json:"id"`
-	Want []string `json:"want"`
-	Also []string `json:"also"`
-	None string   `json:"none"` // why no syscall triggers it, or ""
-}
+// judgement is one judged CVE of the sample.
+type judgement = judged.CVE
 
 type sample2CVE struct {
 	stratum string
