@@ -2408,6 +2408,15 @@ func (r *resolver) typedefIndex() {
 		r.tdBySig = map[holdKey]tdMember{}
 		seen := map[holdKey]bool{}
 		seenSig := map[holdKey]bool{}
+		// add keeps the first member under k and drops k at the second
+		add := func(m map[holdKey]tdMember, seen map[holdKey]bool, k holdKey, e tdMember) {
+			if seen[k] {
+				delete(m, k) // two structs: ambiguous
+				return
+			}
+			seen[k] = true
+			m[k] = e
+		}
 		r.eachStruct(func(sp *btf.Spec, id btf.TypeID, name string) {
 			for i := range sp.NumMembers(id) {
 				mb := sp.Member(id, i)
@@ -2419,20 +2428,8 @@ func (r *resolver) typedefIndex() {
 					continue
 				}
 				e := tdMember{name, mb.Name, sp.Signature(p)}
-				key := holdKey{sp.Name(mb.Type), mb.BitOffset / 8}
-				if seen[key] {
-					delete(r.tdMembers, key) // two structs: ambiguous
-				} else {
-					seen[key] = true
-					r.tdMembers[key] = e
-				}
-				skey := holdKey{e.sig, mb.BitOffset / 8}
-				if seenSig[skey] {
-					delete(r.tdBySig, skey)
-				} else {
-					seenSig[skey] = true
-					r.tdBySig[skey] = e
-				}
+				add(r.tdMembers, seen, holdKey{sp.Name(mb.Type), mb.BitOffset / 8}, e)
+				add(r.tdBySig, seenSig, holdKey{e.sig, mb.BitOffset / 8}, e)
 			}
 		})
 	})

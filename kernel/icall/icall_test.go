@@ -120,6 +120,8 @@ func TestFixtureEdges(t *testing.T) {
 		"run_dump":     {"dump_a"},                  // callback parameter stored untyped
 		"td_run":       {"td_a"},                    // callback parameter of a typedef stored untyped
 		"td_other":     {"td_b"},                    // and not through a look-alike member
+		"td_start":     {"dump_a", "td_da"},         // an untyped read at a typedef member copied into a stack struct
+		"td_rcv":       {"dump_a"},                  // (its own call, through member dump_cb.dump)
 		"p_readlink":   {"p_get"},                   // container_of folded into the load
 		"st_run":       {"st_a"},                    // callback passed on the stack
 		"vr_obj":       {"vr_ctor"},                 // allocation typed by its use

@@ -209,25 +209,44 @@ noinline int run_dump(struct dump_cb *cb, struct ex_ctx *c) { return cb->dump(cb
 // (rtnl_register_internal: link->doit = doit, an rtnl_doit_func): into the
 // one member declared with that typedef, struct td_link's doit, not into
 // every member of its prototype, so td_other's call through a look-alike
-// member (same prototype, no typedef) reaches td_b alone
+// member (same prototype, no typedef) reaches td_b alone; and a value read
+// at such a member's offset of untyped memory, copied into a struct on the
+// stack passed to a callee (rtnetlink_rcv_msg: c.dump = link->dumpit, then
+// netlink_dump_start(…, &c)), comes from that member: td_start's
+// ctl->dump reaches td_da, beside dump_a, which reg_dump lets escape into
+// every member of its prototype
 typedef int (*td_doit_t)(struct ex_ctx *c, struct dump_cb *cb);
-struct td_link { td_doit_t doit; long flags; };
-struct td_lookalike { int (*doit)(struct ex_ctx *c, struct dump_cb *cb); long x, y; };
+typedef int (*td_dump_t)(struct dump_cb *cb, struct ex_ctx *c);
+struct td_link { td_doit_t doit; td_dump_t dumpit; long flags; };
+struct td_lookalike { int (*doit)(struct ex_ctx *c, struct dump_cb *cb); long x, y, z; };
+struct td_ctl { long flags; int (*dump)(struct dump_cb *cb, struct ex_ctx *c); };
 noinline int td_a(struct ex_ctx *c, struct dump_cb *cb) { return c->n + cb->args; }
 noinline int td_b(struct ex_ctx *c, struct dump_cb *cb) { return c->n - cb->args; }
+noinline int td_da(struct dump_cb *cb, struct ex_ctx *c) { return c->n * cb->args; }
 struct td_lookalike td_look = { .doit = td_b };
-noinline int td_reg(td_doit_t doit)
+noinline int td_reg(td_doit_t doit, td_dump_t dumpit)
 {
 	struct td_link *l = alloc_link(sizeof(*l));
 	if (!l)
 		return -12;
 	l->flags = 0;
 	l->doit = doit;
+	l->dumpit = dumpit;
 	return 0;
 }
-noinline int td_reg_all(void) { return td_reg(td_a); }
+noinline int td_reg_all(void) { return td_reg(td_a, td_da); }
 noinline int td_run(struct td_link *l, struct ex_ctx *c, struct dump_cb *cb) { return l->doit(c, cb); }
 noinline int td_other(struct td_lookalike *l, struct ex_ctx *c, struct dump_cb *cb) { return l->doit(c, cb); }
+__attribute__((noipa)) int td_start(struct td_ctl *ctl, struct dump_cb *cb, struct ex_ctx *c) { return ctl->dump(cb, c); }
+noinline int td_rcv(void **tab, int i, struct dump_cb *cb, struct ex_ctx *c)
+{
+	struct td_link *l = tab[i];
+	struct td_ctl ctl = { .flags = 0, .dump = l->dumpit };
+
+	if (c->n)
+		return cb->dump(cb, c); /* an indirect call of its own, as rtnetlink_rcv_msg has */
+	return td_start(&ctl, cb, c);
+}
 
 // container_of folded into a load at a negative offset (PROC_I(inode)->
 // op.proc_get_link): p_readlink reads p->op.get_link at -8 from the
