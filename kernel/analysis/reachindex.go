@@ -11,6 +11,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"sysweight/internal/atomicfile"
 )
 
 // ReachIndexVersion names the layout of a ReachIndex; a cached index of
@@ -741,22 +743,8 @@ func writeCache(name string, x *ReachIndex) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
-	if err != nil {
+	return atomicfile.Write(name, func(w io.Writer) error {
+		_, err := x.WriteTo(w)
 		return err
-	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriter(tmp)
-	if _, err := x.WriteTo(bw); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
+	})
 }

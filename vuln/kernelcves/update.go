@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"sysweight/internal/atomicfile"
 	"sysweight/vuln"
 	"sysweight/vuln/internal/fetch"
 )
@@ -94,7 +95,7 @@ func (f *Feed) update(ctx context.Context, cacheDir string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if err := fetch.WriteFileAtomic(filepath.Join(tmp, FileName), b); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(tmp, FileName), b); err != nil {
 		return err
 	}
 	clock := f.Clock

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"sysweight/internal/atomicfile"
 	"sysweight/internal/infile"
 	"sysweight/vuln"
 	"sysweight/vuln/internal/fetch"
@@ -172,7 +173,7 @@ func (f *Feed) update(ctx context.Context, cacheDir string) (err error) {
 		if err != nil {
 			return err
 		}
-		if err := fetch.WriteFileAtomic(filepath.Join(part, pageName(st.Pages)), b); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(part, pageName(st.Pages)), b); err != nil {
 			return err
 		}
 		st.Pages++
@@ -246,7 +247,7 @@ func finish(part, dst string, st state, prov vuln.Provenance) error {
 		return err
 	}
 	b = append(b, '\n')
-	if err := fetch.WriteFileAtomic(filepath.Join(part, RecordsFile), b); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(part, RecordsFile), b); err != nil {
 		return err
 	}
 	prov.SHA256 = fetch.SHA256(b)
@@ -267,7 +268,7 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	return fetch.WriteFileAtomic(path, b)
+	return atomicfile.WriteFile(path, b)
 }
 
 // limiter keeps at most lim.Requests request starts in any window of

@@ -7,12 +7,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 
+	"sysweight/internal/atomicfile"
 	"sysweight/syscalls"
 )
 
@@ -248,29 +247,13 @@ func Decode(r io.Reader, t *syscalls.Table) (*Table, error) {
 	return &tb, nil
 }
 
-// WriteFile writes tb to name atomically.
+// WriteFile writes tb to name atomically (internal/atomicfile).
 func WriteFile(name string, tb *Table) error {
 	var buf bytes.Buffer
 	if err := tb.Encode(&buf); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing triggers table: %w", err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(buf.Bytes()); err != nil {
-		f.Close()
-		return fmt.Errorf("writing triggers table: %w", err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
+	return atomicfile.WriteFile(name, buf.Bytes())
 }
 
 // String summarises the provenance in one line.

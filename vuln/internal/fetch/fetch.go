@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"sysweight/internal/atomicfile"
 	"sysweight/vuln"
 )
 
@@ -210,35 +211,6 @@ func CheckSum(what, got, want string) error {
 	return nil
 }
 
-// WriteFileAtomic writes data to path through a temporary file in the
-// same directory and a rename, so readers see the old file or the new one.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
-}
-
 // SwapDir puts the finished directory tmp in place of dst: dst moves
 // aside, tmp is renamed to dst, and the old copy is removed. Both must be on
 // the same file system (make tmp beside dst).
@@ -268,5 +240,5 @@ func WriteProvenance(dir string, p vuln.Provenance) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(filepath.Join(dir, vuln.ProvenanceFile), b)
+	return atomicfile.WriteFile(filepath.Join(dir, vuln.ProvenanceFile), b)
 }

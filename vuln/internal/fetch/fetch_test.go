@@ -19,7 +19,7 @@ func TestSwapDir(t *testing.T) {
 	for i, content := range []string{"one", "two"} {
 		tmp := filepath.Join(root, ".tmp")
 		os.MkdirAll(tmp, 0o755)
-		if err := WriteFileAtomic(filepath.Join(tmp, "f"), []byte(content)); err != nil {
+		if err := os.WriteFile(filepath.Join(tmp, "f"), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		if err := SwapDir(tmp, dst); err != nil {

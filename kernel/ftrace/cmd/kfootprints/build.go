@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 
+	"sysweight/internal/atomicfile"
 	"sysweight/internal/tracefs"
 	"sysweight/kernel/ftrace"
 	"sysweight/kernel/ftrace/internal/secfile"
@@ -47,7 +48,7 @@ func buildCmd(args []string) error {
 	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
 		return err
 	}
-	if err := writeAtomic(*out, data); err != nil {
+	if err := atomicfile.WriteFile(*out, data); err != nil {
 		return err
 	}
 	report(os.Stderr, f, *out, len(data))

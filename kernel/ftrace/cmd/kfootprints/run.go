@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"sysweight/internal/atomicfile"
 	"sysweight/kernel/ftrace/internal/secfile"
 	"sysweight/passthrough"
 )
@@ -266,7 +267,7 @@ func runCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(filepath.Join(*out, runJSON), append(b, '\n')); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(*out, runJSON), append(b, '\n')); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "kfootprints: guest ran %.0f s; %d MB of sections in %s\n", info.Seconds, info.TraceBytes>>20, img)
@@ -460,25 +461,4 @@ func buildOf(path, source string) (string, error) {
 		s += ", built from " + source
 	}
 	return s, nil
-}
-
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
 }

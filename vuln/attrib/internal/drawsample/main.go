@@ -31,6 +31,7 @@ import (
 	"slices"
 	"strings"
 
+	"sysweight/internal/atomicfile"
 	"sysweight/internal/xz"
 
 	"sysweight/vuln"
@@ -201,7 +202,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "drawsample:", err)
 		return 1
 	}
-	if err := writeFile(*out, b); err != nil {
+	if err := atomicfile.WriteFile(*out, b); err != nil {
 		fmt.Fprintln(stderr, "drawsample:", err)
 		return 1
 	}
@@ -449,25 +450,6 @@ func encode(s *Sample) ([]byte, error) {
 	}
 	buf.WriteString("  ]\n}\n")
 	return buf.Bytes(), nil
-}
-
-func writeFile(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".drawsample-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 func fileSHA256(path string) (string, error) {

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"sysweight/internal/atomicfile"
 	"sysweight/vuln/db"
 )
 
@@ -36,21 +37,5 @@ func run(in, out string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(out), ".genhead-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(head); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), out)
+	return atomicfile.WriteFile(out, head)
 }
