@@ -24,8 +24,27 @@ func WriteFile(path string, data []byte) error {
 // Write writes what write produces to path atomically; write's error, or
 // the first error of writing, aborts it. Errors name path.
 func Write(path string, write func(io.Writer) error) error {
+	return WriteWith(path, Options{}, write)
+}
+
+// Options tunes WriteWith.
+type Options struct {
+	// Prefix begins the temporary file's name; random characters follow.
+	// "" means "." + the target's name + ".tmp".
+	Prefix string
+	// Commit, when set, is asked just before the rename; its error aborts
+	// the write (a command that was interrupted renames nothing).
+	Commit func() error
+}
+
+// WriteWith is Write with options.
+func WriteWith(path string, o Options, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	prefix := o.Prefix
+	if prefix == "" {
+		prefix = "." + filepath.Base(path) + ".tmp"
+	}
+	f, err := os.CreateTemp(dir, prefix+"*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
@@ -42,6 +61,9 @@ func Write(path string, write func(io.Writer) error) error {
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil && o.Commit != nil {
+		err = o.Commit()
 	}
 	if err == nil {
 		err = os.Rename(tmp, path)

@@ -78,3 +78,33 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 		t.Fatalf("directory holds %v; want %v", got, names)
 	}
 }
+
+// TestWriteWith names the temporary file by Prefix while it is written,
+// and a Commit error renames nothing and removes it.
+func TestWriteWith(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out.json")
+	if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("interrupted")
+	var during []string
+	err := WriteWith(p, Options{Prefix: ".out.json.me-7.", Commit: func() error { return stop }}, func(w io.Writer) error {
+		es, _ := os.ReadDir(dir)
+		for _, e := range es {
+			during = append(during, e.Name())
+		}
+		_, err := w.Write([]byte("new"))
+		return err
+	})
+	if !errors.Is(err, stop) {
+		t.Fatalf("error %v; want the Commit error", err)
+	}
+	if len(during) != 2 || !strings.HasPrefix(during[0], ".out.json.me-7.") {
+		t.Fatalf("while writing the directory held %v; want .out.json.me-7.* beside out.json", during)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "old" {
+		t.Fatalf("target is %q after a refused commit; want it untouched", b)
+	}
+	assertOnly(t, dir, "out.json")
+}

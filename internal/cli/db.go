@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"sysweight/internal/atomicfile"
 	"sysweight/internal/infile"
 	"sysweight/kernel/analysis"
 	"sysweight/report"
@@ -184,35 +185,17 @@ func writeAtomic(ctx context.Context, path string, data []byte) error {
 	}
 	dir, base := filepath.Dir(path), filepath.Base(path)
 	removeStaleTemps(dir, base)
-	tmp, err := os.CreateTemp(dir, tempPrefix(base, os.Getpid())+"*")
-	if err != nil {
+	err := atomicfile.WriteWith(path, atomicfile.Options{
+		Prefix: tempPrefix(base, os.Getpid()),
+		Commit: func() error { return context.Cause(ctx) }, // nil until cancelled
+	}, func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
-	}
-	defer os.Remove(tmp.Name())
-	err = tmp.Chmod(0o644) // first: a copy left by a kill has the mode it would have had
-	if err == nil {
-		_, err = tmp.Write(data)
-	}
-	if err == nil {
-		err = tmp.Sync() // the data on disk before the name points to it
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
+	})
+	if err != nil && ctx.Err() != nil {
 		return context.Cause(ctx)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // the rename itself; some file systems cannot, and it is done anyway
-		d.Close()
-	}
-	return nil
+	return err
 }
 
 // tempPrefix names writeAtomic's temporary copy of base, written by pid:

@@ -4,14 +4,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
-// rejudgeSets are the sets of sample 2 whose CVEs a second judge may
-// judge again (every judged set of the draw).
-var rejudgeSets = []string{"main", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6",
-	"holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14",
-	"holdout15", "holdout16", "holdout17", "holdout18"}
+// rejudgeSets are the sets of sample 2 whose CVEs the second judge's
+// sample was drawn from: every set judged then, main to holdout18.
+var rejudgeSets = sample2Sets[:slices.Index(sample2Sets, "holdout18")+1]
 
 // TestSecondJudgeAgrees measures how far the judgements of sample 2 are
 // one judge's reading. In the thirteenth session 40 judged CVEs (10 per

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -39,8 +40,12 @@ func main() {
 	n := flag.Int("n", 60, "links to draw")
 	out := flag.String("out", "", "file to write")
 	flag.Parse()
-	if *out == "" || *n <= 0 {
-		fmt.Fprintln(os.Stderr, "drawlinks: -out FILE and -n > 0 are required")
+	if *out == "" || *n <= 0 || flag.NArg() > 0 {
+		fmt.Fprintln(os.Stderr, "drawlinks: want -out FILE and -n > 0, and no other arguments (usage: drawlinks -seed S -n N -out FILE)")
+		os.Exit(2)
+	}
+	if st, err := os.Stat(filepath.Dir(*out)); err != nil || !st.IsDir() {
+		fmt.Fprintf(os.Stderr, "drawlinks: -out %s: its directory does not exist\n", *out)
 		os.Exit(2)
 	}
 	d, err := db.Default()
