@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"sysweight/kernel/ftrace"
 )
@@ -13,10 +14,13 @@ import (
 type SyscallRecall struct {
 	Name string
 	// Executed functions of the footprint; NotFound of them are not in the
-	// analysed kernel under that name and module; Hubs of them are hubs
-	// (shared code, in no syscall's reach); NonHub = the rest, Reached of
-	// which the static reach holds.
-	Executed, NotFound, Hubs, NonHub, Reached int
+	// analysed kernel under that name and module; OtherABI of them are
+	// entry points of the 32-bit syscall table (__ia32_sys_exit_group: a
+	// 32-bit process's call of the same name), which the x86_64 table the
+	// analysis follows never runs; Hubs of them are hubs (shared code, in
+	// no syscall's reach); NonHub = the rest, Reached of which the static
+	// reach holds.
+	Executed, NotFound, OtherABI, Hubs, NonHub, Reached int
 	// ReachedAll counts the executed functions the syscall reaches with
 	// the hubs counted in (its whole closure).
 	ReachedAll int
@@ -61,6 +65,10 @@ func Recall(r *Report, fp *ftrace.Footprints) (*RecallReport, error) {
 		fs, _ := fp.Syscall(name)
 		x := SyscallRecall{Name: name, Executed: len(fs.Functions), Reach: sc.Reach}
 		for _, fn := range fs.Functions {
+			if strings.HasPrefix(fn.Name, "__ia32_") && fn.Module == "" {
+				x.OtherABI++
+				continue
+			}
 			var cands []int
 			for _, n := range append([]string{fn.Name}, fn.Aliases...) {
 				for _, c := range g.Lookup(n) {
@@ -99,7 +107,7 @@ func Recall(r *Report, fp *ftrace.Footprints) (*RecallReport, error) {
 		out.Syscalls = append(out.Syscalls, x)
 		out.NonHub += x.NonHub
 		out.Reached += x.Reached
-		out.Executed += x.Executed - x.NotFound
+		out.Executed += x.Executed - x.NotFound - x.OtherABI
 		out.ReachedAll += x.ReachedAll
 		nonHub = append(nonHub, x.NonHub)
 		reach = append(reach, x.Reach)

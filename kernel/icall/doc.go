@@ -180,6 +180,41 @@
 // x ? x->priv : x with priv a void pointer member of x's struct is what
 // priv holds (kernfs_dentry_node).
 //
+// Analysis Version 32 adds six rules, each from a miss of the held-out
+// footprints check5 to check8. (1) A function address picked by a cmov or
+// met at a join with another is one of a set (vFuncs, at most 8): a store
+// of it into a member records each (set_io_from_upio's p->serial_in =
+// io_serial_in, mem_serial_in, …); passed for a callback parameter, each
+// goes to the callee's parameter. (2) The multi-layer rule takes, beside
+// the outer struct's own slot, what code stores through a pointer to the
+// embedded struct alone when that struct may be reached that way: it is
+// the outer struct's first member (a struct uart_port * is a struct
+// uart_8250_port's), or a direct call was passed its address (a call
+// through a pointer passing the member's own object, work->func(work),
+// does not count). (3) The pass after the global types are known notes
+// what calls pass to gcc clones again, and a clone whose parameter types
+// that changes is solved once more (console_unlock's con, read from the
+// global console_drivers, passed to console_emit_next_record.constprop.0:
+// con->write); callers of clones that make indirect calls are solved in
+// the first pass for this, and a clone's parameter may also be a void
+// pointer member's object (simple_attr_write passes file->private_data to
+// simple_attr_write_xsigned.isra). (4) An allocation stored into a void
+// pointer member after code filled it is that member's object
+// (simple_attr_open: attr = kzalloc(…); attr->get = get;
+// file->private_data = attr), so that the stores into it are what a call
+// through the member reads back (simple_attr_read's attr->get: the
+// debugfs attributes' getters). (5) A paravirt call through pv_ops
+// (pgd_val) clobbers rax only, as its asm declares, so a pointer kept in
+// another register across it stays typed (walk_pgd_range's ops->p4d_entry:
+// vmlinux's mm_walk_ops, the multi-gen LRU's walk_pud_range). (6) A
+// parameter declared a pointer to an integer type (const char *buf) is no
+// struct pointer: a downcast's candidates whose parameter there is one
+// drop out (drv_attr_store's drv_attr->store(driver, buf, count):
+// driver_attribute.store and the look-alikes of that shape, not
+// device_attribute.store). A re-solved function's callback arguments and
+// stores into globals count as accounted for, as in the first pass, so
+// that solving it again lets no function address escape that had not.
+//
 // Known imprecision, measured on Debian 6.1.0-56's package: the offset rule
 // (an unknown struct, members singled out by the arguments) and escaped
 // functions joined by prototype bridge unrelated code. finish_task_switch
@@ -189,7 +224,7 @@
 // as well, getpid statically reaches ext4's write_iter (`kernel reach
 // PACKAGE getpid --to ext4_file_write_iter`: a page fault, vsyscall
 // emulation, seccomp, do_exit, process accounting's write); 68% of the
-// package's functions (73,326 of 107,666, analysis Version 31) are
+// package's functions (73,503 of 107,666, analysis Version 32) are
 // reached by more than half the syscalls. The rule leaves a call
 // unresolved when its members hold more than Options.MaxUntypedTargets functions (800): such
 // members are generic ones reached through two loads with no argument to

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"strconv"
+	"strings"
 
 	"sysweight/kernel/btf"
 	"sysweight/kernel/x86"
@@ -15,21 +16,23 @@ import (
 type vkind uint16
 
 const (
-	vUnk   vkind = iota
-	vPtr         // pointer to struct t, off bytes in
-	vFnPtr       // function pointer of prototype t, read from slot (−1: none); a: a default function + 1 (withDefault)
-	vFunc        // the address of function a
-	vAddr        // a data address a (idx: plus an unknown index)
-	vTab         // a pointer read from an initialised table at a, with an index
-	vULoad       // read at displacement off from a base of unknown type
-	vZero        // zero
-	vCand        // a function pointer of one of the slots of candidate list slot (a downcast)
-	vStack       // the address of the stack slot at off (entry-relative)
-	vHook        // a node of the LSM hook list of slot's hook (security_hook_heads)
-	vCont        // container_of: a struct holding a struct t at offset off
-	vPcpu        // the offset of a per-CPU variable of type t; plus a CPU's base, its address
-	vRet         // the untyped pointer the call at a returned (kmalloc): typed by its use
-	vFnArr       // a pointer into an array of function pointers of prototype t (asn1_decoder.actions)
+	vUnk    vkind = iota
+	vPtr          // pointer to struct t, off bytes in
+	vFnPtr        // function pointer of prototype t, read from slot (−1: none); a: a default function + 1 (withDefault)
+	vFunc         // the address of function a
+	vAddr         // a data address a (idx: plus an unknown index)
+	vTab          // a pointer read from an initialised table at a, with an index
+	vULoad        // read at displacement off from a base of unknown type
+	vZero         // zero
+	vCand         // a function pointer of one of the slots of candidate list slot (a downcast)
+	vStack        // the address of the stack slot at off (entry-relative)
+	vHook         // a node of the LSM hook list of slot's hook (security_hook_heads)
+	vCont         // container_of: a struct holding a struct t at offset off
+	vPcpu         // the offset of a per-CPU variable of type t; plus a CPU's base, its address
+	vRet          // the untyped pointer the call at a returned (kmalloc): typed by its use
+	vFnArr        // a pointer into an array of function pointers of prototype t (asn1_decoder.actions)
+	vFuncs        // the address of one of the functions of set a (funcSet), two or more
+	vScalar       // a parameter declared a pointer to an integer type (const char *buf): no struct pointer
 )
 
 // val has no padding (a 16-bit k, a 64-bit vm): comparing two states,
@@ -255,6 +258,12 @@ func meet(a, b val, w *flowWorker) val {
 	if a == b {
 		return a
 	}
+	// one of two or more functions (set_io_from_upio: p->serial_in =
+	// iotype == UPIO_MEM32 ? mem32_serial_in : io_serial_in, a cmov):
+	// what a store of it records is each
+	if (a.k == vFunc || a.k == vFuncs) && (b.k == vFunc || b.k == vFuncs) {
+		return w.funcUnion(a, b)
+	}
 	if a.k == vAddr || b.k == vAddr {
 		// the address of a typed object on one path (clockid_to_kclock:
 		// &clock_posix_cpu, or an element of posix_clocks): a pointer to
@@ -380,6 +389,10 @@ type site struct {
 	// pointer was read from, x->f(…, x, …) (sysfs_kf_bin_read:
 	// battr->read(file, kobj, battr, …), battr = of->kn->priv)
 	holder int8
+	// scalar: bit k when argument k is the caller's parameter declared a
+	// pointer to an integer type (drv_attr_store passes its const char
+	// *buf): it is no struct pointer
+	scalar uint8
 }
 
 // objTag names the untyped pointer a load at insnAddr read (kept in an
@@ -443,6 +456,15 @@ func (r *resolver) flowAll() {
 	p := r.k.Prog
 	var gs []gstore
 	r.cb = map[cbKey]*cbSrc{}
+	r.innerEsc = map[innerKey]bool{}
+	// clones (no prototype) that make indirect calls: their callers are
+	// solved for what they pass them
+	r.cloneTarget = map[uint64]bool{}
+	for i := range p.Functions {
+		if f := &p.Functions[i]; (f.IndirectCalls > 0 || f.IndirectJumps > 0) && r.proto[i] == 0 && containsDot(f.Name) {
+			r.cloneTarget[f.Addr] = true
+		}
+	}
 	r.listCand = make([]bool, len(p.Functions))
 	r.listDone = make([]bool, len(p.Functions))
 	workers := make([]*flowWorker, r.opt.Workers)
@@ -472,6 +494,10 @@ func (r *resolver) flowAll() {
 				r.cb[k] = s
 			}
 		}
+		for _, k := range w.inner {
+			r.innerEsc[k] = true
+		}
+		w.inner = nil
 		w.pass1, w.cb, w.gstores, w.flows, w.pflows, w.escSlots, w.escParams, w.gfns, w.statics = false, nil, nil, nil, nil, nil, nil, nil, nil
 	}
 	r.typeClones(workers)
@@ -515,11 +541,24 @@ func (r *resolver) flowAll() {
 			r.gfnObj[o] = true
 		}
 	}
+	for _, w := range workers {
+		w.late = true
+	}
 	parallelW(len(p.Functions), r.opt.Workers, func(k, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			workers[k].function(i) // only those marked again
 		}
 	})
+	for _, w := range workers {
+		w.late = false
+	}
+	if r.typeLateClones(workers) {
+		parallelW(len(p.Functions), r.opt.Workers, func(k, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				workers[k].function(i) // the clones typeLateClones marked
+			}
+		})
+	}
 	r.typeVoids(workers)
 	for i := range r.stores {
 		for _, s := range r.stores[i] {
@@ -556,7 +595,18 @@ type flowWorker struct {
 	// cloneArgs: in the first pass, the struct types of what calls pass
 	// to clones (.part, .isra, .constprop: no BTF prototype), by clone
 	cloneArgs map[int32]*[6]cloneArg
-	in        []state // in-state of each block
+	// late: the pass after globalTypes, which also notes what calls pass
+	// to clones (typeLateClones); callsClone: the function calls a clone
+	late       bool
+	callsClone bool
+	// fsets are the function sets of this function's vFuncs values,
+	// interned by fsetIx (the sorted indexes as a string)
+	fsets  [][]int32
+	fsetIx map[string]int
+	// inner: pointers into structs past their start passed to calls
+	// (innerArgs), all functions of this worker
+	inner []innerKey
+	in    []state // in-state of each block
 	// out-states: block b's is outs[outAt[b]] (outOK: computed), and
 	// outs[spare] is where a visit steps, so that a changed out-state
 	// is swapped in rather than copied
@@ -618,6 +668,10 @@ type flowWorker struct {
 	// address) is passed as to a direct callee, 0 when two disagree;
 	// retType: those the next solve types the results by
 	useType, retType map[uint64]btf.TypeID
+	// voidUse: the void pointer member (offset + 1) each untyped call
+	// result is stored into, −1 when two disagree; voidRet: those the next
+	// solve reads the results as
+	voidUse, voidRet map[uint64]int64
 }
 
 // function decodes function i, runs the data flow over its blocks to a
@@ -679,6 +733,8 @@ func (w *flowWorker) function(i int) {
 		}
 		if !interesting {
 			switch {
+			case (op.Kind == x86.Call || op.Kind == x86.Jmp) && w.r.cloneTarget[f.Addr+uint64(off)+uint64(op.Len)+uint64(op.Rel)]:
+				interesting = true // what it passes types the clone (typeClones)
 			case w.takesAddress(&op, uint64(off)):
 				interesting = true
 			case op.Class == x86.OpStoreImm && op.Mem.Base == x86.RIP && w.r.inData(uint64(op.Imm)):
@@ -706,12 +762,33 @@ func (w *flowWorker) function(i int) {
 	w.taskWork = false
 	w.globalRead = false
 	w.listRead = false
+	w.callsClone = false
+	w.fsets = w.fsets[:0]
+	clear(w.fsetIx)
 	w.buildBlocks(len(code))
 	w.entrySt = w.entry()
 	clear(w.retType)
 	clear(w.useType)
+	clear(w.voidRet)
+	clear(w.voidUse)
 	w.solve()
-	if len(w.useType) > 0 {
+	if len(w.voidUse) > 0 {
+		// an allocation linked into a void pointer member after the code
+		// filled it (simple_attr_open: attr = kzalloc(…); attr->get =
+		// get; file->private_data = attr): solve again with the result
+		// read as that member's object, so that the stores into it are
+		// what a call through the member's object reads back
+		// (simple_attr_read: attr = file->private_data; attr->get(…))
+		if w.voidRet == nil {
+			w.voidRet = map[uint64]int64{}
+		}
+		for a, vm := range w.voidUse {
+			if vm > 0 {
+				w.voidRet[a] = vm
+			}
+		}
+	}
+	if len(w.useType) > 0 || len(w.voidRet) > 0 {
 		// an allocation typed by what the function passes it to
 		// (create_cache: s = kmem_cache_zalloc(…); s->ctor = ctor;
 		// __kmem_cache_create(s, …)): solve again with the results typed
@@ -723,7 +800,7 @@ func (w *flowWorker) function(i int) {
 				w.retType[a] = t
 			}
 		}
-		if len(w.retType) > 0 {
+		if len(w.retType) > 0 || len(w.voidRet) > 0 {
 			for b := range w.blocks {
 				w.blocks[b].seen = false
 			}
@@ -787,7 +864,7 @@ func (w *flowWorker) function(i int) {
 		}
 	}
 	w.r.sites[i], w.r.stores[i] = sites, stores
-	if w.pass1 && (w.globalRead || w.listRead) && len(sites) > 0 {
+	if w.pass1 && (w.globalRead || w.listRead) && (len(sites) > 0 || w.callsClone) {
 		w.r.again[i] = true
 	}
 }
@@ -1171,8 +1248,12 @@ func (w *flowWorker) entry() state {
 	}
 	if a, ok := w.r.cloneParams[int32(w.fn)]; ok && !w.pass1 {
 		for k := range a {
-			if a[k].sp == w.sp && !a[k].bad {
+			switch {
+			case !a[k].known(w.sp):
+			case a[k].sp != nil:
 				st.r[x86.ArgRegs[k]] = val{k: vPtr, t: a[k].t}
+			default:
+				st.r[x86.ArgRegs[k]] = val{slot: objTag(w.addr + uint64(k)), vm: a[k].vm}
 			}
 		}
 	}
@@ -1198,6 +1279,10 @@ func (w *flowWorker) paramVal(t btf.TypeID, k int) val {
 		v.param = int8(k + 1)
 	case v.k == vUnk && w.voidOnly && w.r.voidParams[w.fn]&(1<<k) != 0:
 		v = voidParam(k)
+	case v.k == vUnk:
+		if _, pk, ok := w.sp.Pointee(t); ok && pk == btf.KindInt {
+			v = val{k: vScalar}
+		}
 	}
 	return v
 }
@@ -1849,6 +1934,9 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 		}
 		for i, r := range x86.ArgRegs {
 			s.args[i] = w.argType(st.r[r])
+			if st.r[r].k == vScalar {
+				s.scalar |= 1 << i
+			}
 			if a := st.r[r]; a.k == vCont && a.off > 0 {
 				if n := w.sp.TagName(a.t); n != "" {
 					s.conts[i] = n + "+" + strconv.Itoa(int(a.off))
@@ -1877,6 +1965,11 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 				if w.r.thunk[callee] < 0 {
 					w.typeByUse(st, int(callee))
 				}
+				if rec && w.r.thunk[callee] < 0 {
+					// a direct call (through a pointer, the embedded
+					// object passed is the method's own: work->func(work))
+					w.innerArgs(st)
+				}
 			}
 			if reg := w.r.thunk[callee]; reg >= 0 {
 				callSite(st.r[reg])
@@ -1886,6 +1979,19 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 				for k, r := range x86.ArgRegs {
 					if mask&(1<<k) == 0 { // a callback parameter is followed instead
 						escape(st.r[r])
+					}
+				}
+				if w.late {
+					w.noteCloneTypes(st, int32(callee))
+				}
+				if !w.pass1 {
+					// what the first pass recorded for the callee's
+					// callback parameters stays recorded
+					mask := w.r.fnParams[callee]
+					for k := range 8 {
+						if mask&(1<<k) != 0 {
+							w.usedArg(st.callArg(k))
+						}
 					}
 				}
 				if w.pass1 {
@@ -1923,6 +2029,8 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 					st.r[x86.RAX] = val{k: vRet, a: insnAddr}
 					if t, ok := w.retType[insnAddr]; ok {
 						st.r[x86.RAX] = val{k: vPtr, t: t}
+					} else if vm, ok := w.voidRet[insnAddr]; ok {
+						st.r[x86.RAX] = val{slot: objTag(insnAddr), vm: vm}
 					}
 				}
 			}
@@ -1939,6 +2047,14 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 			callSite(fn)
 		}
 		if op.Kind == x86.CallInd {
+			if op.HasMem && op.Mem.Base == x86.RIP && op.Mem.Index == x86.NoReg && w.r.pvOp(insnAddr+uint64(op.Mem.Disp)) {
+				// a paravirt call (pgd_val: call *pv_ops+0x200): its
+				// asm names what it clobbers, rax for the callee-saved
+				// ones; the code keeps nothing else it declares
+				// clobbered across it, so the other registers stand
+				st.r[x86.RAX] = val{}
+				return
+			}
 			w.indirectOut(st, fn)
 		}
 		return
@@ -2090,6 +2206,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 type cloneArg struct {
 	sp  *btf.Spec
 	t   btf.TypeID
+	vm  int64 // or the object of a void pointer member (val.vm)
 	bad bool
 }
 
@@ -2097,11 +2214,16 @@ func (a *cloneArg) add(b cloneArg) {
 	switch {
 	case b.bad:
 		a.bad = true
-	case a.sp == nil:
-		a.sp, a.t = b.sp, b.t
-	case a.sp != b.sp || a.t != b.t:
+	case a.sp == nil && a.vm == 0:
+		a.sp, a.t, a.vm = b.sp, b.t, b.vm
+	case a.sp != b.sp || a.t != b.t || a.vm != b.vm:
 		a.bad = true
 	}
+}
+
+// known tells whether a is a type the clone's entry state can use.
+func (a *cloneArg) known(sp *btf.Spec) bool {
+	return !a.bad && (a.sp != nil && a.sp == sp || a.sp == nil && a.vm > 0)
 }
 
 // noteCloneArgs records what a call to a clone passes in its argument
@@ -2127,6 +2249,15 @@ func (w *flowWorker) noteCloneArgs(st *state, callee int32) {
 		}
 		src.add(v, int32(w.fn))
 	}
+	w.noteCloneTypes(st, callee)
+}
+
+// noteCloneTypes records the struct pointers a call to a clone passes.
+func (w *flowWorker) noteCloneTypes(st *state, callee int32) {
+	if w.r.proto[callee] != 0 || !containsDot(w.r.k.Prog.Functions[callee].Name) {
+		return
+	}
+	w.callsClone = true
 	if w.cloneArgs == nil {
 		w.cloneArgs = map[int32]*[6]cloneArg{}
 	}
@@ -2136,8 +2267,13 @@ func (w *flowWorker) noteCloneArgs(st *state, callee int32) {
 		w.cloneArgs[callee] = a
 	}
 	for k, reg := range x86.ArgRegs {
-		if v := st.r[reg]; v.k == vPtr && v.off == 0 {
+		switch v := st.r[reg]; {
+		case v.k == vPtr && v.off == 0:
 			a[k].add(cloneArg{sp: w.sp, t: v.t})
+		case v.k == vUnk && v.vm > 0:
+			// a void pointer member's object (simple_attr_write passes
+			// file->private_data to simple_attr_write_xsigned.isra)
+			a[k].add(cloneArg{vm: v.vm})
 		}
 	}
 }
@@ -2154,6 +2290,7 @@ func (r *resolver) retyped(f int32) bool {
 
 func (r *resolver) typeClones(workers []*flowWorker) {
 	all := map[int32]*[6]cloneArg{}
+	r.cloneArgs = all
 	for _, w := range workers {
 		for f, a := range w.cloneArgs {
 			t := all[f]
@@ -2162,7 +2299,7 @@ func (r *resolver) typeClones(workers []*flowWorker) {
 				all[f] = t
 			}
 			for k := range a {
-				if a[k].sp != nil || a[k].bad {
+				if a[k].sp != nil || a[k].vm > 0 || a[k].bad {
 					t[k].add(a[k])
 				}
 			}
@@ -2180,13 +2317,54 @@ func (r *resolver) typeClones(workers []*flowWorker) {
 	}
 	for f, a := range all {
 		for k := range a {
-			if a[k].sp != nil && !a[k].bad && a[k].sp == r.spec(int(f)) {
+			if a[k].known(r.spec(int(f))) {
 				r.cloneParams[f] = *a
 				r.again[f] = true
 				break
 			}
 		}
 	}
+}
+
+// typeLateClones adds what the pass after globalTypes saw passed to
+// clones (console_unlock's con, read from the global console_drivers,
+// passed to console_emit_next_record.constprop.0) to what the first pass
+// saw, and marks for one more solve the clones whose parameter types that
+// changes. It reports whether it marked any.
+func (r *resolver) typeLateClones(workers []*flowWorker) bool {
+	all := r.cloneArgs
+	for _, w := range workers {
+		for f, a := range w.cloneArgs {
+			t := all[f]
+			if t == nil {
+				t = &[6]cloneArg{}
+				all[f] = t
+			}
+			for k := range a {
+				if a[k].sp != nil || a[k].vm > 0 || a[k].bad {
+					t[k].add(a[k])
+				}
+			}
+		}
+		w.cloneArgs = nil
+	}
+	clear(r.again)
+	marked := false
+	for f, a := range all {
+		typed := false
+		for k := range a {
+			if a[k].known(r.spec(int(f))) {
+				typed = true
+				break
+			}
+		}
+		if old, ok := r.cloneParams[f]; typed && (!ok || old != *a) {
+			r.cloneParams[f] = *a
+			r.again[f] = true
+			marked = true
+		}
+	}
+	return marked
 }
 
 func (w *flowWorker) callbackArgs(st *state, callee int32) {
@@ -2202,10 +2380,25 @@ func (w *flowWorker) callbackArgs(st *state, callee int32) {
 			src = &cbSrc{}
 			w.cb[key] = src
 		}
-		src.add(arg, int32(w.fn))
-		if arg.k == vFunc {
-			w.used = append(w.used, int32(arg.a))
+		if arg.k == vFuncs {
+			for _, f := range w.fsets[arg.a] {
+				src.add(val{k: vFunc, a: uint64(f)}, int32(w.fn))
+			}
+		} else {
+			src.add(arg, int32(w.fn))
 		}
+		w.usedArg(arg)
+	}
+}
+
+// usedArg counts the functions a call passes for a callback parameter as
+// accounted for.
+func (w *flowWorker) usedArg(arg val) {
+	switch arg.k {
+	case vFunc:
+		w.used = append(w.used, int32(arg.a))
+	case vFuncs:
+		w.used = append(w.used, w.fsets[arg.a]...)
 	}
 }
 
@@ -2250,7 +2443,7 @@ func (w *flowWorker) memStore(st *state, m x86.Mem, v val, insnAddr uint64, rec 
 // storeTo records a function address stored to memory: into a member of a
 // known struct (a slot), or elsewhere (it escapes).
 func (w *flowWorker) storeTo(st *state, m x86.Mem, v val, insnAddr uint64, rec bool, stores *[]store) {
-	if !rec || v.k != vFunc && !(v.k == vFnPtr && (v.slot >= 0 || v.param > 0)) {
+	if !rec || v.k != vFunc && v.k != vFuncs && !(v.k == vFnPtr && (v.slot >= 0 || v.param > 0)) {
 		return
 	}
 	slot, outer := int32(-1), int32(-1)
@@ -2274,8 +2467,14 @@ func (w *flowWorker) storeTo(st *state, m x86.Mem, v val, insnAddr uint64, rec b
 		case st.r[m.Base].k == vAddr:
 			a = st.r[m.Base].a + uint64(m.Disp)
 		}
-		if a != 0 && w.r.inData(a) && w.pass1 {
-			w.gfns = append(w.gfns, gfn{a, v, int32(w.fn)})
+		if a != 0 && w.r.inData(a) {
+			if v.k == vFunc {
+				// accounted for in every pass (the first keeps gfns)
+				w.used = append(w.used, int32(v.a))
+			}
+			if w.pass1 {
+				w.gfns = append(w.gfns, gfn{a, v, int32(w.fn)})
+			}
 		}
 		if a == 0 && v.k == vFnPtr && w.pass1 && (m.Base == x86.NoReg || st.r[m.Base].k != vStack) {
 			switch {
@@ -2447,6 +2646,8 @@ func (w *flowWorker) privSlot(o1, f uint32, v val) int32 {
 	switch {
 	case v.k == vFunc:
 		sig = w.r.sigs[v.a]
+	case v.k == vFuncs:
+		sig = w.funcsSig(v)
 	case v.k == vFnPtr && v.slot >= 0:
 		sig = w.r.slotSig(v.slot)
 	case v.k == vFnPtr:
@@ -2486,6 +2687,10 @@ func (w *flowWorker) record(v val, slot, outer int32, stores *[]store) {
 	switch {
 	case v.k == vFunc:
 		*stores = append(*stores, store{fn: int32(v.a), slot: slot, outer: outer})
+	case v.k == vFuncs:
+		for _, f := range w.fsets[v.a] {
+			*stores = append(*stores, store{fn: f, slot: slot, outer: outer})
+		}
 	case v.k == vFnPtr && v.slot >= 0 && slot >= 0 && v.slot != slot:
 		w.flows = append(w.flows, [2]int32{v.slot, slot})
 		if outer >= 0 {
@@ -2500,6 +2705,76 @@ func (w *flowWorker) record(v val, slot, outer int32, stores *[]store) {
 			w.pflows = append(w.pflows, pflow{k, outer})
 		}
 	}
+}
+
+// maxFuncSet bounds a vFuncs set: a larger join is unknown.
+const maxFuncSet = 8
+
+// funcUnion is the vFuncs value of the functions a or b may be (each a
+// vFunc or a vFuncs), or unknown past maxFuncSet.
+func (w *flowWorker) funcUnion(a, b val) val {
+	var set []int32
+	for _, v := range [2]val{a, b} {
+		if v.k == vFunc {
+			set = append(set, int32(v.a))
+		} else {
+			set = append(set, w.fsets[v.a]...)
+		}
+	}
+	slices.Sort(set)
+	set = slices.Compact(set)
+	if len(set) > maxFuncSet {
+		return val{}
+	}
+	var key strings.Builder
+	for _, f := range set {
+		key.WriteString(strconv.Itoa(int(f)))
+		key.WriteByte(',')
+	}
+	if w.fsetIx == nil {
+		w.fsetIx = map[string]int{}
+	}
+	k := key.String()
+	ix, ok := w.fsetIx[k]
+	if !ok {
+		ix = len(w.fsets)
+		w.fsets = append(w.fsets, set)
+		w.fsetIx[k] = ix
+	}
+	return val{k: vFuncs, a: uint64(ix)}
+}
+
+// innerArgs notes the pointers into a struct, past its start, that a
+// call passes (foo(&q->immediate)): an embedded struct whose address is
+// passed on may get stores from code that does not know its container
+// (innerEsc).
+func (w *flowWorker) innerArgs(st *state) {
+	for _, reg := range x86.ArgRegs {
+		if v := st.r[reg]; v.k == vPtr && v.off > 0 && v.off < 1<<20 {
+			if name := w.sp.TagName(v.t); name != "" {
+				w.inner = append(w.inner, innerKey{name, uint32(v.off)})
+			}
+		}
+	}
+}
+
+// innerKey is a struct and an offset in it.
+type innerKey struct {
+	outer string
+	off   uint32
+}
+
+// funcsSig is the prototype the functions of a vFuncs value share, ""
+// when they differ.
+func (w *flowWorker) funcsSig(v val) string {
+	set := w.fsets[v.a]
+	sig := w.r.sigs[set[0]]
+	for _, f := range set[1:] {
+		if w.r.sigs[f] != sig {
+			return ""
+		}
+	}
+	return sig
 }
 
 // pflow is a callback parameter stored into a member slot.
@@ -2520,6 +2795,8 @@ func (w *flowWorker) memberSlot(sp *btf.Spec, t btf.TypeID, off uint32, v val) (
 	switch v.k {
 	case vFunc:
 		sig = w.r.sigs[v.a]
+	case vFuncs:
+		sig = w.funcsSig(v)
 	case vFnPtr:
 		if v.slot >= 0 {
 			sig = w.r.slotSig(v.slot)
@@ -2618,12 +2895,23 @@ func (w *flowWorker) typeByStore(st *state, m x86.Mem, v val) {
 	if b.k != vPtr || b.off+m.Disp < 0 {
 		return
 	}
-	f, ok := w.sp.FieldAt(b.t, uint32(b.off+m.Disp), 8)
+	off := uint32(b.off + m.Disp)
+	f, ok := w.sp.FieldAt(b.t, off, 8)
 	if !ok {
 		return
 	}
 	if t := w.fromField(f); t.k == vPtr {
 		w.noteUseType(v.a, t.t)
+	} else if w.voidMember(b.t, off) {
+		// into a void pointer member: the member's object (voidRet)
+		if w.voidUse == nil {
+			w.voidUse = map[uint64]int64{}
+		}
+		if old, seen := w.voidUse[v.a]; !seen {
+			w.voidUse[v.a] = int64(off) + 1
+		} else if old != int64(off)+1 {
+			w.voidUse[v.a] = -1
+		}
 	}
 }
 

@@ -226,9 +226,14 @@ type resolver struct {
 	twoOnce          sync.Once
 	holdOnce         sync.Once
 	hold             map[holdKey][]*outerType
-	holdAt           map[string][]heldAt   // by embedded struct name: its holders and offsets
-	cloneParams      map[int32][6]cloneArg // parameter types of clones, from their callers
-	cloneFn          map[int32]uint8       // clones' parameters that some caller passes a function in
+	holdAt           map[string][]heldAt    // by embedded struct name: its holders and offsets
+	cloneParams      map[int32][6]cloneArg  // parameter types of clones, from their callers
+	cloneArgs        map[int32]*[6]cloneArg // what calls pass to clones, merged (typeClones, typeLateClones)
+	innerEsc         map[innerKey]bool      // embedded structs whose address the first pass saw passed to a call
+	cloneTarget      map[uint64]bool        // the addresses of clones that make indirect calls
+	pvOnce           sync.Once
+	pvLo, pvHi       uint64          // pv_ops (pvOp)
+	cloneFn          map[int32]uint8 // clones' parameters that some caller passes a function in
 	embedOnce        sync.Once
 	embed            map[holdKey][]string // embedders' index
 	tdOnce           sync.Once
@@ -545,6 +550,19 @@ type lsmHooks struct {
 	heads   int // index into Objects, −1 when absent
 	hooks   map[uint32]int32
 	hookOff uint32
+}
+
+// pvOp tells whether a is in vmlinux's pv_ops, the paravirt operations
+// that paravirt calls go through.
+func (r *resolver) pvOp(a uint64) bool {
+	r.pvOnce.Do(func() {
+		for _, o := range r.k.Objects {
+			if o.Name == "pv_ops" && o.Module < 0 {
+				r.pvLo, r.pvHi = o.Addr, o.Addr+o.Size
+			}
+		}
+	})
+	return a >= r.pvLo && a < r.pvHi
 }
 
 func (r *resolver) lsmHooks() {

@@ -17,6 +17,11 @@ func (r *resolver) resolve() *Result {
 	st.ByHow = map[string]int{}
 	escaped := make([]bool, n)
 	codeSlot := map[int32][]int32{}
+	// bare: what code stores into a member of an embedded struct through
+	// a pointer to that struct alone, its container unknown
+	// (set_io_from_upio's p->serial_in = io_serial_in, p a struct
+	// uart_port *): it may be any container's
+	bare := map[int32][]int32{}
 	var edges []Edge
 	for i := range r.stores {
 		for _, s := range r.stores[i] {
@@ -28,6 +33,8 @@ func (r *resolver) resolve() *Result {
 				codeSlot[s.slot] = append(codeSlot[s.slot], s.fn)
 				if s.outer >= 0 {
 					codeSlot[s.outer] = append(codeSlot[s.outer], s.fn)
+				} else {
+					bare[s.slot] = append(bare[s.slot], s.fn)
 				}
 			default:
 				escaped[s.fn] = true
@@ -199,9 +206,17 @@ func (r *resolver) resolve() *Result {
 				st.ByHow[ViaConst]++
 			case v.k == vFnPtr && v.slot >= 0:
 				// multi-layer: a member of an embedded struct resolves by
-				// the outer struct's slot when anything is stored there
+				// the outer struct's slot when anything is stored there,
+				// with what code stores through the embedded struct's
+				// own pointers (its container unknown) when the embedded
+				// struct may be reached that way (innerEscapes)
 				if v.outer >= 0 {
 					if l := r.ownTargets(v.outer, codeSlot); len(l) > 0 {
+						if b := bare[v.slot]; len(b) > 0 && r.innerEscapes(v.outer, v.slot) {
+							l = append(l, b...)
+							slices.Sort(l)
+							l = slices.Compact(l)
+						}
 						add(i, l, ViaMember, r.slotList[v.outer].String())
 						st.ByHow[ViaMember]++
 						break
@@ -275,7 +290,7 @@ func (r *resolver) resolve() *Result {
 				cands := r.cands[v.slot]
 				ids := cands
 				if len(cands) > 1 {
-					ids = r.narrow(cands, s.args, s.conts, slotTargets)
+					ids = r.narrow(cands, s.args, s.conts, s.scalar, slotTargets)
 				}
 				if len(ids) == 0 {
 					st.Unresolved++
@@ -399,6 +414,23 @@ const maxArrayTargets = 256
 
 // ownTargets are the functions stored in a slot by data or code, without
 // the prototype-matched escapes.
+// innerEscapes tells whether code may store into the embedded struct
+// that holds slot inner, at outer's place in its container, through a
+// pointer to the embedded struct alone: when it is the container's first
+// member (a pointer to one is a pointer to the other: set_io_from_upio's
+// struct uart_port * is a struct uart_8250_port's), or when a call was
+// seen passed its address (foo(&q->immediate)). Otherwise the container's
+// own slot is taken to hold all its stores, as multi-layer type analysis
+// does.
+func (r *resolver) innerEscapes(outer, inner int32) bool {
+	o, i := r.slotList[outer].key, r.slotList[inner].key
+	if o.off < i.off {
+		return false
+	}
+	start := o.off - i.off
+	return start == 0 || r.innerEsc[innerKey{o.container, start}]
+}
+
 func (r *resolver) ownTargets(id int32, codeSlot map[int32][]int32) []int32 {
 	l := append(slices.Clone(r.dataTargets[id]), codeSlot[id]...)
 	slices.Sort(l)
@@ -608,8 +640,8 @@ func (r *resolver) paramTargets(k cbKey, slotTargets func(int32) []int32, bySig 
 
 // narrow keeps the candidate slots whose prototype agrees with every
 // argument whose type is known, when at least one is.
-func (r *resolver) narrow(cands []int32, args, conts [6]string, targets func(int32) []int32) []int32 {
-	known := false
+func (r *resolver) narrow(cands []int32, args, conts [6]string, scalar uint8, targets func(int32) []int32) []int32 {
+	known := scalar != 0
 	for k, a := range args {
 		known = known || a != "" || conts[k] != ""
 	}
@@ -630,6 +662,16 @@ next:
 		matched := 0
 		for k, a := range args {
 			if k >= len(ps) {
+				continue
+			}
+			if scalar&(1<<k) != 0 {
+				// an integer pointer: no struct pointer parameter
+				// (drv_attr_store's buf leaves driver_attribute.store
+				// and bus_attribute.store, not device_attribute.store)
+				if structParam(ps[k]) {
+					continue next
+				}
+				matched++
 				continue
 			}
 			if a == "" {
