@@ -602,8 +602,8 @@ own /sys/devices/system/memory/auto_online_blocks /sys/devices/system/cpu/cpu0/h
 # port without a driver force-bound to atkbd (its probe runs here) and
 # rescanned; the drivers' bind mode and description.
 for l in /sys/class/leds/*; do
-	tr=$(cat "$l/trigger" 2> /dev/null) || continue
-	cur=${tr#*\[}
+	tl=$(cat "$l/trigger" 2> /dev/null) || continue
+	cur=${tl#*\[}
 	cur=${cur%%\]*}
 	rd "$l/brightness" "$l/max_brightness" "$l/brightness_hw_changed"
 	for t in none cpu0 disk-activity panic kbd-numlock; do
