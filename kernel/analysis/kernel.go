@@ -52,10 +52,12 @@ type kernelParts struct {
 }
 
 // vmlinuxSlotSections are the sections scanned for initialised function
-// and data pointers: read-only and writable data, module parameters and
-// the APIC driver table. .init.* are left out: their pointers serve boot
+// and data pointers: read-only and writable data, module parameters, the
+// built-in modules' version attributes (__modver: struct
+// module_version_attribute, whose show /sys/module/*/version reads;
+// Version 33) and the APIC driver table. .init.* are left out: their pointers serve boot
 // only, which no syscall reaches.
-var vmlinuxSlotSections = []string{".rodata", ".data", "__param", ".data_nosave", ".apicdrivers"}
+var vmlinuxSlotSections = []string{".rodata", ".data", "__param", "__modver", ".data_nosave", ".apicdrivers"}
 
 // collect gathers the parts: the image's text and symbols, its BTF and
 // initialised pointers, and the modules linked against it.

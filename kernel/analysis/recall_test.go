@@ -427,6 +427,11 @@ func TestRealIndirectRules(t *testing.T) {
 		// parameter is no struct pointer; bus.c's bind and unbind
 		// driver attributes
 		{"drv_attr_store", "downcast driver_attribute.store", []string{"bind_store", "unbind_store"}, false},
+		// Version 33: kernel/params.c's module_attr_show reads
+		// /sys/module/*/version through the built-in modules' struct
+		// module_version_attribute, which MODULE_VERSION puts in the
+		// __modver section (include/linux/module.h)
+		{"module_attr_show", "downcast module_attribute.show", []string{"__modver_version_show"}, false},
 		{"__splice_from_pipe", "param", []string{"pipe_to_null", "pipe_to_sendpage"}, false},
 		// mm/pagewalk.c inlined into walk_pgd_range, after p4d_offset's
 		// pgtable_l5_enabled(), a static_cpu_has whose jump into
