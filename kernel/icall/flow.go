@@ -2289,23 +2289,8 @@ func (r *resolver) retyped(f int32) bool {
 }
 
 func (r *resolver) typeClones(workers []*flowWorker) {
-	all := map[int32]*[6]cloneArg{}
-	r.cloneArgs = all
-	for _, w := range workers {
-		for f, a := range w.cloneArgs {
-			t := all[f]
-			if t == nil {
-				t = &[6]cloneArg{}
-				all[f] = t
-			}
-			for k := range a {
-				if a[k].sp != nil || a[k].vm > 0 || a[k].bad {
-					t[k].add(a[k])
-				}
-			}
-		}
-		w.cloneArgs = nil
-	}
+	r.cloneArgs = map[int32]*[6]cloneArg{}
+	all := r.mergeCloneArgs(workers)
 	r.cloneParams = map[int32][6]cloneArg{}
 	r.cloneFn = map[int32]uint8{}
 	for k, src := range r.cb {
@@ -2326,12 +2311,9 @@ func (r *resolver) typeClones(workers []*flowWorker) {
 	}
 }
 
-// typeLateClones adds what the pass after globalTypes saw passed to
-// clones (console_unlock's con, read from the global console_drivers,
-// passed to console_emit_next_record.constprop.0) to what the first pass
-// saw, and marks for one more solve the clones whose parameter types that
-// changes. It reports whether it marked any.
-func (r *resolver) typeLateClones(workers []*flowWorker) bool {
+// mergeCloneArgs adds what the workers saw passed to clones since the
+// last call to r.cloneArgs, which it returns.
+func (r *resolver) mergeCloneArgs(workers []*flowWorker) map[int32]*[6]cloneArg {
 	all := r.cloneArgs
 	for _, w := range workers {
 		for f, a := range w.cloneArgs {
@@ -2348,6 +2330,16 @@ func (r *resolver) typeLateClones(workers []*flowWorker) bool {
 		}
 		w.cloneArgs = nil
 	}
+	return all
+}
+
+// typeLateClones adds what the pass after globalTypes saw passed to
+// clones (console_unlock's con, read from the global console_drivers,
+// passed to console_emit_next_record.constprop.0) to what the first pass
+// saw, and marks for one more solve the clones whose parameter types that
+// changes. It reports whether it marked any.
+func (r *resolver) typeLateClones(workers []*flowWorker) bool {
+	all := r.mergeCloneArgs(workers)
 	clear(r.again)
 	marked := false
 	for f, a := range all {
