@@ -22,7 +22,7 @@ import (
 
 // Version is the analysis version recorded in every Report. Bump it when a
 // change here or in kernel/x86 changes the figures for the same image.
-const Version = 33
+const Version = 34
 
 var (
 	// ErrNoSyscalls means no x86-64 syscall entry symbol (__x64_sys_*) lies

@@ -432,6 +432,13 @@ func TestRealIndirectRules(t *testing.T) {
 		// module_version_attribute, which MODULE_VERSION puts in the
 		// __modver section (include/linux/module.h)
 		{"module_attr_show", "downcast module_attribute.show", []string{"__modver_version_show"}, false},
+		// Version 34: lib/sort.c as Debian's 6.1.192 builds it: sort
+		// puts its cmp_func into a struct wrapper on its stack and passes
+		// the wrapper's address as sort_r's priv, whose do_cmp calls
+		// ((const struct wrapper *)priv)->cmp; kernel/groups.c's
+		// groups_sort passes gid_cmp, kernel/cgroup/cgroup-v1.c's
+		// pidlist_array_load cmppid
+		{"sort_r", "param", []string{"gid_cmp", "cmppid"}, false},
 		{"__splice_from_pipe", "param", []string{"pipe_to_null", "pipe_to_sendpage"}, false},
 		// mm/pagewalk.c inlined into walk_pgd_range, after p4d_offset's
 		// pgtable_l5_enabled(), a static_cpu_has whose jump into

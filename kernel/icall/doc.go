@@ -214,6 +214,13 @@
 // device_attribute.store). A re-solved function's callback arguments and
 // stores into globals count as accounted for, as in the first pass, so
 // that solving it again lets no function address escape that had not.
+// Version 34: a void pointer parameter read at an offset below 64 and
+// called through reaches what the direct callers stored at that offset of
+// the stack object whose address they passed there, and what their own
+// callers pass for the callback parameters they stored (sort puts its
+// cmp_func into a struct wrapper on its stack and passes it as sort_r's
+// priv: the 50 comparators passed to sort); with no such store the call
+// is resolved as before.
 //
 // Known imprecision, measured on Debian 6.1.0-56's package: the offset rule
 // (an unknown struct, members singled out by the arguments) and escaped

@@ -456,6 +456,7 @@ func (r *resolver) flowAll() {
 	p := r.k.Prog
 	var gs []gstore
 	r.cb = map[cbKey]*cbSrc{}
+	r.cbAt = map[cbAtKey]*cbSrc{}
 	r.innerEsc = map[innerKey]bool{}
 	// clones (no prototype) that make indirect calls: their callers are
 	// solved for what they pass them
@@ -484,6 +485,16 @@ func (r *resolver) flowAll() {
 		r.escParams = append(r.escParams, w.escParams...)
 		r.gfns = append(r.gfns, w.gfns...)
 		r.statics = append(r.statics, w.statics...)
+		for k, s := range w.cbAt {
+			if t := r.cbAt[k]; t != nil {
+				t.funcs = append(t.funcs, s.funcs...)
+				t.slots = append(t.slots, s.slots...)
+				t.fwd = append(t.fwd, s.fwd...)
+			} else {
+				r.cbAt[k] = s
+			}
+		}
+		w.cbAt = nil
 		for k, s := range w.cb {
 			if t := r.cb[k]; t != nil {
 				t.funcs = append(t.funcs, s.funcs...)
@@ -647,6 +658,9 @@ type flowWorker struct {
 	// may know; with indirect calls, it is analysed again
 	globalRead bool
 	cb         map[cbKey]*cbSrc
+	// cbAt: what direct callers store in the stack objects they pass for
+	// void pointer parameters (stackFns), in the first pass
+	cbAt map[cbAtKey]*cbSrc
 	// flows are slot-to-slot copies of function pointers (from, to),
 	// pflows parameter-to-slot ones, gfns function pointers stored into
 	// globals
@@ -1279,6 +1293,11 @@ func (w *flowWorker) paramVal(t btf.TypeID, k int) val {
 		v.param = int8(k + 1)
 	case v.k == vUnk && w.voidOnly && w.r.voidParams[w.fn]&(1<<k) != 0:
 		v = voidParam(k)
+	case v.k == vUnk && w.r.voidParams[w.fn]&(1<<k) != 0:
+		// a void pointer parameter: what is read through it may be
+		// what the callers stored into the stack object they pass
+		// (stackFns)
+		v = voidParam(k)
 	case v.k == vUnk:
 		if _, pk, ok := w.sp.Pointee(t); ok && pk == btf.KindInt {
 			v = val{k: vScalar}
@@ -1520,6 +1539,9 @@ func (w *flowWorker) load(st *state, m x86.Mem, insnAddr uint64) val {
 	}
 	if b.k == vUnk && b.slot != 0 && m.Index == x86.NoReg {
 		return val{k: vULoad, off: m.Disp, slot: b.slot, vm: b.vm}
+	}
+	if b.k == vUnk && b.param > 0 && m.Index == x86.NoReg {
+		return val{k: vULoad, off: m.Disp, param: b.param}
 	}
 	return val{k: vULoad, off: m.Disp}
 }
@@ -1996,6 +2018,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 				}
 				if w.pass1 {
 					w.callbackArgs(st, int32(callee))
+					w.stackFns(st, int32(callee))
 					w.noteCloneArgs(st, int32(callee))
 					if int32(callee) == w.r.staticCallUpdate {
 						// static_call_update(name, func): the trampoline
@@ -2381,6 +2404,55 @@ func (w *flowWorker) callbackArgs(st *state, callee int32) {
 		}
 		w.usedArg(arg)
 	}
+}
+
+// stackFns records the functions a call stores, in a stack object whose
+// address it passes for a void pointer parameter, at the offsets below
+// maxStackFnOff (sort: struct wrapper w = {cmp_func, swap_func};
+// sort_r(…, &w), whose do_cmp calls ((struct wrapper *)priv)->cmp).
+func (w *flowWorker) stackFns(st *state, callee int32) {
+	void := w.r.voidParams[callee]
+	for k := range 8 {
+		if void&(1<<k) == 0 {
+			continue
+		}
+		arg := st.callArg(k)
+		if arg.k != vStack {
+			continue
+		}
+		for o := int32(0); o < maxStackFnOff; o += 8 {
+			v := st.stackGet(int32(arg.off) + o)
+			if !(v.k == vFunc || v.k == vFuncs || v.k == vFnPtr && (v.slot >= 0 || v.param > 0)) {
+				continue
+			}
+			key := cbAtKey{cbKey{callee, int8(k)}, uint32(o)}
+			src := w.cbAt[key]
+			if src == nil {
+				src = &cbSrc{}
+				if w.cbAt == nil {
+					w.cbAt = map[cbAtKey]*cbSrc{}
+				}
+				w.cbAt[key] = src
+			}
+			if v.k == vFuncs {
+				for _, f := range w.fsets[v.a] {
+					src.add(val{k: vFunc, a: uint64(f)}, int32(w.fn))
+				}
+			} else {
+				src.add(v, int32(w.fn))
+			}
+		}
+	}
+}
+
+// maxStackFnOff bounds the offsets stackFns looks at.
+const maxStackFnOff = 64
+
+// cbAtKey is a void pointer parameter and an offset in the object it
+// points to.
+type cbAtKey struct {
+	cbKey
+	off uint32
 }
 
 // usedArg counts the functions a call passes for a callback parameter as

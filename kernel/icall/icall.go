@@ -213,6 +213,7 @@ type resolver struct {
 	opsArg           []bool                      // per function: a parameter points to a struct with function-pointer members
 	again            []bool                      // per function: analyse again once global types are known
 	cb               map[cbKey]*cbSrc            // callback parameters: what direct callers pass
+	cbAt             map[cbAtKey]*cbSrc          // what direct callers store in the stack objects they pass for void pointer parameters
 	flows            [][2]int32                  // function pointers copied from one slot to another
 	pflows           []pflow                     // callback parameters stored into slots
 	escSlots         []int32                     // slots whose function pointers code stores untyped

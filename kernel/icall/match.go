@@ -300,6 +300,26 @@ func (r *resolver) resolve() *Result {
 					add(i, slotTargets(id), ViaDowncast, r.slotList[id].String())
 				}
 				st.ByHow[ViaDowncast]++
+			case v.k == vULoad && v.param > 0 && v.off >= 0 && r.cbAt[cbAtKey{cbKey{int32(i), v.param - 1}, uint32(v.off)}] != nil:
+				// read through a void pointer parameter from the stack
+				// object the direct callers pass (stackFns): what they
+				// stored there, and what their callers pass for the
+				// callback parameters they stored
+				src := r.cbAt[cbAtKey{cbKey{int32(i), v.param - 1}, uint32(v.off)}]
+				l := slices.Clone(src.funcs)
+				for _, s := range src.slots {
+					l = append(l, slotTargets(s)...)
+				}
+				for _, f := range src.fwd {
+					l = append(l, r.paramTargets(f, slotTargets, bySig, "")...)
+				}
+				slices.Sort(l)
+				if l = slices.Compact(l); len(l) > 0 {
+					add(i, l, ViaParam, "")
+					st.ByHow[ViaParam]++
+				} else {
+					st.Unresolved++
+				}
 			case v.k == vULoad:
 				var ids []int32
 				switch {
