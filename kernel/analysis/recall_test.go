@@ -714,7 +714,10 @@ func TestRealRecallCheck8(t *testing.T) {
 // quirks). Version 31's reach, on the same footprints: 0.903 (365 of
 // 404), 0.997 (11,312), 5 under 0.90; the serial console, driver and bus
 // attributes and debugfs attributes it missed are what Version 32 added
-// (now hubs). The floors guard the figures.
+// (now hubs). Versions 33 and 34 then took two of its misses as their
+// cue (__modver_version_show, cmppid): 0.971 (365 of 376), 0.999 (11,340),
+// so from Version 33 on it is no longer held out. The floors guard the
+// figures.
 func TestRealRecallCheck9(t *testing.T) {
 	recallCheck(t, check9Footprints, 0.998, 0.96)
 }
