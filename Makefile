@@ -129,7 +129,7 @@ kernel-footprints:
 	scripts/kernel-footprints.sh
 
 # The held-out footprints of the "check" (default), "check2", "check3",
-# "check4", "check5", "check6", "check7", "check8" or "check9" workload, CHECK=check2 (see the
+# "check4", "check5", "check6", "check7", "check8", "check9" or "check10" workload, CHECK=check2 (see the
 # script).
 CHECK ?= check
 kernel-footprints-check:

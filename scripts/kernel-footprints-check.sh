@@ -14,12 +14,13 @@
 # little) the fifth; "check6" (check6.sh, likewise, after Version 23) the
 # sixth; "check7" (check7.sh, likewise, after Version 27) the seventh;
 # "check8" (check8.sh, likewise, after Version 31) the eighth, and
-# "check9" (check9.sh, likewise, after Version 31; run on Version 32) the ninth.
+# "check9" (check9.sh, likewise, after Version 31; run on Version 32) the
+# ninth, and "check10" (check10.sh, likewise, after Version 34) the tenth.
 #
-# Usage: scripts/kernel-footprints-check.sh [check|check2|check3|check4|check5|check6|check7|check8|check9] [CACHE_DIR] [ABI]
+# Usage: scripts/kernel-footprints-check.sh [check|check2|check3|check4|check5|check6|check7|check8|check9|check10] [CACHE_DIR] [ABI]
 set -euo pipefail
 set_=${1:-check}
-case $set_ in check | check2 | check3 | check4 | check5 | check6 | check7 | check8 | check9) ;; *) echo "kernel-footprints-check: unknown set $set_, want check, check2, check3, check4, check5, check6, check7, check8 or check9" >&2; exit 2 ;; esac
+case $set_ in check | check2 | check3 | check4 | check5 | check6 | check7 | check8 | check9 | check10) ;; *) echo "kernel-footprints-check: unknown set $set_, want check, check2, check3, check4, check5, check6, check7, check8, check9 or check10" >&2; exit 2 ;; esac
 dir=${2:-${HOME}/.cache/sysweight/kernel}
 abi=${3:-6.1.0-56-cloud-amd64}
 repo=$(cd "$(dirname "$0")/.." && pwd)

@@ -54,6 +54,9 @@ var check8Script []byte
 //go:embed check9.sh
 var check9Script []byte
 
+//go:embed check10.sh
+var check10Script []byte
+
 // The workloads, in the order they run. Text workloads are small enough
 // for the kernel's own text rendering to be read back as a check of the
 // binary decoding.
@@ -83,6 +86,7 @@ var checkWorkloads = []secfile.Workload{
 	{Name: "check7", Argv: []string{"/bin/busybox", "sh", "/workloads/check7.sh"}, TimeoutSec: 900},
 	{Name: "check8", Argv: []string{"/bin/busybox", "sh", "/workloads/check8.sh"}, TimeoutSec: 900},
 	{Name: "check9", Argv: []string{"/bin/busybox", "sh", "/workloads/check9.sh"}, TimeoutSec: 900},
+	{Name: "check10", Argv: []string{"/bin/busybox", "sh", "/workloads/check10.sh"}, TimeoutSec: 900},
 }
 
 // The modules the guest loads: the virtio disk the trace leaves by, and
@@ -372,6 +376,7 @@ func writeInitramfs(path, busybox, probe, guest string, mods []string, cfg secfi
 		{Name: "workloads/check7.sh", Mode: 0o100644, Data: check7Script},
 		{Name: "workloads/check8.sh", Mode: 0o100644, Data: check8Script},
 		{Name: "workloads/check9.sh", Mode: 0o100644, Data: check9Script},
+		{Name: "workloads/check10.sh", Mode: 0o100644, Data: check10Script},
 		{Name: strings.TrimPrefix(secfile.ConfigPath, "/"), Mode: 0o100644, Data: cfgJSON},
 	}
 	applets, err := exec.Command(busybox, "--list").Output()
