@@ -575,15 +575,16 @@ func TestRealIndirectRules(t *testing.T) {
 // netlink dumps), fixed in analysis Version 5, so it is held out no more;
 // "check2" was written before those fixes and run once after them.
 const (
-	checkFootprints  = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check.footprints.json.gz"
-	check2Footprints = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check2.footprints.json.gz"
-	check3Footprints = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check3.footprints.json.gz"
-	check4Footprints = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check4.footprints.json.gz"
-	check5Footprints = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check5.footprints.json.gz"
-	check6Footprints = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check6.footprints.json.gz"
-	check7Footprints = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check7.footprints.json.gz"
-	check8Footprints = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check8.footprints.json.gz"
-	check9Footprints = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check9.footprints.json.gz"
+	checkFootprints   = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check.footprints.json.gz"
+	check2Footprints  = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check2.footprints.json.gz"
+	check3Footprints  = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check3.footprints.json.gz"
+	check4Footprints  = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check4.footprints.json.gz"
+	check5Footprints  = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check5.footprints.json.gz"
+	check6Footprints  = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check6.footprints.json.gz"
+	check7Footprints  = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check7.footprints.json.gz"
+	check8Footprints  = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check8.footprints.json.gz"
+	check9Footprints  = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check9.footprints.json.gz"
+	check10Footprints = "../ftrace/data/debian-6.1.0-56-cloud-amd64.check10.footprints.json.gz"
 )
 
 // TestRealRecallCheck keeps the "check" set as a regression test. Its
@@ -720,6 +721,21 @@ func TestRealRecallCheck8(t *testing.T) {
 // figures.
 func TestRealRecallCheck9(t *testing.T) {
 	recallCheck(t, check9Footprints, 0.998, 0.96)
+}
+
+// TestRealRecallCheck10 is the tenth held-out set (check10.sh, written by
+// a helper who had not read the analysis, after Version 34, committed
+// before its run; one run, 89 syscalls), compared once with the static
+// reach of Version 34: 0.990 (413 of 417 non-hub executed functions),
+// 0.9996 with hubs (11,244 of 11,248); 3 syscalls under 0.90: poll
+// (cgroup_file_poll and cgroup_pressure_poll, a cftype's poll through
+// kernfs), sendfile (a sysfs name_show) and write (__perf_cgroup_move,
+// run through smp_call_function_single's callback). Version 31's reach,
+// on the same footprints: 0.960 (413 of 430), 0.998 (11,231), 6 under
+// 0.90, three of them the serial console's write under finit_module,
+// init_module and mount. The floors guard the figures.
+func TestRealRecallCheck10(t *testing.T) {
+	recallCheck(t, check10Footprints, 0.999, 0.98)
 }
 
 // TestRealRecallOtherABI: check8 ran 32-bit programs, whose exit_group
