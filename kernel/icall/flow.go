@@ -2395,14 +2395,20 @@ func (w *flowWorker) callbackArgs(st *state, callee int32) {
 			src = &cbSrc{}
 			w.cb[key] = src
 		}
-		if arg.k == vFuncs {
-			for _, f := range w.fsets[arg.a] {
-				src.add(val{k: vFunc, a: uint64(f)}, int32(w.fn))
-			}
-		} else {
-			src.add(arg, int32(w.fn))
-		}
+		w.addSource(src, arg)
 		w.usedArg(arg)
+	}
+}
+
+// addSource adds what v passes to src, each function of a vFuncs value
+// on its own.
+func (w *flowWorker) addSource(src *cbSrc, v val) {
+	if v.k != vFuncs {
+		src.add(v, int32(w.fn))
+		return
+	}
+	for _, f := range w.fsets[v.a] {
+		src.add(val{k: vFunc, a: uint64(f)}, int32(w.fn))
 	}
 }
 
@@ -2434,13 +2440,7 @@ func (w *flowWorker) stackFns(st *state, callee int32) {
 				}
 				w.cbAt[key] = src
 			}
-			if v.k == vFuncs {
-				for _, f := range w.fsets[v.a] {
-					src.add(val{k: vFunc, a: uint64(f)}, int32(w.fn))
-				}
-			} else {
-				src.add(v, int32(w.fn))
-			}
+			w.addSource(src, v)
 		}
 	}
 }
