@@ -213,7 +213,11 @@
 // driver_attribute.store and the look-alikes of that shape, not
 // device_attribute.store). A re-solved function's callback arguments and
 // stores into globals count as accounted for, as in the first pass, so
-// that solving it again lets no function address escape that had not.
+// that solving it again lets no function address escape that had not
+// (Version 31 had let about 300 escape that way, each joining every
+// member of its prototype: with Version 32 the package's resolved edges
+// go from 170,409 to 162,633 and its unresolved sites from 6,141 to
+// 6,104).
 // Version 34: a void pointer parameter read at an offset below 64 and
 // called through reaches what the direct callers stored at that offset of
 // the stack object whose address they passed there, and what their own
@@ -231,7 +235,7 @@
 // as well, getpid statically reaches ext4's write_iter (`kernel reach
 // PACKAGE getpid --to ext4_file_write_iter`: a page fault, vsyscall
 // emulation, seccomp, do_exit, process accounting's write); 68% of the
-// package's functions (73,503 of 107,666, analysis Version 32) are
+// package's functions (73,548 of 107,666, analysis Version 34) are
 // reached by more than half the syscalls. The rule leaves a call
 // unresolved when its members hold more than Options.MaxUntypedTargets functions (800): such
 // members are generic ones reached through two loads with no argument to
