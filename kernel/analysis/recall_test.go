@@ -743,16 +743,7 @@ func TestRealRecallCheck10(t *testing.T) {
 // entry point of the 32-bit table out (OtherABI) rather than count it as a
 // miss of the x86_64 exit_group, and counts do_group_exit as before.
 func TestRealRecallOtherABI(t *testing.T) {
-	f, err := os.Open(check8Footprints)
-	if err != nil {
-		t.Skipf("%s absent: make kernel-footprints-check writes it", check8Footprints)
-	}
-	defer f.Close()
-	fp, err := ftrace.LoadFootprints(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep := recallOf(t, realDeb(t), fp)
+	rep := recallOf(t, realDeb(t), checkedFootprints(t, check8Footprints))
 	for _, s := range rep.Syscalls {
 		if s.Name != "exit_group" {
 			continue
@@ -765,11 +756,10 @@ func TestRealRecallOtherABI(t *testing.T) {
 	t.Fatal("check8 has no exit_group footprint")
 }
 
-// recallCheck compares the static reach with the footprints at path:
-// recall over the non-hub functions each syscall ran, and over every
-// (syscall, function) pair with hubs counted in.
-func recallCheck(t *testing.T, path string, allFloor, nonHubFloor float64) {
-	r := realDeb(t)
+// checkedFootprints loads the held-out footprints at path, skipping the
+// test when they are absent.
+func checkedFootprints(t *testing.T, path string) *ftrace.Footprints {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Skipf("%s absent: make kernel-footprints-check writes it", path)
@@ -779,7 +769,14 @@ func recallCheck(t *testing.T, path string, allFloor, nonHubFloor float64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := recallOf(t, r, fp)
+	return fp
+}
+
+// recallCheck compares the static reach with the footprints at path:
+// recall over the non-hub functions each syscall ran, and over every
+// (syscall, function) pair with hubs counted in.
+func recallCheck(t *testing.T, path string, allFloor, nonHubFloor float64) {
+	rep := recallOf(t, realDeb(t), checkedFootprints(t, path))
 	var below []SyscallRecall
 	for _, s := range rep.Syscalls {
 		if s.NonHub > 0 && s.Recall() < 0.9 {
