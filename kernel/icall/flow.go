@@ -448,6 +448,20 @@ func (src *cbSrc) add(v val, fn int32) {
 	}
 }
 
+// mergeSources adds a worker's callback sources to the resolver's.
+func mergeSources[K comparable](dst, src map[K]*cbSrc) {
+	for k, s := range src {
+		if t := dst[k]; t != nil {
+			t.funcs = append(t.funcs, s.funcs...)
+			t.slots = append(t.slots, s.slots...)
+			t.fwd = append(t.fwd, s.fwd...)
+			t.unknown = t.unknown || s.unknown
+		} else {
+			dst[k] = s
+		}
+	}
+}
+
 // flowAll runs the data-flow pass over every function that makes an
 // indirect call or takes a function's address. A second pass over the
 // functions with indirect calls knows the element types of global
@@ -485,26 +499,9 @@ func (r *resolver) flowAll() {
 		r.escParams = append(r.escParams, w.escParams...)
 		r.gfns = append(r.gfns, w.gfns...)
 		r.statics = append(r.statics, w.statics...)
-		for k, s := range w.cbAt {
-			if t := r.cbAt[k]; t != nil {
-				t.funcs = append(t.funcs, s.funcs...)
-				t.slots = append(t.slots, s.slots...)
-				t.fwd = append(t.fwd, s.fwd...)
-			} else {
-				r.cbAt[k] = s
-			}
-		}
+		mergeSources(r.cbAt, w.cbAt)
 		w.cbAt = nil
-		for k, s := range w.cb {
-			if t := r.cb[k]; t != nil {
-				t.funcs = append(t.funcs, s.funcs...)
-				t.slots = append(t.slots, s.slots...)
-				t.fwd = append(t.fwd, s.fwd...)
-				t.unknown = t.unknown || s.unknown
-			} else {
-				r.cb[k] = s
-			}
-		}
+		mergeSources(r.cb, w.cb)
 		for _, k := range w.inner {
 			r.innerEsc[k] = true
 		}
@@ -614,8 +611,8 @@ type flowWorker struct {
 	// interned by fsetIx (the sorted indexes as a string)
 	fsets  [][]int32
 	fsetIx map[string]int
-	// inner: pointers into structs past their start passed to calls
-	// (innerArgs), all functions of this worker
+	// inner: pointers into structs past their start passed to direct
+	// calls (innerArgs), all functions of this worker, in the first pass
 	inner []innerKey
 	in    []state // in-state of each block
 	// out-states: block b's is outs[outAt[b]] (outOK: computed), and
@@ -862,13 +859,6 @@ func (w *flowWorker) function(i int) {
 	for _, s := range sites {
 		if s.v.k == vFunc {
 			w.used = append(w.used, int32(s.v.a))
-		}
-	}
-	for _, g := range w.gfns {
-		// this function's stores only: w.gfns gathers those of every
-		// function the worker solved in the first pass
-		if g.v.k == vFunc && g.fn == int32(i) {
-			w.used = append(w.used, int32(g.v.a))
 		}
 	}
 	for _, f := range w.made {
@@ -1987,7 +1977,7 @@ func (w *flowWorker) step(st *state, k int, sites *[]site, stores *[]store) {
 				if w.r.thunk[callee] < 0 {
 					w.typeByUse(st, int(callee))
 				}
-				if rec && w.r.thunk[callee] < 0 {
+				if rec && w.pass1 && w.r.thunk[callee] < 0 {
 					// a direct call (through a pointer, the embedded
 					// object passed is the method's own: work->func(work))
 					w.innerArgs(st)
@@ -2533,7 +2523,7 @@ func (w *flowWorker) storeTo(st *state, m x86.Mem, v val, insnAddr uint64, rec b
 		}
 		if a != 0 && w.r.inData(a) {
 			if v.k == vFunc {
-				// accounted for in every pass (the first keeps gfns)
+				// accounted for, in every pass
 				w.used = append(w.used, int32(v.a))
 			}
 			if w.pass1 {
