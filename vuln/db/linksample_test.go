@@ -36,11 +36,42 @@ import (
 // found about 0.78 on 40 links drawn the same way from the DB before the
 // attribution work. The floor guards the figure.
 func TestRandomLinksPrecision(t *testing.T) {
+	scoreLinkDraw(t, "linksample", 60, 53, 0.86)
+}
+
+// TestRandomLinksPrecision2 scores a second draw, of the DB of analysis
+// Version 34 (linksample2-draw.json: 80 of its 6,886 distinct links, seed
+// 20261207, committed before any judging; no link or CVE in common with
+// the first draw), against two more blind judges, 40 CVEs each
+// (linksample2-judged-a.json, -b.json; 5 CVEs judged none between them,
+// source read for 13).
+//
+// Measured once, in the sixteenth session, and checked by a separate
+// script: 71 of 80 right, precision 0.888 (Wilson 95 % interval [0.800,
+// 0.940]); by method text 14/15, sibling 15/20, dispatch 12/14, trace
+// 16/16, site 12/12, uapi 2/3. Of the nine wrong, five belong to CVEs the
+// judges put on no syscall (a driver's USB completion, resume handler or
+// 32-bit-only statistics race, a devlink kworker, a 32-bit boot flag):
+// three siblings of sendmsg and two dispatch links. The others are
+// siblings (sendto beside a connect trigger, open beside a crafted
+// image's mount), a UAPI option and a text link named beside the
+// trigger. Both draws together: 124 of 140, 0.886 ([0.822, 0.928]). The
+// floor guards the figure.
+func TestRandomLinksPrecision2(t *testing.T) {
+	scoreLinkDraw(t, "linksample2", 80, 71, 0.86)
+}
+
+// scoreLinkDraw scores the links of NAME-draw.json against the judgements
+// of NAME-judged-a.json and -b.json (half the CVEs each), as drawn, and
+// fails under the floor; want and right are the draw's size and the
+// count measured when it was judged.
+func scoreLinkDraw(t *testing.T, name string, want, right int, floor float64) {
+	t.Helper()
 	var draw struct {
 		Population int `json:"population"`
 		Links      []struct{ ID, Syscall, Method string }
 	}
-	b, err := os.ReadFile(filepath.Join(sample2Dir, "linksample-draw.json"))
+	b, err := os.ReadFile(filepath.Join(sample2Dir, name+"-draw.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,8 +79,8 @@ func TestRandomLinksPrecision(t *testing.T) {
 		t.Fatal(err)
 	}
 	judge := map[string]judged.CVE{}
-	for _, f := range []string{"linksample-judged-a.json", "linksample-judged-b.json"} {
-		cs, err := judged.Read(filepath.Join(sample2Dir, f), 30)
+	for _, f := range []string{name + "-judged-a.json", name + "-judged-b.json"} {
+		cs, err := judged.Read(filepath.Join(sample2Dir, f), want/2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,10 +133,10 @@ func TestRandomLinksPrecision(t *testing.T) {
 	p := float64(all.right) / float64(all.n)
 	t.Logf("%d links drawn of %d: precision %.3f (%d right); by method: %s; the current DB keeps %d of them; wrong: %s",
 		all.n, draw.Population, p, all.right, strings.Join(lines, ", "), kept, strings.Join(wrong, "; "))
-	if all.n != 60 {
-		t.Fatalf("%d links drawn, want 60", all.n)
+	if all.n != want {
+		t.Fatalf("%d links drawn, want %d", all.n, want)
 	}
-	if p < 0.86 {
-		t.Errorf("precision %.3f (%d of %d); measured 0.883 (53 of 60)", p, all.right, all.n)
+	if p < floor {
+		t.Errorf("precision %.3f (%d of %d); measured %.3f (%d of %d)", p, all.right, all.n, float64(right)/float64(want), right, want)
 	}
 }
