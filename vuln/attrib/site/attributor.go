@@ -80,6 +80,10 @@ type Attributor struct {
 	// maxDepth is MaxDepth resolved.
 	maxDepth int
 	files    bool // the file method runs: selected, and the graph has files
+	// fileless are the graph's functions of no known source file
+	// (g.FuncsInFile(""), ascending: the modules' functions when the file
+	// map is vmlinux's), listed once here rather than for every site
+	fileless []int
 }
 
 // NewAttributor prepares attribution over g; g may be nil when only text
@@ -108,6 +112,9 @@ func NewAttributor(g CallGraph, opt Options) (*Attributor, error) {
 			return nil, ErrNoFileMap
 		}
 		a.files = true
+	}
+	if g != nil {
+		a.fileless = g.FuncsInFile("")
 	}
 	return a, nil
 }
@@ -488,9 +495,8 @@ func (a *Attributor) unplaced(fn string, files map[string]bool) bool {
 		return !a.inlined(fn)
 	}
 	fs := a.copies(fn, files)
-	fileless := a.g.FuncsInFile("")
 	for _, f := range fs {
-		if _, ok := slices.BinarySearch(fileless, f); !ok {
+		if _, ok := slices.BinarySearch(a.fileless, f); !ok {
 			return false
 		}
 	}
