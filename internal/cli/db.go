@@ -135,12 +135,9 @@ func runDBBuild(ctx context.Context, o *dbBuildOptions, stdout, stderr io.Writer
 			in.Tables[tb.Flag] = p
 		}
 	}
-	graphStart := time.Now()
-	graphNote, err := o.kernelInputs(&in)
-	if err != nil {
+	if err := o.kernelInputs(&in); err != nil {
 		return err
 	}
-	graphTime := time.Since(graphStart)
 	if o.built != "" {
 		t, err := time.Parse(time.RFC3339, o.built)
 		if err != nil {
@@ -160,8 +157,12 @@ func runDBBuild(ctx context.Context, o *dbBuildOptions, stdout, stderr io.Writer
 		return envError{err}
 	}
 	if o.timing {
-		fmt.Fprintf(stderr, "kernel graph %v (%s), read %v (%s), attribute %v, assemble %v\n",
-			graphTime.Round(time.Millisecond), graphNote, tm.Read.Round(time.Millisecond), strings.Join(tm.Notes, "; "),
+		graph := "0s (not needed)"
+		if in.Prepare != nil {
+			graph = fmt.Sprintf("%v (%s; beside the read)", tm.Prepare.Round(time.Millisecond), tm.PrepareNote)
+		}
+		fmt.Fprintf(stderr, "kernel graph %s, read %v (%s), attribute %v, assemble %v\n",
+			graph, tm.Read.Round(time.Millisecond), strings.Join(tm.Notes, "; "),
 			tm.Attribute.Round(time.Millisecond), tm.Assemble.Round(time.Millisecond))
 	}
 	n, err := d.CVECount()
@@ -369,10 +370,11 @@ func defaultGraphCache() string {
 	return filepath.Join(d, "sysweight", "kernel")
 }
 
-// kernelInputs loads, for the call-graph methods, the reach index
-// (cached) and the attributor. It returns a note on where
-// the call graph came from.
-func (o *dbBuildOptions) kernelInputs(in *build.Inputs) (string, error) {
+// kernelInputs checks the methods and kernel flags and sets in's
+// attribution: for the text methods at once, for the call-graph methods
+// as in.Prepare, which loads the reach index (cached) and makes the
+// attributor while build.Build reads the feeds.
+func (o *dbBuildOptions) kernelInputs(in *build.Inputs) error {
 	var m site.Methods
 	if o.methods == "default" {
 		m = site.DefaultMethods
@@ -382,28 +384,36 @@ func (o *dbBuildOptions) kernelInputs(in *build.Inputs) (string, error) {
 	} else {
 		var err error
 		if m, err = site.ParseMethods(o.methods); err != nil {
-			return "", fmt.Errorf("--methods: %w", err)
+			return fmt.Errorf("--methods: %w", err)
 		}
 	}
 	in.Methods = strings.Split(m.String(), "+")
 	if o.kernelMembers != "" && (m&site.MethodSite == 0 || m&site.MethodFunction != 0 || o.kernelImage == "") {
-		return "", fmt.Errorf("--kernel-members: only the site method's member rule reads it: give --kernel-image and --methods with site (not function)")
+		return fmt.Errorf("--kernel-members: only the site method's member rule reads it: give --kernel-image and --methods with site (not function)")
 	}
 	if m&^noGraphMethods == 0 {
 		a, _ := site.NewAttributor(nil, site.Options{Methods: m})
 		in.Attribute = a.Links
-		return "not needed", nil
+		return nil
 	}
 	if o.kernelImage == "" {
-		return "", fmt.Errorf("--methods %s needs --kernel-image (the call graph)", m)
+		return fmt.Errorf("--methods %s needs --kernel-image (the call graph)", m)
 	}
 	// kernel/analysis opens these itself: refuse a FIFO or a device here.
 	if err := infile.Check(o.kernelImage, false); err != nil {
-		return "", fmt.Errorf("--kernel-image: %w", err)
+		return fmt.Errorf("--kernel-image: %w", err)
 	}
 	if o.fileMap != "" {
 		if err := infile.Check(o.fileMap, false); err != nil {
-			return "", fmt.Errorf("--filemap: %w", err)
+			return fmt.Errorf("--filemap: %w", err)
+		}
+	}
+	if m&site.MethodFile != 0 && o.fileMap == "" {
+		return fmt.Errorf("--methods %s needs --filemap", m)
+	}
+	if o.kernelMembers != "" {
+		if err := infile.Check(o.kernelMembers, false); err != nil {
+			return fmt.Errorf("--kernel-members: %w", err)
 		}
 	}
 	if m&site.MethodFunction != 0 {
@@ -411,55 +421,57 @@ func (o *dbBuildOptions) kernelInputs(in *build.Inputs) (string, error) {
 		// for comparison; it reads the graph directly and is not cached.
 		fileMap := ""
 		if m&site.MethodFile != 0 {
-			if o.fileMap == "" {
-				return "", fmt.Errorf("--methods %s needs --filemap", m)
-			}
 			fileMap = o.fileMap
 		}
-		r, err := analysis.Open(o.kernelImage, fileMap)
-		if err != nil {
-			return "", err
+		in.Prepare = func() (build.Prepared, error) {
+			r, err := analysis.Open(o.kernelImage, fileMap)
+			if err != nil {
+				return build.Prepared{}, err
+			}
+			a, err := site.NewFunctionAttributor(r.Graph(), site.FunctionOptions{Methods: m & (site.MethodText | site.MethodFunction | site.MethodFile)})
+			if err != nil {
+				return build.Prepared{}, err
+			}
+			return build.Prepared{
+				Attribute: func(r attrib.Input) []attrib.Link { return a.Links(r.Description, r.ProgramFiles) },
+				Note:      "analysed, not cached (function method)",
+			}, nil
 		}
-		a, err := site.NewFunctionAttributor(r.Graph(), site.FunctionOptions{Methods: m & (site.MethodText | site.MethodFunction | site.MethodFile)})
-		if err != nil {
-			return "", err
-		}
-		in.Attribute = func(r attrib.Input) []attrib.Link { return a.Links(r.Description, r.ProgramFiles) }
-		return "analysed, not cached (function method)", nil
-	}
-	if m&site.MethodFile != 0 && o.fileMap == "" {
-		return "", fmt.Errorf("--methods %s needs --filemap", m)
+		return nil
 	}
 	cache := o.graphCache
 	if cache == "none" {
 		cache = ""
 	}
-	x, hit, err := analysis.CachedReachIndex(o.kernelImage, o.fileMap, cache, attrib.Incidental)
-	if err != nil {
-		return "", err
-	}
-	opt := site.Options{Methods: m}
-	if o.kernelMembers != "" {
-		if err := infile.Check(o.kernelMembers, false); err != nil {
-			return "", fmt.Errorf("--kernel-members: %w", err)
-		}
-		mx, _, err := analysis.CachedReachIndex(o.kernelMembers, "", cache, attrib.Incidental)
+	in.Prepare = func() (build.Prepared, error) {
+		var p build.Prepared
+		x, hit, err := analysis.CachedReachIndex(o.kernelImage, o.fileMap, cache, attrib.Incidental)
 		if err != nil {
-			return "", fmt.Errorf("--kernel-members: %w", err)
+			return p, err
 		}
-		opt.Members = mx
-		in.Sources = append(in.Sources, registry.MembersSource(o.kernelMembers, mx))
+		opt := site.Options{Methods: m}
+		if o.kernelMembers != "" {
+			mx, _, err := analysis.CachedReachIndex(o.kernelMembers, "", cache, attrib.Incidental)
+			if err != nil {
+				return p, fmt.Errorf("--kernel-members: %w", err)
+			}
+			opt.Members = mx
+			p.Sources = append(p.Sources, registry.MembersSource(o.kernelMembers, mx))
+		}
+		a, err := site.NewAttributor(x, opt)
+		if err != nil {
+			return p, err
+		}
+		p.Attribute = a.Links
+		switch {
+		case hit:
+			p.Note = "reach index from " + cache
+		case cache != "":
+			p.Note = "analysed, reach index cached in " + cache
+		default:
+			p.Note = "analysed, not cached"
+		}
+		return p, nil
 	}
-	a, err := site.NewAttributor(x, opt)
-	if err != nil {
-		return "", err
-	}
-	in.Attribute = a.Links
-	switch {
-	case hit:
-		return "reach index from " + cache, nil
-	case cache != "":
-		return "analysed, reach index cached in " + cache, nil
-	}
-	return "analysed, not cached", nil
+	return nil
 }

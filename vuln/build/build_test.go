@@ -192,3 +192,69 @@ func kernelIndex(t *testing.T, cacheDir string) *analysis.ReachIndex {
 	}
 	return x
 }
+
+// TestBuildPrepare: Prepare's attribution and sources replace Attribute
+// and add to Sources; its error fails the build even when the feeds read
+// well, and comes before a feed's error; Build waits for it in every case.
+func TestBuildPrepare(t *testing.T) {
+	dir := writeTree(t)
+	tab := syscalls.MustForArch(syscalls.X86_64)
+	feeds := map[string]Input{"kernel-cna": {Path: dir, Version: "test", Date: "2026-01-02"}}
+	ran := 0
+	in := Inputs{Feeds: feeds, Methods: []string{"prepared"},
+		Attribute: func(attrib.Input) []attrib.Link { t.Error("Attribute called although Prepare is set"); return nil },
+		Prepare: func() (Prepared, error) {
+			ran++
+			return Prepared{
+				Attribute: func(r attrib.Input) []attrib.Link {
+					if strings.Contains(r.Description, "network stack") {
+						return []attrib.Link{{Syscall: "sendmsg", Method: attrib.MethodSite, Evidence: "prepared"}}
+					}
+					return nil
+				},
+				Sources: []db.Source{{Name: "prepared-source", Version: "v1", Date: "2026-01-03"}},
+				Note:    "made in the test",
+			}, nil
+		}}
+	d, tm, err := Build(in, tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ran != 1 {
+		t.Errorf("Prepare ran %d times, want 1", ran)
+	}
+	if s, _ := d.Syscall("sendmsg"); s.CVEs != 1 {
+		t.Errorf("sendmsg = %+v, want the one CVE Prepare's attribution links", s)
+	}
+	if k, _ := d.Syscall("keyctl"); k.CVEs != 0 {
+		t.Errorf("keyctl = %+v, want none: Prepare's attribution replaces the text methods", k)
+	}
+	if n, _ := d.CVECount(); n != 1 {
+		t.Errorf("%d CVEs attributed, want 1", n)
+	}
+	last := d.Meta.Sources[len(d.Meta.Sources)-1]
+	if last.Name != "prepared-source" || d.Meta.Built != "2026-01-03T00:00:00Z" {
+		t.Errorf("last source %+v, built %s: want Prepare's source, and its date as the newest input's", last, d.Meta.Built)
+	}
+	if tm.PrepareNote != "made in the test" {
+		t.Errorf("PrepareNote = %q", tm.PrepareNote)
+	}
+
+	in.Prepare = func() (Prepared, error) { return Prepared{}, os.ErrNotExist }
+	if _, _, err := Build(in, tab); err != os.ErrNotExist {
+		t.Errorf("Prepare failing: error %v, want Prepare's", err)
+	}
+	bad := Inputs{Feeds: map[string]Input{"kernel-cna": {Path: filepath.Join(dir, "absent")}},
+		Prepare: func() (Prepared, error) { return Prepared{}, os.ErrPermission }}
+	if _, _, err := Build(bad, tab); err != os.ErrPermission {
+		t.Errorf("Prepare and the feed failing: error %v, want Prepare's", err)
+	}
+	done := false
+	bad.Prepare = func() (Prepared, error) { done = true; return Prepared{}, nil }
+	if _, _, err := Build(bad, tab); err == nil || !strings.Contains(err.Error(), "absent") {
+		t.Errorf("a missing feed directory: error %v, want it named", err)
+	}
+	if !done {
+		t.Error("Build returned before Prepare finished")
+	}
+}
