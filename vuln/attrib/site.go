@@ -369,16 +369,22 @@ func namedSites(l string) []Site {
 func sitePhrase(s string, a, b int) bool {
 	after := s[b:]
 	after = strings.TrimPrefix(after, "()")
-	before := strings.ToLower(s[:a])
+	before := s[:a]
 	switch {
 	case strings.HasPrefix(after, " function"):
 		return true
 	case strings.HasPrefix(after, " in ") && pathAt(after, 4) != "":
 		return true
-	case strings.HasSuffix(before, " in ") || strings.HasSuffix(before, " in the "):
+	case hasSuffixFold(before, " in ") || hasSuffixFold(before, " in the "):
 		return strings.HasPrefix(s[b:], "()")
 	}
 	return false
+}
+
+// hasSuffixFold is strings.HasSuffix(strings.ToLower(s), suffix) for a
+// lower-case ASCII suffix, without lowering all of s.
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
 
 type ident struct {

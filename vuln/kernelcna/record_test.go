@@ -1,6 +1,7 @@
 package kernelcna
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"os"
@@ -178,4 +179,46 @@ func normalize(c cveRecord) cveRecord {
 		}
 	}
 	return c
+}
+
+// TestMayBeSpecial: the word test of rawString's fast path is true for
+// every word holding a quote, a backslash, a control character or a
+// non-ASCII byte at any position, whatever the other bytes, and false for
+// words of plain printable ASCII only (so that the fast path is taken).
+func TestMayBeSpecial(t *testing.T) {
+	word := func(b [8]byte) uint64 { return binary.LittleEndian.Uint64(b[:]) }
+	plain := []byte(" !#09AZaz[]~{}/-")
+	for _, fill := range plain {
+		var w [8]byte
+		for i := range w {
+			w[i] = fill
+		}
+		if mayBeSpecial(word(w)) {
+			t.Errorf("%q×8 flagged", fill)
+		}
+		for pos := range 8 {
+			for c := 0; c < 256; c++ {
+				v := w
+				v[pos] = byte(c)
+				special := c == '"' || c == '\\' || c < 0x20 || c >= 0x80
+				if special && !mayBeSpecial(word(v)) {
+					t.Fatalf("%q with %#x at %d not flagged", fill, c, pos)
+				}
+				if !special && mayBeSpecial(word(v)) {
+					t.Fatalf("%q with plain %q at %d flagged", fill, byte(c), pos)
+				}
+			}
+		}
+	}
+	// every pair of bytes at two positions, one of them special
+	for c := 0; c < 256; c++ {
+		for d := 0; d < 256; d++ {
+			w := [8]byte{'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'}
+			w[2], w[6] = byte(c), byte(d)
+			special := func(x int) bool { return x == '"' || x == '\\' || x < 0x20 || x >= 0x80 }
+			if (special(c) || special(d)) && !mayBeSpecial(word(w)) {
+				t.Fatalf("%#x, %#x not flagged", c, d)
+			}
+		}
+	}
 }

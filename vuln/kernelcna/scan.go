@@ -1,6 +1,7 @@
 package kernelcna
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"unicode/utf16"
@@ -32,6 +33,10 @@ func (s *scanner) fail(field, format string, args ...any) error {
 }
 
 func (s *scanner) ws() {
+	// pretty-printed records indent with runs of spaces: 8 at a time
+	for s.i+8 <= len(s.b) && binary.LittleEndian.Uint64(s.b[s.i:]) == 0x2020202020202020 {
+		s.i += 8
+	}
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case ' ', '\t', '\n', '\r':
@@ -210,6 +215,15 @@ func (s *scanner) rawString() (raw []byte, plain bool, err error) {
 	plain = true
 	ascii := true
 	for s.i < len(s.b) {
+		// skip 8 plain ASCII bytes at a time; a word that may hold a quote,
+		// a backslash, a control character or a non-ASCII byte goes byte
+		// by byte below
+		for s.i+8 <= len(s.b) && !mayBeSpecial(binary.LittleEndian.Uint64(s.b[s.i:])) {
+			s.i += 8
+		}
+		if s.i >= len(s.b) {
+			break
+		}
 		c := s.b[s.i]
 		switch {
 		case c == '"':
@@ -246,6 +260,18 @@ func (s *scanner) rawString() (raw []byte, plain bool, err error) {
 	}
 	s.i = start
 	return nil, false, s.fail("", "unterminated string")
+}
+
+// mayBeSpecial reports whether one of the 8 bytes of x (in any order) may
+// be a quote, a backslash, a control character (< 0x20) or a non-ASCII
+// byte; it is never false when one is. Each test is the classic
+// has-zero-byte one, (v - 0x01…) &^ v & 0x80…, which may also flag a byte
+// above a real hit (a borrow) but never misses one.
+func mayBeSpecial(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q := x ^ (ones * '"')
+	b := x ^ (ones * '\\')
+	return ((q-ones)&^q|(b-ones)&^b|(x-ones*0x20)&^x|x)&highs != 0
 }
 
 // unescape decodes the escapes of a string already checked by rawString.
