@@ -33,10 +33,6 @@ func (s *scanner) fail(field, format string, args ...any) error {
 }
 
 func (s *scanner) ws() {
-	// pretty-printed records indent with runs of spaces: 8 at a time
-	for s.i+8 <= len(s.b) && binary.LittleEndian.Uint64(s.b[s.i:]) == 0x2020202020202020 {
-		s.i += 8
-	}
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case ' ', '\t', '\n', '\r':
