@@ -514,6 +514,11 @@ func ReadReachIndex(r io.Reader, incidental func(fn string) string) (*ReachIndex
 	if err != nil {
 		return nil, fmt.Errorf("reach index: %w", err)
 	}
+	return decodeReachIndex(b, incidental)
+}
+
+// decodeReachIndex is ReadReachIndex of the encoded bytes.
+func decodeReachIndex(b []byte, incidental func(fn string) string) (*ReachIndex, error) {
 	if !strings.HasPrefix(string(b[:min(len(b), len(reachMagic))]), reachMagic) {
 		return nil, fmt.Errorf("reach index: not a reach index (no magic line)")
 	}
@@ -705,9 +710,10 @@ func CachedReachIndex(imagePath, fileMapPath, cacheDir string, incidental func(f
 		// the layout's version and the analysis's: a new resolution
 		// rule changes the graph of the same image
 		name = filepath.Join(cacheDir, fmt.Sprintf("reach-v%d-a%d-%s.bin", ReachIndexVersion, Version, key))
-		if f, err := os.Open(name); err == nil {
-			x, err := ReadReachIndex(f, incidental)
-			f.Close()
+		// os.ReadFile reads the file at its size, where io.ReadAll
+		// would grow and copy a buffer over its 10 MB
+		if b, err := os.ReadFile(name); err == nil {
+			x, err := decodeReachIndex(b, incidental)
 			if err == nil && x.Kernel == sum.sum && x.Source == source {
 				return x, true, nil
 			}
