@@ -3,6 +3,7 @@
 #  1. `sysweight db build` from the extracted kernel CNA tree vs the jq
 #     baseline over the same files (target: >= 3x faster than jq), with the
 #     text methods only and with every method on, the kernel graph cached;
+#     RUNS rounds (default 11), each running every command once, interleaved;
 #  2. `sysweight db build` from the .tar.xz with every method on (graph
 #     cached, and not cached) vs the build of BASE (default: main), text
 #     only, as it was (target: within 3x);
@@ -38,21 +39,36 @@ cache="$work/graph-cache"
 all="--kernel-image $img --filemap $fm --graph-cache $cache --methods text+trace+uapi+site+dispatch+file"
 def="--kernel-image $img --filemap $fm --graph-cache $cache"
 "$sw" db build --kernel-cna "$work/cna" --kernel-cna-date 2026-08-21 --out "$work/w.json" $all >/dev/null # fill the cache
-echo "== 1. db build from the extracted tree vs jq (hyperfine, 5 runs each, 1 warm-up)"
-( cd "$work/cna" && hyperfine -w 1 -r 5 -N --export-json "$work/build.json" \
-    "$sw db build --kernel-cna $work/cna --kernel-cna-date 2026-08-21 --out $work/w.json --methods text+trace+uapi" \
-    "$sw db build --kernel-cna $work/cna --kernel-cna-date 2026-08-21 --out $work/w.json $def" \
-    "$sw db build --kernel-cna $work/cna --kernel-cna-date 2026-08-21 --out $work/w.json $all" \
-    "$swb db build --kernel-cna $work/cna --kernel-cna-date 2026-08-21 --out $work/w.json" \
-    "bash -c \"find cve -name '*.json' -print0 | xargs -0 cat | jq -c '[.cveMetadata.cveId, .containers.cna.descriptions[0].value]' > /dev/null\"" )
-python3 - "$work/build.json" <<'PY'
-import json,sys
-r=json.load(open(sys.argv[1]))["results"]
+runs=${RUNS:-11}
+echo "== 1. db build from the extracted tree vs jq ($runs rounds, interleaved: each round runs every command once, so drift in the machine's speed hits all alike; 1 warm-up round)"
+ms() { # wall milliseconds of one run of "$@", in the tree
+	local t0 t1
+	t0=$(date +%s%N)
+	(cd "$work/cna" && "$@" >/dev/null 2>&1)
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000))
+}
+jqrun() { bash -c "find cve -name '*.json' -print0 | xargs -0 cat | jq -c '[.cveMetadata.cveId, .containers.cna.descriptions[0].value]' > /dev/null"; }
+b="db build --kernel-cna $work/cna --kernel-cna-date 2026-08-21 --out $work/w.json"
+: >"$work/rounds"
+for ((i = 0; i <= runs; i++)); do
+	t1=$(ms $sw $b --methods text+trace+uapi)
+	t2=$(ms $sw $b $def)
+	t3=$(ms $sw $b $all)
+	t4=$(ms $swb $b)
+	t5=$(ms jqrun)
+	[ "$i" -gt 0 ] && echo "$t1 $t2 $t3 $t4 $t5" >>"$work/rounds"
+done
+python3 - "$work/rounds" <<'PY'
+import sys,statistics as st
+rows=[list(map(float,l.split())) for l in open(sys.argv[1])]
 names=["text+trace+uapi","default methods, graph cached","all methods, graph cached","baseline (BASE, text)"]
-jq=r[4]["median"]
-for n,x in zip(names,r):
-    print(f"median {n}: {x['median']:.3f} s, jq/ours = {jq/x['median']:.2f}x")
-print(f"median jq: {jq:.3f} s")
+jq=[r[4] for r in rows]
+for k,n in enumerate(names):
+    t=[r[k] for r in rows]
+    ratios=[r[4]/r[k] for r in rows]
+    print(f"median {n}: {st.median(t)/1000:.3f} s, jq/ours = {st.median(jq)/st.median(t):.2f}x (per-round ratios: median {st.median(ratios):.2f}x, min {min(ratios):.2f}x, max {max(ratios):.2f}x)")
+print(f"median jq: {st.median(jq)/1000:.3f} s over {len(rows)} rounds")
 PY
 echo "== 2. db build from the .tar.xz, all methods (3 runs each; BASE text only, as before)"
 for i in 1 2 3; do

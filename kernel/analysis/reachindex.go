@@ -522,7 +522,9 @@ func decodeReachIndex(b []byte, incidental func(fn string) string) (*ReachIndex,
 	if !strings.HasPrefix(string(b[:min(len(b), len(reachMagic))]), reachMagic) {
 		return nil, fmt.Errorf("reach index: not a reach index (no magic line)")
 	}
-	d := decoder{b: b, off: len(reachMagic)}
+	// one string of the whole encoding: the names are substrings of it,
+	// not an allocation each (a cached index holds some 300,000)
+	d := decoder{b: b, s: string(b), off: len(reachMagic)}
 	x := &ReachIndex{Version: int(d.u()), incidental: incidental}
 	if x.Version != ReachIndexVersion {
 		return nil, fmt.Errorf("reach index: version %d, want %d", x.Version, ReachIndexVersion)
@@ -638,6 +640,7 @@ func decodeReachIndex(b []byte, incidental func(fn string) string) (*ReachIndex,
 
 type decoder struct {
 	b   []byte
+	s   string // b as a string
 	off int
 	err error
 }
@@ -676,7 +679,7 @@ func (d *decoder) str() string {
 		d.fail("truncated string")
 		return ""
 	}
-	s := string(d.b[d.off : d.off+int(n)])
+	s := d.s[d.off : d.off+int(n)]
 	d.off += int(n)
 	return s
 }

@@ -126,3 +126,20 @@ func BenchmarkOpen(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCachedReachIndex is what db build pays for the call graph once
+// it is cached: hashing the package and the file map for the cache key,
+// reading and decoding the index. The first iteration fills a temporary
+// cache (the package is analysed once, outside the timing).
+func BenchmarkCachedReachIndex(b *testing.B) {
+	deb, fm := kerneltest.Deb(b), kerneltest.FileMap(b)
+	cache := b.TempDir()
+	if _, _, err := CachedReachIndex(deb, fm, cache, nil); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, hit, err := CachedReachIndex(deb, fm, cache, nil); err != nil || !hit {
+			b.Fatalf("hit %v, err %v", hit, err)
+		}
+	}
+}
