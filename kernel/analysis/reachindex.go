@@ -35,8 +35,10 @@ type ReachIndex struct {
 	Version  int
 	Syscalls []string    // indexed syscalls, in report order
 	Funcs    []IndexFunc // by the graph's function index
-	byName   map[string][]int32
-	byFile   map[string][]int32 // "" for the functions of no known file
+	// byName and byFile list functions ascending, each once; Lookup
+	// and FuncsInFile hand these lists out (callers must not modify them)
+	byName map[string][]int
+	byFile map[string][]int // "" for the functions of no known file
 	// Inlined maps a name the kernel has no function for to the
 	// functions holding an inlined copy of it and the files declaring it
 	// (Graph.InlinedInto).
@@ -203,14 +205,16 @@ func sortReach(r []Reacher) {
 }
 
 func (x *ReachIndex) index() {
-	x.byName = make(map[string][]int32, len(x.Funcs))
-	x.byFile = map[string][]int32{}
+	// f ascends, and a name differs from its cut at '.', so each list
+	// ascends with no function twice
+	x.byName = make(map[string][]int, len(x.Funcs))
+	x.byFile = map[string][]int{}
 	for f, fn := range x.Funcs {
-		x.byName[fn.Name] = append(x.byName[fn.Name], int32(f))
+		x.byName[fn.Name] = append(x.byName[fn.Name], f)
 		if i := strings.IndexByte(fn.Name, '.'); i > 0 {
-			x.byName[fn.Name[:i]] = append(x.byName[fn.Name[:i]], int32(f))
+			x.byName[fn.Name[:i]] = append(x.byName[fn.Name[:i]], f)
 		}
-		x.byFile[fn.File] = append(x.byFile[fn.File], int32(f))
+		x.byFile[fn.File] = append(x.byFile[fn.File], f)
 	}
 }
 
@@ -224,14 +228,10 @@ func (x *ReachIndex) depth(f int, sc uint16) (uint16, bool) {
 }
 
 // Lookup returns the functions named name (or name.suffix: foo.isra.0,
-// foo.cold), by index.
+// foo.cold), by index, ascending. The list is the index's own: the
+// caller must not modify it.
 func (x *ReachIndex) Lookup(name string) []int {
-	out := make([]int, 0, len(x.byName[name]))
-	for _, f := range x.byName[name] {
-		out = append(out, int(f))
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return x.byName[name]
 }
 
 // InlinedInto is Graph.InlinedInto.
@@ -358,7 +358,7 @@ func (x *ReachIndex) Extend(path []string, f, maxDepth int) []string {
 		if x.Funcs[from].Name != path[len(path)-1] {
 			continue
 		}
-		if h := x.graph.hop(x, from, int32(f), budget); len(h) > 1 {
+		if h := x.graph.hop(x, int32(from), int32(f), budget); len(h) > 1 {
 			out := slices.Clone(path)
 			for _, c := range h[1:] {
 				out = append(out, x.Funcs[c].Name)
@@ -370,9 +370,10 @@ func (x *ReachIndex) Extend(path []string, f, maxDepth int) []string {
 }
 
 // FuncsInFile lists the functions defined in a source file
-// ("net/ipv4/tcp.c"), ascending; "" lists those of no known file.
+// ("net/ipv4/tcp.c"), ascending; "" lists those of no known file. The
+// list is the index's own: the caller must not modify it.
 func (x *ReachIndex) FuncsInFile(file string) []int {
-	return int32s(x.byFile[cleanPath(file)])
+	return x.byFile[cleanPath(file)]
 }
 
 // HasFiles reports whether the index carries source files.

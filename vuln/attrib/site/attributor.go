@@ -595,8 +595,9 @@ func (a *Attributor) definedIn(fn string, files map[string]bool) bool {
 		return false
 	}
 	for file := range files {
-		for _, f := range a.g.FuncsInFile(file) {
-			if slices.Contains(fs, f) {
+		in := a.g.FuncsInFile(file) // ascending
+		for _, f := range fs {
+			if _, ok := slices.BinarySearch(in, f); ok {
 				return true
 			}
 		}
