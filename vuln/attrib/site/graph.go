@@ -7,6 +7,7 @@ package site
 type Reach interface {
 	// Lookup returns the functions named name, or name with a suffix
 	// (foo.isra.0, foo.cold), ascending; none for a name the kernel lacks.
+	// The list may be the graph's own: callers do not modify it.
 	Lookup(name string) []int
 	// Count is how many syscalls reach function f: 0 for a function no
 	// syscall reaches and for one the graph does not index (a hub,
@@ -26,6 +27,7 @@ type Reach interface {
 	Path(syscall string, f int) []string
 	// FuncsInFile lists the functions defined in a source file
 	// ("net/ipv4/tcp.c"), ascending; "" lists those of no known file.
+	// The list may be the graph's own: callers do not modify it.
 	FuncsInFile(file string) []int
 	// HasFiles reports whether the graph knows the functions' source
 	// files (kernel/analysis's FileMap).
