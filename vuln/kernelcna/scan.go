@@ -1,6 +1,7 @@
 package kernelcna
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -33,9 +34,23 @@ func (s *scanner) fail(field, format string, args ...any) error {
 }
 
 func (s *scanner) ws() {
+	// small enough to inline: most calls find no white space
+	if s.i < len(s.b) && s.b[s.i] <= ' ' {
+		s.wsRun()
+	}
+}
+
+// wsRun skips white space; after a newline, the indentation of a
+// pretty-printed record 8 spaces at a time.
+func (s *scanner) wsRun() {
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
+		case '\n':
+			s.i++
+			for s.i+8 <= len(s.b) && binary.LittleEndian.Uint64(s.b[s.i:]) == 0x2020202020202020 {
+				s.i += 8
+			}
+		case ' ', '\t', '\r':
 			s.i++
 		default:
 			return
@@ -279,9 +294,14 @@ func unescape(raw []byte) (string, bool) {
 	}
 	out := make([]byte, 0, len(raw))
 	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c != '\\' {
-			out = append(out, c)
+		if raw[i] != '\\' {
+			// copy the run up to the next escape at once
+			n := bytes.IndexByte(raw[i:], '\\')
+			if n < 0 {
+				n = len(raw) - i
+			}
+			out = append(out, raw[i:i+n]...)
+			i += n - 1
 			continue
 		}
 		i++
