@@ -70,7 +70,9 @@ func Subject(description string) string {
 	if !ok {
 		return ""
 	}
-	for _, l := range strings.Split(rest, "\n") {
+	for rest != "" {
+		var l string
+		l, rest, _ = strings.Cut(rest, "\n")
 		if l = strings.TrimSpace(l); l != "" {
 			return l
 		}
