@@ -149,11 +149,15 @@ func runDBBuild(ctx context.Context, o *dbBuildOptions, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := d.Encode(&buf); err != nil {
-		return err
+	b := d.Sealed() // Build returns the DB as Assemble sealed it
+	if b == nil {
+		var buf bytes.Buffer
+		if err := d.Encode(&buf); err != nil {
+			return err
+		}
+		b = buf.Bytes()
 	}
-	if err := writeAtomic(ctx, o.out, buf.Bytes()); err != nil {
+	if err := writeAtomic(ctx, o.out, b); err != nil {
 		return envError{err}
 	}
 	if o.timing {

@@ -129,6 +129,7 @@ type DB struct {
 	cveErr    error
 	bySyscall map[string]int
 	byCVE     map[string]int
+	sealed    []byte // Sealed
 }
 
 // Clock returns the build time; tests inject a fixed one.
@@ -224,9 +225,21 @@ func (d *DB) seal() error {
 	}
 	sum := sha256.Sum256(b)
 	d.Meta.Checksum = "sha256:" + hex.EncodeToString(sum[:])
+	// The sealed encoding is the one just made with the checksum put in
+	// its empty field (the first "checksum" key: Meta comes before the
+	// syscalls and the CVEs).
+	if i := bytes.Index(b, checksumKey); i >= 0 {
+		at := i + len(checksumKey)
+		d.sealed = slices.Concat(b[:at], []byte(d.Meta.Checksum), b[at:])
+	}
 	d.index()
 	return nil
 }
+
+// Sealed returns the encoding made when Assemble sealed the DB: what
+// Encode writes while nothing in the DB has changed since, without
+// encoding it again (db build writes it). nil for a decoded DB.
+func (d *DB) Sealed() []byte { return d.sealed }
 
 func (d *DB) encode() ([]byte, error) {
 	if err := d.loadCVEs(); err != nil {

@@ -195,3 +195,23 @@ func TestCVEError(t *testing.T) {
 		t.Errorf("records that do not decode: %v %v, want an error", ok, err)
 	}
 }
+
+// TestSealed: the encoding kept at sealing is Encode's, byte for byte,
+// and decodes with its checksum verified; a decoded DB keeps none.
+func TestSealed(t *testing.T) {
+	d := sample(t)
+	var b bytes.Buffer
+	if err := d.Encode(&b); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Sealed()) == 0 || !bytes.Equal(d.Sealed(), b.Bytes()) {
+		t.Fatalf("Sealed() differs from Encode:\n%s\n---\n%s", d.Sealed(), b.Bytes())
+	}
+	x, err := Decode(bytes.NewReader(d.Sealed()))
+	if err != nil {
+		t.Fatalf("decoding the sealed bytes: %v", err)
+	}
+	if x.Sealed() != nil {
+		t.Error("a decoded DB has sealed bytes")
+	}
+}
