@@ -210,6 +210,10 @@ var idleCall = map[string]bool{"pause": true, "nanosleep": true, "clock_nanoslee
 // raceHeader reports a line that heads the columns of a race diagram.
 func raceHeader(l string) bool {
 	l = strings.ToLower(l)
+	// every pair's first word has one of these: most lines have none
+	if !strings.Contains(l, "cpu") && !strings.Contains(l, "thread") && !strings.Contains(l, "task") && !strings.Contains(l, "process") {
+		return false
+	}
 	for _, pair := range [][2]string{{"cpu0", "cpu1"}, {"cpu 0", "cpu 1"}, {"thread1", "thread2"}, {"thread 1", "thread 2"},
 		{"thread a", "thread b"}, {"task a", "task b"}, {"process a", "process b"}} {
 		if strings.Contains(l, pair[0]) && strings.Contains(l, pair[1]) {
