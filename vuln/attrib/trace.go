@@ -220,15 +220,28 @@ func isStamp(s string) bool {
 // isRegisterLine reports register dumps and similar lines that sit between
 // a fault line and its call trace and do not name the next stack.
 func isRegisterLine(l string) bool {
-	for _, p := range []string{"RSP:", "RAX:", "RDX:", "RBP:", "R10:", "R13:", "FS:", "CS:", "CR2:", "DR0:", "DR3:",
-		"Code:", "sp :", "x29:", "x2", "x1", "x0", "lr :", "pstate:", "Hardware name:", "CPU:", "Workqueue:", "Modules linked in:",
-		"RIP:", "EFLAGS", "ORIG_RAX"} {
+	if l == "" || !registerFirst[l[0]] {
+		return false // most lines: none of the prefixes starts so
+	}
+	for _, p := range registerPrefixes {
 		if strings.HasPrefix(l, p) {
 			return true
 		}
 	}
 	return false
 }
+
+var registerPrefixes = []string{"RSP:", "RAX:", "RDX:", "RBP:", "R10:", "R13:", "FS:", "CS:", "CR2:", "DR0:", "DR3:",
+	"Code:", "sp :", "x29:", "x2", "x1", "x0", "lr :", "pstate:", "Hardware name:", "CPU:", "Workqueue:", "Modules linked in:",
+	"RIP:", "EFLAGS", "ORIG_RAX"}
+
+// registerFirst marks the first bytes of registerPrefixes.
+var registerFirst = func() (t [256]bool) {
+	for _, p := range registerPrefixes {
+		t[p[0]] = true
+	}
+	return t
+}()
 
 // parseFaultLine reads "RIP: 0010:foo+0x1c/0x40", "pc : foo+0x…",
 // "EIP: foo+0x…" and "NIP [c000…] foo+0x…": the faulting function.
