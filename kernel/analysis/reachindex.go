@@ -249,6 +249,9 @@ func (x *ReachIndex) CalledAs(f int) []string { return x.Funcs[f].CalledAs }
 // ModuleDir is Graph.ModuleDir.
 func (x *ReachIndex) ModuleDir(f int) string { return x.Funcs[f].Dir }
 
+// FileOf is the source file defining function f ("" when unknown).
+func (x *ReachIndex) FileOf(f int) string { return x.Funcs[f].File }
+
 // Reach returns the syscalls that reach function f, nearest first.
 func (x *ReachIndex) Reach(f int) []Reacher { return x.Funcs[f].Reach }
 

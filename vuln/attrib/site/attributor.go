@@ -594,12 +594,9 @@ func (a *Attributor) definedIn(fn string, files map[string]bool) bool {
 		}
 		return false
 	}
-	for file := range files {
-		in := a.g.FuncsInFile(file) // ascending
-		for _, f := range fs {
-			if _, ok := slices.BinarySearch(in, f); ok {
-				return true
-			}
+	for _, f := range fs {
+		if files[a.g.FileOf(f)] {
+			return true
 		}
 	}
 	return false

@@ -46,6 +46,7 @@ func (g *fakeGraph) InlinedInto(name string) (into, files []string) {
 }
 
 func (g *fakeGraph) CalledAs(f int) []string { return g.funcs[f].calledAs }
+func (g *fakeGraph) FileOf(f int) string     { return g.funcs[f].file }
 
 func (g *fakeGraph) ModuleDir(f int) string { return g.funcs[f].dir }
 

@@ -59,4 +59,7 @@ type CallGraph interface {
 	// f, from its .ko's path ("drivers/md/"); "" for vmlinux or when the
 	// graph does not know.
 	ModuleDir(f int) string
+	// FileOf is the source file defining function f, as FuncsInFile
+	// lists it under; "" when the graph does not know.
+	FileOf(f int) string
 }
