@@ -15,6 +15,7 @@ import (
 	"sysweight/vuln/attrib/site"
 	"sysweight/vuln/db"
 	"sysweight/vuln/exploitdb"
+	"sysweight/vuln/kernelcna"
 	"sysweight/vuln/registry"
 	"sysweight/vuln/syzbot"
 )
@@ -150,7 +151,7 @@ func TestDefaultDBUpToDate(t *testing.T) {
 // committed exploit and trigger tables, as make weightdb builds from them;
 // the test skips under -short and where ../shared is absent (a plain
 // clone).
-func sharedInputs(t *testing.T) Inputs {
+func sharedInputs(t testing.TB) Inputs {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("-short: skipping the full build")
@@ -182,7 +183,7 @@ func sharedInputs(t *testing.T) Inputs {
 // modules, as make weightdb builds it, from the kernel cache
 // (internal/kerneltest: the .deb and kerneltest.FileMapName, written by DBG=1
 // scripts/kernel-metrics.sh); cacheDir "" analyses without a cache.
-func kernelIndex(t *testing.T, cacheDir string) *analysis.ReachIndex {
+func kernelIndex(t testing.TB, cacheDir string) *analysis.ReachIndex {
 	t.Helper()
 	img := kerneltest.Deb(t)
 	fm := kerneltest.FileMap(t)
@@ -257,4 +258,41 @@ func TestBuildPrepare(t *testing.T) {
 	if !done {
 		t.Error("Build returned before Prepare finished")
 	}
+}
+
+// BenchmarkAttribute is db build's attribute phase on one core: every
+// record of the pinned kernel CNA snapshot through the text methods, and
+// through the default methods with the cloud package's call graph (its
+// reach index from the kernel cache). It skips without ../shared or the
+// kernel cache, as sharedInputs and kernelIndex do.
+func BenchmarkAttribute(b *testing.B) {
+	in := sharedInputs(b)
+	f, err := os.Open(in.Feeds["kernel-cna"].Path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	recs, _, err := kernelcna.ReadTarXZ(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	text, _ := site.NewAttributor(nil, site.Options{Methods: site.MethodText | site.MethodTrace | site.MethodUAPI})
+	b.Run("text", func(b *testing.B) {
+		for b.Loop() {
+			for _, r := range recs {
+				text.Links(attrib.Input{Description: r.Description, Subject: r.Subject, ProgramFiles: r.ProgramFiles})
+			}
+		}
+	})
+	b.Run("default", func(b *testing.B) {
+		a, err := site.NewAttributor(kernelIndex(b, kerneltest.Dir(b)), site.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			for _, r := range recs {
+				a.Links(attrib.Input{Description: r.Description, Subject: r.Subject, ProgramFiles: r.ProgramFiles})
+			}
+		}
+	})
 }
