@@ -50,10 +50,10 @@ type Inputs struct {
 	// Sources are further inputs the attribution read (the member rule's
 	// second kernel), recorded after the feeds' and tables'.
 	Sources []db.Source
-	// Prepare, when set, makes the attribution while the feeds are read:
-	// loading the kernel call graph takes about as long as reading them,
-	// on a core the reading leaves idle part of the time. Build calls it
-	// once, concurrently with the reading, waits for it whatever happens,
+	// Prepare, when set, makes the attribution while the feeds are read
+	// (loading a cached kernel call graph is a third of reading the CNA
+	// tree, and neither waits for the other). Build calls it once,
+	// concurrently with the reading, waits for it whatever happens,
 	// and uses what it returns in place of Attribute and as further
 	// Sources. Its error fails the build (before a feed's error).
 	Prepare func() (Prepared, error)
