@@ -7,7 +7,7 @@
 // It reads the two CVE feeds of ../shared/data with the project's readers
 // (vuln/kernelcna, vuln/kernelcves), puts every record in one stratum (see
 // strata below), and draws 40 main CVEs per stratum and 10 for each holdout
-// set (holdout, holdout2 … holdout22; see sets) with a fixed seed. The file it writes holds CVE ids,
+// set (holdout, holdout2 … holdout23; see sets) with a fixed seed. The file it writes holds CVE ids,
 // feeds, strata and sets only, never feed text. The draw is deterministic:
 // the same inputs give the same bytes (TestDrawIsCommitted checks the
 // committed file). Which records the text method linked, the line between
@@ -100,6 +100,8 @@ var sets = []struct {
 	{"holdout21", 10, "2026-12-07, fifteenth session, later"},
 	// drawn at the start of the sixteenth session, before any change
 	{"holdout22", 10, "2026-12-07, sixteenth session"},
+	// drawn at the start of the seventeenth session, before any change
+	{"holdout23", 10, "2026-12-07, seventeenth session"},
 }
 
 // drawSize is how many ids each stratum gives.
@@ -165,7 +167,7 @@ type Drawn struct {
 	ID      string `json:"id"`
 	Feed    string `json:"feed"`
 	Stratum string `json:"stratum"`
-	Set     string `json:"set"` // a name in sets: "main", "holdout", "holdout2" … "holdout22"
+	Set     string `json:"set"` // a name in sets: "main", "holdout", "holdout2" … "holdout23"
 }
 
 // Sample is the file drawsample writes.
