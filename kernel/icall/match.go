@@ -432,8 +432,6 @@ const maxChainTargets = 64
 // pointers may reach by prototype alone (see resolve).
 const maxArrayTargets = 256
 
-// ownTargets are the functions stored in a slot by data or code, without
-// the prototype-matched escapes.
 // innerEscapes tells whether code may store into the embedded struct
 // that holds slot inner, at outer's place in its container, through a
 // pointer to the embedded struct alone: when it is the container's first
@@ -451,6 +449,8 @@ func (r *resolver) innerEscapes(outer, inner int32) bool {
 	return start == 0 || r.innerEsc[innerKey{o.container, start}]
 }
 
+// ownTargets are the functions stored in a slot by data or code, without
+// the prototype-matched escapes.
 func (r *resolver) ownTargets(id int32, codeSlot map[int32][]int32) []int32 {
 	l := append(slices.Clone(r.dataTargets[id]), codeSlot[id]...)
 	slices.Sort(l)
